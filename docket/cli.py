@@ -1,0 +1,249 @@
+"""The ``docket`` command: a thin shell that parses options, calls the library, formats results."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from docket import __version__
+from docket.errors import DocketError
+from docket.models import FileOutcome, SearchFilters
+from docket.pipeline import IngestOptions, expand_paths, iter_ingest
+from docket.query.search import search as run_search
+from docket.store import open_store
+
+app = typer.Typer(
+    help="docket: turn human-rights reports into a cross-referenced, cited case database.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DbOption = Annotated[
+    Optional[str],
+    typer.Option("--db", envvar="DOCKET_DB", help="Database file (default ./docket.db, or $DOCKET_DB)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+
+
+def _fail(exc: DocketError) -> None:
+    err.print(f"[red]error:[/red] {escape(str(exc))}")
+    raise typer.Exit(2)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        out.print(f"docket {__version__}")
+        raise typer.Exit(0)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or glob patterns.")],
+    db: DbOption = None,
+    publisher: Annotated[Optional[str], typer.Option(help="Override the publisher of every file.")] = None,
+    country: Annotated[Optional[str], typer.Option(help="Override the country of every file.")] = None,
+    period: Annotated[Optional[int], typer.Option(help="Override the year the events cover.")] = None,
+    title: Annotated[Optional[str], typer.Option(help="Override the title (only sensible for one file).")] = None,
+    max_mb: Annotated[float, typer.Option(help="Size limit for text/HTML files, in MB (PDF: 10x).")] = 20.0,
+    summary: Annotated[bool, typer.Option("--summary", help="Print the database summary afterwards.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Ingest reports (text, HTML, PDF): each file whole or not at all; bad files are reported, not fatal."""
+    explicit = {k: v for k, v in {"publisher": publisher, "country": country, "period": period,
+                                  "title": title}.items() if v is not None}
+    options = IngestOptions(metadata=explicit, max_text_bytes=int(max_mb * 1024 * 1024),
+                            max_pdf_bytes=int(max_mb * 10 * 1024 * 1024))
+    try:
+        store = open_store(db)
+    except DocketError as exc:
+        _fail(exc)
+    files = expand_paths(paths)
+    outcomes: list[FileOutcome] = []
+    if as_json:
+        outcomes = list(iter_ingest(store, files, options))
+    elif err.is_terminal:
+        with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      TextColumn("{task.description}"), console=err, transient=True) as progress:
+            task = progress.add_task("", total=len(files))
+            for f, outcome in zip(files, iter_ingest(store, files, options)):
+                progress.update(task, advance=1, description=escape(f.name))
+                outcomes.append(outcome)
+                if outcome.status == "failed":
+                    progress.console.print(f"[red]failed[/red] {escape(outcome.error or '')}")
+    else:
+        for outcome in iter_ingest(store, files, options):
+            outcomes.append(outcome)
+            err.print(_outcome_line(outcome))
+    failed = [o for o in outcomes if o.status == "failed"]
+    if as_json:
+        print(json.dumps({"files": [asdict(o) for o in outcomes], "counts": _counts(outcomes)}, indent=1))
+    else:
+        _print_outcomes(outcomes)
+        if summary:
+            _print_summary(store)
+    store.close()
+    if failed:
+        raise typer.Exit(1)
+
+
+def _counts(outcomes: list[FileOutcome]) -> dict[str, int]:
+    counts = {"added": 0, "replaced": 0, "unchanged": 0, "failed": 0}
+    for o in outcomes:
+        counts[o.status] += 1
+    return counts
+
+
+def _outcome_line(o: FileOutcome) -> str:
+    if o.status == "failed":
+        return f"failed    {escape(o.error or '')}"
+    extra = f" (replaces {o.replaced_id})" if o.replaced_id else ""
+    extra += f" ({escape(o.note)})" if o.note else ""
+    return f"{o.status:<9} {escape(o.path)} -> {o.document_id}{extra}"
+
+
+def _print_outcomes(outcomes: list[FileOutcome]) -> None:
+    table = Table(title="Ingest", show_lines=False)
+    for col in ("file", "status", "document", "sections", "paragraphs", "seconds", "detail"):
+        table.add_column(col, overflow="fold")
+    for o in outcomes:
+        detail = o.error or o.note or (f"replaces {o.replaced_id}" if o.replaced_id else "")
+        style = {"failed": "red", "replaced": "yellow", "added": "green"}.get(o.status, "")
+        table.add_row(escape(Path(o.path).name), f"[{style}]{o.status}[/{style}]" if style else o.status,
+                      o.document_id or "", str(o.sections or ""), str(o.paragraphs or ""), f"{o.seconds:.2f}",
+                      escape(detail))
+    out.print(table)
+    c = _counts(outcomes)
+    out.print(", ".join(f"{v} {k}" for k, v in c.items()))
+
+
+def _print_summary(store) -> None:  # noqa: ANN001 - Store protocol
+    docs = store.list_documents()
+    table = Table(title=f"docket: {len(docs)} documents")
+    for col in ("id", "file", "publisher", "country", "period", "title", "sections", "paragraphs"):
+        table.add_column(col, overflow="fold", no_wrap=col in ("id", "period", "sections", "paragraphs"))
+    for d in docs:
+        table.add_row(d.id, escape(d.file_name), escape(d.publisher or "?"), escape(d.country or "?"),
+                      str(d.period or "?"), escape(d.title or ""), str(d.sections), str(d.paragraphs))
+    out.print(table)
+    counts = store.counts()
+    out.print(f"{counts['documents']} documents, {counts['sections']} sections, {counts['paragraphs']} paragraphs")
+
+
+@app.command()
+def summary(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Documents in the database with publisher, period, title, sections and paragraphs."""
+    try:
+        store = open_store(db)
+    except DocketError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps({"documents": [asdict(d) for d in store.list_documents()], "counts": store.counts()},
+                         indent=1))
+    else:
+        _print_summary(store)
+    store.close()
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words (ANDed), "a phrase", prefix*, -exclude, a OR b.')],
+    db: DbOption = None,
+    publisher: Annotated[Optional[str], typer.Option(help="Only this publisher (substring).")] = None,
+    country: Annotated[Optional[str], typer.Option(help="Only this country.")] = None,
+    year: Annotated[Optional[int], typer.Option(help="Only reports covering this year.")] = None,
+    section: Annotated[Optional[str], typer.Option(help="Only sections whose heading path contains this.")] = None,
+    limit: Annotated[int, typer.Option(help="Number of hits.")] = 10,
+    offset: Annotated[int, typer.Option(help="Skip this many hits (paging).")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Full-text search over paragraphs, ranked by BM25, each hit with its citation."""
+    try:
+        store = open_store(db)
+        hits = run_search(store, query, SearchFilters(publisher, country, year, section), limit=limit, offset=offset)
+    except DocketError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps({"query": query, "hits": [asdict(h) for h in hits]}, indent=1))
+        return
+    if not hits:
+        out.print("no hits")
+    for i, h in enumerate(hits, start=offset + 1):
+        c = h.citation
+        line = Text(f"{i}. ", style="bold")
+        snippet = Text(h.snippet)
+        for a, b in h.highlights:
+            snippet.stylize("bold yellow", a, b)
+        out.print(line + snippet)
+        out.print(f"   [dim]{escape(c.publisher or '?')}, {escape(c.title or '?')} ({c.period or '?'})"
+                  f" — {escape(c.section or '(no section)')} — {c.paragraph_id} [{c.start}:{c.end}][/dim]")
+
+
+@app.command()
+def show(
+    document_id: Annotated[str, typer.Argument(help="Document id, or a paragraph id DOC:pN.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show a document's structure, or one paragraph with its citation."""
+    doc_id, _, para = document_id.partition(":p")
+    try:
+        store = open_store(db)
+    except DocketError as exc:
+        _fail(exc)
+    doc = store.get_document(doc_id)
+    if doc is None:
+        err.print(f"[red]error:[/red] no document {escape(doc_id)} (see `docket summary`)")
+        raise typer.Exit(2)
+    if para:
+        if not para.isdigit() or int(para) >= len(doc.paragraphs):
+            err.print(f"[red]error:[/red] {escape(doc_id)} has paragraphs p0..p{len(doc.paragraphs) - 1}")
+            raise typer.Exit(2)
+        p = doc.paragraphs[int(para)]
+        sec = doc.sections[p.section].path if p.section is not None else ()
+        if as_json:
+            print(json.dumps({"paragraph_id": p.pid(doc.id), "section": list(sec), **asdict(p)}, indent=1))
+        else:
+            out.print(f"[bold]{p.pid(doc.id)}[/bold] — {escape(' > '.join(sec) or '(no section)')} "
+                      f"[{p.start}:{p.end}]")
+            out.print(escape(p.text))
+        return
+    if as_json:
+        d = asdict(doc)
+        d.pop("text")
+        print(json.dumps(d, indent=1))
+        return
+    m = doc.metadata
+    out.print(f"[bold]{escape(m.title or doc.file_name)}[/bold]")
+    out.print(f"{escape(m.publisher or '?')} · {escape(m.country or '?')} · events of {m.period or '?'} · "
+              f"{doc.format} · {len(doc.sections)} sections · {len(doc.paragraphs)} paragraphs")
+    for s in doc.sections:
+        n = sum(1 for p in doc.paragraphs if p.section == s.ordinal)
+        out.print(f"{'  ' * (s.level - 1)}- {escape(s.heading)} [dim]({n} paragraphs)[/dim]")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

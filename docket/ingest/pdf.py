@@ -1,0 +1,208 @@
+"""PDF reader on pdfplumber (pdfminer.six): columns, headings, clean paragraphs.
+
+Per page: detect a two-column layout by a vertical gutter no word crosses, read
+each column top to bottom, drop running headers/footers (lines repeated near the
+top or bottom of most pages) and bare page numbers, re-join words hyphenated
+across lines, join lines into paragraphs by vertical gaps, and mark lines set in
+a larger font than the body as headings. Pages are processed one at a time and
+their caches released, so memory stays bounded on long books.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from statistics import median
+
+from docket.errors import CorruptPDF, EncryptedPDF, NoText
+from docket.models import Block, ReadResult
+
+_PAGE_NO = re.compile(r"^(page\s+)?\d{1,4}(\s+of\s+\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$", re.I)
+_TERMINAL = tuple('.!?:;"”’)')
+_EDGE = 0.08  # top/bottom share of the page where running headers and footers live
+
+
+@dataclass
+class _Line:
+    text: str
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    size: float
+    bold: bool
+    page: int
+    col_width: float
+
+
+def read_pdf(path: str) -> ReadResult:
+    """Read a PDF file into blocks; raise a clear error for encrypted, corrupt or image-only files."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    lines: list[_Line] = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            npages = len(pdf.pages)
+            for number, page in enumerate(pdf.pages, start=1):
+                lines.extend(_page_lines(page, number))
+                page.close()  # release pdfminer's layout cache: bounded memory on long books
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise EncryptedPDF("the PDF is encrypted", path=path, hint="remove the password and try again") from exc
+    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many types for broken files
+        if isinstance(exc, (NoText, EncryptedPDF)):
+            raise
+        name = type(exc).__name__
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise EncryptedPDF("the PDF is encrypted", path=path, hint="remove the password and try again") from exc
+        raise CorruptPDF(f"the PDF cannot be parsed ({name}: {str(exc)[:120]})", path=path,
+                         hint="the file is truncated or damaged") from exc
+    lines = _drop_running_lines(lines, npages)
+    if not any(ln.text.strip() for ln in lines):
+        raise NoText(
+            f"no text layer in {npages} page(s): a scanned PDF?", path=path, hint="OCR it first (docket does not OCR)"
+        )
+    text, blocks = _assemble(lines)
+    return ReadResult(text=text, blocks=tuple(blocks), format="pdf", pages=npages)
+
+
+def _page_lines(page, number: int) -> list[_Line]:  # noqa: ANN001 - pdfplumber Page
+    words = page.extract_words(keep_blank_chars=False, use_text_flow=False, extra_attrs=["size", "fontname"])
+    if not words:
+        return []
+    width, height = float(page.width), float(page.height)
+    gutter = _gutter(words, width)
+    columns = [(0.0, gutter), (gutter, width)] if gutter else [(0.0, width)]
+    out: list[_Line] = []
+    for left, right in columns:
+        col = [w for w in words if left <= (w["x0"] + w["x1"]) / 2 < right]
+        out.extend(_words_to_lines(col, number, right - left, height))
+    return out
+
+
+def _gutter(words: list[dict], width: float) -> float | None:
+    """x position of a column gutter near the middle that no word crosses, if any."""
+    if len(words) < 40:
+        return None
+    for frac in [0.5 + d / 100 for d in (0, -2, 2, -4, 4, -6, 6, -8, 8, -10, 10)]:
+        x = width * frac
+        if any(w["x0"] < x < w["x1"] for w in words):
+            continue
+        left = sum(1 for w in words if w["x1"] <= x)
+        if left >= 0.2 * len(words) and len(words) - left >= 0.2 * len(words):
+            return x
+    return None
+
+
+def _words_to_lines(words: list[dict], page: int, col_width: float, height: float) -> list[_Line]:
+    words = sorted(words, key=lambda w: (round(w["top"]), w["x0"]))
+    rows: list[list[dict]] = []
+    for w in words:
+        if rows and abs(rows[-1][0]["top"] - w["top"]) <= max(2.0, w["size"] * 0.4):
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    out = []
+    for row in rows:
+        row.sort(key=lambda w: w["x0"])
+        text = " ".join(w["text"] for w in row)
+        sizes = [w["size"] for w in row]
+        bold = all("bold" in (w.get("fontname") or "").lower() for w in row)
+        out.append(
+            _Line(text, min(w["top"] for w in row), max(w["bottom"] for w in row), row[0]["x0"], row[-1]["x1"],
+                  median(sizes), bold, page, col_width)
+        )
+    # remember the page height on the line for edge tests
+    for ln in out:
+        ln.top_frac = ln.top / height  # type: ignore[attr-defined]
+        ln.bottom_frac = ln.bottom / height  # type: ignore[attr-defined]
+    return out
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", text.strip().lower())
+
+
+def _at_edge(ln: _Line) -> bool:
+    return ln.top_frac < _EDGE or ln.bottom_frac > 1 - _EDGE  # type: ignore[attr-defined]
+
+
+def _drop_running_lines(lines: list[_Line], npages: int) -> list[_Line]:
+    """Drop page numbers and header/footer lines that repeat across pages."""
+    pages_with: dict[str, set[int]] = {}
+    for ln in lines:
+        if _at_edge(ln):
+            pages_with.setdefault(_shape(ln.text), set()).add(ln.page)
+    threshold = max(3, npages // 3)
+    running = {s for s, pages in pages_with.items() if len(pages) >= threshold}
+    return [ln for ln in lines if not (_at_edge(ln) and (_PAGE_NO.match(ln.text.strip()) or _shape(ln.text) in running))]
+
+
+def _assemble(lines: list[_Line]) -> tuple[str, list[Block]]:
+    body_size = median(ln.size for ln in lines)
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.page == a.page and 0 <= b.top - a.bottom < 30]
+    line_gap = median(gaps) if gaps else 2.0
+    parts: list[str] = []
+    blocks: list[Block] = []
+    pos = 0
+    cur: list[str] = []
+    cur_kind = "paragraph"
+    cur_level = 0
+    cur_page = None
+    prev: _Line | None = None
+
+    def flush() -> None:
+        nonlocal pos, cur
+        if not cur:
+            return
+        text = _join(cur)
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        parts.append(text)
+        blocks.append(Block(cur_kind, pos, pos + len(text), level=cur_level, page=cur_page))
+        pos += len(text)
+        cur = []
+
+    for ln in lines:
+        heading = ln.size >= body_size * 1.15 or (ln.bold and len(ln.text) < 90 and not ln.text.endswith(_TERMINAL))
+        kind = "heading" if heading else "paragraph"
+        new_block = (
+            prev is None
+            or kind != cur_kind
+            or (kind == "heading" and abs(ln.size - prev.size) > 0.5)
+            or (kind == "paragraph" and _breaks(prev, ln, line_gap))
+        )
+        if new_block:
+            flush()
+            cur_kind = kind
+            cur_level = (1 if ln.size >= body_size * 1.5 else 2) if heading else 0
+            cur_page = ln.page
+        cur.append(ln.text)
+        prev = ln
+    flush()
+    return "".join(parts), blocks
+
+
+def _breaks(prev: _Line, ln: _Line, line_gap: float) -> bool:
+    """Whether ``ln`` starts a new paragraph after ``prev``."""
+    if ln.page != prev.page or ln.top < prev.top:  # new page or new column
+        return prev.text.endswith(_TERMINAL) and not ln.text[:1].islower()
+    gap = ln.top - prev.bottom
+    if gap > max(line_gap * 1.8, line_gap + 3):
+        return True
+    short = (prev.x1 - prev.x0) < 0.75 * prev.col_width
+    return short and prev.text.endswith(_TERMINAL) and not ln.text[:1].islower()
+
+
+def _join(lines: list[str]) -> str:
+    """Join lines of one block, re-joining words hyphenated across the break."""
+    out = lines[0].strip()
+    for nxt in lines[1:]:
+        nxt = nxt.strip()
+        if re.search(r"[a-z]-$", out) and nxt[:1].islower():
+            out = out[:-1] + nxt
+        else:
+            out = f"{out} {nxt}"
+    return out

@@ -1,0 +1,187 @@
+"""Plain dataclasses that the stages of docket pass to each other.
+
+Readers produce a :class:`ReadResult` (text plus typed blocks with offsets);
+``ingest.structure`` turns it into a :class:`Document` with sections and
+paragraphs; the store persists documents; queries return :class:`SearchHit`.
+Every offset is a character offset into ``Document.text``, the text docket
+stores, so any later fact can be cited and its quote recovered exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A heading or paragraph found by a reader, as offsets into its text."""
+
+    kind: BlockKind
+    start: int
+    end: int
+    level: int = 0  # heading depth, 1 = top; 0 for paragraphs
+    page: int | None = None  # 1-based page number for paged formats
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """What a reader returns: the text to store and the blocks found in it."""
+
+    text: str
+    blocks: tuple[Block, ...]
+    format: str  # "txt", "html", "pdf", "flattened-web"
+    encoding: str | None = None
+    title_hint: str | None = None  # e.g. an HTML <title> or PDF metadata title
+    pages: int | None = None
+    notes: tuple[str, ...] = ()  # what the reader dropped or repaired, for the user
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Document metadata: inferred from the text, overridable by sidecars and flags."""
+
+    publisher: str | None = None
+    country: str | None = None
+    period: int | None = None  # the year the events cover
+    title: str | None = None
+    sources: tuple[tuple[str, str], ...] = ()  # (field, "inferred"|"sidecar"|"manifest"|"flag")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading path segment; paragraphs refer to sections by ordinal."""
+
+    ordinal: int
+    heading: str
+    level: int
+    path: tuple[str, ...]  # heading path from the top, including this heading
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A citable paragraph: ``{document_id}:p{ordinal}``."""
+
+    ordinal: int
+    section: int | None  # ordinal of the enclosing section, None before the first heading
+    start: int
+    end: int
+    text: str
+    page: int | None = None
+
+    def pid(self, document_id: str) -> str:
+        """The stable, citable id of this paragraph within ``document_id``."""
+        return f"{document_id}:p{self.ordinal}"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One ingested report, whole: text, metadata, structure."""
+
+    id: str  # content hash of the stored text (first 16 hex digits of SHA-256)
+    source_path: str
+    file_name: str
+    format: str
+    sha256: str  # of the raw file bytes
+    size: int
+    text: str
+    metadata: Metadata
+    sections: tuple[Section, ...]
+    paragraphs: tuple[Paragraph, ...]
+    encoding: str | None = None
+    pages: int | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """A row of the documents list."""
+
+    id: str
+    file_name: str
+    source_path: str
+    format: str
+    publisher: str | None
+    country: str | None
+    period: int | None
+    title: str | None
+    sections: int
+    paragraphs: int
+    ingested_at: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a passage sits: enough for a reader to find and quote it."""
+
+    document_id: str
+    paragraph_id: str
+    publisher: str | None
+    title: str | None
+    period: int | None
+    section: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A ranked paragraph for a full-text query."""
+
+    rank: float
+    snippet: str  # an excerpt around the matches, plain text
+    highlights: tuple[tuple[int, int], ...]  # (start, end) of matched terms within ``snippet``
+    text: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Optional filters for search; ``None`` means no filter."""
+
+    publisher: str | None = None
+    country: str | None = None
+    year: int | None = None
+    section: str | None = None
+
+
+IngestStatus = Literal["added", "replaced", "unchanged", "failed"]
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """The result of ingesting one file."""
+
+    path: str
+    status: IngestStatus
+    document_id: str | None = None
+    replaced_id: str | None = None
+    error: str | None = None
+    error_code: str | None = None
+    note: str | None = None
+    sections: int = 0
+    paragraphs: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class IngestReport:
+    """Outcomes of a batch, in input order."""
+
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        """Outcomes of files that could not be ingested."""
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def counts(self) -> dict[str, int]:
+        """Number of files per status."""
+        out: dict[str, int] = {"added": 0, "replaced": 0, "unchanged": 0, "failed": 0}
+        for o in self.outcomes:
+            out[o.status] += 1
+        return out

@@ -1,0 +1,29 @@
+"""Storage behind one narrow interface. SQLite is the default backend."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from docket.errors import StoreError
+from docket.store.base import Store
+from docket.store.sqlite import SQLiteStore
+
+DEFAULT_DB = "docket.db"
+
+__all__ = ["DEFAULT_DB", "SQLiteStore", "Store", "default_db", "open_store"]
+
+
+def default_db() -> str:
+    """The database location: ``$DOCKET_DB`` or ``./docket.db``."""
+    return os.environ.get("DOCKET_DB") or DEFAULT_DB
+
+
+def open_store(db: str | Path | None = None) -> Store:
+    """Open (creating and migrating if needed) the store at ``db``."""
+    target = str(db or default_db())
+    if target.startswith(("postgres://", "postgresql://")):
+        raise StoreError("PostgreSQL is not supported yet", path=target, hint="use a SQLite file path for --db")
+    if target.startswith("sqlite:///"):
+        target = target[len("sqlite:///"):]
+    return SQLiteStore(target)

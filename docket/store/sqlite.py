@@ -1,0 +1,257 @@
+"""The default embedded store: SQLite in WAL mode with an FTS5 index over paragraphs."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+from docket.errors import QueryError, SchemaTooNew, StoreError
+from docket.models import (
+    Citation,
+    Document,
+    DocumentSummary,
+    Metadata,
+    Paragraph,
+    SearchFilters,
+    SearchHit,
+    Section,
+)
+
+
+def _migrations() -> list[tuple[int, str]]:
+    out = []
+    for f in resources.files("docket.store.migrations").iterdir():
+        name = f.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            out.append((int(name[:4]), f.read_text("utf-8")))
+    return sorted(out)
+
+
+class SQLiteStore:
+    """SQLite implementation of :class:`docket.store.base.Store`."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            if self.path != ":memory:":
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the database: {exc}", path=self.path,
+                             hint="is it a docket database? use --db to pick another") from exc
+
+    # -- schema ----------------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        current = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        migrations = _migrations()
+        latest = migrations[-1][0]
+        if current > latest:
+            raise SchemaTooNew(
+                f"database schema v{current} is newer than this docket (v{latest})", path=self.path,
+                hint="upgrade docket",
+            )
+        for version, sql in migrations:
+            if version <= current:
+                continue
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _split_sql(sql):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {version:d}")
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+
+    # -- reads -----------------------------------------------------------------------------------
+    _SUMMARY_SQL = """
+        SELECT d.id, d.file_name, d.source_path, d.format, d.publisher, d.country, d.period, d.title,
+               d.ingested_at,
+               (SELECT COUNT(*) FROM sections s WHERE s.document_id = d.id) AS n_sections,
+               (SELECT COUNT(*) FROM paragraphs p WHERE p.document_id = d.id) AS n_paragraphs
+        FROM documents d
+    """
+
+    @staticmethod
+    def _summary(row: sqlite3.Row) -> DocumentSummary:
+        return DocumentSummary(
+            id=row["id"], file_name=row["file_name"], source_path=row["source_path"], format=row["format"],
+            publisher=row["publisher"], country=row["country"], period=row["period"], title=row["title"],
+            sections=row["n_sections"], paragraphs=row["n_paragraphs"], ingested_at=row["ingested_at"],
+        )
+
+    def find_by_path(self, source_path: str) -> DocumentSummary | None:
+        row = self.conn.execute(self._SUMMARY_SQL + " WHERE d.source_path = ?", (source_path,)).fetchone()
+        return self._summary(row) if row else None
+
+    def find_by_id(self, document_id: str) -> DocumentSummary | None:
+        row = self.conn.execute(self._SUMMARY_SQL + " WHERE d.id = ?", (document_id,)).fetchone()
+        return self._summary(row) if row else None
+
+    def list_documents(self) -> list[DocumentSummary]:
+        rows = self.conn.execute(self._SUMMARY_SQL + " ORDER BY d.publisher, d.period, d.file_name").fetchall()
+        return [self._summary(r) for r in rows]
+
+    def get_document(self, document_id: str) -> Document | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+        if row is None:
+            return None
+        sections = tuple(
+            Section(r["ordinal"], r["heading"], r["level"], tuple(json.loads(r["path"])), r["start"], r["end"])
+            for r in self.conn.execute(
+                "SELECT * FROM sections WHERE document_id = ? ORDER BY ordinal", (document_id,)
+            )
+        )
+        paragraphs = tuple(
+            Paragraph(r["ordinal"], r["section"], r["start"], r["end"], r["text"], r["page"])
+            for r in self.conn.execute(
+                "SELECT * FROM paragraphs WHERE document_id = ? ORDER BY ordinal", (document_id,)
+            )
+        )
+        sources = json.loads(row["metadata_sources"])
+        return Document(
+            id=row["id"], source_path=row["source_path"], file_name=row["file_name"], format=row["format"],
+            sha256=row["sha256"], size=row["size"], text=row["text"],
+            metadata=Metadata(row["publisher"], row["country"], row["period"], row["title"],
+                              tuple(sorted(sources.items()))),
+            sections=sections, paragraphs=paragraphs, encoding=row["encoding"], pages=row["pages"],
+            notes=tuple(json.loads(row["notes"])),
+        )
+
+    def counts(self) -> dict[str, int]:
+        return {
+            t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
+            for t in ("documents", "sections", "paragraphs")
+        }
+
+    def integrity_check(self) -> str:
+        result = self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+        if result == "ok":
+            self.conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts, rank) VALUES ('integrity-check', 1)")
+        return result
+
+    # -- writes ----------------------------------------------------------------------------------
+    def save_document(self, doc: Document, *, replaces: str | None = None) -> None:
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            if replaces:
+                self._delete(replaces)
+            m = doc.metadata
+            c.execute(
+                "INSERT INTO documents (id, source_path, file_name, format, sha256, size, encoding, pages,"
+                " publisher, country, period, title, metadata_sources, notes, text, ingested_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc.id, doc.source_path, doc.file_name, doc.format, doc.sha256, doc.size, doc.encoding, doc.pages,
+                 m.publisher, m.country, m.period, m.title, json.dumps(dict(m.sources)), json.dumps(list(doc.notes)),
+                 doc.text, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+            )
+            c.executemany(
+                'INSERT INTO sections (document_id, ordinal, heading, level, path, start, "end")'
+                " VALUES (?,?,?,?,?,?,?)",
+                [(doc.id, s.ordinal, s.heading, s.level, json.dumps(list(s.path)), s.start, s.end)
+                 for s in doc.sections],
+            )
+            c.executemany(
+                'INSERT INTO paragraphs (document_id, ordinal, section, start, "end", page, text)'
+                " VALUES (?,?,?,?,?,?,?)",
+                [(doc.id, p.ordinal, p.section, p.start, p.end, p.page, p.text) for p in doc.paragraphs],
+            )
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+
+    def _delete(self, document_id: str) -> None:
+        self.conn.execute("DELETE FROM paragraphs WHERE document_id = ?", (document_id,))
+        self.conn.execute("DELETE FROM sections WHERE document_id = ?", (document_id,))
+        self.conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+
+    # -- search ----------------------------------------------------------------------------------
+    def search(self, fts_query: str, filters: SearchFilters, *, limit: int, offset: int) -> list[SearchHit]:
+        where = ["paragraphs_fts MATCH ?"]
+        args: list[object] = [fts_query]
+        if filters.publisher:
+            where.append("d.publisher LIKE ?")
+            args.append(f"%{filters.publisher}%")
+        if filters.country:
+            where.append("d.country = ? COLLATE NOCASE")
+            args.append(filters.country)
+        if filters.year is not None:
+            where.append("d.period = ?")
+            args.append(filters.year)
+        if filters.section:
+            where.append("s.path LIKE ?")
+            args.append(f"%{filters.section}%")
+        sql = f"""
+            SELECT bm25(paragraphs_fts) AS rank,
+                   snippet(paragraphs_fts, 0, char(2), char(3), '…', 24) AS snip,
+                   p.text, p.ordinal, p.start, p."end", p.document_id,
+                   d.publisher, d.title, d.period, s.heading AS section
+            FROM paragraphs_fts
+            JOIN paragraphs p ON p.id = paragraphs_fts.rowid
+            JOIN documents d ON d.id = p.document_id
+            LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
+            WHERE {" AND ".join(where)}
+            ORDER BY rank LIMIT ? OFFSET ?
+        """  # noqa: S608 - the WHERE clauses are fixed strings; values are bound
+        try:
+            rows = self.conn.execute(sql, (*args, limit, offset)).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise QueryError(f"the search query could not be run: {exc}") from exc
+        return [
+            SearchHit(
+                rank=r["rank"], **_highlighted(r["snip"]), text=r["text"],
+                citation=Citation(
+                    document_id=r["document_id"], paragraph_id=f"{r['document_id']}:p{r['ordinal']}",
+                    publisher=r["publisher"], title=r["title"], period=r["period"], section=r["section"],
+                    start=r["start"], end=r["end"],
+                ),
+            )
+            for r in rows
+        ]
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _highlighted(marked: str) -> dict[str, object]:
+    """Turn an FTS5 snippet with \\x02/\\x03 markers into plain text plus highlight spans."""
+    marked = " ".join(marked.split())
+    plain: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos, start = 0, 0
+    for ch in marked:
+        if ch == "\x02":
+            start = pos
+        elif ch == "\x03":
+            spans.append((start, pos))
+        else:
+            plain.append(ch)
+            pos += 1
+    return {"snippet": "".join(plain), "highlights": tuple(spans)}
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies (BEGIN … END;) whole."""
+    statements, buf = [], []
+    for line in sql.splitlines():
+        if line.strip().startswith("--") and not buf:
+            continue
+        buf.append(line)
+        chunk = "\n".join(buf).strip()
+        if chunk.endswith(";") and sqlite3.complete_statement(chunk):
+            statements.append(chunk)
+            buf = []
+    if "\n".join(buf).strip():
+        statements.append("\n".join(buf))
+    return statements

@@ -1,0 +1,83 @@
+"""Cited full-text search over the seeds; hostile query syntax never crashes."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from docket.errors import QueryError
+from docket.models import SearchFilters
+from docket.pipeline import ingest_paths
+from docket.query.search import search, to_fts_query
+from docket.store import SQLiteStore
+from tests.conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory):
+    s = SQLiteStore(tmp_path_factory.mktemp("db") / "seeds.db")
+    ingest_paths(s, [SEEDS])
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize("term", ["Mukhammedkarim", "Azattyq"])
+def test_cited_hits(seeded: SQLiteStore, term: str) -> None:
+    hits = search(seeded, term)
+    assert hits
+    for h in hits:
+        c = h.citation
+        assert c.publisher and c.title and c.period and c.paragraph_id.startswith(c.document_id + ":p")
+        doc = seeded.get_document(c.document_id)
+        assert doc.text[c.start : c.end] == h.text
+        assert term.lower() in h.text.lower()
+        assert any(h.snippet[a:b].lower() == term.lower() for a, b in h.highlights)
+
+
+def test_filters(seeded: SQLiteStore) -> None:
+    all_hits = search(seeded, "journalist", limit=100)
+    hrw = search(seeded, "journalist", SearchFilters(publisher="Human Rights Watch"), limit=100)
+    assert hrw and len(hrw) < len(all_hits)
+    assert {h.citation.publisher for h in hrw} == {"Human Rights Watch"}
+    y2016 = search(seeded, "journalist", SearchFilters(year=2016), limit=100)
+    assert y2016 and {h.citation.period for h in y2016} == {2016}
+    torture = search(seeded, "police", SearchFilters(section="Torture"), limit=100)
+    assert torture and all("Torture" in (h.citation.section or "") for h in torture)
+
+
+def test_ranking_prefers_dense_matches(seeded: SQLiteStore) -> None:
+    hits = search(seeded, "Mukhammedkarim", limit=5)
+    assert hits[0].text.count("Mukhammedkarim") >= hits[-1].text.count("Mukhammedkarim")
+
+
+def test_query_language() -> None:
+    assert to_fts_query("free speech") == '"free" AND "speech"'
+    assert to_fts_query('"peaceful assembly" -police') == '"peaceful assembly" NOT "police"'
+    assert to_fts_query("detain*") == '"detain"*'
+    assert to_fts_query("Bokaev OR Bokayev") == '("Bokaev" OR "Bokayev")'
+    with pytest.raises(QueryError):
+        to_fts_query('-- ( ) : "')
+
+
+@pytest.mark.parametrize("q", ['"unbalanced', "a:b", "(x", "NEAR(", "*", "-", "^start", "AND OR NOT", "'; DROP TABLE x"])
+def test_syntax_characters_never_crash(seeded: SQLiteStore, q: str) -> None:
+    try:
+        search(seeded, q)
+    except QueryError as exc:
+        assert "query" in str(exc)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_any_text_is_a_safe_query(q: str) -> None:
+    try:
+        expr = to_fts_query(q)
+    except QueryError:
+        return
+    import sqlite3
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
+    conn.execute("INSERT INTO t VALUES ('some text')")
+    conn.execute("SELECT * FROM t WHERE t MATCH ?", (expr,)).fetchall()

@@ -1,0 +1,111 @@
+"""The SQLite store through the pipeline: idempotent, replacing, atomic, consistent."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from docket.pipeline import ingest_paths
+from docket.store import SQLiteStore, open_store
+from tests.conftest import SEEDS, seed_files
+
+
+def _snapshot(store: SQLiteStore) -> tuple:
+    return (store.counts(), [d.id for d in store.list_documents()])
+
+
+def test_ingest_seeds_and_reingest_is_a_no_op(store: SQLiteStore) -> None:
+    report = ingest_paths(store, [SEEDS])
+    assert report.counts() == {"added": 5, "replaced": 0, "unchanged": 0, "failed": 0}
+    before = _snapshot(store)
+    again = ingest_paths(store, [SEEDS])
+    assert again.counts()["unchanged"] == 5
+    assert _snapshot(store) == before
+    assert store.integrity_check() == "ok"
+
+
+def test_changed_file_replaces_its_previous_version(store: SQLiteStore, tmp_path: Path) -> None:
+    f = tmp_path / "r.txt"
+    shutil.copy(seed_files()[0], f)
+    first = ingest_paths(store, [f]).outcomes[0]
+    f.write_text(f.read_text() + "\n\nA paragraph added in a correction.\n")
+    second = ingest_paths(store, [f]).outcomes[0]
+    assert second.status == "replaced" and second.replaced_id == first.document_id
+    assert [d.id for d in store.list_documents()] == [second.document_id]
+    assert store.find_by_id(first.document_id) is None
+    assert store.integrity_check() == "ok"
+
+
+def test_bad_files_leave_the_database_unchanged(store: SQLiteStore, tmp_path: Path) -> None:
+    ingest_paths(store, [seed_files()[0]])
+    before = _snapshot(store)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "corrupt.pdf").write_bytes(b"%PDF-1.4 garbage")
+    (bad / "binary.txt").write_bytes(bytes(range(256)) * 10)
+    (bad / "latin.txt").write_bytes(b"\xff\xfe\x00\xd8" * 10)
+    report = ingest_paths(store, [bad])
+    assert report.counts()["failed"] == 4
+    for o in report.failed:
+        assert Path(o.path).name in o.error and o.error_code
+    assert _snapshot(store) == before
+    assert store.integrity_check() == "ok"
+
+
+def test_crash_halfway_through_a_file_leaves_nothing(store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    ingest_paths(store, [seed_files()[0]])
+    before = _snapshot(store)
+    real = store.conn
+
+    class Exploding:
+        """A connection that dies when paragraphs are written (after the document row)."""
+
+        def __getattr__(self, name: str):
+            return getattr(real, name)
+
+        def executemany(self, sql: str, rows):  # noqa: ANN001
+            if "INSERT INTO paragraphs" in sql:
+                raise sqlite3.OperationalError("disk I/O error (simulated)")
+            return real.executemany(sql, rows)
+
+    monkeypatch.setattr(store, "conn", Exploding())
+    report = ingest_paths(store, [seed_files()[1], seed_files()[2]])
+    monkeypatch.undo()
+    assert report.counts()["failed"] == 2
+    assert all("simulated" in o.error for o in report.failed)
+    assert _snapshot(store) == before
+    assert store.integrity_check() == "ok"
+    # and re-running the batch completes it
+    assert ingest_paths(store, [seed_files()[1], seed_files()[2]]).counts()["added"] == 2
+
+
+def test_paragraph_offsets_survive_the_store(store: SQLiteStore) -> None:
+    ingest_paths(store, [SEEDS])
+    for summary in store.list_documents():
+        doc = store.get_document(summary.id)
+        assert doc is not None and doc.paragraphs
+        for p in doc.paragraphs:
+            assert doc.text[p.start : p.end] == p.text
+
+
+def test_wal_mode_and_schema_version(tmp_path: Path) -> None:
+    s = open_store(tmp_path / "x.db")
+    assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert s.conn.execute("PRAGMA user_version").fetchone()[0] >= 1
+    s.close()
+    s = open_store(tmp_path / "x.db")  # reopening does not re-run migrations
+    assert s.counts()["documents"] == 0
+    s.close()
+
+
+def test_not_a_database(tmp_path: Path) -> None:
+    from docket.errors import StoreError
+
+    f = tmp_path / "notes.db"
+    f.write_text("this is not sqlite " * 100)
+    with pytest.raises(StoreError, match="notes.db"):
+        open_store(f)

@@ -1,0 +1,53 @@
+"""The CLI as users run it: exit codes, one-line errors naming the file, JSON, help."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from docket.cli import app
+from tests.conftest import SEEDS
+
+runner = CliRunner()
+
+
+def test_ingest_seeds_summary_and_search(tmp_path: Path) -> None:
+    db = str(tmp_path / "d.db")
+    r = runner.invoke(app, ["ingest", str(SEEDS), "--db", db, "--summary"])
+    assert r.exit_code == 0, r.output
+    assert "5 added" in r.output and "World Report 2017: Kazakhstan" in r.output
+    r = runner.invoke(app, ["ingest", str(SEEDS), "--db", db])
+    assert r.exit_code == 0 and "5 unchanged" in r.output
+    r = runner.invoke(app, ["search", "Mukhammedkarim", "--db", db, "--json"])
+    hits = json.loads(r.stdout)["hits"]
+    assert hits and hits[0]["citation"]["paragraph_id"]
+    pid = hits[0]["citation"]["paragraph_id"]
+    r = runner.invoke(app, ["show", pid, "--db", db, "--json"])
+    assert r.exit_code == 0 and "Mukhammedkarim" in json.loads(r.stdout)["text"]
+
+
+def test_batch_with_a_bad_file_continues_and_exits_nonzero(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_bytes((SEEDS / "000_a11a7f2bb672b657.txt").read_bytes())
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\nnonsense")
+    r = runner.invoke(app, ["ingest", str(folder), "--db", str(tmp_path / "d.db"), "--json"])
+    assert r.exit_code == 1
+    data = json.loads(r.stdout)
+    assert data["counts"] == {"added": 1, "replaced": 0, "unchanged": 0, "failed": 1}
+    failed = [f for f in data["files"] if f["status"] == "failed"][0]
+    assert "broken.pdf" in failed["error"] and failed["error_code"] == "E106"
+
+
+def test_search_errors_are_clean(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["search", "-", "--db", str(tmp_path / "d.db")])
+    assert r.exit_code == 2 and "E300" in r.output and "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("command", ["ingest", "search", "summary", "show"])
+def test_every_command_has_help(command: str) -> None:
+    r = runner.invoke(app, [command, "--help"])
+    assert r.exit_code == 0 and len(r.output) > 100
