@@ -27,6 +27,9 @@ _STOPWORDS = frozenset(
 )
 
 
+_DANGLING = frozenset("that which who whose his her their its is was were are has had have be been not than".split())
+
+
 @dataclass
 class _Line:
     start: int
@@ -73,6 +76,10 @@ def _continues(prev: str, nxt: str, wrap_width: int | None, broken: bool = False
         return False
     first = nxt[0]
     if first.islower() or first in "(,;–—\"“'‘":
+        return True
+    # No paragraph ends on "the", "of", "and"…: the sentence goes on below.
+    last = prev.rsplit(None, 1)[-1].lower()
+    if last in _STOPWORDS or last in _DANGLING:
         return True
     # A long line that stops mid-sentence goes on below (text extracted from PDFs breaks
     # lines anywhere, also before capitalised names); so does a full-width line in
