@@ -236,6 +236,90 @@ def show(
         out.print(f"{'  ' * (s.level - 1)}- {escape(s.heading)} [dim]({n} paragraphs)[/dim]")
 
 
+@app.command()
+def extract(
+    files: Annotated[list[str], typer.Argument(help="Report files or folders (no database needed).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Extract people from reports; --json prints the gold-shaped JSON (documents, persons, events)."""
+    from docket.extract import extract_documents
+    from docket.pipeline import load_document
+
+    docs, failed = [], 0
+    for f in expand_paths(files):
+        try:
+            docs.append(load_document(f))
+        except DocketError as exc:
+            err.print(f"[red]failed[/red] {escape(str(exc))}")
+            failed += 1
+    try:
+        result = extract_documents(docs)
+    except DocketError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        table = Table(title=f"{len(result['persons'])} persons in {len(docs)} documents")
+        for col in ("person", "forms", "files"):
+            table.add_column(col, overflow="fold")
+        for p in result["persons"]:
+            table.add_row(escape(p["canonical"]), escape(", ".join(p["variants"])), ", ".join(p["mentions"]))
+        out.print(table)
+    if failed:
+        raise typer.Exit(1)
+
+
+_EVAL_ROWS = [
+    ("person mentions P", ("mentions", "p")), ("person mentions R", ("mentions", "r")),
+    ("person mentions F1", ("mentions", "f1")), ("person-file recall", ("person_file_recall",)),
+    ("linking pairwise P", ("resolution", "p")), ("linking pairwise R", ("resolution", "r")),
+    ("linking pairwise F1", ("resolution", "f1")), ("linking B-cubed F1", ("resolution", "bcubed_f1")),
+    ("hard-negative merges", ("resolution", "hard_negative_merges")),
+    ("events P", ("events", "p")), ("events R", ("events", "r")), ("events F1", ("events", "f1")),
+    ("event date accuracy", ("events", "date_acc")), ("event sanction accuracy", ("events", "sanction_acc")),
+    ("event charge accuracy", ("events", "charge_acc")),
+    ("documents publisher", ("documents", "publisher")), ("documents country", ("documents", "country")),
+    ("documents period", ("documents", "period")), ("documents title", ("documents", "title")),
+]
+
+
+def _metric(scores: dict, path: tuple[str, ...]) -> str:
+    value = scores
+    for key in path:
+        value = value.get(key, 0) if isinstance(value, dict) else 0
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+@app.command("eval")
+def eval_(
+    gold: Annotated[Path, typer.Option(help="Gold directory (documents.json, persons.json, events.jsonl).")],
+    reports: Annotated[Path, typer.Option(help="Folder with the reports the gold annotates.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Precision/recall/F1 against gold annotations, beside a spaCy-only baseline from the same run."""
+    from docket.evaluate import load_gold, score, spacy_baseline
+    from docket.extract import extract_documents
+    from docket.pipeline import load_document
+
+    try:
+        g = load_gold(gold)
+        docs = [load_document(reports / d["file"]) for d in g["documents"]]
+        ours = score(g, extract_documents(docs))
+        base = score(g, spacy_baseline(docs))
+    except (DocketError, OSError, ValueError) as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    if as_json:
+        print(json.dumps({"docket": ours, "baseline": base}, indent=1))
+        return
+    table = Table(title=f"docket eval: {len(docs)} documents vs {gold}")
+    for col in ("metric", "docket", "spaCy baseline"):
+        table.add_column(col, no_wrap=True)
+    for label, path in _EVAL_ROWS:
+        table.add_row(label, *(_metric(s, path) for s in (ours, base)))
+    out.print(table)
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

