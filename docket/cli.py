@@ -17,7 +17,7 @@ from rich.text import Text
 
 from docket import __version__
 from docket.errors import DocketError
-from docket.models import FileOutcome, SearchFilters
+from docket.models import FileOutcome, IngestReport, SearchFilters
 from docket.pipeline import IngestOptions, expand_paths, iter_ingest
 from docket.query.search import search as run_search
 from docket.store import open_store
@@ -102,10 +102,7 @@ def ingest(
 
 
 def _counts(outcomes: list[FileOutcome]) -> dict[str, int]:
-    counts = {"added": 0, "replaced": 0, "unchanged": 0, "failed": 0}
-    for o in outcomes:
-        counts[o.status] += 1
-    return counts
+    return IngestReport(outcomes=list(outcomes)).counts()
 
 
 def _outcome_line(o: FileOutcome) -> str:

@@ -80,11 +80,9 @@ def ingest_file(store: Store, path: Path, options: IngestOptions) -> FileOutcome
         previous = store.find_by_path(doc.source_path)
         if previous and previous.id == doc.id:
             status, replaced = "unchanged", None
-        elif store.find_by_id(doc.id):
-            same = store.find_by_id(doc.id)
+        elif (same := store.find_by_id(doc.id)) is not None:
             return FileOutcome(str(path), "unchanged", document_id=doc.id,
-                               note=f"same text as {same.source_path}" if same else None,
-                               seconds=time.perf_counter() - t0)
+                               note=f"same text as {same.source_path}", seconds=time.perf_counter() - t0)
         else:
             status, replaced = ("replaced", previous.id) if previous else ("added", None)
             store.save_document(doc, replaces=replaced)

@@ -53,6 +53,7 @@ class _Cues:
     foreign: tuple[str, ...]
     verbs: frozenset[str]
     apposition: frozenset[str]
+    title_heads: frozenset[str]  # last word of each title ("Minister" of "Justice Minister")
 
 
 @lru_cache(maxsize=1)
@@ -68,6 +69,7 @@ def cues() -> _Cues:
         foreign=tuple(raw["foreign_bodies"]),
         verbs=frozenset(raw["verbs"]),
         apposition=frozenset(raw["apposition"]),
+        title_heads=frozenset(t[-1] for t in titles),
     )
 
 
@@ -132,7 +134,7 @@ def _add(spans: dict[tuple[int, int], str], base: int, a: int, b: int, text: str
 def _introduced_by_role(sdoc, i: int) -> bool:  # noqa: ANN001 - spacy Doc
     """Whether a role word or title stands right before token ``i`` (allowing one comma/adjective)."""
     for j in range(max(0, i - 2), i):
-        if sdoc[j].lower_ in cues().roles or sdoc[j].text in {t[-1] for t in cues().titles}:
+        if sdoc[j].lower_ in cues().roles or sdoc[j].text in cues().title_heads:
             return True
     return False
 
@@ -157,7 +159,7 @@ def _cue_before(sdoc, i: int) -> bool:  # noqa: ANN001 - spacy Doc
         return False
     prev = sdoc[i - 1]
     c = cues()
-    if prev.lower_ in c.roles or prev.lower_ in c.verbs or prev.text in {t[-1] for t in c.titles}:
+    if prev.lower_ in c.roles or prev.lower_ in c.verbs or prev.text in c.title_heads:
         return True
     # photo credits: "© 2025 Firstname Lastname"
     return prev.like_num and i >= 2 and sdoc[i - 2].text == "©"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
-from docket.errors import BinaryFile, EmptyFile, Undecodable
+from docket.errors import BinaryFile, CorruptPDF, EmptyFile, Undecodable
 
 TEXT_EXTENSIONS = {".txt", ".text", ".md", ""}
 HTML_EXTENSIONS = {".html", ".htm", ".xhtml"}
@@ -52,8 +52,6 @@ def sniff(data: bytes, suffix: str, path: str) -> Sniffed:
         return Sniffed("pdf", "PDF magic number")
     if suffix in PDF_EXTENSIONS:
         # A .pdf without the magic number is a broken or mislabelled file.
-        from docket.errors import CorruptPDF
-
         raise CorruptPDF(
             "named .pdf but has no PDF header (%PDF-)", path=path, hint="the file is truncated or not a PDF"
         )

@@ -270,7 +270,6 @@ def _manifest(folder: str, mtime_key: tuple[float, ...]) -> dict[str, dict[str, 
                     if not key:
                         continue
                     row = {k.strip().lower(): v for k, v in row.items() if k}
-                    row.setdefault("period", row.get("year_covered"))
                     if not row.get("period"):
                         row["period"] = row.get("year_covered")
                     out[Path(key).name] = {

@@ -33,13 +33,14 @@ class _Line:
     bold: bool
     page: int
     col_width: float
+    top_frac: float  # position on the page, 0 = top, 1 = bottom
+    bottom_frac: float
 
 
 def read_pdf(path: str) -> ReadResult:
     """Read a PDF file into blocks; raise a clear error for encrypted, corrupt or image-only files."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
 
     lines: list[_Line] = []
     try:
@@ -50,9 +51,7 @@ def read_pdf(path: str) -> ReadResult:
                 page.close()  # release pdfminer's layout cache: bounded memory on long books
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise EncryptedPDF("the PDF is encrypted", path=path, hint="remove the password and try again") from exc
-    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many types for broken files
-        if isinstance(exc, (NoText, EncryptedPDF)):
-            raise
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for broken files
         name = type(exc).__name__
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise EncryptedPDF("the PDF is encrypted", path=path, hint="remove the password and try again") from exc
@@ -109,14 +108,11 @@ def _words_to_lines(words: list[dict], page: int, col_width: float, height: floa
         text = " ".join(w["text"] for w in row)
         sizes = [w["size"] for w in row]
         bold = all("bold" in (w.get("fontname") or "").lower() for w in row)
+        top, bottom = min(w["top"] for w in row), max(w["bottom"] for w in row)
         out.append(
-            _Line(text, min(w["top"] for w in row), max(w["bottom"] for w in row), row[0]["x0"], row[-1]["x1"],
-                  median(sizes), bold, page, col_width)
+            _Line(text, top, bottom, row[0]["x0"], row[-1]["x1"], median(sizes), bold, page, col_width,
+                  top / height, bottom / height)
         )
-    # remember the page height on the line for edge tests
-    for ln in out:
-        ln.top_frac = ln.top / height  # type: ignore[attr-defined]
-        ln.bottom_frac = ln.bottom / height  # type: ignore[attr-defined]
     return out
 
 
@@ -125,7 +121,7 @@ def _shape(text: str) -> str:
 
 
 def _at_edge(ln: _Line) -> bool:
-    return ln.top_frac < _EDGE or ln.bottom_frac > 1 - _EDGE  # type: ignore[attr-defined]
+    return ln.top_frac < _EDGE or ln.bottom_frac > 1 - _EDGE
 
 
 def _drop_running_lines(lines: list[_Line], npages: int) -> list[_Line]:

@@ -189,7 +189,8 @@ def _classify(groups: list[list[_Line]], text: str) -> list[Block]:
             blocks.append(Block("heading", start, g[0].end, level=level))
             i += 1
             continue
-        if len(g) == 1 and is_heading_text(first) and _followed_by_content(groups, i):
+        # A heading needs something after it: a title-like last line is a paragraph.
+        if len(g) == 1 and is_heading_text(first) and i + 1 < len(groups):
             end = g[0].end
             if _SECTION.match(first) and i + 1 < len(groups) and len(groups[i + 1]) == 1:
                 title = groups[i + 1][0].text
@@ -214,7 +215,3 @@ def _same_as_previous(prev: list[_Line], cur: list[_Line]) -> bool:
     """Web captures repeat titles and teasers verbatim on consecutive lines; keep one."""
     return len(prev) == len(cur) == 1 and prev[0].text == cur[0].text
 
-
-def _followed_by_content(groups: list[list[_Line]], i: int) -> bool:
-    """A heading needs something after it; a title-like last line is a paragraph."""
-    return i + 1 < len(groups)
