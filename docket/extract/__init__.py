@@ -34,6 +34,8 @@ def extract_documents(docs: list[Document]) -> dict[str, Any]:
             "mentions": mentions,
             "role": None,
             "side": None,
+            "links": [{"a": link.a, "b": link.b, "score": link.score, "levels": list(link.levels)}
+                      for link in c.links],
             "citations": [
                 {"file": f, "paragraph_id": f"{ids[f]}:p{m.paragraph}", "start": m.start, "end": m.end,
                  "quote": m.text, "source": m.source}

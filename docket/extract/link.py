@@ -1,7 +1,10 @@
-"""Grouping mentions into persons: short forms within a document, exact full names across documents.
+"""Grouping mentions into persons, within a document and across documents.
 
-This is the baseline linker that ``docket extract`` needs for stable person ids;
-transliteration-aware linking across documents is a separate stage (issue 4).
+Within a document, full names group by their transliteration-folded key, and a bare
+surname or given name joins the one full name that has it (left alone when two do).
+Across documents, groups are blocked on the folded surname and compared with the
+labelled levels of :mod:`docket.resolve.compare`; every accepted link keeps the levels
+that fired, so ``explain`` can say why two names were joined.
 """
 
 from __future__ import annotations
@@ -12,6 +15,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from docket.extract.persons import Mention
+from docket.resolve.compare import compare
+from docket.resolve.fold import NameParts, name_parts
+
+
+@dataclass(frozen=True)
+class Link:
+    """Why two name forms were put in one person."""
+
+    a: str
+    b: str
+    score: float
+    levels: tuple[str, ...]
 
 
 @dataclass
@@ -20,6 +35,7 @@ class PersonCluster:
 
     id: str
     mentions: list[tuple[str, Mention]] = field(default_factory=list)  # (file name, mention)
+    links: list[Link] = field(default_factory=list)
 
     @property
     def forms(self) -> list[str]:
@@ -47,22 +63,62 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name_key(text)).strip("-") or "person"
 
 
+def _folded_key(parts: NameParts) -> str:
+    return " ".join((*parts.given, parts.surname))
+
+
+@dataclass
+class _Group:
+    file: str
+    mentions: list[Mention]
+    parts: NameParts | None  # the full name's parts; None for an unlinked short form
+    links: list[Link] = field(default_factory=list)
+
+    @property
+    def display(self) -> str:
+        full = [m.text for m in self.mentions if len(m.text.split()) >= 2]
+        return Counter(full).most_common(1)[0][0] if full else self.mentions[0].text
+
+
 def link_documents(docs: list[tuple[str, list[Mention]]]) -> list[PersonCluster]:
     """Cluster mentions of several documents: (file name, mentions) pairs in, persons out."""
-    by_key: dict[str, PersonCluster] = {}
+    groups = [g for file_name, mentions in docs for g in _link_within(file_name, mentions)]
+    parent = list(range(len(groups)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, g in enumerate(groups):
+        if g.parts is not None:
+            for key in {g.parts.surname[:3], *(a[:3] for a in g.parts.aliases)}:
+                blocks[key].append(i)
+    accepted: list[tuple[int, int, Link]] = []
+    for members in blocks.values():
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                i, j = members[x], members[y]
+                if find(i) == find(j):
+                    continue
+                decision = compare(groups[i].parts, groups[j].parts)  # type: ignore[arg-type]
+                if decision.link:
+                    parent[find(i)] = find(j)
+                    accepted.append((i, j, Link(groups[i].display, groups[j].display, decision.score,
+                                                decision.levels)))
+    clusters: dict[int, PersonCluster] = {}
     order: list[PersonCluster] = []
-    for file_name, mentions in docs:
-        local = _link_within(mentions)
-        for group in local:
-            full = [m for m in group if len(m.text.split()) >= 2]
-            key = name_key(Counter(m.text for m in full).most_common(1)[0][0]) if full else \
-                f"{file_name}#{name_key(group[0].text)}"
-            cluster = by_key.get(key)
-            if cluster is None:
-                cluster = PersonCluster(id="")
-                by_key[key] = cluster
-                order.append(cluster)
-            cluster.mentions.extend((file_name, m) for m in group)
+    for i, g in enumerate(groups):
+        root = find(i)
+        if root not in clusters:
+            clusters[root] = PersonCluster(id="")
+            order.append(clusters[root])
+        clusters[root].mentions.extend((g.file, m) for m in g.mentions)
+        clusters[root].links.extend(g.links)
+    for i, _j, link in accepted:
+        clusters[find(i)].links.append(link)
     used: Counter[str] = Counter()
     for c in order:
         base = slug(c.canonical)
@@ -71,25 +127,37 @@ def link_documents(docs: list[tuple[str, list[Mention]]]) -> list[PersonCluster]
     return order
 
 
-def _link_within(mentions: list[Mention]) -> list[list[Mention]]:
-    """Full names group by key; a short form joins the one full name containing it, if unique."""
-    groups: dict[str, list[Mention]] = defaultdict(list)
-    full_keys: dict[str, str] = {}
+def _link_within(file_name: str, mentions: list[Mention]) -> list[_Group]:
+    """Full names group by folded key; a short form joins the one full name containing it, if unique."""
+    full: dict[str, _Group] = {}
     for m in mentions:
-        if len(m.text.split()) >= 2:
-            k = name_key(m.text)
-            groups[k].append(m)
-            full_keys[k] = m.text
-    part_owner: dict[str, set[str]] = defaultdict(set)
-    for k in full_keys:
-        words = k.split()
-        part_owner[words[0]].add(k)
-        part_owner[words[-1]].add(k)
+        parts = name_parts(m.text)
+        if len(m.text.split()) >= 2 and parts.full:
+            key = _folded_key(parts)
+            group = full.setdefault(key, _Group(file_name, [], parts))
+            if group.mentions and name_key(group.mentions[0].text) != name_key(m.text):
+                group.links.append(Link(group.mentions[0].text, m.text, 1.0,
+                                        ("same document", "same transliteration-folded name")))
+            group.mentions.append(m)
+    owners: dict[str, set[str]] = defaultdict(set)
+    for key, g in full.items():
+        for part in (*g.parts.given[:1], g.parts.surname, *g.parts.aliases):  # type: ignore[union-attr]
+            owners[part].add(key)
+    short: dict[str, _Group] = {}
+    in_full = {x for g in full.values() for x in g.mentions}
     for m in mentions:
-        if len(m.text.split()) >= 2:
+        if m in in_full:
             continue
-        k = name_key(m.text)
-        owners = part_owner.get(k, set())
-        target = next(iter(owners)) if len(owners) == 1 else f"#{k}"
-        groups[target].append(m)
-    return [sorted(g, key=lambda m: m.start) for g in groups.values()]
+        folded = name_parts(m.text).surname
+        candidates = owners.get(folded, set())
+        if len(candidates) == 1:
+            target = full[next(iter(candidates))]
+            target.links.append(Link(target.mentions[0].text, m.text, 0.9,
+                                     ("same document", "short form of the only full name containing it")))
+            target.mentions.append(m)
+        else:
+            short.setdefault(folded, _Group(file_name, [], None)).mentions.append(m)
+    groups = list(full.values()) + list(short.values())
+    for g in groups:
+        g.mentions.sort(key=lambda m: m.start)
+    return groups

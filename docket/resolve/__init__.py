@@ -1,0 +1,1 @@
+"""Resolution: the same person across documents, years and transliterations."""

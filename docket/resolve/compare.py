@@ -1,0 +1,62 @@
+"""Ordered, labelled comparison levels between two names (Splink-style), for explainable links.
+
+Each comparison walks the levels in order and records every level that fired; the
+decision is a link only when the given names are compatible *and* the surnames agree
+closely. A shared surname alone never links (father and son, brothers), and neither
+does a shared given name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from docket.resolve.fold import NameParts
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of comparing two names, with the levels that fired."""
+
+    link: bool
+    score: float
+    levels: tuple[str, ...]
+
+
+def _given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> str | None:
+    if not a or not b:
+        return None
+    if a == b:
+        return "given names equal (folded)"
+    if a[0] == b[0]:
+        return "first given name equal (folded)"
+    if (len(a[0]) == 1 and b[0].startswith(a[0])) or (len(b[0]) == 1 and a[0].startswith(b[0])):
+        return "given name is an initial of the other"
+    return None
+
+
+def compare(a: NameParts, b: NameParts) -> Decision:
+    """Compare two full names; ``link`` is True only for a confident same-person match."""
+    levels: list[str] = []
+    if not (a.full and b.full):
+        return Decision(False, 0.0, ("a name without given name is linked only within its document",))
+    given = _given_compatible(a.given, b.given)
+    if given is None:
+        return Decision(False, 0.0, ("given names differ",))
+    levels.append(given)
+    if a.surname == b.surname:
+        levels.append("surnames equal (folded)")
+        return Decision(True, 1.0, tuple(levels))
+    if b.surname in a.aliases or a.surname in b.aliases:
+        levels.append("surname matches an alias in parentheses")
+        return Decision(True, 0.95, tuple(levels))
+    shorter = min(len(a.surname), len(b.surname))
+    dist = Levenshtein.distance(a.surname, b.surname)
+    # One edit in a long surname is a romanisation slip (Utambetov/Utambekov); in a short
+    # one, or on the first letter (Omarova/Umarova), it is often another name.
+    if dist == 1 and shorter >= 9 and a.surname[0] == b.surname[0]:
+        levels.append(f"surname edit distance 1 on the folded form ({a.surname} / {b.surname})")
+        return Decision(True, 0.85, tuple(levels))
+    levels.append(f"surnames differ (edit distance {dist})")
+    return Decision(False, 0.0, tuple(levels))
