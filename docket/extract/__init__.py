@@ -5,11 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from docket.extract.events import find_events
 from docket.extract.link import link_documents
 from docket.extract.persons import find_mentions
 from docket.models import Document
 
 __all__ = ["extract_documents", "find_mentions", "link_documents"]
+
+
+def _compatible(a: str | None, b: str | None) -> bool:
+    """Dates that can describe one event: one missing, or one a prefix (refinement) of the other."""
+    return a is None or b is None or a.startswith(b) or b.startswith(a)
 
 
 def extract_documents(docs: list[Document]) -> dict[str, Any]:
@@ -20,6 +26,27 @@ def extract_documents(docs: list[Document]) -> dict[str, Any]:
     per_doc = [(doc.file_name, find_mentions(doc)) for doc in docs]
     clusters = link_documents(per_doc)
     ids = {doc.file_name: doc.id for doc in docs}
+    person_of = {(f, m): c.id for c in clusters for f, m in c.mentions}
+    events: list[dict[str, Any]] = []
+    for doc, (file_name, mentions) in zip(docs, per_doc):
+        for e in find_events(doc, mentions):
+            pid = person_of[(file_name, e.person)]
+            sanction = e.sanction.as_dict() if e.sanction else None
+            # An event mentioned twice in one document is one statement: same person, type and
+            # sanction with compatible dates (one absent or refining the other) collapse, keeping
+            # the most precise date.
+            twin = next((x for x in events if x["file"] == file_name and x["person"] == pid and x["type"] == e.type
+                         and x["sanction"] == sanction and _compatible(x["date"], e.date)), None)
+            if twin is not None:
+                if e.date and len(e.date) > len(twin["date"] or ""):
+                    twin["date"] = e.date
+                twin["charge"] = twin["charge"] or e.charge
+                continue
+            events.append({
+                "file": file_name, "person": pid, "type": e.type, "date": e.date, "charge": e.charge,
+                "sanction": sanction, "place": None, "quote": e.quote,
+                "paragraph_id": f"{doc.id}:p{e.paragraph}", "start": e.start, "end": e.end,
+            })
     persons = []
     for c in clusters:
         mentions: dict[str, list[str]] = {}
@@ -47,4 +74,4 @@ def extract_documents(docs: list[Document]) -> dict[str, Any]:
          "country": d.metadata.country, "period": d.metadata.period, "title": d.metadata.title}
         for d in docs
     ]
-    return {"documents": documents, "persons": persons, "events": []}
+    return {"documents": documents, "persons": persons, "events": events}

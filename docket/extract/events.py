@@ -1,0 +1,225 @@
+"""Events: who was detained, charged, convicted, sentenced, … when, for what, with what sanction.
+
+Per sentence: event cues from ``data/events.json`` fire; the event goes to the people
+the sentence names, or, when it names none and speaks of "he", "she", "they", "both",
+"the journalist", to the people of the previous sentence in the paragraph (list
+distribution: "they" and "each" go to every person named there). Counting follows the
+gold's conventions: a first-instance sentence or fine also states a ``convicted``
+event; a sentence with several sanction components gives one ``sentenced`` event per
+component; a sanction imposed on appeal gives ``appeal_changed``/``appeal_upheld`` and
+``sentenced`` without a new conviction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from docket.extract.dates import find_dates
+from docket.extract.persons import Mention
+from docket.extract.sanctions import Sanction, find_charge, find_sanctions
+from docket.models import Document
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’)]?\s+(?=[“\"(]?[A-Z0-9])")
+_ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|Art|U\.S|U\.N|Jr|Sr|[A-Z])\.$")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event statement: a person, a type, and what the sentence says about it, cited."""
+
+    document_id: str
+    paragraph: int
+    start: int  # the sentence quoted, as offsets into Document.text
+    end: int
+    person: Mention  # the mention the event is attached to (its person is resolved later)
+    type: str
+    date: str | None
+    charge: str | None
+    sanction: Sanction | None
+    quote: str
+
+
+@dataclass(frozen=True)
+class _Rules:
+    triggers: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+    appeal: tuple[re.Pattern[str], ...]
+    upheld: tuple[re.Pattern[str], ...]
+    changed: tuple[re.Pattern[str], ...]
+    pronoun: re.Pattern[str]
+    plural: re.Pattern[str]
+    leading_pronoun: re.Pattern[str]
+    no_sanction: re.Pattern[str]
+    victim_only: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def rules() -> _Rules:
+    """Compiled cues from ``data/events.json``."""
+    raw = json.loads(resources.files("docket.data").joinpath("events.json").read_text("utf-8"))
+
+    def comp(xs: list[str]) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(x, re.I) for x in xs)
+
+    words = "|".join(re.escape(w) for w in raw["pronoun_subjects"])
+    return _Rules(
+        triggers=tuple((t, comp(xs)) for t, xs in raw["triggers"].items()),
+        appeal=comp(raw["appeal"]),
+        upheld=comp(raw["appeal_upheld"]),
+        changed=comp(raw["appeal_changed"]),
+        pronoun=re.compile(rf"\b({words})\b", re.I),
+        plural=re.compile(r"\b(they|them|their|both|each|all|the individuals|the activists|the detainees|the men|"
+                          r"the women|the three|the two|these activists|the officers|the police officers)\b", re.I),
+        leading_pronoun=re.compile(rf"^\W*(?:\w+ \w+, )?({words})\b", re.I),
+        no_sanction=re.compile("|".join(raw["no_sanction_context"]), re.I),
+        victim_only=frozenset(raw["victim_only"]),
+    )
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of a paragraph (abbreviations and initials do not end a sentence)."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if _ABBREV.search(text[start : m.start()]):
+            continue
+        spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def find_events(doc: Document, mentions: list[Mention]) -> list[Event]:
+    """Event statements in ``doc`` for the given person mentions."""
+    by_para: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_para.setdefault(m.paragraph, []).append(m)
+    period = doc.metadata.period
+    out: list[Event] = []
+    for para in doc.paragraphs:
+        previous_people: list[Mention] = []
+        last_date: str | None = None
+        pending: tuple | None = None  # cues of a sentence that named nobody ("six police officers were indicted")
+        for a, b in sentences(para.text):
+            s_abs, e_abs = para.start + a, para.start + b
+            sentence = para.text[a:b]
+            people = [m for m in by_para.get(para.ordinal, []) if s_abs <= m.start < e_abs]
+            dates = find_dates(sentence, period, last_date)
+            types = _types(sentence)
+            subjects = _subjects(sentence, people, previous_people, s_abs)
+            if types and subjects:
+                out.extend(_events_for(doc, para.ordinal, s_abs, e_abs, sentence, subjects, types, dates))
+            # "The police officers (A, B, C) …" names the people the previous sentence spoke of.
+            if pending and people and re.match(r"^\W*The \w+( \w+)? \(", sentence):
+                p_a, p_b, p_sentence, p_types, p_dates = pending
+                out.extend(_events_for(doc, para.ordinal, p_a, p_b, p_sentence, _unique(people), p_types, p_dates))
+            pending = (s_abs, e_abs, sentence, types, dates) if types and not subjects else None
+            if people:
+                previous_people = people
+            if dates:
+                last_date = dates[-1].value
+    return out
+
+
+def _unique(people: list[Mention]) -> list[Mention]:
+    return list({m.text: m for m in people}.values())
+
+
+def _types(sentence: str) -> list[tuple[str, int]]:
+    """Event types with the position of their first cue in the sentence."""
+    found = []
+    for etype, patterns in rules().triggers:
+        hits = [m.start() for p in patterns for m in [p.search(sentence)] if m]
+        if hits:
+            found.append((etype, min(hits)))
+    return found
+
+
+def _subjects(sentence: str, people: list[Mention], previous: list[Mention], offset: int) -> list[Mention]:
+    """Whom the sentence is about: the people it names, else the antecedents of its pronouns.
+
+    A sentence that opens with a pronoun ("Both were charged…", "He is wanted…") is about
+    the antecedents even when it names someone else further on.
+    """
+    if previous and rules().leading_pronoun.match(sentence) and not any(m.start - offset < 3 for m in people):
+        if rules().plural.search(sentence[:40]):
+            return _unique(previous)
+        return [previous[-1]]
+    if people:
+        return _unique(people)
+    if previous and rules().pronoun.search(sentence):
+        if rules().plural.search(sentence):
+            return list({m.text: m for m in previous}.values())
+        return [previous[-1]]
+    return []
+
+
+def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence: str, subjects: list[Mention],
+                types: list[tuple[str, int]], dates: list) -> list[Event]:  # noqa: ANN001
+    r = rules()
+    names = dict(types)
+    appeal = any(p.search(sentence) for p in r.appeal)
+    sanctions = [x for x in find_sanctions(sentence)
+                 if not r.no_sanction.search(sentence[max(0, x.start - 30) : x.start])]
+    charge = find_charge(sentence)
+    kinds = set(names)
+    # A reported custodial or restrictive sanction is a sentence even without the verb
+    # ("a 12-year prison sentence", "imprisoned in August 2024 for seven years").
+    if any(x.kind not in ("fine", "ban") for x in sanctions) and "detained" not in kinds:
+        kinds.add("sentenced")
+    if appeal:
+        if any(p.search(sentence) for p in r.changed):
+            kinds.add("appeal_changed")
+        elif any(p.search(sentence) for p in r.upheld):
+            kinds.add("appeal_upheld")
+        kinds.discard("convicted")
+        kinds.discard("charged")
+    # A first-instance sentence or fine states a conviction (the gold's rule 4), except psychiatric placement.
+    if not appeal and ({"sentenced", "fined"} & kinds) and not all(s.kind == "psychiatric" for s in sanctions
+                                                                      if sanctions):
+        kinds.add("convicted")
+    if "fined" in kinds and "sentenced" in kinds and all(s.kind == "fine" for s in sanctions):
+        kinds.discard("sentenced")
+    if "sentenced" in kinds and not sanctions and not re.search(r"\bsentenced\b", sentence, re.I):
+        kinds.discard("sentenced")
+    # "detained ... for 15 days" as a court's administrative sentence counts as sentenced/convicted
+    if "detained" in kinds and any(s.kind == "detention" for s in sanctions) and "sentenced" not in kinds:
+        kinds.update({"sentenced", "convicted"})
+    out: list[Event] = []
+    respectively = "respectively" in sentence and len(sanctions) == len(subjects) > 1
+    for i, person in enumerate(subjects):
+        for kind in sorted(kinds, key=lambda k: names.get(k, 99)):
+            if kind in r.victim_only and not _victim(sentence, person.start - s_abs, names.get(kind, 0)):
+                continue
+            date = _date_for(dates, names.get(kind))
+            if kind == "sentenced":
+                mine = [sanctions[i]] if respectively else [s for s in sanctions if s.kind != "fine"] or [None]
+                for s in mine:
+                    out.append(Event(doc.id, paragraph, s_abs, e_abs, person, kind, date, charge, s, sentence))
+                continue
+            sanction = None
+            if kind == "fined":
+                sanction = next((s for s in sanctions if s.kind == "fine"), Sanction(kind="fine"))
+            out.append(Event(doc.id, paragraph, s_abs, e_abs, person, kind, date, charge, sanction, sentence))
+    return out
+
+
+def _victim(sentence: str, person_at: int, cue_at: int) -> bool:
+    """The person suffers the act: named after the cue, or the cue is passive ("was tortured")."""
+    if person_at > cue_at:
+        return True
+    return bool(re.search(r"\b(was|were|been|being|had been)\s+(\w+\s+)?(tortur|beat|ill-treat|abused|killed|died)",
+                          sentence[cue_at - 30 if cue_at >= 30 else 0 : cue_at + 20], re.I)) or \
+        bool(re.search(r"\b(died|death)\b", sentence[cue_at : cue_at + 10], re.I))
+
+
+def _date_for(dates: list, cue_at: int | None) -> str | None:  # noqa: ANN001
+    if not dates:
+        return None
+    if cue_at is None:
+        return dates[0].value
+    before = [d for d in dates if d.start <= cue_at]
+    return (before[-1] if before else dates[0]).value

@@ -1,0 +1,175 @@
+"""Sanctions and charges stated in a sentence.
+
+A sanction has a kind (imprisonment, detention, restricted_freedom, suspended, fine,
+ban, community_work, psychiatric, other) and a length (years, months, days, hours) or
+an amount with currency ("73,840 Kazakhstani tenge ($150)" -> 73840 KZT).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from docket.extract.dates import NUMBER_WORDS
+
+_NUM = r"(\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|a|an)"
+_HALF = r"(?:\s+and\s+(?:a\s+)?half)?"
+_LENGTH = re.compile(_NUM + _HALF + r"[- ](years?|months?|days?|hours?)(?:['’])?(?:\s+and\s+" + _NUM +
+                     r"[- ](months?|days?))?", re.I)
+_CURRENCIES = [
+    (r"(?:Kazakhstani\s+)?tenge|KZT", "KZT"), (r"(?:US\s+)?dollars?|USD|\$", "USD"), (r"euros?|EUR|€", "EUR"),
+    (r"(?:Russian\s+)?roubles?|rubles?|RUB", "RUB"), (r"soms?|KGS", "KGS"), (r"(?:Uzbek\s+)?sums?|soums?|UZS", "UZS"),
+    (r"pounds?|GBP|£", "GBP"),
+]
+_AMOUNT = re.compile(r"(\$|€|£)?\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|thousand)?\s*(" +
+                     "|".join(c for c, _ in _CURRENCIES) + r")?", re.I)
+_KINDS = [
+    ("psychiatric", r"psychiatric"),
+    ("suspended", r"suspended|probation"),
+    ("restricted_freedom", r"restricted freedom|restriction of (his |her )?freedom|restrictions on (his |her )?freedom|"
+                           r"non-custodial|freedom of movement"),
+    ("community_work", r"community (work|service)|corrective labou?r|compulsory (work|labou?r)"),
+    ("ban", r"\bban(ned)?\b|prohibit|barred from"),
+    ("detention", r"detention|administrative arrest|\bjailed for \w+ days|days['’]? (in )?jail|arrested for \w+ days"),
+    ("imprisonment", r"prison|imprisonment|penal colony|labou?r camp|jail|behind bars|incarcerat"),
+    ("fine", r"\bfine[ds]?\b"),
+]
+
+
+@dataclass(frozen=True)
+class Sanction:
+    """One sanction component, as in the gold's ``sanction`` object."""
+
+    kind: str
+    years: float | None = None
+    months: int | None = None
+    days: int | None = None
+    hours: int | None = None
+    amount: float | None = None
+    currency: str | None = None
+    start: int = 0  # position in the sentence, to pair with persons ("respectively")
+
+    def as_dict(self) -> dict[str, object]:
+        """The gold's shape: only fields that are set."""
+        out: dict[str, object] = {"kind": self.kind}
+        for k in ("years", "months", "days", "hours", "amount", "currency"):
+            v = getattr(self, k)
+            if v is not None:
+                out[k] = int(v) if isinstance(v, float) and v.is_integer() else v
+        return out
+
+
+def _number(s: str) -> float | None:
+    s = s.lower()
+    if s in NUMBER_WORDS:
+        return float(NUMBER_WORDS[s])
+    try:
+        return float(s.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _kind_near(text: str, start: int, end: int) -> str | None:
+    window = text[max(0, start - 60) : min(len(text), end + 70)].lower()
+    after = text[end : min(len(text), end + 70)].lower()
+    for kind, rx in _KINDS:
+        if re.search(rx, after):
+            return kind
+    for kind, rx in _KINDS:
+        if re.search(rx, window):
+            return kind
+    return None
+
+
+def find_sanctions(text: str) -> list[Sanction]:
+    """Sanction components stated in ``text`` (a sentence), in order."""
+    out: list[Sanction] = []
+    for m in _LENGTH.finditer(text):
+        n = _number(m.group(1))
+        if n is None:
+            continue
+        if m.group(0).lower().find("half") >= 0:
+            n += 0.5
+        unit = m.group(2).lower().rstrip("s")
+        before = text[max(0, m.start() - 40) : m.start()].lower()
+        if re.search(r"\b(aged?|for the past|over the past|after|within|since|in the last|more than)\s*$", before):
+            continue
+        kind = _kind_near(text, m.start(), m.end())
+        if kind is None or kind == "fine":
+            continue
+        values: dict[str, float | int] = {unit + "s": n if unit == "year" else int(n)}
+        if m.group(4) and m.group(5):
+            extra = _number(m.group(4))
+            if extra is not None:
+                values[m.group(5).lower().rstrip("s") + "s"] = int(extra)
+        out.append(Sanction(kind=kind, start=m.start(), **values))  # type: ignore[arg-type]
+    for m in re.finditer(r"\bban(?:ned)?\b[^.;]*?\b(?:for|of)\s+" + _NUM + r"[- ](years?|months?)", text, re.I):
+        n = _number(m.group(1))
+        if n and not any(s.kind == "ban" for s in out):
+            out.append(Sanction(kind="ban", start=m.start(), **{m.group(2).lower().rstrip("s") + "s": n}))
+    if re.search(r"\bfined\b|\bfine of\b|\bimposed a fine\b", text, re.I):
+        amount, currency = _fine_amount(text)
+        out.append(Sanction(kind="fine", amount=amount, currency=currency,
+                            start=re.search(r"\bfine", text, re.I).start()))  # type: ignore[union-attr]
+    if re.search(r"psychiatric (detention|treatment|hospital|clinic)", text, re.I) and \
+            not any(s.kind == "psychiatric" for s in out):
+        out.append(Sanction(kind="psychiatric", start=text.lower().find("psychiatric")))
+    out.sort(key=lambda s: s.start)
+    return out
+
+
+def _fine_amount(text: str) -> tuple[float | None, str | None]:
+    for m in _AMOUNT.finditer(text):
+        symbol, number, scale, word = m.groups()
+        cur = None
+        for rx, code in _CURRENCIES:
+            if (word and re.fullmatch(rx, word, re.I)) or (symbol and re.fullmatch(rx, re.escape(symbol))):
+                cur = code
+                break
+        if cur is None:
+            continue
+        value = float(number.replace(",", ""))
+        if scale:
+            value *= 1_000_000 if scale.lower() == "million" else 1000
+        return value, cur
+    return None, None
+
+
+_CHARGE_INTRO = re.compile(
+    r"(?:charges? of|charged with|accused of|guilty of|convicted of|convicted for|on suspicion of|"
+    r"prosecuted for|fined for|sentenced [^.;“\"]{0,80}? for|jailed [^.;“\"]{0,40}? for|imprisoned [^.;“\"]{0,40}? for|"
+    r"wanted in \w+ (?:on [^.;“\"]{0,30}?charges of|for)|investigation on charges of)\s+",
+    re.I,
+)
+_QUOTED = re.compile(r"[“\"]([^”\"]{3,160})[”\"]")
+_ARTICLE = re.compile(r"\b(?:Article|art\.)\s*(\d+(?:[.-]\d+)*(?:\s*(?:part|paragraph)\s*\d+)?)", re.I)
+
+
+def find_charge(text: str) -> str | None:
+    """The charge in the report's words ("spreading false information"), with article numbers when given."""
+    for m in _CHARGE_INTRO.finditer(text):
+        rest = text[m.end() :]
+        quotes = []
+        pos = 0
+        # a run of quoted charges: “A,” “B,” and “C”
+        while True:
+            q = _QUOTED.match(rest, pos) or _QUOTED.match(rest, pos + len(rest[pos:]) - len(rest[pos:].lstrip(" ,and")))
+            if not q:
+                break
+            quotes.append(q.group(1).strip(" ,.;"))
+            pos = q.end()
+            nxt = rest[pos : pos + 8]
+            if not re.match(r"\s*(,|and|or)", nxt):
+                break
+        if quotes:
+            return _with_article("; ".join(quotes), text)
+        plain = re.match(r"([a-z][a-z ,’'-]{3,120}?)(?=,| and sentenced| after| in (?:a|an|the|absentia)\b|\.|;|"
+                         r" because| due to| under| while|$)", rest)
+        if plain:
+            return _with_article(plain.group(1).strip(" ,"), text)
+    return None
+
+
+def _with_article(charge: str, text: str) -> str:
+    art = _ARTICLE.search(text)
+    return f"{charge} (Article {art.group(1)})" if art else charge
