@@ -20,6 +20,9 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
                 "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "a": 1, "an": 1}
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # "between February and April", "In April and May 2017", "from March to June": the year only
+    ("range", re.compile(r"\b(?:between\s+|from\s+)?" + _MON + r"\s+(?:and|to|-|–)\s+" + _MON +
+                         r"(?:,?\s+(\d{4}))?\b")),
     ("mdy", re.compile(_MON + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b")),
     ("dmy", re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MON + r"(?:,?\s+(\d{4}))?\b")),
     ("my", re.compile(r"\b(?:(?:early|late|mid-?|end of|beginning of|in|since|by|from|until|during)\s+)?" + _MON +
@@ -27,6 +30,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("y", re.compile(r"\b(?:in|since|during|of|by|from)\s+(19[5-9]\d|20\d\d)\b")),
     ("rel_year", re.compile(r"\b(last year|this year|earlier this year|the previous year)\b", re.I)),
     ("rel_days", re.compile(r"\b(\w+) (days|weeks|months) later\b", re.I)),
+    ("rel_day", re.compile(r"\bthe (day before|previous day|next day|following day|day after)\b", re.I)),
 ]
 
 
@@ -67,6 +71,9 @@ def find_dates(text: str, period: int | None, previous: str | None = None) -> li
 
 def _resolve(kind: str, m: re.Match[str], period: int | None, previous: str | None) -> str | None:
     year = period
+    if kind == "range":
+        y = m.group(3)
+        return y if y else (_fmt(period) if period else None)
     if kind == "mdy":
         month, day, y = MONTHS[m.group(1).lower()], int(m.group(2)), m.group(3)
         if y:
@@ -92,6 +99,9 @@ def _resolve(kind: str, m: re.Match[str], period: int | None, previous: str | No
         return m.group(1)
     if kind == "rel_year" and period:
         return _fmt(period - 1) if m.group(1).lower() in ("last year", "the previous year") else _fmt(period)
+    if kind == "rel_day" and previous and len(previous) == 10:
+        step = -1 if m.group(1).lower() in ("day before", "previous day") else 1
+        return (date.fromisoformat(previous) + timedelta(days=step)).isoformat()
     if kind == "rel_days" and previous and len(previous) == 10:
         n = NUMBER_WORDS.get(m.group(1).lower()) or (int(m.group(1)) if m.group(1).isdigit() else None)
         if n is None:

@@ -24,6 +24,10 @@ from docket.extract.sanctions import Sanction, find_charge, find_sanctions
 from docket.models import Document
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’)]?\s+(?=[“\"(]?[A-Z0-9])")
+# A sentence continues the previous one when its subject or object points back to it.
+_CONTINUES = re.compile(r"^\W*(he|she|they|both|each|the court|the (activist|journalist|blogger|defender|lawyer)s?)\b|"
+                        r"\b(sentenced|fined|detained|arrested|convicted|released|found) (each|both|them|him|her)\b",
+                        re.I)
 _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|Art|U\.S|U\.N|Jr|Sr|[A-Z])\.$")
 
 
@@ -105,13 +109,16 @@ def find_events(doc: Document, mentions: list[Mention]) -> list[Event]:
         pending: tuple | None = None  # cues of a sentence that named nobody ("six police officers were indicted")
         for a, b in sentences(para.text):
             s_abs, e_abs = para.start + a, para.start + b
-            sentence = para.text[a:b]
+            # Cues are matched on a copy with plain spaces (reports use no-break spaces); same offsets.
+            sentence = para.text[a:b].replace("\xa0", " ").replace("\u202f", " ")
             people = [m for m in by_para.get(para.ordinal, []) if s_abs <= m.start < e_abs]
             dates = find_dates(sentence, period, last_date)
             types = _types(sentence)
             subjects = _subjects(sentence, people, previous_people, s_abs)
+            # A sentence that continues the previous one ("The court also…", "She was…") shares its date.
+            inherited = last_date if _CONTINUES.search(sentence) else None
             if types and subjects:
-                out.extend(_events_for(doc, para.ordinal, s_abs, e_abs, sentence, subjects, types, dates))
+                out.extend(_events_for(doc, para.ordinal, s_abs, e_abs, sentence, subjects, types, dates, inherited))
             # "The police officers (A, B, C) …" names the people the previous sentence spoke of.
             if pending and people and re.match(r"^\W*The \w+( \w+)? \(", sentence):
                 p_a, p_b, p_sentence, p_types, p_dates = pending
@@ -158,7 +165,7 @@ def _subjects(sentence: str, people: list[Mention], previous: list[Mention], off
 
 
 def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence: str, subjects: list[Mention],
-                types: list[tuple[str, int]], dates: list) -> list[Event]:  # noqa: ANN001
+                types: list[tuple[str, int]], dates: list, inherited: str | None = None) -> list[Event]:  # noqa: ANN001
     r = rules()
     names = dict(types)
     appeal = any(p.search(sentence) for p in r.appeal)
@@ -194,16 +201,19 @@ def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence:
         for kind in sorted(kinds, key=lambda k: names.get(k, 99)):
             if kind in r.victim_only and not _victim(sentence, person.start - s_abs, names.get(kind, 0)):
                 continue
-            date = _date_for(dates, names.get(kind))
+            # derived kinds (a conviction implied by a sentence) date like the cue they come from
+            date = _date_for(sentence, dates, names.get(kind, min(names.values())), inherited)
             if kind == "sentenced":
                 mine = [sanctions[i]] if respectively else [s for s in sanctions if s.kind != "fine"] or [None]
                 for s in mine:
-                    out.append(Event(doc.id, paragraph, s_abs, e_abs, person, kind, date, charge, s, sentence))
+                    out.append(Event(doc.id, paragraph, s_abs, e_abs, person, kind, date, charge, s,
+                                     doc.text[s_abs:e_abs]))
                 continue
             sanction = None
             if kind == "fined":
                 sanction = next((s for s in sanctions if s.kind == "fine"), Sanction(kind="fine"))
-            out.append(Event(doc.id, paragraph, s_abs, e_abs, person, kind, date, charge, sanction, sentence))
+            out.append(Event(doc.id, paragraph, s_abs, e_abs, person, kind, date, charge, sanction,
+                             doc.text[s_abs:e_abs]))
     return out
 
 
@@ -216,10 +226,16 @@ def _victim(sentence: str, person_at: int, cue_at: int) -> bool:
         bool(re.search(r"\b(died|death)\b", sentence[cue_at : cue_at + 10], re.I))
 
 
-def _date_for(dates: list, cue_at: int | None) -> str | None:  # noqa: ANN001
-    if not dates:
-        return None
-    if cue_at is None:
-        return dates[0].value
-    before = [d for d in dates if d.start <= cue_at]
-    return (before[-1] if before else dates[0]).value
+def _date_for(sentence: str, dates: list, cue_at: int | None, inherited: str | None) -> str | None:  # noqa: ANN001
+    """The framing date: the first stated before the cue; else one after it that a preposition
+    attaches to the act ("detained her in August", not "any March 8 events"); else the date
+    carried over from the previous sentence when this one continues it."""
+    before = [d for d in dates if cue_at is None or d.start <= cue_at]
+    if before:
+        return before[0].value
+    for d in dates:
+        if re.search(r"\b(in|on|since|during|by|at the end of)\s+(early\s+|late\s+|mid-)?$",
+                     sentence[max(0, d.start - 20) : d.start], re.I) or \
+                re.match(r"(in|on|since|during|between|from)\b", sentence[d.start : d.end], re.I):
+            return d.value
+    return inherited
