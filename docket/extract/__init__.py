@@ -18,6 +18,22 @@ def _compatible(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a.startswith(b) or b.startswith(a)
 
 
+_CASE_TYPES = {"detained", "charged", "convicted", "sentenced", "fined", "acquitted", "appeal_upheld",
+               "appeal_changed", "extradition"}
+
+
+def _share_charges(events: list[dict[str, Any]]) -> None:
+    """Within a paragraph, one person's case events share the charge one of them states."""
+    by_case: dict[tuple, list[dict[str, Any]]] = {}
+    for e in events:
+        if e["type"] in _CASE_TYPES:
+            by_case.setdefault((e["paragraph_id"], e["person"]), []).append(e)
+    for group in by_case.values():
+        charge = next((e["charge"] for e in group if e["charge"]), None)
+        for e in group:
+            e["charge"] = e["charge"] or charge
+
+
 def extract_documents(docs: list[Document]) -> dict[str, Any]:
     """Extract people from ``docs`` into the gold-shaped JSON (documents, persons, events).
 
@@ -69,6 +85,7 @@ def extract_documents(docs: list[Document]) -> dict[str, Any]:
                 for f, m in c.mentions
             ],
         })
+    _share_charges(events)
     documents = [
         {"file": Path(d.file_name).name, "document_id": d.id, "publisher": d.metadata.publisher,
          "country": d.metadata.country, "period": d.metadata.period, "title": d.metadata.title}

@@ -136,13 +136,20 @@ def _fine_amount(text: str) -> tuple[float | None, str | None]:
 
 
 _CHARGE_INTRO = re.compile(
-    r"(?:charges? of|charged with|accused of|guilty of|convicted of|convicted for|on suspicion of|"
-    r"prosecuted for|fined for|sentenced [^.;“\"]{0,80}? for|jailed [^.;“\"]{0,40}? for|imprisoned [^.;“\"]{0,40}? for|"
-    r"wanted in \w+ (?:on [^.;“\"]{0,30}?charges of|for)|investigation on charges of)\s+",
+    r"(?:(?:criminal |administrative )?charges? (?:of|for)|charged with|accused (?:\w+ )?of|guilty of|"
+    r"convicted (?:\w+ )?(?:of|for)|on suspicion of|criminally liable for|"
+    r"(?:fined|sentenced|jailed|imprisoned|arrested|detained|tried|punished|prosecuted|convicted|"
+    r"prison|imprisonment|detention|freedom)(?: [^.;“\"]{0,160}?)? for|"
+    r"wanted in \w+ (?:on [^.;“\"]{0,30}?charges of|for)|investigation on charges of|on charges of)\s+",
     re.I,
 )
 _QUOTED = re.compile(r"[“\"]([^”\"]{3,160})[”\"]")
 _ARTICLE = re.compile(r"\b(?:Article|art\.)\s*(\d+(?:[.-]\d+)*(?:\s*(?:part|paragraph)\s*\d+)?)", re.I)
+# An unquoted charge after "for" must look like an offence: a gerund or an offence noun.
+_OFFENCE_HEAD = re.compile(r"^(\w+ing|\w+(ion|ment|ism|ery|ud|cy|ity|ence|ance|age|ry|ft|der|ault|ery))\b", re.I)
+_NOT_OFFENCE = frozenset("release questioning years months days their his her the a an".split())
+_PLAIN_END = re.compile(r"(?=,| and sentenced| and (?:fined|jailed)| after| in (?:a|an|the|absentia)\b|\.|;| because|"
+                        r" due to| under| while| to \w+ years| to \w+ days|$)")
 
 
 def find_charge(text: str) -> str | None:
@@ -153,20 +160,23 @@ def find_charge(text: str) -> str | None:
         pos = 0
         # a run of quoted charges: “A,” “B,” and “C”
         while True:
-            q = _QUOTED.match(rest, pos) or _QUOTED.match(rest, pos + len(rest[pos:]) - len(rest[pos:].lstrip(" ,and")))
+            gap = re.match(r"[\s,]*(?:and\s+|or\s+)?", rest[pos:])
+            q = _QUOTED.match(rest, pos + (gap.end() if gap and quotes else 0))
             if not q:
                 break
             quotes.append(q.group(1).strip(" ,.;"))
             pos = q.end()
-            nxt = rest[pos : pos + 8]
-            if not re.match(r"\s*(,|and|or)", nxt):
-                break
         if quotes:
             return _with_article("; ".join(quotes), text)
-        plain = re.match(r"([a-z][a-z ,’'-]{3,120}?)(?=,| and sentenced| after| in (?:a|an|the|absentia)\b|\.|;|"
-                         r" because| due to| under| while|$)", rest)
-        if plain:
-            return _with_article(plain.group(1).strip(" ,"), text)
+        plain = re.match(r"([a-z][a-z0-9 ,’'“”-]{2,140}?)" + _PLAIN_END.pattern, rest)
+        if not plain:
+            continue
+        phrase = plain.group(1).strip(" ,")
+        first = phrase.split()[0].lower()
+        loose_intro = m.group(0).rstrip().lower().endswith(" for")
+        if first in _NOT_OFFENCE or (loose_intro and not _OFFENCE_HEAD.match(phrase)):
+            continue
+        return _with_article(phrase, text)
     return None
 
 
