@@ -122,6 +122,7 @@ def find_events(doc: Document, mentions: list[Mention]) -> list[Event]:
             # "The police officers (A, B, C) …" names the people the previous sentence spoke of.
             if pending and people and re.match(r"^\W*The \w+( \w+)? \(", sentence):
                 p_a, p_b, p_sentence, p_types, p_dates = pending
+                p_types = [t for t in p_types if t[0] not in rules().victim_only]  # the group named is not the victim
                 out.extend(_events_for(doc, para.ordinal, p_a, p_b, p_sentence, _unique(people), p_types, p_dates))
             pending = (s_abs, e_abs, sentence, types, dates) if types and not subjects else None
             if people:
@@ -204,7 +205,8 @@ def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence:
             # derived kinds (a conviction implied by a sentence) date like the cue they come from
             date = _date_for(sentence, dates, names.get(kind, min(names.values())), inherited)
             if kind == "sentenced":
-                mine = [sanctions[i]] if respectively else [s for s in sanctions if s.kind != "fine"] or [None]
+                custodial = [s for s in sanctions if s.kind != "fine"]
+                mine = [sanctions[i]] if respectively else _own_sanctions(person, subjects, custodial, s_abs) or [None]
                 for s in mine:
                     out.append(Event(doc.id, paragraph, s_abs, e_abs, person, kind, date, charge, s,
                                      doc.text[s_abs:e_abs]))
@@ -217,12 +219,26 @@ def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence:
     return out
 
 
+def _own_sanctions(person: Mention, subjects: list[Mention], sanctions: list[Sanction], s_abs: int) -> list[Sanction]:
+    """With several people and several sanctions ("sentenced A to six years … and B to five"),
+    each person gets the sanctions stated between their name and the next person's."""
+    if len(subjects) < 2 or len(sanctions) < 2:
+        return sanctions
+    starts = sorted(m.start - s_abs for m in subjects)
+    mine_at = person.start - s_abs
+    nxt = next((x for x in starts if x > mine_at), None)
+    own = [s for s in sanctions if s.start > mine_at and (nxt is None or s.start < nxt)]
+    return own or sanctions
+
+
 def _victim(sentence: str, person_at: int, cue_at: int) -> bool:
-    """The person suffers the act: named after the cue, or the cue is passive ("was tortured")."""
+    """The person suffers the act: named after the cue, or is the subject of a passive cue ("X was tortured")."""
     if person_at > cue_at:
         return True
+    if cue_at - person_at > 60:
+        return False
     return bool(re.search(r"\b(was|were|been|being|had been)\s+(\w+\s+)?(tortur|beat|ill-treat|abused|killed|died)",
-                          sentence[cue_at - 30 if cue_at >= 30 else 0 : cue_at + 20], re.I)) or \
+                          sentence[max(0, cue_at - 30) : cue_at + 20], re.I)) or \
         bool(re.search(r"\b(died|death)\b", sentence[cue_at : cue_at + 10], re.I))
 
 

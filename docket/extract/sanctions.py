@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from docket.extract.dates import NUMBER_WORDS
 
 _NUM = r"(\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|a|an)"
-_HALF = r"(?:\s+and\s+(?:a\s+)?half)?"
+_HALF = r"(?:[\s-]+and[\s-]+(?:a[\s-]+)?half)?"
 _LENGTH = re.compile(_NUM + _HALF + r"[- ](years?|months?|days?|hours?)(?:['’])?(?:\s+and\s+" + _NUM +
                      r"[- ](months?|days?))?", re.I)
 _CURRENCIES = [
@@ -92,7 +92,12 @@ def find_sanctions(text: str) -> list[Sanction]:
             n += 0.5
         unit = m.group(2).lower().rstrip("s")
         before = text[max(0, m.start() - 40) : m.start()].lower()
-        if re.search(r"\b(aged?|for the past|over the past|after|within|since|in the last|more than)\s*$", before):
+        # time served or spent, ages and durations are not sanctions
+        if re.search(r"\b(aged?|for the past|over the past|after|within|since|in the last|more than|spending|spent|"
+                     r"served|serving|for several|for)\s*$", before) and not re.search(r"\b(sentenced|jailed|imprisoned|"
+                     r"arrested|detained)\b[^.]{0,40}$", before):
+            continue
+        if re.match(r"\s+of\s+(a|an|his|her|their)\b", text[m.end() :]):
             continue
         kind = _kind_near(text, m.start(), m.end())
         if kind is None or kind == "fine":
