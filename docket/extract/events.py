@@ -143,6 +143,13 @@ def _types(sentence: str) -> list[tuple[str, int]]:
         hits = [m.start() for p in patterns for m in [p.search(sentence)] if m]
         if hits:
             found.append((etype, min(hits)))
+    r = rules()
+    if any(p.search(sentence) for p in r.appeal):
+        for etype, patterns in (("appeal_changed", r.changed), ("appeal_upheld", r.upheld)):
+            hits = [m.start() for p in patterns for m in [p.search(sentence)] if m]
+            if hits:
+                found.append((etype, min(hits)))
+                break
     return found
 
 
@@ -179,10 +186,6 @@ def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence:
     if any(x.kind not in ("fine", "ban") for x in sanctions) and "detained" not in kinds:
         kinds.add("sentenced")
     if appeal:
-        if any(p.search(sentence) for p in r.changed):
-            kinds.add("appeal_changed")
-        elif any(p.search(sentence) for p in r.upheld):
-            kinds.add("appeal_upheld")
         kinds.discard("convicted")
         kinds.discard("charged")
     # A first-instance sentence or fine states a conviction (the gold's rule 4), except psychiatric placement.
