@@ -1,16 +1,21 @@
-"""Extraction: from a structured Document to cited facts (people so far)."""
+"""Extraction: from structured Documents to cited facts: people, their links, and events."""
 
 from __future__ import annotations
 
+import multiprocessing
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docket.extract.events import find_events
+from docket.extract.events import Event, find_events
 from docket.extract.link import link_documents
-from docket.extract.persons import find_mentions
+from docket.extract.persons import Mention, find_mentions
 from docket.models import Document
 
-__all__ = ["extract_documents", "find_mentions", "link_documents"]
+__all__ = ["DocumentFacts", "analyse_document", "analyse_documents", "extract_documents", "find_mentions",
+           "link_documents"]
 
 
 def _compatible(a: str | None, b: str | None) -> bool:
@@ -34,35 +39,64 @@ def _share_charges(events: list[dict[str, Any]]) -> None:
             e["charge"] = e["charge"] or charge
 
 
-def extract_documents(docs: list[Document]) -> dict[str, Any]:
-    """Extract people from ``docs`` into the gold-shaped JSON (documents, persons, events).
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What one document yields on its own: person mentions and event statements."""
 
-    Every mention keeps its citation (paragraph id and offsets) under ``citations``.
+    document: Document
+    mentions: list[Mention]
+    events: list[Event]
+
+
+def analyse_document(doc: Document) -> DocumentFacts:
+    """The per-document, pure part of extraction (safe to run in worker processes)."""
+    mentions = find_mentions(doc)
+    return DocumentFacts(doc, mentions, find_events(doc, mentions))
+
+
+def analyse_documents(docs: Iterable[Document], workers: int = 1) -> Iterator[DocumentFacts]:
+    """:func:`analyse_document` over ``docs``, in order, on ``workers`` local processes."""
+    if workers <= 1:
+        yield from map(analyse_document, docs)
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(analyse_document, docs, chunksize=4)
+
+
+def extract_documents(docs: list[Document], workers: int = 1) -> dict[str, Any]:
+    """Extract people and events from ``docs`` into the gold-shaped JSON (documents, persons, events).
+
+    Every mention and event keeps its citation (paragraph id, offsets, exact quote).
     """
-    per_doc = [(doc.file_name, find_mentions(doc)) for doc in docs]
-    clusters = link_documents(per_doc)
+    facts = list(analyse_documents(docs, workers))
+    clusters = link_documents([(f.document.file_name, f.mentions) for f in facts])
     ids = {doc.file_name: doc.id for doc in docs}
     person_of = {(f, m): c.id for c in clusters for f, m in c.mentions}
     events: list[dict[str, Any]] = []
-    for doc, (file_name, mentions) in zip(docs, per_doc):
-        for e in find_events(doc, mentions):
+    same_case: dict[tuple, list[dict[str, Any]]] = {}
+    for fact in facts:
+        doc, file_name = fact.document, fact.document.file_name
+        for e in fact.events:
             pid = person_of[(file_name, e.person)]
             sanction = e.sanction.as_dict() if e.sanction else None
             # An event mentioned twice in one document is one statement: same person, type and
             # sanction with compatible dates (one absent or refining the other) collapse, keeping
             # the most precise date.
-            twin = next((x for x in events if x["file"] == file_name and x["person"] == pid and x["type"] == e.type
-                         and x["sanction"] == sanction and _compatible(x["date"], e.date)), None)
+            candidates = same_case.setdefault((file_name, pid, e.type, repr(sanction)), [])
+            twin = next((x for x in candidates if _compatible(x["date"], e.date)), None)
             if twin is not None:
                 if e.date and len(e.date) > len(twin["date"] or ""):
                     twin["date"] = e.date
                 twin["charge"] = twin["charge"] or e.charge
                 continue
-            events.append({
+            record = {
                 "file": file_name, "person": pid, "type": e.type, "date": e.date, "charge": e.charge,
                 "sanction": sanction, "place": None, "quote": e.quote,
                 "paragraph_id": f"{doc.id}:p{e.paragraph}", "start": e.start, "end": e.end,
-            })
+            }
+            candidates.append(record)
+            events.append(record)
+    _share_charges(events)
     persons = []
     for c in clusters:
         mentions: dict[str, list[str]] = {}
@@ -85,7 +119,6 @@ def extract_documents(docs: list[Document]) -> dict[str, Any]:
                 for f, m in c.mentions
             ],
         })
-    _share_charges(events)
     documents = [
         {"file": Path(d.file_name).name, "document_id": d.id, "publisher": d.metadata.publisher,
          "country": d.metadata.country, "period": d.metadata.period, "title": d.metadata.title}

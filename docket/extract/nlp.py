@@ -23,7 +23,7 @@ def load_nlp():  # noqa: ANN201 - spacy.Language
     import spacy
 
     try:
-        return spacy.load(MODEL, disable=["parser", "lemmatizer"])
+        return spacy.load(MODEL, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler"])
     except OSError as exc:
         raise ModelMissing(
             f"the spaCy model package {MODEL!r} is not installed",

@@ -103,10 +103,10 @@ def find_sanctions(text: str) -> list[Sanction]:
         if kind is None or kind == "fine":
             continue
         values: dict[str, float | int] = {unit + "s": n if unit == "year" else int(n)}
-        if m.group(4) and m.group(5):
-            extra = _number(m.group(4))
+        if m.group(3) and m.group(4):
+            extra = _number(m.group(3))
             if extra is not None:
-                values[m.group(5).lower().rstrip("s") + "s"] = int(extra)
+                values[m.group(4).lower().rstrip("s") + "s"] = int(extra)
         out.append(Sanction(kind=kind, start=m.start(), **values))  # type: ignore[arg-type]
     for m in re.finditer(r"\bban(?:ned)?\b[^.;]*?\b(?:for|of)\s+" + _NUM + r"[- ](years?|months?)", text, re.I):
         n = _number(m.group(1))
@@ -153,7 +153,7 @@ _ARTICLE = re.compile(r"\b(?:Article|art\.)\s*(\d+(?:[.-]\d+)*(?:\s*(?:part|para
 # An unquoted charge after "for" must look like an offence: a gerund or an offence noun.
 _OFFENCE_HEAD = re.compile(r"^(\w+ing|\w+(ion|ment|ism|ery|ud|cy|ity|ence|ance|age|ry|ft|der|ault|ery))\b", re.I)
 _NOT_OFFENCE = frozenset("release questioning years months days their his her the a an".split())
-_PLAIN_END = re.compile(r"(?=,| and sentenced| and (?:fined|jailed)| after| in (?:a|an|the|absentia)\b|\.|;| because|"
+_PLAIN_END = re.compile(r"(?=,| and sentenced| and (?:fined|jailed|received|was|were|is|has|had)\\b| after| in (?:a|an|the|absentia)\b|\.|;| because|"
                         r" due to| under| while| to \w+ years| to \w+ days|$)")
 
 

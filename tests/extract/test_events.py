@@ -82,7 +82,8 @@ def test_dates(text: str, period: int, previous: str | None, value: str) -> None
      ("jailed for 20 days", [{"kind": "detention", "days": 20}]),
      ("a seven-and-a-half-year prison sentence", [{"kind": "imprisonment", "years": 7.5}]),
      ("sentenced to 100 hours of community work", [{"kind": "community_work", "hours": 100}]),
-     ("punishable by up to 10 days’ detention", [{"kind": "detention", "days": 10}])],
+     ("punishable by up to 10 days’ detention", [{"kind": "detention", "days": 10}]),
+     ("sentenced to two years and six months in prison", [{"kind": "imprisonment", "years": 2, "months": 6}])],
 )
 def test_sanctions(text: str, expected: list[dict]) -> None:
     assert [s.as_dict() for s in find_sanctions(text)] == expected
