@@ -61,13 +61,15 @@ def ingest(
     title: Annotated[Optional[str], typer.Option(help="Override the title (only sensible for one file).")] = None,
     max_mb: Annotated[float, typer.Option(help="Size limit for text/HTML files, in MB (PDF: 10x).")] = 20.0,
     summary: Annotated[bool, typer.Option("--summary", help="Print the database summary afterwards.")] = False,
+    extract_facts: Annotated[bool, typer.Option("--extract/--no-extract",
+                                                help="Extract people and events (default) or only store text.")] = True,
     as_json: JsonOption = False,
 ) -> None:
     """Ingest reports (text, HTML, PDF): each file whole or not at all; bad files are reported, not fatal."""
     explicit = {k: v for k, v in {"publisher": publisher, "country": country, "period": period,
                                   "title": title}.items() if v is not None}
     options = IngestOptions(metadata=explicit, max_text_bytes=int(max_mb * 1024 * 1024),
-                            max_pdf_bytes=int(max_mb * 10 * 1024 * 1024))
+                            max_pdf_bytes=int(max_mb * 10 * 1024 * 1024), extract=extract_facts)
     try:
         store = open_store(db)
     except DocketError as exc:
@@ -115,13 +117,14 @@ def _outcome_line(o: FileOutcome) -> str:
 
 def _print_outcomes(outcomes: list[FileOutcome]) -> None:
     table = Table(title="Ingest", show_lines=False)
-    for col in ("file", "status", "document", "sections", "paragraphs", "seconds", "detail"):
+    for col in ("file", "status", "document", "sections", "paragraphs", "mentions", "events", "seconds", "detail"):
         table.add_column(col, overflow="fold")
     for o in outcomes:
         detail = o.error or o.note or (f"replaces {o.replaced_id}" if o.replaced_id else "")
         style = {"failed": "red", "replaced": "yellow", "added": "green"}.get(o.status, "")
         table.add_row(escape(Path(o.path).name), f"[{style}]{o.status}[/{style}]" if style else o.status,
-                      o.document_id or "", str(o.sections or ""), str(o.paragraphs or ""), f"{o.seconds:.2f}",
+                      o.document_id or "", str(o.sections or ""), str(o.paragraphs or ""), str(o.mentions or ""),
+                      str(o.events or ""), f"{o.seconds:.2f}",
                       escape(detail))
     out.print(table)
     c = _counts(outcomes)
@@ -138,7 +141,8 @@ def _print_summary(store) -> None:  # noqa: ANN001 - Store protocol
                       str(d.period or "?"), escape(d.title or ""), str(d.sections), str(d.paragraphs))
     out.print(table)
     counts = store.counts()
-    out.print(f"{counts['documents']} documents, {counts['sections']} sections, {counts['paragraphs']} paragraphs")
+    out.print(f"{counts['documents']} documents, {counts['sections']} sections, {counts['paragraphs']} paragraphs, "
+              f"{counts['mentions']} person mentions, {counts['events']} event statements")
 
 
 @app.command()
@@ -315,6 +319,81 @@ def eval_(
     for label, path in _EVAL_ROWS:
         table.add_row(label, *(_metric(s, path) for s in (ours, base)))
     out.print(table)
+
+
+@app.command("people")
+def people_(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many persons.")] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """Persons in the database, linked across reports and spellings, with their number of sources and events."""
+    from docket.query.people import people
+
+    try:
+        store = open_store(db)
+        records = people(store)
+    except DocketError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps([_person_json(p) for p in records[:limit]], ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"{len(records)} persons")
+    for col in ("id", "name", "spellings", "documents", "events", "last event"):
+        table.add_column(col, overflow="fold")
+    for p in records[:limit]:
+        last = p.events[-1][1] if p.events else None
+        table.add_row(p.cluster.id, escape(p.cluster.canonical), escape(", ".join(p.cluster.forms)),
+                      str(len(p.documents)), str(len(p.events)),
+                      f"{last.type} {last.date or ''}" if last else "")
+    out.print(table)
+
+
+def _person_json(p) -> dict:  # noqa: ANN001 - PersonRecord
+    return {
+        "id": p.cluster.id, "canonical": p.cluster.canonical, "variants": p.cluster.forms,
+        "documents": [d.id for d in p.documents],
+        "links": [asdict(link) for link in p.cluster.links],
+        "events": [{"document_id": d.id, "publisher": d.publisher, "title": d.title, "type": e.type, "date": e.date,
+                    "charge": e.charge, "sanction": e.sanction.as_dict() if e.sanction else None,
+                    "paragraph_id": f"{d.id}:p{e.paragraph}", "start": e.start, "end": e.end, "quote": e.quote}
+                   for d, e in p.events],
+    }
+
+
+@app.command()
+def person(
+    name: Annotated[str, typer.Argument(help="A name, any spelling or part of it, or a person id.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One person's file: spellings, why they were linked, and every event statement with its citation."""
+    from docket.query.people import find_person
+
+    try:
+        store = open_store(db)
+        hits = find_person(store, name)
+    except DocketError as exc:
+        _fail(exc)
+    if not hits:
+        err.print(f"[red]error:[/red] nobody called {escape(name)!r} (see `docket people`)")
+        raise typer.Exit(2)
+    if as_json:
+        print(json.dumps([_person_json(p) for p in hits], ensure_ascii=False, indent=1))
+        return
+    for p in hits:
+        out.print(f"[bold]{escape(p.cluster.canonical)}[/bold] ({p.cluster.id}) — "
+                  f"{len(p.documents)} documents, {len(p.events)} event statements")
+        out.print("spellings: " + escape(", ".join(p.cluster.forms)))
+        for link in dict.fromkeys(p.cluster.links):
+            out.print(f"  linked {escape(link.a)!r} ~ {escape(link.b)!r} ({link.score:.2f}): "
+                      + escape("; ".join(link.levels)))
+        for d, e in p.events:
+            sanction = f" {e.sanction.as_dict()}" if e.sanction else ""
+            charge = f" — {e.charge}" if e.charge else ""
+            out.print(f"  {e.date or '(no date)':<10} [bold]{e.type}[/bold]{escape(sanction)}{escape(charge)}")
+            out.print(f"      [dim]{escape(d.publisher or '?')}, {escape(d.title or '?')} — {d.id}:p{e.paragraph} "
+                      f"[{e.start}:{e.end}][/dim] “{escape(e.quote[:160])}”")
 
 
 def main() -> None:

@@ -165,6 +165,8 @@ class FileOutcome:
     note: str | None = None
     sections: int = 0
     paragraphs: int = 0
+    mentions: int = 0
+    events: int = 0
     seconds: float = 0.0
 
 
@@ -185,3 +187,56 @@ class IngestReport:
         for o in self.outcomes:
             out[o.status] += 1
         return out
+
+
+# --- extracted facts -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of a person's name in a document."""
+
+    document_id: str
+    paragraph: int
+    start: int  # offsets into Document.text
+    end: int
+    text: str  # surface form as printed, without title or possessive
+    source: str  # "ner", "cue", "backref"
+
+
+@dataclass(frozen=True)
+class Sanction:
+    """One sanction component, as in the gold's ``sanction`` object."""
+
+    kind: str
+    years: float | None = None
+    months: int | None = None
+    days: int | None = None
+    hours: int | None = None
+    amount: float | None = None
+    currency: str | None = None
+    start: int = 0  # position in the sentence, to pair with persons ("respectively")
+
+    def as_dict(self) -> dict[str, object]:
+        """The gold's shape: only fields that are set."""
+        out: dict[str, object] = {"kind": self.kind}
+        for k in ("years", "months", "days", "hours", "amount", "currency"):
+            v = getattr(self, k)
+            if v is not None:
+                out[k] = int(v) if isinstance(v, float) and v.is_integer() else v
+        return out
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event statement: a person, a type, and what the sentence says about it, cited."""
+
+    document_id: str
+    paragraph: int
+    start: int  # the sentence quoted, as offsets into Document.text
+    end: int
+    person: Mention  # the mention the event is attached to (its person is resolved later)
+    type: str
+    date: str | None
+    charge: str | None
+    sanction: Sanction | None
+    quote: str

@@ -17,7 +17,7 @@ from docket.errors import DocketError
 from docket.ingest.metadata import infer_metadata, resolve_metadata
 from docket.ingest.readers import DEFAULT_MAX_PDF_BYTES, DEFAULT_MAX_TEXT_BYTES, read_file
 from docket.ingest.structure import build_document
-from docket.models import Document, FileOutcome, IngestReport
+from docket.models import Document, Event, FileOutcome, IngestReport, Mention
 from docket.store.base import Store
 
 _SKIP_NAMES = {"manifest.csv", "manifest.tsv", "readme.md", "readme.txt", "readme"}
@@ -30,6 +30,7 @@ class IngestOptions:
     metadata: dict[str, object] = field(default_factory=dict)
     max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES
     max_pdf_bytes: int = DEFAULT_MAX_PDF_BYTES
+    extract: bool = True  # extract people and events and store them with the document
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -85,7 +86,11 @@ def ingest_file(store: Store, path: Path, options: IngestOptions) -> FileOutcome
                                note=f"same text as {same.source_path}", seconds=time.perf_counter() - t0)
         else:
             status, replaced = ("replaced", previous.id) if previous else ("added", None)
-            store.save_document(doc, replaces=replaced)
+            mentions, events = _facts(doc) if options.extract else ([], [])
+            store.save_document(doc, replaces=replaced, mentions=mentions, events=events)
+            return FileOutcome(str(path), status, document_id=doc.id, replaced_id=replaced,
+                               sections=len(doc.sections), paragraphs=len(doc.paragraphs), mentions=len(mentions),
+                               events=len(events), seconds=time.perf_counter() - t0)
         return FileOutcome(str(path), status, document_id=doc.id, replaced_id=replaced,
                            sections=len(doc.sections), paragraphs=len(doc.paragraphs),
                            seconds=time.perf_counter() - t0)
@@ -98,6 +103,13 @@ def ingest_file(store: Store, path: Path, options: IngestOptions) -> FileOutcome
         return FileOutcome(str(path), "failed",
                            error=f"[E999] {path}: internal error {type(exc).__name__}: {exc} (please report this)",
                            error_code="E999", seconds=time.perf_counter() - t0)
+
+
+def _facts(doc: Document) -> tuple[list[Mention], list[Event]]:
+    from docket.extract import analyse_document  # spaCy loads only when extraction runs
+
+    facts = analyse_document(doc)
+    return facts.mentions, facts.events
 
 
 def iter_ingest(store: Store, files: list[Path], options: IngestOptions | None = None) -> Iterator[FileOutcome]:

@@ -47,7 +47,20 @@ def test_search_errors_are_clean(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "E300" in r.output and "Traceback" not in r.output
 
 
-@pytest.mark.parametrize("command", ["ingest", "search", "summary", "show"])
+@pytest.mark.parametrize("command", ["ingest", "search", "summary", "show", "extract", "eval", "people", "person"])
 def test_every_command_has_help(command: str) -> None:
     r = runner.invoke(app, [command, "--help"])
     assert r.exit_code == 0 and len(r.output) > 100
+
+
+def test_people_and_person(tmp_path: Path) -> None:
+    db = str(tmp_path / "d.db")
+    assert runner.invoke(app, ["ingest", str(SEEDS), "--db", db]).exit_code == 0
+    r = runner.invoke(app, ["people", "--db", db, "--json", "--limit", "500"])
+    ids = [p["id"] for p in json.loads(r.stdout)]
+    assert r.exit_code == 0 and len(ids) > 50
+    r = runner.invoke(app, ["person", "Bokayev", "--db", db, "--json"])
+    [p] = json.loads(r.stdout)
+    assert {"Maks Bokaev", "Max Bokayev"} <= set(p["variants"]) and p["links"] and p["events"]
+    r = runner.invoke(app, ["person", "Nobody Atall", "--db", db])
+    assert r.exit_code == 2

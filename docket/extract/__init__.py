@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docket.extract.events import Event, find_events
+from docket.extract.events import find_events
 from docket.extract.link import link_documents
-from docket.extract.persons import Mention, find_mentions
-from docket.models import Document
+from docket.extract.persons import find_mentions
+from docket.models import Document, Event, Mention
 
 __all__ = ["DocumentFacts", "analyse_document", "analyse_documents", "extract_documents", "find_mentions",
            "link_documents"]

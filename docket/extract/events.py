@@ -19,9 +19,8 @@ from functools import lru_cache
 from importlib import resources
 
 from docket.extract.dates import find_dates
-from docket.extract.persons import Mention
-from docket.extract.sanctions import Sanction, find_charge, find_sanctions
-from docket.models import Document
+from docket.extract.sanctions import find_charge, find_sanctions
+from docket.models import Document, Event, Mention, Sanction
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’)]?\s+(?=[“\"(]?[A-Z0-9])")
 # A sentence continues the previous one when its subject or object points back to it.
@@ -29,22 +28,6 @@ _CONTINUES = re.compile(r"^\W*(he|she|they|both|each|the court|the (activist|jou
                         r"\b(sentenced|fined|detained|arrested|convicted|released|found) (each|both|them|him|her)\b",
                         re.I)
 _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|Art|U\.S|U\.N|Jr|Sr|[A-Z])\.$")
-
-
-@dataclass(frozen=True)
-class Event:
-    """One event statement: a person, a type, and what the sentence says about it, cited."""
-
-    document_id: str
-    paragraph: int
-    start: int  # the sentence quoted, as offsets into Document.text
-    end: int
-    person: Mention  # the mention the event is attached to (its person is resolved later)
-    type: str
-    date: str | None
-    charge: str | None
-    sanction: Sanction | None
-    quote: str
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from docket.extract.persons import Mention
+from docket.models import Mention
 from docket.resolve.compare import compare
 from docket.resolve.fold import NameParts, name_parts
 

@@ -25,23 +25,11 @@ from functools import lru_cache
 from importlib import resources
 
 from docket.extract.nlp import load_nlp
-from docket.models import Document
+from docket.models import Document, Mention
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*$")
 _MODEL_MISSES = {"ORG", "GPE", "NORP", "PRODUCT", "WORK_OF_ART", "LOC", "FAC", "EVENT", "LAW"}
-
-
-@dataclass(frozen=True)
-class Mention:
-    """One occurrence of a person's name in a document."""
-
-    document_id: str
-    paragraph: int
-    start: int  # offsets into Document.text
-    end: int
-    text: str  # surface form as printed, without title or possessive
-    source: str  # "ner", "cue", "backref"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from docket.extract.dates import NUMBER_WORDS
+from docket.models import Sanction
 
 _NUM = r"(\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|a|an)"
 _HALF = r"(?:[\s-]+and[\s-]+(?:a[\s-]+)?half)?"
@@ -36,29 +37,6 @@ _KINDS = [
 ]
 
 
-@dataclass(frozen=True)
-class Sanction:
-    """One sanction component, as in the gold's ``sanction`` object."""
-
-    kind: str
-    years: float | None = None
-    months: int | None = None
-    days: int | None = None
-    hours: int | None = None
-    amount: float | None = None
-    currency: str | None = None
-    start: int = 0  # position in the sentence, to pair with persons ("respectively")
-
-    def as_dict(self) -> dict[str, object]:
-        """The gold's shape: only fields that are set."""
-        out: dict[str, object] = {"kind": self.kind}
-        for k in ("years", "months", "days", "hours", "amount", "currency"):
-            v = getattr(self, k)
-            if v is not None:
-                out[k] = int(v) if isinstance(v, float) and v.is_integer() else v
-        return out
-
-
 def _number(s: str) -> float | None:
     s = s.lower()
     if s in NUMBER_WORDS:
@@ -70,15 +48,22 @@ def _number(s: str) -> float | None:
 
 
 def _kind_near(text: str, start: int, end: int) -> str | None:
-    window = text[max(0, start - 60) : min(len(text), end + 70)].lower()
+    """The kind named closest after the length ("seven years' imprisonment … banned group" is
+    imprisonment), else closest before it."""
     after = text[end : min(len(text), end + 70)].lower()
+    before = text[max(0, start - 60) : start].lower()
+    best: tuple[int, str] | None = None
     for kind, rx in _KINDS:
-        if re.search(rx, after):
-            return kind
+        m = re.search(rx, after)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), kind)
+    if best:
+        return best[1]
     for kind, rx in _KINDS:
-        if re.search(rx, window):
-            return kind
-    return None
+        hits = [m.end() for m in re.finditer(rx, before)]
+        if hits and (best is None or len(before) - hits[-1] < best[0]):
+            best = (len(before) - hits[-1], kind)
+    return best[1] if best else None
 
 
 def find_sanctions(text: str) -> list[Sanction]:
@@ -102,6 +87,8 @@ def find_sanctions(text: str) -> list[Sanction]:
         kind = _kind_near(text, m.start(), m.end())
         if kind is None or kind == "fine":
             continue
+        if kind == "imprisonment" and unit in ("day", "hour"):
+            kind = "detention"  # jail counted in days is (administrative) detention
         values: dict[str, float | int] = {unit + "s": n if unit == "year" else int(n)}
         if m.group(3) and m.group(4):
             extra = _number(m.group(3))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from docket.models import Document, DocumentSummary, SearchFilters, SearchHit
+from docket.models import Document, DocumentSummary, Event, Mention, SearchFilters, SearchHit
 
 
 class Store(Protocol):
@@ -18,8 +18,13 @@ class Store(Protocol):
         """The document with this id, if stored."""
         ...
 
-    def save_document(self, doc: Document, *, replaces: str | None = None) -> None:
-        """Store ``doc`` whole in one transaction, removing document ``replaces`` in the same transaction."""
+    def save_document(self, doc: Document, *, replaces: str | None = None,
+                      mentions: list[Mention] | None = None, events: list[Event] | None = None) -> None:
+        """Store ``doc`` and its facts whole in one transaction, removing document ``replaces`` in it too."""
+        ...
+
+    def document_facts(self, document_id: str) -> tuple[list[Mention], list[Event]]:
+        """The person mentions and event statements stored with a document."""
         ...
 
     def get_document(self, document_id: str) -> Document | None:
@@ -35,7 +40,7 @@ class Store(Protocol):
         ...
 
     def counts(self) -> dict[str, int]:
-        """Row counts: documents, sections, paragraphs."""
+        """Row counts: documents, sections, paragraphs, mentions, events."""
         ...
 
     def integrity_check(self) -> str:

@@ -13,8 +13,11 @@ from docket.models import (
     Citation,
     Document,
     DocumentSummary,
+    Event,
+    Mention,
     Metadata,
     Paragraph,
+    Sanction,
     SearchFilters,
     SearchHit,
     Section,
@@ -130,7 +133,7 @@ class SQLiteStore:
     def counts(self) -> dict[str, int]:
         return {
             t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
-            for t in ("documents", "sections", "paragraphs")
+            for t in ("documents", "sections", "paragraphs", "mentions", "events")
         }
 
     def integrity_check(self) -> str:
@@ -140,7 +143,8 @@ class SQLiteStore:
         return result
 
     # -- writes ----------------------------------------------------------------------------------
-    def save_document(self, doc: Document, *, replaces: str | None = None) -> None:
+    def save_document(self, doc: Document, *, replaces: str | None = None,
+                      mentions: list[Mention] | None = None, events: list[Event] | None = None) -> None:
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
         try:
@@ -166,12 +170,41 @@ class SQLiteStore:
                 " VALUES (?,?,?,?,?,?,?)",
                 [(doc.id, p.ordinal, p.section, p.start, p.end, p.page, p.text) for p in doc.paragraphs],
             )
+            self._save_facts(doc.id, mentions or [], events or [])
             c.execute("COMMIT")
         except BaseException:
             c.execute("ROLLBACK")
             raise
 
+    def _save_facts(self, document_id: str, mentions: list[Mention], events: list[Event]) -> None:
+        ids: dict[Mention, int] = {}
+        for m in mentions:
+            cur = self.conn.execute(
+                'INSERT INTO mentions (document_id, paragraph, start, "end", text, source) VALUES (?,?,?,?,?,?)',
+                (document_id, m.paragraph, m.start, m.end, m.text, m.source),
+            )
+            ids[m] = cur.lastrowid  # type: ignore[assignment]
+        self.conn.executemany(
+            'INSERT INTO events (document_id, mention_id, paragraph, start, "end", type, date, charge, sanction, quote)'
+            " VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [(document_id, ids[e.person], e.paragraph, e.start, e.end, e.type, e.date, e.charge,
+              json.dumps(e.sanction.as_dict()) if e.sanction else None, e.quote) for e in events],
+        )
+
+    def document_facts(self, document_id: str) -> tuple[list[Mention], list[Event]]:
+        mentions: dict[int, Mention] = {}
+        for r in self.conn.execute('SELECT * FROM mentions WHERE document_id = ? ORDER BY start', (document_id,)):
+            mentions[r["id"]] = Mention(document_id, r["paragraph"], r["start"], r["end"], r["text"], r["source"])
+        events = [
+            Event(document_id, r["paragraph"], r["start"], r["end"], mentions[r["mention_id"]], r["type"], r["date"],
+                  r["charge"], Sanction(**json.loads(r["sanction"])) if r["sanction"] else None, r["quote"])
+            for r in self.conn.execute("SELECT * FROM events WHERE document_id = ? ORDER BY start, id", (document_id,))
+        ]
+        return list(mentions.values()), events
+
     def _delete(self, document_id: str) -> None:
+        self.conn.execute("DELETE FROM events WHERE document_id = ?", (document_id,))
+        self.conn.execute("DELETE FROM mentions WHERE document_id = ?", (document_id,))
         self.conn.execute("DELETE FROM paragraphs WHERE document_id = ?", (document_id,))
         self.conn.execute("DELETE FROM sections WHERE document_id = ?", (document_id,))
         self.conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))

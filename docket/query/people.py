@@ -1,0 +1,49 @@
+"""People across the database: stored mentions linked into persons, with their events and reasons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from docket.extract.link import PersonCluster, link_documents, name_key
+from docket.models import DocumentSummary, Event
+from docket.store.base import Store
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """A person as the database knows them: every mention, every event statement, why linked."""
+
+    cluster: PersonCluster
+    events: tuple[tuple[DocumentSummary, Event], ...]
+    documents: tuple[DocumentSummary, ...]
+
+
+def people(store: Store) -> list[PersonRecord]:
+    """All persons, linked across every stored document (most-documented first)."""
+    docs = store.list_documents()
+    facts = {d.id: store.document_facts(d.id) for d in docs}
+    by_id = {d.id: d for d in docs}
+    clusters = link_documents([(d.id, facts[d.id][0]) for d in docs])
+    events_of: dict[tuple[str, object], list[Event]] = {}
+    for doc_id, (_, events) in facts.items():
+        for e in events:
+            events_of.setdefault((doc_id, e.person), []).append(e)
+    out = []
+    for c in clusters:
+        evs = [(by_id[d], e) for d, m in c.mentions for e in events_of.get((d, m), [])]
+        evs.sort(key=lambda x: (x[1].date or str(x[0].period or ""), x[0].id, x[1].start))
+        doc_ids = list(dict.fromkeys(d for d, _ in c.mentions))
+        out.append(PersonRecord(c, tuple(evs), tuple(by_id[d] for d in doc_ids)))
+    out.sort(key=lambda p: (-len(p.documents), -len(p.events), p.cluster.canonical))
+    return out
+
+
+def find_person(store: Store, query: str) -> list[PersonRecord]:
+    """Persons whose id, canonical name or any form matches ``query`` (case- and accent-insensitive)."""
+    key = name_key(query)
+    hits = []
+    for p in people(store):
+        forms = [name_key(f) for f in p.cluster.forms] + [p.cluster.id]
+        if any(key in f for f in forms):
+            hits.append(p)
+    return hits

@@ -1,0 +1,67 @@
+"""People across the database: facts stored at ingest, linked across reports, explainable."""
+
+from __future__ import annotations
+
+import pytest
+
+from docket.pipeline import IngestOptions, ingest_paths
+from docket.query.people import find_person, people
+from docket.store import SQLiteStore
+from tests.conftest import SEEDS, seed_files
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory):
+    s = SQLiteStore(tmp_path_factory.mktemp("db") / "people.db")
+    ingest_paths(s, [SEEDS])
+    yield s
+    s.close()
+
+
+def test_facts_are_stored_with_their_document(seeded: SQLiteStore) -> None:
+    counts = seeded.counts()
+    assert counts["mentions"] > 100 and counts["events"] > 150
+    for d in seeded.list_documents():
+        doc = seeded.get_document(d.id)
+        mentions, events = seeded.document_facts(d.id)
+        for m in mentions:
+            assert doc.text[m.start : m.end] == m.text
+        for e in events:
+            assert doc.text[e.start : e.end] == e.quote and e.person in mentions
+
+
+def test_one_journalist_across_three_reports_and_three_spellings(seeded: SQLiteStore) -> None:
+    [p] = find_person(seeded, "Mukhammedkarim")
+    assert {"Duman Mukhamedkarim", "Duman Mukhammedkarim", "Duman Mukhammadkarim"} <= set(p.cluster.forms)
+    assert len(p.documents) == 3
+    assert {d.publisher for d, _ in p.events} >= {"Amnesty International", "US Department of State",
+                                                   "Human Rights Watch"}
+    assert any(e.type == "sentenced" and e.sanction and e.sanction.kind == "imprisonment" and e.sanction.years == 7
+               for _, e in p.events)
+    assert all(link.levels for link in p.cluster.links)  # every link says why
+
+
+def test_father_and_son_stay_apart(seeded: SQLiteStore) -> None:
+    ids = {p.cluster.id for p in find_person(seeded, "Mataev")}
+    assert len(ids) == 2
+
+
+def test_replacing_a_document_replaces_its_facts(tmp_path) -> None:
+    s = SQLiteStore(tmp_path / "r.db")
+    f = tmp_path / "r.txt"
+    f.write_bytes(seed_files()[0].read_bytes())
+    ingest_paths(s, [f])
+    before = s.counts()["events"]
+    f.write_text(f.read_text() + "\n\nOn June 3, police detained activist Aigerim Tleuzhan in Almaty.\n")
+    ingest_paths(s, [f])
+    after = s.counts()
+    assert after["documents"] == 1 and after["events"] == before + 1
+    assert s.integrity_check() == "ok"
+    s.close()
+
+
+def test_text_only_ingest(tmp_path) -> None:
+    s = SQLiteStore(tmp_path / "t.db")
+    ingest_paths(s, [seed_files()[0]], IngestOptions(extract=False))
+    assert s.counts()["mentions"] == 0 and people(s) == []
+    s.close()
