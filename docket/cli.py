@@ -240,9 +240,10 @@ def show(
 @app.command()
 def extract(
     files: Annotated[list[str], typer.Argument(help="Report files or folders (no database needed).")],
+    workers: Annotated[int, typer.Option(help="Local processes for per-document extraction.")] = 1,
     as_json: JsonOption = False,
 ) -> None:
-    """Extract people from reports; --json prints the gold-shaped JSON (documents, persons, events)."""
+    """Extract people and events from reports; --json prints the gold-shaped JSON (documents, persons, events)."""
     from docket.extract import extract_documents
     from docket.pipeline import load_document
 
@@ -254,7 +255,7 @@ def extract(
             err.print(f"[red]failed[/red] {escape(str(exc))}")
             failed += 1
     try:
-        result = extract_documents(docs)
+        result = extract_documents(docs, workers=max(1, workers))
     except DocketError as exc:
         _fail(exc)
     if as_json:
