@@ -168,6 +168,7 @@ def search(
     country: Annotated[Optional[str], typer.Option(help="Only this country.")] = None,
     year: Annotated[Optional[int], typer.Option(help="Only reports covering this year.")] = None,
     section: Annotated[Optional[str], typer.Option(help="Only sections whose heading path contains this.")] = None,
+    topic: Annotated[Optional[str], typer.Option(help="Only paragraphs tagged with this topic id (see docs).")] = None,
     limit: Annotated[int, typer.Option(help="Number of hits.")] = 10,
     offset: Annotated[int, typer.Option(help="Skip this many hits (paging).")] = 0,
     as_json: JsonOption = False,
@@ -175,7 +176,7 @@ def search(
     """Full-text search over paragraphs, ranked by BM25, each hit with its citation."""
     try:
         store = open_store(db)
-        hits = run_search(store, query, SearchFilters(publisher, country, year, section), limit=limit, offset=offset)
+        hits = run_search(store, query, SearchFilters(publisher, country, year, section, topic), limit=limit, offset=offset)
     except DocketError as exc:
         _fail(exc)
     if as_json:
@@ -191,7 +192,8 @@ def search(
             snippet.stylize("bold yellow", a, b)
         out.print(line + snippet)
         out.print(f"   [dim]{escape(c.publisher or '?')}, {escape(c.title or '?')} ({c.period or '?'})"
-                  f" — {escape(c.section or '(no section)')} — {c.paragraph_id} [{c.start}:{c.end}][/dim]")
+                  f" — {escape(c.section or '(no section)')} — {c.paragraph_id} [{c.start}:{c.end}]"
+                  f"{' — ' + ', '.join(h.topics) if h.topics else ''}[/dim]")
 
 
 @app.command()

@@ -137,6 +137,7 @@ class SearchHit:
     highlights: tuple[tuple[int, int], ...]  # (start, end) of matched terms within ``snippet``
     text: str
     citation: Citation
+    topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ class SearchFilters:
     country: str | None = None
     year: int | None = None
     section: str | None = None
+    topic: str | None = None  # a topic id from docket/data/topics.json
 
 
 IngestStatus = Literal["added", "replaced", "unchanged", "failed"]

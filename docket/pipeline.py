@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docket.errors import DocketError
+from docket.extract.topics import paragraph_topics
 from docket.ingest.metadata import infer_metadata, resolve_metadata
 from docket.ingest.readers import DEFAULT_MAX_PDF_BYTES, DEFAULT_MAX_TEXT_BYTES, read_file
 from docket.ingest.structure import build_document
@@ -87,7 +88,8 @@ def ingest_file(store: Store, path: Path, options: IngestOptions) -> FileOutcome
         else:
             status, replaced = ("replaced", previous.id) if previous else ("added", None)
             mentions, events = _facts(doc) if options.extract else ([], [])
-            store.save_document(doc, replaces=replaced, mentions=mentions, events=events)
+            store.save_document(doc, replaces=replaced, mentions=mentions, events=events,
+                                topics=paragraph_topics(doc))
             return FileOutcome(str(path), status, document_id=doc.id, replaced_id=replaced,
                                sections=len(doc.sections), paragraphs=len(doc.paragraphs), mentions=len(mentions),
                                events=len(events), seconds=time.perf_counter() - t0)

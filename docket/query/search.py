@@ -75,4 +75,10 @@ def search(
         raise QueryError(f"limit must be between 1 and 1000, got {limit}")
     if offset < 0:
         raise QueryError(f"offset must not be negative, got {offset}")
+    if filters and filters.topic:
+        from docket.extract.topics import taxonomy
+
+        ids = [t.id for t in taxonomy()]
+        if filters.topic not in ids:
+            raise QueryError(f"unknown topic {filters.topic!r}", hint="one of " + ", ".join(ids))
     return store.search(to_fts_query(query), filters or SearchFilters(), limit=limit, offset=offset)

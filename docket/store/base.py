@@ -19,8 +19,13 @@ class Store(Protocol):
         ...
 
     def save_document(self, doc: Document, *, replaces: str | None = None,
-                      mentions: list[Mention] | None = None, events: list[Event] | None = None) -> None:
+                      mentions: list[Mention] | None = None, events: list[Event] | None = None,
+                      topics: dict[int, tuple[str, ...]] | None = None) -> None:
         """Store ``doc`` and its facts whole in one transaction, removing document ``replaces`` in it too."""
+        ...
+
+    def paragraph_topics(self, document_id: str) -> dict[int, tuple[str, ...]]:
+        """Topic ids per paragraph ordinal of a document."""
         ...
 
     def document_facts(self, document_id: str) -> tuple[list[Mention], list[Event]]:

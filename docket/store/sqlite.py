@@ -144,7 +144,8 @@ class SQLiteStore:
 
     # -- writes ----------------------------------------------------------------------------------
     def save_document(self, doc: Document, *, replaces: str | None = None,
-                      mentions: list[Mention] | None = None, events: list[Event] | None = None) -> None:
+                      mentions: list[Mention] | None = None, events: list[Event] | None = None,
+                      topics: dict[int, tuple[str, ...]] | None = None) -> None:
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
         try:
@@ -171,6 +172,8 @@ class SQLiteStore:
                 [(doc.id, p.ordinal, p.section, p.start, p.end, p.page, p.text) for p in doc.paragraphs],
             )
             self._save_facts(doc.id, mentions or [], events or [])
+            c.executemany("INSERT INTO paragraph_topics (document_id, paragraph, topic) VALUES (?,?,?)",
+                          [(doc.id, para, t) for para, ts in (topics or {}).items() for t in ts])
             c.execute("COMMIT")
         except BaseException:
             c.execute("ROLLBACK")
@@ -202,7 +205,17 @@ class SQLiteStore:
         ]
         return list(mentions.values()), events
 
+    def paragraph_topics(self, document_id: str) -> dict[int, tuple[str, ...]]:
+        out: dict[int, list[str]] = {}
+        for r in self.conn.execute(
+            "SELECT paragraph, topic FROM paragraph_topics WHERE document_id = ? ORDER BY paragraph, rowid",
+            (document_id,),
+        ):
+            out.setdefault(r["paragraph"], []).append(r["topic"])
+        return {k: tuple(v) for k, v in out.items()}
+
     def _delete(self, document_id: str) -> None:
+        self.conn.execute("DELETE FROM paragraph_topics WHERE document_id = ?", (document_id,))
         self.conn.execute("DELETE FROM events WHERE document_id = ?", (document_id,))
         self.conn.execute("DELETE FROM mentions WHERE document_id = ?", (document_id,))
         self.conn.execute("DELETE FROM paragraphs WHERE document_id = ?", (document_id,))
@@ -225,11 +238,17 @@ class SQLiteStore:
         if filters.section:
             where.append("s.path LIKE ?")
             args.append(f"%{filters.section}%")
+        if filters.topic:
+            where.append("EXISTS (SELECT 1 FROM paragraph_topics t WHERE t.document_id = p.document_id"
+                         " AND t.paragraph = p.ordinal AND t.topic = ?)")
+            args.append(filters.topic)
         sql = f"""
             SELECT bm25(paragraphs_fts) AS rank,
                    snippet(paragraphs_fts, 0, char(2), char(3), '…', 24) AS snip,
                    p.text, p.ordinal, p.start, p."end", p.document_id,
-                   d.publisher, d.title, d.period, s.heading AS section
+                   d.publisher, d.title, d.period, s.heading AS section,
+                   (SELECT group_concat(t.topic, ',') FROM paragraph_topics t
+                     WHERE t.document_id = p.document_id AND t.paragraph = p.ordinal) AS topics
             FROM paragraphs_fts
             JOIN paragraphs p ON p.id = paragraphs_fts.rowid
             JOIN documents d ON d.id = p.document_id
@@ -244,6 +263,7 @@ class SQLiteStore:
         return [
             SearchHit(
                 rank=r["rank"], **_highlighted(r["snip"]), text=r["text"],
+                topics=tuple(r["topics"].split(",")) if r["topics"] else (),
                 citation=Citation(
                     document_id=r["document_id"], paragraph_id=f"{r['document_id']}:p{r['ordinal']}",
                     publisher=r["publisher"], title=r["title"], period=r["period"], section=r["section"],

@@ -81,3 +81,11 @@ def test_any_text_is_a_safe_query(q: str) -> None:
     conn.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
     conn.execute("INSERT INTO t VALUES ('some text')")
     conn.execute("SELECT * FROM t WHERE t MATCH ?", (expr,)).fetchall()
+
+
+def test_topic_filter(seeded: SQLiteStore) -> None:
+    hits = search(seeded, "court", SearchFilters(topic="refugees"), limit=50)
+    assert hits and all("refugees" in h.topics for h in hits)
+    assert len(hits) < len(search(seeded, "court", limit=50))
+    with pytest.raises(QueryError, match="unknown topic"):
+        search(seeded, "court", SearchFilters(topic="nonsense"))
