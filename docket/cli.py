@@ -279,6 +279,7 @@ _EVAL_ROWS = [
     ("linking pairwise P", ("resolution", "p")), ("linking pairwise R", ("resolution", "r")),
     ("linking pairwise F1", ("resolution", "f1")), ("linking B-cubed F1", ("resolution", "bcubed_f1")),
     ("hard-negative merges", ("resolution", "hard_negative_merges")),
+    ("person side accuracy", ("person_side_acc",)),
     ("events P", ("events", "p")), ("events R", ("events", "r")), ("events F1", ("events", "f1")),
     ("event date accuracy", ("events", "date_acc")), ("event sanction accuracy", ("events", "sanction_acc")),
     ("event charge accuracy", ("events", "charge_acc")),
@@ -301,15 +302,17 @@ def eval_(
     as_json: JsonOption = False,
 ) -> None:
     """Precision/recall/F1 against gold annotations, beside a spaCy-only baseline from the same run."""
-    from docket.evaluate import load_gold, score, spacy_baseline
+    from docket.evaluate import load_gold, score, side_accuracy, spacy_baseline
     from docket.extract import extract_documents
     from docket.pipeline import load_document
 
     try:
         g = load_gold(gold)
         docs = [load_document(reports / d["file"]) for d in g["documents"]]
-        ours = score(g, extract_documents(docs))
-        base = score(g, spacy_baseline(docs))
+        prediction, baseline = extract_documents(docs), spacy_baseline(docs)
+        ours, base = score(g, prediction), score(g, baseline)
+        ours["person_side_acc"] = side_accuracy(g, prediction)
+        base["person_side_acc"] = side_accuracy(g, baseline)
     except (DocketError, OSError, ValueError) as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from None
@@ -342,11 +345,12 @@ def people_(
         print(json.dumps([_person_json(p) for p in records[:limit]], ensure_ascii=False, indent=1))
         return
     table = Table(title=f"{len(records)} persons")
-    for col in ("id", "name", "spellings", "documents", "events", "last event"):
+    for col in ("id", "name", "role", "side", "spellings", "documents", "events", "last event"):
         table.add_column(col, overflow="fold")
     for p in records[:limit]:
         last = p.events[-1][1] if p.events else None
-        table.add_row(p.cluster.id, escape(p.cluster.canonical), escape(", ".join(p.cluster.forms)),
+        table.add_row(p.cluster.id, escape(p.cluster.canonical), escape(p.role or ""), p.side,
+                      escape(", ".join(p.cluster.forms)),
                       str(len(p.documents)), str(len(p.events)),
                       f"{last.type} {last.date or ''}" if last else "")
     out.print(table)
@@ -354,7 +358,8 @@ def people_(
 
 def _person_json(p) -> dict:  # noqa: ANN001 - PersonRecord
     return {
-        "id": p.cluster.id, "canonical": p.cluster.canonical, "variants": p.cluster.forms,
+        "id": p.cluster.id, "canonical": p.cluster.canonical, "variants": p.cluster.forms, "role": p.role,
+        "side": p.side,
         "documents": [d.id for d in p.documents],
         "links": [asdict(link) for link in p.cluster.links],
         "events": [{"document_id": d.id, "publisher": d.publisher, "title": d.title, "type": e.type, "date": e.date,
@@ -385,7 +390,8 @@ def person(
         print(json.dumps([_person_json(p) for p in hits], ensure_ascii=False, indent=1))
         return
     for p in hits:
-        out.print(f"[bold]{escape(p.cluster.canonical)}[/bold] ({p.cluster.id}) — "
+        out.print(f"[bold]{escape(p.cluster.canonical)}[/bold] ({p.cluster.id}) — {escape(p.role or 'no role stated')}, "
+                  f"side: {p.side} — "
                   f"{len(p.documents)} documents, {len(p.events)} event statements")
         out.print("spellings: " + escape(", ".join(p.cluster.forms)))
         for link in dict.fromkeys(p.cluster.links):

@@ -169,6 +169,28 @@ def _events(gold: dict, pred: dict, files: set[str], gold_of: dict, pred_of: dic
     return res
 
 
+def side_accuracy(gold: dict[str, Any], pred: dict[str, Any]) -> float:
+    """Share of gold persons found by ``pred`` whose side (target/state/other) agrees.
+
+    Not part of the reference scorer; a predicted person is matched to the gold person whose
+    (file, form) items it shares most.
+    """
+    files = {d["file"] for d in gold["documents"]}
+    gold_of = _items(gold["persons"], files)
+    sides = {p["id"]: p.get("side") for p in gold["persons"]}
+    hits = total = 0
+    for p in pred.get("persons", []):
+        votes: dict[str, int] = defaultdict(int)
+        for f, forms in (p.get("mentions") or {}).items():
+            for form in forms:
+                if (gid := gold_of.get((Path(f).name, norm(form)))) is not None:
+                    votes[gid] += 1
+        if votes:
+            total += 1
+            hits += sides[max(votes, key=votes.get)] == p.get("side")
+    return round(hits / total, 4) if total else 0.0
+
+
 def spacy_baseline(docs: list) -> dict[str, Any]:  # noqa: ANN001 - list[Document]
     """The yardstick: bare spaCy PERSON entities, exact-string linking, no events."""
     from docket.extract.nlp import load_nlp

@@ -12,6 +12,7 @@ from typing import Any
 from docket.extract.events import find_events
 from docket.extract.link import link_documents
 from docket.extract.persons import find_mentions
+from docket.extract.roles import role_of, side_of
 from docket.models import Document, Event, Mention
 
 __all__ = ["DocumentFacts", "analyse_document", "analyse_documents", "extract_documents", "find_mentions",
@@ -97,8 +98,15 @@ def extract_documents(docs: list[Document], workers: int = 1) -> dict[str, Any]:
             candidates.append(record)
             events.append(record)
     _share_charges(events)
+    texts = {doc.file_name: doc.text for doc in docs}
+    events_by_person: dict[str, list[Event]] = {}
+    for fact in facts:
+        for e in fact.events:
+            events_by_person.setdefault(person_of[(fact.document.file_name, e.person)], []).append(e)
     persons = []
     for c in clusters:
+        role = role_of(texts, c.mentions)
+        side = side_of(texts, c.mentions, events_by_person.get(c.id, []), role)
         mentions: dict[str, list[str]] = {}
         for file_name, m in c.mentions:
             forms = mentions.setdefault(file_name, [])
@@ -109,8 +117,8 @@ def extract_documents(docs: list[Document], workers: int = 1) -> dict[str, Any]:
             "canonical": c.canonical,
             "variants": c.forms,
             "mentions": mentions,
-            "role": None,
-            "side": None,
+            "role": role,
+            "side": side,
             "links": [{"a": link.a, "b": link.b, "score": link.score, "levels": list(link.levels)}
                       for link in c.links],
             "citations": [

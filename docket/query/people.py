@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from docket.extract.link import PersonCluster, link_documents, name_key
+from docket.extract.roles import role_of, side_of
 from docket.models import DocumentSummary, Event
 from docket.store.base import Store
 
@@ -16,6 +17,8 @@ class PersonRecord:
     cluster: PersonCluster
     events: tuple[tuple[DocumentSummary, Event], ...]
     documents: tuple[DocumentSummary, ...]
+    role: str | None = None
+    side: str = "other"
 
 
 def people(store: Store) -> list[PersonRecord]:
@@ -28,12 +31,15 @@ def people(store: Store) -> list[PersonRecord]:
     for doc_id, (_, events) in facts.items():
         for e in events:
             events_of.setdefault((doc_id, e.person), []).append(e)
+    texts = {d.id: doc.text for d in docs if (doc := store.get_document(d.id)) is not None}
     out = []
     for c in clusters:
         evs = [(by_id[d], e) for d, m in c.mentions for e in events_of.get((d, m), [])]
         evs.sort(key=lambda x: (x[1].date or str(x[0].period or ""), x[0].id, x[1].start))
         doc_ids = list(dict.fromkeys(d for d, _ in c.mentions))
-        out.append(PersonRecord(c, tuple(evs), tuple(by_id[d] for d in doc_ids)))
+        role = role_of(texts, c.mentions)
+        side = side_of(texts, c.mentions, [e for _, e in evs], role)
+        out.append(PersonRecord(c, tuple(evs), tuple(by_id[d] for d in doc_ids), role, side))
     out.sort(key=lambda p: (-len(p.documents), -len(p.events), p.cluster.canonical))
     return out
 
