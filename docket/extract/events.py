@@ -25,8 +25,15 @@ from docket.models import Document, Event, Mention, Sanction
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’)]?\s+(?=[“\"(]?[A-Z0-9])")
 # A sentence continues the previous one when its subject or object points back to it.
 _CONTINUES = re.compile(r"^\W*(he|she|they|both|each|the court|the (activist|journalist|blogger|defender|lawyer)s?)\b|"
-                        r"\b(sentenced|fined|detained|arrested|convicted|released|found) (each|both|them|him|her)\b",
-                        re.I)
+                        r"\b(sentenced|fined|detained|arrested|convicted|released|found) (each|both|them|him|her)\b|"
+                        r"\b(those|these|the same) (sentences?|charges?|protests?|cases?|detentions?)\b|"
+                        r"\bthe (court )?(ruling|decision|verdict)\b", re.I)
+# A counted group ("at least two activists were arrested") is people the next sentence names.
+_GROUP = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|several|dozens? of|\d+)\s+(?:[a-z-]+\s+){0,2}"
+                    r"(activists|people|journalists|protesters|persons|individuals|men|women|members|bloggers|officers|"
+                    r"defenders|residents|lawyers|students|believers)\b", re.I)
+# ... unless it says it happened later
+_LATER = re.compile(r"\b(subsequently|later|afterwards|since then)\b", re.I)
 _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|Art|U\.S|U\.N|Jr|Sr|[A-Z])\.$")
 
 
@@ -86,9 +93,15 @@ def find_events(doc: Document, mentions: list[Mention]) -> list[Event]:
         by_para.setdefault(m.paragraph, []).append(m)
     period = doc.metadata.period
     out: list[Event] = []
+    previous_people: list[Mention] = []
+    last_date: str | None = None
+    section: int | None = -1
     for para in doc.paragraphs:
-        previous_people: list[Mention] = []
-        last_date: str | None = None
+        # The date context ("those sentences", "the day before") runs on across paragraphs of one
+        # section: flattened pages and reports split one story over several paragraphs.
+        previous_people = []  # pronouns look back within the paragraph only: measured better on the seeds
+        if para.section != section:
+            last_date, section = None, para.section
         pending: tuple | None = None  # cues of a sentence that named nobody ("six police officers were indicted")
         for a, b in sentences(para.text):
             s_abs, e_abs = para.start + a, para.start + b
@@ -97,21 +110,26 @@ def find_events(doc: Document, mentions: list[Mention]) -> list[Event]:
             people = [m for m in by_para.get(para.ordinal, []) if s_abs <= m.start < e_abs]
             dates = find_dates(sentence, period, last_date)
             types = _types(sentence)
-            subjects = _subjects(sentence, people, previous_people, s_abs)
+            group = bool(_GROUP.search(sentence)) and not people
+            subjects = [] if group else _subjects(sentence, people, previous_people, s_abs)
             # A sentence that continues the previous one ("The court also…", "She was…") shares its date.
-            inherited = last_date if _CONTINUES.search(sentence) else None
+            inherited = last_date if _CONTINUES.search(sentence) and not _LATER.search(sentence) else None
+            if pending and pending[5] and people and not inherited:  # "two activists were arrested…" then their names
+                inherited = _date_for(pending[2], pending[4], pending[3][0][1], None)
             if types and subjects:
                 out.extend(_events_for(doc, para.ordinal, s_abs, e_abs, sentence, subjects, types, dates, inherited))
             # "The police officers (A, B, C) …" names the people the previous sentence spoke of.
             if pending and people and re.match(r"^\W*The \w+( \w+)? \(", sentence):
-                p_a, p_b, p_sentence, p_types, p_dates = pending
+                p_a, p_b, p_sentence, p_types, p_dates, _ = pending
                 p_types = [t for t in p_types if t[0] not in rules().victim_only]  # the group named is not the victim
                 out.extend(_events_for(doc, para.ordinal, p_a, p_b, p_sentence, _unique(people), p_types, p_dates))
-            pending = (s_abs, e_abs, sentence, types, dates) if types and not subjects else None
+            pending = (s_abs, e_abs, sentence, types, dates, group) if types and not subjects else None
             if people:
                 previous_people = people
             if dates:
-                last_date = dates[-1].value
+                last = dates[-1]
+                reduce = len(last.value) == 10 and _BEFORE_DATE.search(sentence[max(0, last.start - 60) : last.start])
+                last_date = last.value[:7] if reduce else last.value
     return out
 
 
@@ -185,11 +203,19 @@ def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence:
     out: list[Event] = []
     respectively = "respectively" in sentence and len(sanctions) == len(subjects) > 1
     for i, person in enumerate(subjects):
-        for kind in sorted(kinds, key=lambda k: names.get(k, 99)):
+        # "protesting X's detention": X is named only as the owner of one act
+        owned = _POSSESSED.match(sentence, person.end - s_abs)
+        person_kinds = {_OWNED_ACT[owned.group(1).lower()]} & kinds if owned else kinds
+        if owned and not person_kinds:
+            person_kinds = {_OWNED_ACT[owned.group(1).lower()]}
+        for kind in sorted(person_kinds, key=lambda k: names.get(k, 99)):
             if kind in r.victim_only and not _victim(sentence, person.start - s_abs, names.get(kind, 0)):
                 continue
             # derived kinds (a conviction implied by a sentence) date like the cue they come from
-            date = _date_for(sentence, dates, names.get(kind, min(names.values())), inherited)
+            cue_at = names.get(kind, min(names.values()))
+            date = _date_for(sentence, dates, cue_at, inherited)
+            if kind in r.victim_only:  # "convicted on 27 February of torturing X to death … in 2022"
+                date = _date_after(sentence, dates, cue_at) or date
             if kind == "sentenced":
                 custodial = [s for s in sanctions if s.kind != "fine"]
                 mine = [sanctions[i]] if respectively else _own_sanctions(person, subjects, custodial, s_abs) or [None]
@@ -228,16 +254,41 @@ def _victim(sentence: str, person_at: int, cue_at: int) -> bool:
         bool(re.search(r"\b(died|death)\b", sentence[cue_at : cue_at + 10], re.I))
 
 
+_OWNED_ACT = {"detention": "detained", "arrest": "detained", "trial": "charged", "prosecution": "charged",
+              "conviction": "convicted", "sentence": "sentenced", "release": "released", "extradition": "extradition",
+              "deportation": "extradition", "death": "death", "torture": "ill_treatment"}
+_POSSESSED = re.compile(r"['’]s?\s+(?:\w+\s+)?(" + "|".join(_OWNED_ACT) + r")\b", re.I)
+_PREP_BEFORE = re.compile(r"\b(in|on|since|during|by|at the end of)\s+(early\s+|late\s+|mid-)?$", re.I)
+_PREP_INSIDE = re.compile(r"(in|on|since|during|between|from|the (day|next|following|previous)|\w+ (days|weeks) later)\b",
+                          re.I)  # relative dates attach to the act they follow
+_BEFORE_DATE = re.compile(r"\b(before|ahead of|in advance of|prior to|planned for|scheduled for)\b[^.;]{0,40}$", re.I)
+
+
+def _prepositional(sentence: str, d) -> bool:  # noqa: ANN001 - DateMention
+    """A date attached to the act: after a preposition, relative ("the day before"), or a full
+    date set off by a comma ("at his trial in Almaty, April 9, 2025")."""
+    return bool(_PREP_BEFORE.search(sentence[max(0, d.start - 20) : d.start]) or
+                _PREP_INSIDE.match(sentence[d.start : d.end]) or
+                (len(d.value) == 10 and re.search(r"\d{4}$", sentence[d.start : d.end]) and
+                 sentence[max(0, d.start - 2) : d.start] == ", "))
+
+
+def _date_after(sentence: str, dates: list, cue_at: int) -> str | None:  # noqa: ANN001
+    return next((d.value for d in dates if d.start > cue_at and _prepositional(sentence, d)), None)
+
+
 def _date_for(sentence: str, dates: list, cue_at: int | None, inherited: str | None) -> str | None:  # noqa: ANN001
     """The framing date: the first stated before the cue; else one after it that a preposition
     attaches to the act ("detained her in August", not "any March 8 events"); else the date
     carried over from the previous sentence when this one continues it."""
     before = [d for d in dates if cue_at is None or d.start <= cue_at]
     if before:
-        return before[0].value
+        d = before[0]
+        # "in advance of protests planned for May 21": the act came before that day, in that month at most
+        if len(d.value) == 10 and _BEFORE_DATE.search(sentence[max(0, d.start - 60) : d.start]):
+            return d.value[:7]
+        return d.value
     for d in dates:
-        if re.search(r"\b(in|on|since|during|by|at the end of)\s+(early\s+|late\s+|mid-)?$",
-                     sentence[max(0, d.start - 20) : d.start], re.I) or \
-                re.match(r"(in|on|since|during|between|from)\b", sentence[d.start : d.end], re.I):
+        if _prepositional(sentence, d):
             return d.value
     return inherited
