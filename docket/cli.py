@@ -283,6 +283,7 @@ _EVAL_ROWS = [
     ("events P", ("events", "p")), ("events R", ("events", "r")), ("events F1", ("events", "f1")),
     ("event date accuracy", ("events", "date_acc")), ("event sanction accuracy", ("events", "sanction_acc")),
     ("event charge accuracy", ("events", "charge_acc")),
+    ("event place accuracy", ("events", "place_acc")),
     ("documents publisher", ("documents", "publisher")), ("documents country", ("documents", "country")),
     ("documents period", ("documents", "period")), ("documents title", ("documents", "title")),
 ]
@@ -302,7 +303,7 @@ def eval_(
     as_json: JsonOption = False,
 ) -> None:
     """Precision/recall/F1 against gold annotations, beside a spaCy-only baseline from the same run."""
-    from docket.evaluate import load_gold, score, side_accuracy, spacy_baseline
+    from docket.evaluate import load_gold, place_accuracy, score, side_accuracy, spacy_baseline
     from docket.extract import extract_documents
     from docket.pipeline import load_document
 
@@ -313,6 +314,8 @@ def eval_(
         ours, base = score(g, prediction), score(g, baseline)
         ours["person_side_acc"] = side_accuracy(g, prediction)
         base["person_side_acc"] = side_accuracy(g, baseline)
+        ours["events"]["place_acc"] = place_accuracy(g, prediction)
+        base["events"]["place_acc"] = place_accuracy(g, baseline)
     except (DocketError, OSError, ValueError) as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from None
@@ -363,7 +366,7 @@ def _person_json(p) -> dict:  # noqa: ANN001 - PersonRecord
         "documents": [d.id for d in p.documents],
         "links": [asdict(link) for link in p.cluster.links],
         "events": [{"document_id": d.id, "publisher": d.publisher, "title": d.title, "type": e.type, "date": e.date,
-                    "charge": e.charge, "sanction": e.sanction.as_dict() if e.sanction else None,
+                    "charge": e.charge, "sanction": e.sanction.as_dict() if e.sanction else None, "place": e.place,
                     "paragraph_id": f"{d.id}:p{e.paragraph}", "start": e.start, "end": e.end, "quote": e.quote}
                    for d, e in p.events],
     }
@@ -400,7 +403,9 @@ def person(
         for d, e in p.events:
             sanction = f" {e.sanction.as_dict()}" if e.sanction else ""
             charge = f" — {e.charge}" if e.charge else ""
-            out.print(f"  {e.date or '(no date)':<10} [bold]{e.type}[/bold]{escape(sanction)}{escape(charge)}")
+            place = f" in {e.place}" if e.place else ""
+            out.print(f"  {e.date or '(no date)':<10} [bold]{e.type}[/bold]{escape(sanction)}{escape(charge)}"
+                      f"{escape(place)}")
             out.print(f"      [dim]{escape(d.publisher or '?')}, {escape(d.title or '?')} — {d.id}:p{e.paragraph} "
                       f"[{e.start}:{e.end}][/dim] “{escape(e.quote[:160])}”")
 

@@ -206,6 +206,18 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Entity:
+    """An organisation or place named in a document."""
+
+    document_id: str
+    paragraph: int
+    start: int  # offsets into Document.text
+    end: int
+    text: str
+    label: str  # "org" or "place"
+
+
+@dataclass(frozen=True)
 class Sanction:
     """One sanction component, as in the gold's ``sanction`` object."""
 
@@ -242,3 +254,4 @@ class Event:
     charge: str | None
     sanction: Sanction | None
     quote: str
+    place: str | None = None

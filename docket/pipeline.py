@@ -18,7 +18,7 @@ from docket.extract.topics import paragraph_topics
 from docket.ingest.metadata import infer_metadata, resolve_metadata
 from docket.ingest.readers import DEFAULT_MAX_PDF_BYTES, DEFAULT_MAX_TEXT_BYTES, read_file
 from docket.ingest.structure import build_document
-from docket.models import Document, Event, FileOutcome, IngestReport, Mention
+from docket.models import Document, Entity, Event, FileOutcome, IngestReport, Mention
 from docket.store.base import Store
 
 _SKIP_NAMES = {"manifest.csv", "manifest.tsv", "readme.md", "readme.txt", "readme"}
@@ -87,9 +87,9 @@ def ingest_file(store: Store, path: Path, options: IngestOptions) -> FileOutcome
                                note=f"same text as {same.source_path}", seconds=time.perf_counter() - t0)
         else:
             status, replaced = ("replaced", previous.id) if previous else ("added", None)
-            mentions, events = _facts(doc) if options.extract else ([], [])
+            mentions, events, entities = _facts(doc) if options.extract else ([], [], [])
             store.save_document(doc, replaces=replaced, mentions=mentions, events=events,
-                                topics=paragraph_topics(doc))
+                                topics=paragraph_topics(doc), entities=entities)
             return FileOutcome(str(path), status, document_id=doc.id, replaced_id=replaced,
                                sections=len(doc.sections), paragraphs=len(doc.paragraphs), mentions=len(mentions),
                                events=len(events), seconds=time.perf_counter() - t0)
@@ -107,11 +107,11 @@ def ingest_file(store: Store, path: Path, options: IngestOptions) -> FileOutcome
                            error_code="E999", seconds=time.perf_counter() - t0)
 
 
-def _facts(doc: Document) -> tuple[list[Mention], list[Event]]:
+def _facts(doc: Document) -> tuple[list[Mention], list[Event], list[Entity]]:
     from docket.extract import analyse_document  # spaCy loads only when extraction runs
 
     facts = analyse_document(doc)
-    return facts.mentions, facts.events
+    return facts.mentions, facts.events, facts.entities
 
 
 def iter_ingest(store: Store, files: list[Path], options: IngestOptions | None = None) -> Iterator[FileOutcome]:

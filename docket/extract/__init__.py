@@ -5,15 +5,16 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from docket.extract.events import find_events
 from docket.extract.link import link_documents
-from docket.extract.persons import find_mentions
+from docket.extract.entities import find_entities
+from docket.extract.persons import find_mentions, parse
 from docket.extract.roles import role_of, side_of
-from docket.models import Document, Event, Mention
+from docket.models import Document, Entity, Event, Mention
 
 __all__ = ["DocumentFacts", "analyse_document", "analyse_documents", "extract_documents", "find_mentions",
            "link_documents"]
@@ -47,12 +48,15 @@ class DocumentFacts:
     document: Document
     mentions: list[Mention]
     events: list[Event]
+    entities: list[Entity] = field(default_factory=list)
 
 
 def analyse_document(doc: Document) -> DocumentFacts:
     """The per-document, pure part of extraction (safe to run in worker processes)."""
-    mentions = find_mentions(doc)
-    return DocumentFacts(doc, mentions, find_events(doc, mentions))
+    parsed = parse(doc)
+    mentions = find_mentions(doc, parsed)
+    entities = find_entities(doc, parsed, mentions)
+    return DocumentFacts(doc, mentions, find_events(doc, mentions, entities), entities)
 
 
 def analyse_documents(docs: Iterable[Document], workers: int = 1) -> Iterator[DocumentFacts]:
@@ -92,7 +96,7 @@ def extract_documents(docs: list[Document], workers: int = 1) -> dict[str, Any]:
                 continue
             record = {
                 "file": file_name, "person": pid, "type": e.type, "date": e.date, "charge": e.charge,
-                "sanction": sanction, "place": None, "quote": e.quote,
+                "sanction": sanction, "place": e.place, "quote": e.quote,
                 "paragraph_id": f"{doc.id}:p{e.paragraph}", "start": e.start, "end": e.end,
             }
             candidates.append(record)

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
 from docket.extract.dates import find_dates
+from docket.extract.persons import cues
 from docket.extract.sanctions import find_charge, find_sanctions
-from docket.models import Document, Event, Mention, Sanction
+from docket.models import Document, Entity, Event, Mention, Sanction
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’)]?\s+(?=[“\"(]?[A-Z0-9])")
 # A sentence continues the previous one when its subject or object points back to it.
@@ -86,8 +87,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
-def find_events(doc: Document, mentions: list[Mention]) -> list[Event]:
-    """Event statements in ``doc`` for the given person mentions."""
+def find_events(doc: Document, mentions: list[Mention], entities: list[Entity] | None = None) -> list[Event]:
+    """Event statements in ``doc`` for the given person mentions (``entities`` supply places)."""
+    places = [e for e in entities or [] if e.label == "place"]
     by_para: dict[int, list[Mention]] = {}
     for m in mentions:
         by_para.setdefault(m.paragraph, []).append(m)
@@ -117,7 +119,10 @@ def find_events(doc: Document, mentions: list[Mention]) -> list[Event]:
             if pending and pending[5] and people and not inherited:  # "two activists were arrested…" then their names
                 inherited = _date_for(pending[2], pending[4], pending[3][0][1], None)
             if types and subjects:
-                out.extend(_events_for(doc, para.ordinal, s_abs, e_abs, sentence, subjects, types, dates, inherited))
+                place = _place([e for e in places if s_abs <= e.start < e_abs and e.text != doc.metadata.country],
+                               doc.text, s_abs, e_abs)
+                found = _events_for(doc, para.ordinal, s_abs, e_abs, sentence, subjects, types, dates, inherited)
+                out.extend(replace(e, place=place) for e in found)
             # "The police officers (A, B, C) …" names the people the previous sentence spoke of.
             if pending and people and re.match(r"^\W*The \w+( \w+)? \(", sentence):
                 p_a, p_b, p_sentence, p_types, p_dates, _ = pending
@@ -131,6 +136,41 @@ def find_events(doc: Document, mentions: list[Mention]) -> list[Event]:
                 reduce = len(last.value) == 10 and _BEFORE_DATE.search(sentence[max(0, last.start - 60) : last.start])
                 last_date = last.value[:7] if reduce else last.value
     return out
+
+
+def _place(candidates: list[Entity], text: str, s_abs: int, e_abs: int) -> str | None:
+    """Where the act took place: a city or region named in the sentence ("a court in Konayev", "an Uralsk
+    court"), the country only when nothing narrower is named."""
+    from docket.ingest.metadata import canonical_country
+
+    def is_country(e: Entity) -> bool:
+        return canonical_country(e.text) != e.text or e.text in _country_names()
+
+    # "an Almaty court", "the Priozersk City Court", "a court in Konayev": the court's seat
+    seat = _COURT_SEAT.search(text, s_abs, e_abs)
+    if seat and seat.group(1) not in cues().not_names and seat.group(1) not in _country_names():
+        return seat.group(1)
+    narrow = [e for e in candidates if not is_country(e)]
+    for e in narrow:
+        before = text[max(s_abs, e.start - 12) : e.start].lower()
+        after = text[e.end : e.end + 16].lower()
+        if re.search(r"\b(in|at|to)\s+$", before) or re.match(r"\s+(city |district |regional |region )?court", after) \
+                or re.match(r"-based\b", after):
+            return e.text
+    if narrow:
+        return narrow[0].text
+    return candidates[0].text if candidates else None
+
+
+_COURT_SEAT = re.compile(r"\b(?:an?|the)\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?:\s(?:City|District|Regional|Region|"
+                         r"Administrative|Appeals?|Military|Specialized|Inter-district))*\s[Cc]ourt\b")
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    from docket.ingest.metadata import _countries
+
+    return frozenset(_countries()[1].values())
 
 
 def _unique(people: list[Mention]) -> list[Mention]:

@@ -91,12 +91,15 @@ def clean_name(raw: str) -> tuple[int, int] | None:
     return words[0][0], words[-1][1]
 
 
-def find_mentions(doc: Document) -> list[Mention]:
+def parse(doc: Document) -> list:  # noqa: ANN201 - list[spacy.tokens.Doc]
+    """The spaCy analysis of every paragraph of ``doc`` (run once, shared by the extractors)."""
+    return list(load_nlp().pipe([p.text for p in doc.paragraphs], batch_size=64))
+
+
+def find_mentions(doc: Document, parsed: list | None = None) -> list[Mention]:
     """All person mentions in ``doc``, in text order, without overlaps."""
-    nlp = load_nlp()
     spans: dict[tuple[int, int], str] = {}
-    texts = [p.text for p in doc.paragraphs]
-    for para, sdoc in zip(doc.paragraphs, nlp.pipe(texts, batch_size=64)):
+    for para, sdoc in zip(doc.paragraphs, parsed if parsed is not None else parse(doc)):
         for ent in sdoc.ents:
             if ent.label_ == "PERSON" or (ent.label_ in _MODEL_MISSES and _introduced_by_role(sdoc, ent.start)):
                 _add(spans, para.start, ent.start_char, ent.end_char, para.text, "ner" if ent.label_ == "PERSON" else "cue")
@@ -164,9 +167,11 @@ def _cue_after(sdoc, j: int) -> bool:  # noqa: ANN001 - spacy Doc
 def _cued_runs(sdoc) -> list[tuple[int, int]]:  # noqa: ANN001 - spacy Doc
     """Character spans of name runs introduced by a cue, with list distribution ("A B, C D and E F")."""
     runs = _name_runs(sdoc)
+    people = [(e.start, e.end) for e in sdoc.ents if e.label_ == "PERSON"]
     accepted: set[int] = set()
     for k, (i, j) in enumerate(runs):
-        if _cue_before(sdoc, i) or _cue_after(sdoc, j):
+        # a cue, or the model's own PERSON: either makes the run a name, and its list neighbours too
+        if _cue_before(sdoc, i) or _cue_after(sdoc, j) or any(a <= i and j <= b for a, b in people):
             accepted.add(k)
     # A list continues a cued name: "activists A B, C D, and E F".
     changed = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from docket.models import Document, DocumentSummary, Event, Mention, SearchFilters, SearchHit
+from docket.models import Document, DocumentSummary, Entity, Event, Mention, SearchFilters, SearchHit
 
 
 class Store(Protocol):
@@ -20,8 +20,12 @@ class Store(Protocol):
 
     def save_document(self, doc: Document, *, replaces: str | None = None,
                       mentions: list[Mention] | None = None, events: list[Event] | None = None,
-                      topics: dict[int, tuple[str, ...]] | None = None) -> None:
+                      topics: dict[int, tuple[str, ...]] | None = None, entities: list[Entity] | None = None) -> None:
         """Store ``doc`` and its facts whole in one transaction, removing document ``replaces`` in it too."""
+        ...
+
+    def document_entities(self, document_id: str) -> list[Entity]:
+        """Organisations and places named in a document."""
         ...
 
     def paragraph_topics(self, document_id: str) -> dict[int, tuple[str, ...]]:
@@ -45,7 +49,7 @@ class Store(Protocol):
         ...
 
     def counts(self) -> dict[str, int]:
-        """Row counts: documents, sections, paragraphs, mentions, events."""
+        """Row counts: documents, sections, paragraphs, mentions, events, entities."""
         ...
 
     def integrity_check(self) -> str:

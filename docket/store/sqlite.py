@@ -13,6 +13,7 @@ from docket.models import (
     Citation,
     Document,
     DocumentSummary,
+    Entity,
     Event,
     Mention,
     Metadata,
@@ -133,7 +134,7 @@ class SQLiteStore:
     def counts(self) -> dict[str, int]:
         return {
             t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
-            for t in ("documents", "sections", "paragraphs", "mentions", "events")
+            for t in ("documents", "sections", "paragraphs", "mentions", "events", "entities")
         }
 
     def integrity_check(self) -> str:
@@ -145,7 +146,7 @@ class SQLiteStore:
     # -- writes ----------------------------------------------------------------------------------
     def save_document(self, doc: Document, *, replaces: str | None = None,
                       mentions: list[Mention] | None = None, events: list[Event] | None = None,
-                      topics: dict[int, tuple[str, ...]] | None = None) -> None:
+                      topics: dict[int, tuple[str, ...]] | None = None, entities: list[Entity] | None = None) -> None:
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
         try:
@@ -172,6 +173,8 @@ class SQLiteStore:
                 [(doc.id, p.ordinal, p.section, p.start, p.end, p.page, p.text) for p in doc.paragraphs],
             )
             self._save_facts(doc.id, mentions or [], events or [])
+            c.executemany('INSERT INTO entities (document_id, paragraph, start, "end", text, label) VALUES (?,?,?,?,?,?)',
+                          [(doc.id, e.paragraph, e.start, e.end, e.text, e.label) for e in entities or []])
             c.executemany("INSERT INTO paragraph_topics (document_id, paragraph, topic) VALUES (?,?,?)",
                           [(doc.id, para, t) for para, ts in (topics or {}).items() for t in ts])
             c.execute("COMMIT")
@@ -188,10 +191,10 @@ class SQLiteStore:
             )
             ids[m] = cur.lastrowid  # type: ignore[assignment]
         self.conn.executemany(
-            'INSERT INTO events (document_id, mention_id, paragraph, start, "end", type, date, charge, sanction, quote)'
-            " VALUES (?,?,?,?,?,?,?,?,?,?)",
+            'INSERT INTO events (document_id, mention_id, paragraph, start, "end", type, date, charge, sanction, quote,'
+            " place) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [(document_id, ids[e.person], e.paragraph, e.start, e.end, e.type, e.date, e.charge,
-              json.dumps(e.sanction.as_dict()) if e.sanction else None, e.quote) for e in events],
+              json.dumps(e.sanction.as_dict()) if e.sanction else None, e.quote, e.place) for e in events],
         )
 
     def document_facts(self, document_id: str) -> tuple[list[Mention], list[Event]]:
@@ -200,7 +203,7 @@ class SQLiteStore:
             mentions[r["id"]] = Mention(document_id, r["paragraph"], r["start"], r["end"], r["text"], r["source"])
         events = [
             Event(document_id, r["paragraph"], r["start"], r["end"], mentions[r["mention_id"]], r["type"], r["date"],
-                  r["charge"], Sanction(**json.loads(r["sanction"])) if r["sanction"] else None, r["quote"])
+                  r["charge"], Sanction(**json.loads(r["sanction"])) if r["sanction"] else None, r["quote"], r["place"])
             for r in self.conn.execute("SELECT * FROM events WHERE document_id = ? ORDER BY start, id", (document_id,))
         ]
         return list(mentions.values()), events
@@ -214,7 +217,12 @@ class SQLiteStore:
             out.setdefault(r["paragraph"], []).append(r["topic"])
         return {k: tuple(v) for k, v in out.items()}
 
+    def document_entities(self, document_id: str) -> list[Entity]:
+        return [Entity(document_id, r["paragraph"], r["start"], r["end"], r["text"], r["label"])
+                for r in self.conn.execute("SELECT * FROM entities WHERE document_id = ? ORDER BY start", (document_id,))]
+
     def _delete(self, document_id: str) -> None:
+        self.conn.execute("DELETE FROM entities WHERE document_id = ?", (document_id,))
         self.conn.execute("DELETE FROM paragraph_topics WHERE document_id = ?", (document_id,))
         self.conn.execute("DELETE FROM events WHERE document_id = ?", (document_id,))
         self.conn.execute("DELETE FROM mentions WHERE document_id = ?", (document_id,))

@@ -1,0 +1,38 @@
+"""Organisations and places: spaCy's ORG, GPE, LOC and FAC entities, cleaned.
+
+Spans that are person mentions are not organisations; a leading article and a
+possessive are not part of the name ("the Almaty City Court’s" -> "Almaty City Court").
+"""
+
+from __future__ import annotations
+
+import re
+
+from docket.extract.persons import cues
+from docket.models import Document, Entity, Mention
+
+_LABELS = {"ORG": "org", "NORP": None, "GPE": "place", "LOC": "place", "FAC": "place"}
+_LEADING = re.compile(r"^(the|a|an)\s+", re.I)
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def find_entities(doc: Document, parsed: list, mentions: list[Mention]) -> list[Entity]:
+    """Organisations and places in ``doc`` (``parsed``: its paragraphs' spaCy docs), not overlapping persons."""
+    taken = sorted((m.start, m.end) for m in mentions)
+    out: list[Entity] = []
+    for para, sdoc in zip(doc.paragraphs, parsed):
+        for ent in sdoc.ents:
+            label = _LABELS.get(ent.label_)
+            if label is None:
+                continue
+            text = ent.text
+            lead = _LEADING.match(text)
+            start = para.start + ent.start_char + (lead.end() if lead else 0)
+            text = _POSSESSIVE.sub("", text[lead.end() if lead else 0 :]).strip(" ,.;:")
+            end = start + len(text)
+            if len(text) < 2 or not text[0].isupper() or any(s < end and start < e for s, e in taken):
+                continue
+            if " " not in text and text in cues().not_names:  # "Kazakh", "Karakalpak": adjectives, not places
+                continue
+            out.append(Entity(doc.id, para.ordinal, start, end, doc.text[start:end], label))
+    return out
