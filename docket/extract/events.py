@@ -18,8 +18,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
-from docket.extract.dates import find_dates
+from docket.extract.dates import DateMention, find_dates
 from docket.extract.persons import cues
+from docket.ingest.metadata import canonical_country, known_countries
 from docket.extract.sanctions import find_charge, find_sanctions
 from docket.models import Document, Entity, Event, Mention, Sanction
 
@@ -95,16 +96,16 @@ def find_events(doc: Document, mentions: list[Mention], entities: list[Entity] |
         by_para.setdefault(m.paragraph, []).append(m)
     period = doc.metadata.period
     out: list[Event] = []
-    previous_people: list[Mention] = []
     last_date: str | None = None
     section: int | None = -1
     for para in doc.paragraphs:
-        # The date context ("those sentences", "the day before") runs on across paragraphs of one
-        # section: flattened pages and reports split one story over several paragraphs.
-        previous_people = []  # pronouns look back within the paragraph only: measured better on the seeds
+        # The date context ("those sentences", "the day before") runs on across the paragraphs of a
+        # section (flattened pages split one story over several); pronouns look back within the
+        # paragraph only, which measured better on the seeds.
+        previous_people: list[Mention] = []
         if para.section != section:
             last_date, section = None, para.section
-        pending: tuple | None = None  # cues of a sentence that named nobody ("six police officers were indicted")
+        pending: _Pending | None = None
         for a, b in sentences(para.text):
             s_abs, e_abs = para.start + a, para.start + b
             # Cues are matched on a copy with plain spaces (reports use no-break spaces); same offsets.
@@ -116,8 +117,8 @@ def find_events(doc: Document, mentions: list[Mention], entities: list[Entity] |
             subjects = [] if group else _subjects(sentence, people, previous_people, s_abs)
             # A sentence that continues the previous one ("The court also…", "She was…") shares its date.
             inherited = last_date if _CONTINUES.search(sentence) and not _LATER.search(sentence) else None
-            if pending and pending[5] and people and not inherited:  # "two activists were arrested…" then their names
-                inherited = _date_for(pending[2], pending[4], pending[3][0][1], None)
+            if pending and pending.group and people and not inherited:  # "two activists were arrested…", then names
+                inherited = _date_for(pending.sentence, pending.dates, pending.types[0][1], None)
             if types and subjects:
                 place = _place([e for e in places if s_abs <= e.start < e_abs and e.text != doc.metadata.country],
                                doc.text, s_abs, e_abs)
@@ -125,10 +126,10 @@ def find_events(doc: Document, mentions: list[Mention], entities: list[Entity] |
                 out.extend(replace(e, place=place) for e in found)
             # "The police officers (A, B, C) …" names the people the previous sentence spoke of.
             if pending and people and re.match(r"^\W*The \w+( \w+)? \(", sentence):
-                p_a, p_b, p_sentence, p_types, p_dates, _ = pending
-                p_types = [t for t in p_types if t[0] not in rules().victim_only]  # the group named is not the victim
-                out.extend(_events_for(doc, para.ordinal, p_a, p_b, p_sentence, _unique(people), p_types, p_dates))
-            pending = (s_abs, e_abs, sentence, types, dates, group) if types and not subjects else None
+                p_types = [t for t in pending.types if t[0] not in rules().victim_only]  # the group is not the victim
+                out.extend(_events_for(doc, para.ordinal, pending.start, pending.end, pending.sentence, _unique(people),
+                                       p_types, pending.dates))
+            pending = _Pending(s_abs, e_abs, sentence, types, dates, group) if types and not subjects else None
             if people:
                 previous_people = people
             if dates:
@@ -138,17 +139,28 @@ def find_events(doc: Document, mentions: list[Mention], entities: list[Entity] |
     return out
 
 
+@dataclass(frozen=True)
+class _Pending:
+    """A sentence with event cues that named nobody ("six police officers were indicted")."""
+
+    start: int
+    end: int
+    sentence: str
+    types: list[tuple[str, int]]
+    dates: list[DateMention]
+    group: bool  # it spoke of a counted group ("two activists") that the next sentence may name
+
+
 def _place(candidates: list[Entity], text: str, s_abs: int, e_abs: int) -> str | None:
     """Where the act took place: a city or region named in the sentence ("a court in Konayev", "an Uralsk
     court"), the country only when nothing narrower is named."""
-    from docket.ingest.metadata import canonical_country
 
     def is_country(e: Entity) -> bool:
-        return canonical_country(e.text) != e.text or e.text in _country_names()
+        return canonical_country(e.text) != e.text or e.text in known_countries()
 
     # "an Almaty court", "the Priozersk City Court", "a court in Konayev": the court's seat
     seat = _COURT_SEAT.search(text, s_abs, e_abs)
-    if seat and seat.group(1) not in cues().not_names and seat.group(1) not in _country_names():
+    if seat and seat.group(1) not in cues().not_names and seat.group(1) not in known_countries():
         return seat.group(1)
     narrow = [e for e in candidates if not is_country(e)]
     for e in narrow:
@@ -164,13 +176,6 @@ def _place(candidates: list[Entity], text: str, s_abs: int, e_abs: int) -> str |
 
 _COURT_SEAT = re.compile(r"\b(?:an?|the)\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?:\s(?:City|District|Regional|Region|"
                          r"Administrative|Appeals?|Military|Specialized|Inter-district))*\s[Cc]ourt\b")
-
-
-@lru_cache(maxsize=1)
-def _country_names() -> frozenset[str]:
-    from docket.ingest.metadata import _countries
-
-    return frozenset(_countries()[1].values())
 
 
 def _unique(people: list[Mention]) -> list[Mention]:

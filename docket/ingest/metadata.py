@@ -95,6 +95,12 @@ def _countries() -> tuple[re.Pattern[str], dict[str, str]]:
     return pattern, to_canon
 
 
+@lru_cache(maxsize=1)
+def known_countries() -> frozenset[str]:
+    """docket's canonical country names."""
+    return frozenset(_countries()[1].values())
+
+
 def canonical_country(name: str | None) -> str | None:
     """Normalise a country name or alias ("KAZAKSTAN", "Russian Federation") to docket's canonical name."""
     if not name:
