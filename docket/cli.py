@@ -303,7 +303,7 @@ def eval_(
     as_json: JsonOption = False,
 ) -> None:
     """Precision/recall/F1 against gold annotations, beside a spaCy-only baseline from the same run."""
-    from docket.evaluate import load_gold, place_accuracy, score, side_accuracy, spacy_baseline
+    from docket.evaluate import fuzzy_linking_baseline, load_gold, place_accuracy, score, side_accuracy, spacy_baseline
     from docket.extract import extract_documents
     from docket.pipeline import load_document
 
@@ -312,6 +312,7 @@ def eval_(
         docs = [load_document(reports / d["file"]) for d in g["documents"]]
         prediction, baseline = extract_documents(docs), spacy_baseline(docs)
         ours, base = score(g, prediction), score(g, baseline)
+        fuzzy = score(g, fuzzy_linking_baseline(prediction))
         ours["person_side_acc"] = side_accuracy(g, prediction)
         base["person_side_acc"] = side_accuracy(g, baseline)
         ours["events"]["place_acc"] = place_accuracy(g, prediction)
@@ -320,13 +321,14 @@ def eval_(
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from None
     if as_json:
-        print(json.dumps({"docket": ours, "baseline": base}, indent=1))
+        print(json.dumps({"docket": ours, "baseline": base, "fuzzy_linking_baseline": fuzzy}, indent=1))
         return
     table = Table(title=f"docket eval: {len(docs)} documents vs {gold}")
-    for col in ("metric", "docket", "spaCy baseline"):
+    for col in ("metric", "docket", "spaCy baseline", "rapidfuzz linking"):
         table.add_column(col, no_wrap=True)
     for label, path in _EVAL_ROWS:
-        table.add_row(label, *(_metric(s, path) for s in (ours, base)))
+        linking = path[0] == "resolution"
+        table.add_row(label, *(_metric(s, path) for s in (ours, base)), _metric(fuzzy, path) if linking else "")
     out.print(table)
 
 
@@ -408,6 +410,83 @@ def person(
                       f"{escape(place)}")
             out.print(f"      [dim]{escape(d.publisher or '?')}, {escape(d.title or '?')} — {d.id}:p{e.paragraph} "
                       f"[{e.start}:{e.end}][/dim] “{escape(e.quote[:160])}”")
+
+
+def _curate(action: str, name_a: str, name_b: str, db: str | None, who: str | None, why: str | None) -> None:
+    from docket.query.people import find_person
+    from docket.resolve.curate import record
+
+    try:
+        store = open_store(db)
+        for name in (name_a, name_b):
+            if not find_person(store, name):
+                err.print(f"[red]error:[/red] nobody called {escape(name)!r} in the database (see `docket people`)")
+                raise typer.Exit(2)
+        entry = record(store, action, name_a, name_b, who=who, why=why)
+    except DocketError as exc:
+        _fail(exc)
+    out.print(f"{entry.action} #{entry.id}: {escape(entry.name_a)!r} and {escape(entry.name_b)!r} "
+              f"by {escape(entry.who)} at {entry.at}" + (f" — {escape(entry.why)}" if entry.why else ""))
+
+
+WhoOption = Annotated[Optional[str], typer.Option(help="Curator name (default $DOCKET_USER or login).")]
+WhyOption = Annotated[Optional[str], typer.Option(help="Reason, kept in the audit log.")]
+
+
+@app.command()
+def merge(
+    name_a: Annotated[str, typer.Argument(help="A full name as printed in a report.")],
+    name_b: Annotated[str, typer.Argument(help="Another full name of the same person.")],
+    db: DbOption = None, who: WhoOption = None, why: WhyOption = None,
+) -> None:
+    """Curate: the two names are one person (kept across re-ingest; automatic linking never undoes it)."""
+    _curate("merge", name_a, name_b, db, who, why)
+
+
+@app.command()
+def split(
+    name_a: Annotated[str, typer.Argument(help="A full name as printed in a report.")],
+    name_b: Annotated[str, typer.Argument(help="A full name of a different person.")],
+    db: DbOption = None, who: WhoOption = None, why: WhyOption = None,
+) -> None:
+    """Curate: the two names are different people, never to be linked (kept across re-ingest)."""
+    _curate("split", name_a, name_b, db, who, why)
+
+
+@app.command()
+def explain(
+    name: Annotated[str, typer.Argument(help="A name, any spelling or part of it, or a person id.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Why the names of a person were linked: the comparison levels that fired, and curated decisions."""
+    from docket.query.people import find_person
+
+    try:
+        store = open_store(db)
+        hits = find_person(store, name)
+        log = store.curation_log()
+    except DocketError as exc:
+        _fail(exc)
+    if not hits:
+        err.print(f"[red]error:[/red] nobody called {escape(name)!r} (see `docket people`)")
+        raise typer.Exit(2)
+    if as_json:
+        print(json.dumps([{"id": p.cluster.id, "variants": p.cluster.forms,
+                           "links": [asdict(link) for link in dict.fromkeys(p.cluster.links)],
+                           "curation": [asdict(e) for e in log if {e.name_a, e.name_b} & set(p.cluster.forms)]}
+                          for p in hits], ensure_ascii=False, indent=1))
+        return
+    for p in hits:
+        out.print(f"[bold]{escape(p.cluster.canonical)}[/bold] ({p.cluster.id}): " + escape(", ".join(p.cluster.forms)))
+        for link in dict.fromkeys(p.cluster.links):
+            out.print(f"  {escape(link.a)!r} ~ {escape(link.b)!r} score {link.score:.2f}: " + escape("; ".join(link.levels)))
+        if len(p.cluster.forms) == 1:
+            out.print("  (one spelling, nothing linked)")
+        for e in log:
+            if {e.name_a, e.name_b} & set(p.cluster.forms):
+                out.print(f"  curated {e.action} #{e.id} {escape(e.name_a)!r} / {escape(e.name_b)!r} by {escape(e.who)}"
+                          f" at {e.at}" + (f": {escape(e.why)}" if e.why else ""))
 
 
 def main() -> None:

@@ -255,3 +255,18 @@ class Event:
     sanction: Sanction | None
     quote: str
     place: str | None = None
+
+
+@dataclass(frozen=True)
+class CurationEntry:
+    """A curator's linking decision: two names are one person (merge) or two (split)."""
+
+    id: int
+    action: str  # "merge" | "split"
+    name_a: str
+    name_b: str
+    key_a: str
+    key_b: str
+    who: str
+    at: str
+    why: str | None

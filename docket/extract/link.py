@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from docket.models import Mention
-from docket.resolve.compare import compare
+from docket.resolve.cluster import Constraints, cluster_names, folded_key
 from docket.resolve.fold import NameParts, name_parts
 
 
@@ -63,10 +63,6 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name_key(text)).strip("-") or "person"
 
 
-def _folded_key(parts: NameParts) -> str:
-    return " ".join((*parts.given, parts.surname))
-
-
 @dataclass
 class _Group:
     file: str
@@ -80,45 +76,25 @@ class _Group:
         return Counter(full).most_common(1)[0][0] if full else self.mentions[0].text
 
 
-def link_documents(docs: list[tuple[str, list[Mention]]]) -> list[PersonCluster]:
-    """Cluster mentions of several documents: (file name, mentions) pairs in, persons out."""
+def link_documents(docs: list[tuple[str, list[Mention]]], constraints: Constraints | None = None) -> list[PersonCluster]:
+    """Cluster mentions of several documents: (file name, mentions) pairs in, persons out.
+
+    ``constraints`` are curated merges and splits (folded name keys); they always win.
+    """
     groups = [g for file_name, mentions in docs for g in _link_within(file_name, mentions)]
-    parent = list(range(len(groups)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for i, g in enumerate(groups):
-        if g.parts is not None:
-            for key in {g.parts.surname[:3], *(a[:3] for a in g.parts.aliases)}:
-                blocks[key].append(i)
-    accepted: list[tuple[int, int, Link]] = []
-    for members in blocks.values():
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                i, j = members[x], members[y]
-                if find(i) == find(j):
-                    continue
-                decision = compare(groups[i].parts, groups[j].parts)  # type: ignore[arg-type]
-                if decision.link:
-                    parent[find(i)] = find(j)
-                    accepted.append((i, j, Link(groups[i].display, groups[j].display, decision.score,
-                                                decision.levels)))
+    result = cluster_names([g.parts for g in groups], constraints)
     clusters: dict[int, PersonCluster] = {}
     order: list[PersonCluster] = []
     for i, g in enumerate(groups):
-        root = find(i)
+        root = result.cluster_of[i]
         if root not in clusters:
             clusters[root] = PersonCluster(id="")
             order.append(clusters[root])
         clusters[root].mentions.extend((g.file, m) for m in g.mentions)
         clusters[root].links.extend(g.links)
-    for i, _j, link in accepted:
-        clusters[find(i)].links.append(link)
+    for i, j, decision in result.links:
+        clusters[result.cluster_of[i]].links.append(
+            Link(groups[i].display, groups[j].display, decision.score, decision.levels))
     used: Counter[str] = Counter()
     for c in order:
         base = slug(c.canonical)
@@ -133,7 +109,7 @@ def _link_within(file_name: str, mentions: list[Mention]) -> list[_Group]:
     for m in mentions:
         parts = name_parts(m.text)
         if len(m.text.split()) >= 2 and parts.full:
-            key = _folded_key(parts)
+            key = folded_key(parts)
             group = full.setdefault(key, _Group(file_name, [], parts))
             if group.mentions and name_key(group.mentions[0].text) != name_key(m.text):
                 group.links.append(Link(group.mentions[0].text, m.text, 1.0,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from docket.extract.link import PersonCluster, link_documents, name_key
 from docket.extract.roles import role_of, side_of
+from docket.resolve.curate import constraints
 from docket.models import DocumentSummary, Event
 from docket.store.base import Store
 
@@ -26,7 +27,7 @@ def people(store: Store) -> list[PersonRecord]:
     docs = store.list_documents()
     facts = {d.id: store.document_facts(d.id) for d in docs}
     by_id = {d.id: d for d in docs}
-    clusters = link_documents([(d.id, facts[d.id][0]) for d in docs])
+    clusters = link_documents([(d.id, facts[d.id][0]) for d in docs], constraints(store))
     events_of: dict[tuple[str, object], list[Event]] = {}
     for doc_id, (_, events) in facts.items():
         for e in events:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from docket.models import Document, DocumentSummary, Entity, Event, Mention, SearchFilters, SearchHit
+from docket.models import CurationEntry, Document, DocumentSummary, Entity, Event, Mention, SearchFilters, SearchHit
 
 
 class Store(Protocol):
@@ -46,6 +46,15 @@ class Store(Protocol):
 
     def search(self, fts_query: str, filters: SearchFilters, *, limit: int, offset: int) -> list[SearchHit]:
         """Paragraphs matching an FTS5 query (already escaped), best first (BM25)."""
+        ...
+
+    def add_curation(self, action: str, name_a: str, name_b: str, key_a: str, key_b: str, who: str,
+                     why: str | None) -> CurationEntry:
+        """Append a curated linking decision to the (append-only) curation log."""
+        ...
+
+    def curation_log(self) -> list[CurationEntry]:
+        """Every curated decision, oldest first."""
         ...
 
     def counts(self) -> dict[str, int]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from docket.errors import QueryError, SchemaTooNew, StoreError
 from docket.models import (
     Citation,
+    CurationEntry,
     Document,
     DocumentSummary,
     Entity,
@@ -220,6 +221,26 @@ class SQLiteStore:
     def document_entities(self, document_id: str) -> list[Entity]:
         return [Entity(document_id, r["paragraph"], r["start"], r["end"], r["text"], r["label"])
                 for r in self.conn.execute("SELECT * FROM entities WHERE document_id = ? ORDER BY start", (document_id,))]
+
+    def add_curation(self, action: str, name_a: str, name_b: str, key_a: str, key_b: str, who: str,
+                     why: str | None) -> CurationEntry:
+        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            cur = self.conn.execute(
+                "INSERT INTO curation (action, name_a, name_b, key_a, key_b, who, at, why) VALUES (?,?,?,?,?,?,?,?)",
+                (action, name_a, name_b, key_a, key_b, who, at, why),
+            )
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return CurationEntry(cur.lastrowid, action, name_a, name_b, key_a, key_b, who, at, why)  # type: ignore[arg-type]
+
+    def curation_log(self) -> list[CurationEntry]:
+        return [CurationEntry(r["id"], r["action"], r["name_a"], r["name_b"], r["key_a"], r["key_b"], r["who"],
+                              r["at"], r["why"])
+                for r in self.conn.execute("SELECT * FROM curation ORDER BY id")]
 
     def _delete(self, document_id: str) -> None:
         self.conn.execute("DELETE FROM entities WHERE document_id = ?", (document_id,))

@@ -1,0 +1,55 @@
+"""Curated linking decisions: merge two names into one person, or split two apart.
+
+Decisions are stored as transliteration-folded name keys in an append-only log, so they
+survive re-ingest and re-resolution (a changed report gets a new document id, but the
+names in it fold to the same keys). For each pair of keys the latest decision wins;
+automatic linking never overrides one.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+from docket.errors import DocketError
+from docket.models import CurationEntry
+from docket.resolve.cluster import Constraints, folded_key
+from docket.resolve.fold import name_parts
+from docket.store.base import Store
+
+
+class CurationError(DocketError):
+    code = "E500"
+
+
+def curator() -> str:
+    """Who is curating: ``$DOCKET_USER``, else the login name."""
+    return os.environ.get("DOCKET_USER") or getpass.getuser()
+
+
+def _key(name: str) -> str:
+    parts = name_parts(name)
+    if not parts.full:
+        raise CurationError(f"{name!r} is not a full name", hint="give the given name and the surname")
+    return folded_key(parts)
+
+
+def record(store: Store, action: str, name_a: str, name_b: str, *, who: str | None = None,
+           why: str | None = None) -> CurationEntry:
+    """Append a ``merge`` or ``split`` decision between two full names to the curation log."""
+    if action not in ("merge", "split"):
+        raise CurationError(f"unknown curation action {action!r}", hint="merge or split")
+    key_a, key_b = _key(name_a), _key(name_b)
+    if key_a == key_b:
+        raise CurationError(f"{name_a!r} and {name_b!r} are spellings of one name: they are always one person")
+    return store.add_curation(action, name_a, name_b, key_a, key_b, who or curator(), why)
+
+
+def constraints(store: Store) -> Constraints:
+    """The decisions in force: the latest per pair of keys."""
+    latest: dict[frozenset[str], CurationEntry] = {}
+    for entry in store.curation_log():
+        latest[frozenset((entry.key_a, entry.key_b))] = entry
+    merges = tuple((e.key_a, e.key_b) for e in latest.values() if e.action == "merge")
+    splits = tuple((e.key_a, e.key_b) for e in latest.values() if e.action == "split")
+    return Constraints(merges=merges, splits=splits)
