@@ -489,6 +489,33 @@ def explain(
                           f" at {e.at}" + (f": {escape(e.why)}" if e.why else ""))
 
 
+@app.command()
+def orgs(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many organisations.")] = 40,
+    as_json: JsonOption = False,
+) -> None:
+    """Organisations named in the reports, linked across spellings and acronyms."""
+    from docket.resolve.orgs import link_organisations
+
+    try:
+        store = open_store(db)
+        entities = [e for d in store.list_documents() for e in store.document_entities(d.id)]
+    except DocketError as exc:
+        _fail(exc)
+    clusters = link_organisations(entities)[:limit]
+    if as_json:
+        print(json.dumps([{"name": c.name, "forms": dict(c.forms), "documents": sorted(c.documents)} for c in clusters],
+                         ensure_ascii=False, indent=1))
+        return
+    table = Table(title="organisations")
+    for col in ("name", "spellings", "documents", "mentions"):
+        table.add_column(col, overflow="fold")
+    for c in clusters:
+        table.add_row(escape(c.name), escape(", ".join(c.forms)), str(len(c.documents)), str(sum(c.forms.values())))
+    out.print(table)
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
