@@ -74,7 +74,8 @@ def extract_documents(docs: list[Document], workers: int = 1) -> dict[str, Any]:
     Every mention and event keeps its citation (paragraph id, offsets, exact quote).
     """
     facts = list(analyse_documents(docs, workers))
-    clusters = link_documents([(f.document.file_name, f.mentions) for f in facts])
+    clusters = link_documents([(f.document.file_name, f.mentions) for f in facts],
+                              countries={f.document.file_name: f.document.metadata.country for f in facts})
     ids = {doc.file_name: doc.id for doc in docs}
     person_of = {(f, m): c.id for c in clusters for f, m in c.mentions}
     events: list[dict[str, Any]] = []

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from docket.models import Mention
 from docket.resolve.cluster import Constraints, cluster_names, folded_key
+from docket.resolve.compare import Context
 from docket.resolve.fold import NameParts, name_parts
 
 
@@ -76,13 +77,15 @@ class _Group:
         return Counter(full).most_common(1)[0][0] if full else self.mentions[0].text
 
 
-def link_documents(docs: list[tuple[str, list[Mention]]], constraints: Constraints | None = None) -> list[PersonCluster]:
+def link_documents(docs: list[tuple[str, list[Mention]]], constraints: Constraints | None = None,
+                   countries: dict[str, str | None] | None = None) -> list[PersonCluster]:
     """Cluster mentions of several documents: (file name, mentions) pairs in, persons out.
 
     ``constraints`` are curated merges and splits (folded name keys); they always win.
+    ``countries`` (document key -> country reported on) adds context to uncertain matches.
     """
     groups = [g for file_name, mentions in docs for g in _link_within(file_name, mentions)]
-    result = cluster_names([g.parts for g in groups], constraints)
+    result = cluster_names([g.parts for g in groups], constraints, _contexts(groups, countries or {}))
     clusters: dict[int, PersonCluster] = {}
     order: list[PersonCluster] = []
     for i, g in enumerate(groups):
@@ -101,6 +104,27 @@ def link_documents(docs: list[tuple[str, list[Mention]]], constraints: Constrain
         used[base] += 1
         c.id = base if used[base] == 1 else f"{base}-{used[base]}"
     return order
+
+
+def _contexts(groups: list[_Group], countries: dict[str, str | None]) -> list[Context | None]:
+    """Per group: the country of its document and the other full names in that document."""
+    by_file: dict[str, list[_Group]] = defaultdict(list)
+    for g in groups:
+        if g.parts is not None:
+            by_file[g.file].append(g)
+    out: list[Context | None] = []
+    for g in groups:
+        if g.parts is None:
+            out.append(None)
+            continue
+        others = [h for h in by_file[g.file] if h is not g and h.parts is not None]
+        country = countries.get(g.file)
+        out.append(Context(
+            countries=frozenset({country}) if country else frozenset(),
+            co_mentioned=frozenset(folded_key(h.parts) for h in others),  # type: ignore[arg-type]
+            display=tuple((folded_key(h.parts), h.display) for h in others),  # type: ignore[arg-type]
+        ))
+    return out
 
 
 def _link_within(file_name: str, mentions: list[Mention]) -> list[_Group]:

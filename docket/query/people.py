@@ -27,7 +27,8 @@ def people(store: Store) -> list[PersonRecord]:
     docs = store.list_documents()
     facts = {d.id: store.document_facts(d.id) for d in docs}
     by_id = {d.id: d for d in docs}
-    clusters = link_documents([(d.id, facts[d.id][0]) for d in docs], constraints(store))
+    clusters = link_documents([(d.id, facts[d.id][0]) for d in docs], constraints(store),
+                              countries={d.id: d.country for d in docs})
     events_of: dict[tuple[str, object], list[Event]] = {}
     for doc_id, (_, events) in facts.items():
         for e in events:

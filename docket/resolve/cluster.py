@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
-from docket.resolve.compare import Decision, compare
+from docket.resolve.compare import Context, Decision, compare
 from docket.resolve.fold import NameParts
 
 
@@ -54,8 +54,12 @@ def _blocking_keys(parts: NameParts) -> set[Hashable]:
     return keys
 
 
-def cluster_names(items: Sequence[NameParts | None], constraints: Constraints | None = None) -> Clustering:
-    """Cluster ``items`` (full names' parts; ``None`` for items that stay alone)."""
+def cluster_names(items: Sequence[NameParts | None], constraints: Constraints | None = None,
+                  contexts: Sequence[Context | None] | None = None) -> Clustering:
+    """Cluster ``items`` (full names' parts; ``None`` for items that stay alone).
+
+    ``contexts`` (one per item) back uncertain matches; see :func:`docket.resolve.compare.compare`.
+    """
     constraints = constraints or Constraints()
     n = len(items)
     parent = list(range(n))
@@ -115,7 +119,7 @@ def cluster_names(items: Sequence[NameParts | None], constraints: Constraints | 
                 if pair in seen or find(i) == find(j):
                     continue
                 seen.add(pair)
-                decision = compare(items[i], items[j])  # type: ignore[arg-type]
+                decision = compare(items[i], items[j], *((contexts[i], contexts[j]) if contexts else ()))  # type: ignore[arg-type]
                 if decision.link and union(i, j):
                     result.links.append((i, j, decision))
     result.cluster_of = [find(i) for i in range(n)]

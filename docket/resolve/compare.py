@@ -36,8 +36,35 @@ def _given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> str | None:
     return None
 
 
-def compare(a: NameParts, b: NameParts) -> Decision:
-    """Compare two full names; ``link`` is True only for a confident same-person match."""
+@dataclass(frozen=True)
+class Context:
+    """What surrounds a name in its documents: the countries reported on, the people named beside it."""
+
+    countries: frozenset[str] = frozenset()
+    co_mentioned: frozenset[str] = frozenset()  # folded keys of other full names in the same documents
+    display: tuple[tuple[str, str], ...] = ()  # (folded key, printed form) for explanations
+
+
+def _context_level(ca: Context | None, cb: Context | None) -> str | None:
+    """A context agreement strong enough to back an uncertain name match, as a label."""
+    if ca is None or cb is None:
+        return None
+    shared = ca.co_mentioned & cb.co_mentioned
+    if shared:
+        names = dict(ca.display + cb.display)
+        return "context: named beside the same people (" + ", ".join(sorted(names.get(k, k) for k in shared)[:3]) + ")"
+    if ca.countries & cb.countries:
+        return "context: reports on the same country (" + ", ".join(sorted(ca.countries & cb.countries)) + ")"
+    return None
+
+
+def compare(a: NameParts, b: NameParts, context_a: Context | None = None, context_b: Context | None = None) -> Decision:
+    """Compare two full names; ``link`` is True only for a confident same-person match.
+
+    Exact folded names link on the names alone. A one-letter surname difference links only
+    when the context agrees (same people named beside them, or reports on the same country)
+    or no context is given.
+    """
     levels: list[str] = []
     if not (a.full and b.full):
         return Decision(False, 0.0, ("a name without given name is linked only within its document",))
@@ -57,6 +84,13 @@ def compare(a: NameParts, b: NameParts) -> Decision:
     # one, or on the first letter (Omarova/Umarova), it is often another name.
     if dist == 1 and shorter >= 9 and a.surname[0] == b.surname[0]:
         levels.append(f"surname edit distance 1 on the folded form ({a.surname} / {b.surname})")
-        return Decision(True, 0.85, tuple(levels))
+        if context_a is None or context_b is None:
+            return Decision(True, 0.85, tuple(levels))
+        context = _context_level(context_a, context_b)
+        if context is None:
+            levels.append("context: no shared country or co-mentioned person")
+            return Decision(False, 0.0, tuple(levels))
+        levels.append(context)
+        return Decision(True, 0.95 if context.startswith("context: named beside") else 0.85, tuple(levels))
     levels.append(f"surnames differ (edit distance {dist})")
     return Decision(False, 0.0, tuple(levels))

@@ -54,3 +54,18 @@ def test_folding_rules() -> None:
     assert fold_token("Bokayev") == fold_token("Bokaev")
     assert fold_token("Muratbay") == fold_token("Muratbai")
     assert fold_token("Yensebek") == fold_token("Ensebek")
+
+
+def test_context_backs_one_letter_differences() -> None:
+    from docket.resolve.compare import Context
+
+    a, b = name_parts("Rinat Utambetov"), name_parts("Rinat Utambekov")
+    kz_with = Context(frozenset({"Kazakhstan"}), frozenset({"akilbek muratbai"}))
+    kz_other = Context(frozenset({"Kazakhstan"}), frozenset({"akilbek muratbai"}))
+    ru = Context(frozenset({"Russia"}), frozenset({"ivan petrov"}))
+    shared = compare(a, b, kz_with, kz_other)
+    assert shared.link and any("named beside the same people" in lvl for lvl in shared.levels)
+    apart = compare(a, b, kz_with, ru)
+    assert not apart.link and "context: no shared country or co-mentioned person" in apart.levels
+    # exact folded names need no context
+    assert compare(name_parts("Maks Bokaev"), name_parts("Max Bokayev"), kz_with, ru).link
