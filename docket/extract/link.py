@@ -107,24 +107,21 @@ def link_documents(docs: list[tuple[str, list[Mention]]], constraints: Constrain
 
 
 def _contexts(groups: list[_Group], countries: dict[str, str | None]) -> list[Context | None]:
-    """Per group: the country of its document and the other full names in that document."""
+    """Per group: the country of its document and the full names in that document (one shared
+    object per document, so building contexts stays linear)."""
     by_file: dict[str, list[_Group]] = defaultdict(list)
     for g in groups:
         if g.parts is not None:
             by_file[g.file].append(g)
-    out: list[Context | None] = []
-    for g in groups:
-        if g.parts is None:
-            out.append(None)
-            continue
-        others = [h for h in by_file[g.file] if h is not g and h.parts is not None]
-        country = countries.get(g.file)
-        out.append(Context(
+    per_file: dict[str, Context] = {}
+    for file, members in by_file.items():
+        country = countries.get(file)
+        per_file[file] = Context(
             countries=frozenset({country}) if country else frozenset(),
-            co_mentioned=frozenset(folded_key(h.parts) for h in others),  # type: ignore[arg-type]
-            display=tuple((folded_key(h.parts), h.display) for h in others),  # type: ignore[arg-type]
-        ))
-    return out
+            co_mentioned=frozenset(folded_key(h.parts) for h in members),  # type: ignore[arg-type]
+            display=tuple((folded_key(h.parts), h.display) for h in members),  # type: ignore[arg-type]
+        )
+    return [per_file[g.file] if g.parts is not None else None for g in groups]
 
 
 def _link_within(file_name: str, mentions: list[Mention]) -> list[_Group]:

@@ -45,11 +45,12 @@ class Context:
     display: tuple[tuple[str, str], ...] = ()  # (folded key, printed form) for explanations
 
 
-def _context_level(ca: Context | None, cb: Context | None) -> str | None:
-    """A context agreement strong enough to back an uncertain name match, as a label."""
+def _context_level(ca: Context | None, cb: Context | None, own: set[str]) -> str | None:
+    """A context agreement strong enough to back an uncertain name match, as a label (``own``: the
+    two names' own keys, which do not count as people named beside them)."""
     if ca is None or cb is None:
         return None
-    shared = ca.co_mentioned & cb.co_mentioned
+    shared = (ca.co_mentioned & cb.co_mentioned) - own
     if shared:
         names = dict(ca.display + cb.display)
         return "context: named beside the same people (" + ", ".join(sorted(names.get(k, k) for k in shared)[:3]) + ")"
@@ -86,7 +87,7 @@ def compare(a: NameParts, b: NameParts, context_a: Context | None = None, contex
         levels.append(f"surname edit distance 1 on the folded form ({a.surname} / {b.surname})")
         if context_a is None or context_b is None:
             return Decision(True, 0.85, tuple(levels))
-        context = _context_level(context_a, context_b)
+        context = _context_level(context_a, context_b, {" ".join((*a.given, a.surname)), " ".join((*b.given, b.surname))})
         if context is None:
             levels.append("context: no shared country or co-mentioned person")
             return Decision(False, 0.0, tuple(levels))
