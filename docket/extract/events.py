@@ -292,6 +292,8 @@ def _victim(sentence: str, person_at: int, cue_at: int) -> bool:
     """The person suffers the act: named after the cue, or is the subject of a passive cue ("X was tortured")."""
     if person_at > cue_at:
         return True
+    if re.match(r"died\b", sentence[cue_at : cue_at + 5], re.I):  # "X, head of …, died in hospital": the subject dies
+        return True
     if cue_at - person_at > 60:
         return False
     return bool(re.search(r"\b(was|were|been|being|had been)\s+(\w+\s+)?(tortur|beat|ill-treat|abused|killed|died)",
