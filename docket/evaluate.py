@@ -125,12 +125,17 @@ def score(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _events(gold: dict, pred: dict, files: set[str], gold_of: dict, pred_of: dict) -> dict[str, Any]:
+def _person_map(gold_of: dict, pred_of: dict) -> dict[str, str]:
+    """Each predicted person -> the gold person it shares the most (file, form) items with."""
     votes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for k, pid in pred_of.items():
         if k in gold_of:
             votes[pid][gold_of[k]] += 1
-    pmap = {pid: max(v, key=v.get) for pid, v in votes.items()}
+    return {pid: max(v, key=v.get) for pid, v in votes.items()}
+
+
+def _events(gold: dict, pred: dict, files: set[str], gold_of: dict, pred_of: dict) -> dict[str, Any]:
+    pmap = _person_map(gold_of, pred_of)
     gold_ev: dict[tuple, list] = defaultdict(list)
     for e in gold["events"]:
         gold_ev[(e["file"], e["person"], e["type"])].append(e)
@@ -197,12 +202,7 @@ def place_accuracy(gold: dict[str, Any], pred: dict[str, Any]) -> float:
     Not part of the reference scorer.
     """
     files = {d["file"] for d in gold["documents"]}
-    gold_of, pred_of = _items(gold["persons"], files), _items(pred.get("persons", []), files)
-    votes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for k, pid in pred_of.items():
-        if k in gold_of:
-            votes[pid][gold_of[k]] += 1
-    pmap = {pid: max(v, key=v.get) for pid, v in votes.items()}
+    pmap = _person_map(_items(gold["persons"], files), _items(pred.get("persons", []), files))
     places: dict[tuple, list] = defaultdict(list)
     for e in gold["events"]:
         places[(e["file"], e["person"], e["type"])].append(e.get("place"))
