@@ -12,7 +12,6 @@ usage: python scripts/bench_extract.py [PATH ...] [--limit N] [--workers N]
 from __future__ import annotations
 
 import argparse
-import glob
 import time
 from pathlib import Path
 

@@ -178,7 +178,7 @@ def _cued_runs(sdoc) -> list[tuple[int, int]]:  # noqa: ANN001 - spacy Doc
     while changed:
         changed = False
         for k in range(len(runs) - 1):
-            (i1, j1), (i2, j2) = runs[k], runs[k + 1]
+            j1, i2 = runs[k][1], runs[k + 1][0]  # end of this run, start of the next
             between = " ".join(t.text for t in sdoc[j1:i2])
             if between in {",", "and", ", and", "or", ", or"} and (k in accepted) != (k + 1 in accepted):
                 accepted.update({k, k + 1})

@@ -8,7 +8,6 @@ an amount with currency ("73,840 Kazakhstani tenge ($150)" -> 73840 KZT).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from docket.extract.dates import NUMBER_WORDS
 from docket.models import Sanction
