@@ -380,7 +380,8 @@ def person(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """One person's file: spellings, why they were linked, and every event statement with its citation."""
+    """One person's case file: status, a timeline of facts with their sources, and conflicts between sources."""
+    from docket.query.cases import case_file
     from docket.query.people import find_person
 
     try:
@@ -391,25 +392,50 @@ def person(
     if not hits:
         err.print(f"[red]error:[/red] nobody called {escape(name)!r} (see `docket people`)")
         raise typer.Exit(2)
+    cases = [case_file(p) for p in hits]
     if as_json:
-        print(json.dumps([_person_json(p) for p in hits], ensure_ascii=False, indent=1))
+        print(json.dumps([_case_json(c) for c in cases], ensure_ascii=False, indent=1))
         return
-    for p in hits:
+    for c in cases:
+        p = c.person
         out.print(f"[bold]{escape(p.cluster.canonical)}[/bold] ({p.cluster.id}) — {escape(p.role or 'no role stated')}, "
-                  f"side: {p.side} — "
-                  f"{len(p.documents)} documents, {len(p.events)} event statements")
+                  f"side: {p.side} — {len(p.documents)} documents, {len(c.facts)} facts")
         out.print("spellings: " + escape(", ".join(p.cluster.forms)))
-        for link in dict.fromkeys(p.cluster.links):
-            out.print(f"  linked {escape(link.a)!r} ~ {escape(link.b)!r} ({link.score:.2f}): "
-                      + escape("; ".join(link.levels)))
-        for d, e in p.events:
-            sanction = f" {e.sanction.as_dict()}" if e.sanction else ""
-            charge = f" — {e.charge}" if e.charge else ""
-            place = f" in {e.place}" if e.place else ""
-            out.print(f"  {e.date or '(no date)':<10} [bold]{e.type}[/bold]{escape(sanction)}{escape(charge)}"
-                      f"{escape(place)}")
-            out.print(f"      [dim]{escape(d.publisher or '?')}, {escape(d.title or '?')} — {d.id}:p{e.paragraph} "
-                      f"[{e.start}:{e.end}][/dim] “{escape(e.quote[:160])}”")
+        out.print(f"[bold]status:[/bold] {escape(c.status)}")
+        for f in c.facts:
+            sanction = f" {f.sanction}" if f.sanction else ""
+            charge = f" — {f.charge}" if f.charge else ""
+            place = f" in {f.place}" if f.place else ""
+            sources = f"{len(f.publishers)} publisher{'s' if len(f.publishers) > 1 else ''}"
+            out.print(f"  {f.date or '(no date)':<10} [bold]{f.type}[/bold]{escape(sanction)}{escape(charge)}"
+                      f"{escape(place)} [green]({sources})[/green]")
+            for d, e in f.statements:
+                out.print(f"      [dim]{escape(d.publisher or '?')}, {escape(d.title or '?')} — {d.id}:p{e.paragraph} "
+                          f"[{e.start}:{e.end}][/dim] “{escape(e.quote[:150])}”")
+        for x in c.conflicts:
+            out.print(f"  [yellow]conflict ({x.kind}):[/yellow] {escape(x.detail)}")
+            for side in (x.a, x.b):
+                if side:
+                    d, e = side
+                    out.print(f"      [dim]{escape(d.publisher or '?')} — {d.id}:p{e.paragraph}[/dim] “{escape(e.quote[:150])}”")
+
+
+def _statement_json(d, e) -> dict:  # noqa: ANN001 - DocumentSummary, Event
+    return {"document_id": d.id, "publisher": d.publisher, "title": d.title, "period": d.period, "type": e.type,
+            "date": e.date, "charge": e.charge, "sanction": e.sanction.as_dict() if e.sanction else None,
+            "place": e.place, "paragraph_id": f"{d.id}:p{e.paragraph}", "start": e.start, "end": e.end,
+            "quote": e.quote}
+
+
+def _case_json(c) -> dict:  # noqa: ANN001 - CaseFile
+    out = _person_json(c.person)
+    out["status"] = c.status
+    out["facts"] = [{"type": f.type, "date": f.date, "sanction": f.sanction, "charge": f.charge, "place": f.place,
+                     "publishers": f.publishers, "documents": f.documents,
+                     "statements": [_statement_json(d, e) for d, e in f.statements]} for f in c.facts]
+    out["conflicts"] = [{"kind": x.kind, "detail": x.detail,
+                         "statements": [_statement_json(*side) for side in (x.a, x.b) if side]} for x in c.conflicts]
+    return out
 
 
 def _curate(action: str, name_a: str, name_b: str, db: str | None, who: str | None, why: str | None) -> None:

@@ -1,0 +1,219 @@
+"""Case files: statements merged into facts, corroboration, conflicts, timeline and status.
+
+Each extracted event is a *statement* by one document. Statements about the same person
+with the same event type, the same sanction kind and compatible dates (one refines the
+other: 2024 ⊃ 2024-08 ⊃ 2024-08-02) become one *fact*; every statement stays attached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from docket.evaluate import norm
+from docket.models import DocumentSummary, Event
+from docket.query.people import PersonRecord
+
+Statement = tuple[DocumentSummary, Event]
+
+
+@dataclass
+class Fact:
+    """One thing that happened to a person, as stated by one or more documents."""
+
+    type: str
+    statements: list[Statement] = field(default_factory=list)
+
+    @property
+    def date(self) -> str | None:
+        """The most precise date any statement gives."""
+        dates = [e.date for _, e in self.statements if e.date]
+        return max(dates, key=len) if dates else None
+
+    @property
+    def sort_key(self) -> str:
+        """Date, or the earliest period of the documents stating it when no date is given."""
+        if self.date:
+            return self.date
+        periods = [str(d.period) for d, _ in self.statements if d.period]
+        return min(periods) if periods else "9999"
+
+    @property
+    def publishers(self) -> list[str]:
+        """Distinct publishers stating the fact."""
+        return sorted({d.publisher or "unknown" for d, _ in self.statements})
+
+    @property
+    def documents(self) -> list[str]:
+        """Distinct documents stating the fact."""
+        return sorted({d.id for d, _ in self.statements})
+
+    @property
+    def sanction(self) -> dict | None:
+        """The sanction as stated first (conflicting statements are reported separately)."""
+        return next((e.sanction.as_dict() for _, e in self.statements if e.sanction), None)
+
+    @property
+    def charge(self) -> str | None:
+        """The longest charge any statement gives."""
+        charges = [e.charge for _, e in self.statements if e.charge]
+        return max(charges, key=len) if charges else None
+
+    @property
+    def place(self) -> str | None:
+        """The first place any statement gives."""
+        return next((e.place for _, e in self.statements if e.place), None)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two statements that disagree about a detail, with both citations."""
+
+    kind: str  # "date" | "sanction" | "charge" | "place" | "spelling"
+    detail: str
+    a: Statement | None
+    b: Statement | None
+
+
+@dataclass
+class CaseFile:
+    """Everything the reports say about one person, in order, with sources."""
+
+    person: PersonRecord
+    facts: list[Fact]
+    conflicts: list[Conflict]
+    status: str
+    status_facts: list[Fact]
+
+
+def _compatible(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a.startswith(b) or b.startswith(a)
+
+
+def _kind(e: Event) -> str | None:
+    return e.sanction.kind if e.sanction else None
+
+
+def build_facts(statements: list[Statement]) -> list[Fact]:
+    """Merge statements into facts (most precise dates first, so vaguer ones join them)."""
+    facts: list[Fact] = []
+    ordered = sorted(statements, key=lambda s: (-(len(s[1].date or "")), s[0].id, s[1].start))
+    for doc, e in ordered:
+        match = next((f for f in facts if f.type == e.type and _kind(f.statements[0][1]) == _kind(e)
+                      and all(_compatible(x.date, e.date) for _, x in f.statements)
+                      and not _other_component(f, doc, e)), None)
+        if match is None:
+            match = Fact(e.type)
+            facts.append(match)
+        match.statements.append((doc, e))
+    facts.sort(key=lambda f: (f.sort_key, f.type))
+    return facts
+
+
+def _other_component(fact: Fact, doc: DocumentSummary, e: Event) -> bool:
+    """Whether the same document already states this fact with another sanction: then ``e`` is
+    another component or another stage (a first sentence and a reduced one), not the same fact.
+    Across documents, different sizes stay in one fact and are reported as a conflict."""
+    mine = e.sanction.as_dict() if e.sanction else None
+    return any(d.id == doc.id and (x.sanction.as_dict() if x.sanction else None) != mine for d, x in fact.statements)
+
+
+def find_conflicts(person: PersonRecord, facts: list[Fact]) -> list[Conflict]:
+    """Disagreements between sources: dates, sanction lengths or amounts, charges, places, spellings."""
+    out: list[Conflict] = []
+    for f in facts:
+        stmts = [s for s in f.statements]
+        for i in range(len(stmts)):
+            for j in range(i + 1, len(stmts)):
+                (da, a), (db, b) = stmts[i], stmts[j]
+                if da.id == db.id:
+                    continue
+                if a.sanction and b.sanction and _differ(a.sanction.as_dict(), b.sanction.as_dict()):
+                    out.append(Conflict("sanction", f"{f.type}: {a.sanction.as_dict()} vs {b.sanction.as_dict()}",
+                                        stmts[i], stmts[j]))
+                if a.charge and b.charge and _different_charges(a.charge, b.charge):
+                    out.append(Conflict("charge", f"{f.type}: “{a.charge}” vs “{b.charge}”", stmts[i], stmts[j]))
+                if a.place and b.place and a.place != b.place:
+                    out.append(Conflict("place", f"{f.type}: {a.place} vs {b.place}", stmts[i], stmts[j]))
+    # the same sanction dated differently by different sources ("a ban at the first verdict" vs "at the appeal")
+    for i in range(len(facts)):
+        for j in range(i + 1, len(facts)):
+            fa, fb = facts[i], facts[j]
+            if fa.type != fb.type or fa.type not in ("sentenced", "convicted", "fined") or not (fa.date and fb.date):
+                continue
+            if fa.sanction != fb.sanction or set(fa.documents) & set(fb.documents):
+                continue
+            out.append(Conflict("date", f"{fa.type} {fa.sanction or ''}: {fa.date} vs {fb.date}".replace(" :", ":"),
+                                fa.statements[0], fb.statements[0]))
+    spellings: dict[str, set[str]] = {}
+    for d, m in person.cluster.mentions:
+        if " " in m.text:
+            spellings.setdefault(m.text, set()).add(d)
+    if len(spellings) > 1:
+        out.append(Conflict("spelling", "the name is spelled " + " / ".join(sorted(spellings)), None, None))
+    return out
+
+
+def _differ(a: dict, b: dict) -> bool:
+    """Sanctions disagree when a field both state has different values (a missing amount is not a conflict)."""
+    return any(a[k] != b[k] for k in a.keys() & b.keys())
+
+
+def _different_charges(a: str, b: str) -> bool:
+    """Charges disagree when neither contains the other and they share under a third of their words
+    ("posting and disseminating false information" and "spreading false information" agree)."""
+    na, nb = norm(a), norm(b)
+    if na in nb or nb in na:
+        return False
+    wa, wb = set(na.split()), set(nb.split())
+    return len(wa & wb) / len(wa | wb) < 0.3
+
+
+_STATUS_WORDS = {"asylum_denied": "asylum refused", "appeal_upheld": "appeal rejected (verdict upheld)",
+                 "appeal_changed": "verdict changed on appeal", "convicted": "convicted", "charged": "charged",
+                 "fined": "fined", "harassed": "harassed", "ill_treatment": "ill-treated", "death": "died",
+                 "acquitted": "acquitted", "other": "other development"}
+
+
+def derive_status(facts: list[Fact]) -> tuple[str, list[Fact]]:
+    """The last known situation, and the facts it rests on."""
+    custody = {"detained", "transferred", "extradition", "hunger_strike"}
+    last_release = next((f for f in reversed(facts) if f.type in ("released", "acquitted")), None)
+    prison = next((f for f in reversed(facts) if f.type == "sentenced" and f.sanction
+                   and f.sanction.get("kind") == "imprisonment"), None)
+    latest = facts[-1] if facts else None
+    reported = _last_reported(facts)
+    if prison and (last_release is None or last_release.sort_key < prison.sort_key):
+        years = prison.sanction.get("years") if prison.sanction else None
+        end = ""
+        if years and prison.date:
+            y = int(prison.date[:4]) + int(years)
+            end = f" (expected end {y}{prison.date[4:7]})" if float(years).is_integer() else ""
+        later = [f for f in facts if f.sort_key > prison.sort_key and f.type in custody]
+        return (f"imprisoned since {prison.date or 'an unknown date'}, sentence {years} years{end}{reported}",
+                [prison, *later])
+    if last_release and (latest is last_release or latest.sort_key <= last_release.sort_key):
+        how = " on parole" if any("parole" in e.quote for _, e in last_release.statements) else ""
+        return f"released{how} {last_release.date or ''}{reported}".replace("  ", " "), [last_release]
+    if latest and latest.type == "extradition":
+        return f"facing extradition (last step {latest.date or 'undated'}){reported}", [latest]
+    if latest and latest.type in custody:
+        return f"detained since {latest.date or 'an unknown date'}{reported}", [latest]
+    if latest:
+        words = _STATUS_WORDS.get(latest.type, latest.type)
+        return f"{words} {latest.date or ''}{reported}".replace("  ", " "), [latest]
+    return "unknown", []
+
+
+def _last_reported(facts: list[Fact]) -> str:
+    docs = [d for f in facts for d, _ in f.statements]
+    if not docs:
+        return ""
+    last = max(docs, key=lambda d: d.period or 0)
+    return f" — last reported {last.period} by {last.publisher or 'unknown'}"
+
+
+def case_file(person: PersonRecord) -> CaseFile:
+    """The case file of one person."""
+    facts = build_facts(list(person.events))
+    status, rests_on = derive_status(facts)
+    return CaseFile(person, facts, find_conflicts(person, facts), status, rests_on)

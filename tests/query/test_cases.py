@@ -1,0 +1,55 @@
+"""Case files on the seeds: facts from statements, corroboration, conflicts, timeline, status."""
+
+from __future__ import annotations
+
+import pytest
+
+from docket.pipeline import ingest_paths
+from docket.query.cases import case_file
+from docket.query.people import find_person
+from docket.store import SQLiteStore
+from tests.conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory):
+    s = SQLiteStore(tmp_path_factory.mktemp("db") / "cases.db")
+    ingest_paths(s, [SEEDS])
+    yield s
+    s.close()
+
+
+def test_the_journalist_spelled_three_ways_has_one_timeline(seeded: SQLiteStore) -> None:
+    [person] = find_person(seeded, "Mukhammedkarim")
+    case = case_file(person)
+    sentence = next(f for f in case.facts if f.type == "sentenced" and f.sanction == {"kind": "imprisonment", "years": 7})
+    assert sentence.date.startswith("2024-08") and len(sentence.publishers) >= 2  # corroborated
+    assert any(f.type == "appeal_upheld" and f.date == "2024-11" for f in case.facts)
+    transfer = next(f for f in case.facts if f.type == "transferred")
+    assert transfer.date == "2024-12" and {d.period for d, _ in transfer.statements} == {2025}
+    assert case.status.startswith("imprisoned since 2024-08") and "2031" in case.status
+    assert [f.sort_key for f in case.facts] == sorted(f.sort_key for f in case.facts)
+    for f in case.facts:
+        for d, e in f.statements:  # every statement keeps its citation
+            assert seeded.get_document(d.id).text[e.start : e.end] == e.quote
+
+
+def test_a_real_conflict_between_sources_is_flagged(seeded: SQLiteStore) -> None:
+    [person] = find_person(seeded, "Mukhammedkarim")
+    conflicts = case_file(person).conflicts
+    ban = [c for c in conflicts if c.kind == "date" and "ban" in c.detail]
+    assert ban, conflicts  # the ban: first verdict (State Department) vs appeal (Amnesty)
+    assert {ban[0].a[0].publisher, ban[0].b[0].publisher} == {"US Department of State", "Amnesty International"}
+    assert any(c.kind == "spelling" for c in conflicts)
+
+
+def test_father_and_son_have_separate_case_files(seeded: SQLiteStore) -> None:
+    cases = [case_file(p) for p in find_person(seeded, "Mataev")]
+    assert len(cases) == 2
+    sentences = {c.person.cluster.canonical: [f.sanction for f in c.facts if f.type == "sentenced"] for c in cases}
+    assert sentences["Seitkazy Mataev"] != sentences["Aset Mataev"]
+
+
+def test_release_status(seeded: SQLiteStore) -> None:
+    [person] = find_person(seeded, "Kozlov")
+    assert case_file(person).status.startswith("released on parole 2016-08-20")
