@@ -438,6 +438,82 @@ def _case_json(c) -> dict:  # noqa: ANN001 - CaseFile
     return out
 
 
+@app.command()
+def cases(
+    db: DbOption = None,
+    country: Annotated[Optional[str], typer.Option(help="Only persons named in reports on this country.")] = None,
+    year: Annotated[Optional[int], typer.Option(help="Only persons named in reports covering this year.")] = None,
+    publisher: Annotated[Optional[str], typer.Option(help="Only persons named by this publisher (substring).")] = None,
+    status: Annotated[Optional[str], typer.Option(help="Only statuses containing this (e.g. imprisoned).")] = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many.")] = 100,
+    as_json: JsonOption = False,
+) -> None:
+    """Persons with their status, number of facts and sources, and last report."""
+    from docket.query.cases import case_file
+    from docket.query.people import people
+
+    try:
+        store = open_store(db)
+        records = people(store)
+    except DocketError as exc:
+        _fail(exc)
+
+    def keep(p) -> bool:  # noqa: ANN001
+        docs = p.documents
+        return ((country is None or any((d.country or "").casefold() == country.casefold() for d in docs))
+                and (year is None or any(d.period == year for d in docs))
+                and (publisher is None or any(publisher.casefold() in (d.publisher or "").casefold() for d in docs)))
+
+    files = [c for c in (case_file(p) for p in records if keep(p)) if status is None or status in c.status][:limit]
+    if as_json:
+        print(json.dumps([_case_json(c) for c in files], ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"{len(files)} cases")
+    for col in ("person", "side", "status", "facts", "publishers", "documents"):
+        table.add_column(col, overflow="fold")
+    for c in files:
+        pubs = {pub for f in c.facts for pub in f.publishers}
+        table.add_row(escape(c.person.cluster.canonical), c.person.side, escape(c.status), str(len(c.facts)),
+                      str(len(pubs)), str(len(c.person.documents)))
+    out.print(table)
+
+
+@app.command()
+def diff(
+    start: Annotated[int, typer.Option("--from", help="The earlier year covered.")],
+    end: Annotated[int, typer.Option("--to", help="The later year covered.")],
+    db: DbOption = None,
+    country: Annotated[Optional[str], typer.Option(help="Only reports on this country.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Year over year: new cases, continuing cases (with what the later reports add), cases no longer mentioned."""
+    from docket.query.cases import year_diff
+    from docket.query.people import people
+
+    try:
+        store = open_store(db)
+        result = year_diff(people(store), start=start, end=end, country=country)
+    except DocketError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps({"new": [_case_json(c) for c in result.new],
+                          "continuing": [{**_case_json(c), "added": [f"{f.type} {f.date or ''}".strip() for f in added]}
+                                         for c, added in result.continuing],
+                          "no_longer_mentioned": [_case_json(c) for c in result.dropped]}, ensure_ascii=False, indent=1))
+        return
+    out.print(f"[bold]{start} → {end}[/bold]{' — ' + escape(country) if country else ''}")
+    out.print(f"[bold]continuing ({len(result.continuing)})[/bold]")
+    for c, added in result.continuing:
+        news = "; ".join(f"{f.type} {f.date or ''}".strip() for f in added) or "nothing new"
+        out.print(f"  {escape(c.person.cluster.canonical)} — {escape(c.status)} — new in {end}: {escape(news)}")
+    out.print(f"[bold]new in {end} ({len(result.new)})[/bold]")
+    for c in result.new:
+        out.print(f"  {escape(c.person.cluster.canonical)} — {escape(c.status)}")
+    out.print(f"[bold]no longer mentioned ({len(result.dropped)})[/bold]")
+    for c in result.dropped:
+        out.print(f"  {escape(c.person.cluster.canonical)} — {escape(c.status)}")
+
+
 def _curate(action: str, name_a: str, name_b: str, db: str | None, who: str | None, why: str | None) -> None:
     from docket.query.people import find_person
     from docket.resolve.curate import record

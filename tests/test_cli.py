@@ -47,7 +47,7 @@ def test_search_errors_are_clean(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "E300" in r.output and "Traceback" not in r.output
 
 
-@pytest.mark.parametrize("command", ["ingest", "search", "summary", "show", "extract", "eval", "people", "person"])
+@pytest.mark.parametrize("command", ["ingest", "search", "summary", "show", "extract", "eval", "people", "person", "explain", "merge", "split", "orgs", "cases", "diff"])
 def test_every_command_has_help(command: str) -> None:
     r = runner.invoke(app, [command, "--help"])
     assert r.exit_code == 0 and len(r.output) > 100
@@ -64,3 +64,18 @@ def test_people_and_person(tmp_path: Path) -> None:
     assert {"Maks Bokaev", "Max Bokayev"} <= set(p["variants"]) and p["links"] and p["events"]
     r = runner.invoke(app, ["person", "Nobody Atall", "--db", db])
     assert r.exit_code == 2
+
+
+def test_case_file_cases_and_diff(tmp_path: Path) -> None:
+    db = str(tmp_path / "d.db")
+    assert runner.invoke(app, ["ingest", str(SEEDS), "--db", db]).exit_code == 0
+    r = runner.invoke(app, ["person", "Mukhammedkarim", "--db", db, "--json"])
+    [case] = json.loads(r.stdout)
+    assert case["status"].startswith("imprisoned since 2024-08")
+    assert any(c["kind"] == "date" and len(c["statements"]) == 2 for c in case["conflicts"])
+    assert all(s["quote"] for f in case["facts"] for s in f["statements"])
+    r = runner.invoke(app, ["cases", "--db", db, "--status", "imprisoned", "--json"])
+    assert r.exit_code == 0 and all("imprisoned" in c["status"] for c in json.loads(r.stdout))
+    r = runner.invoke(app, ["diff", "--from", "2024", "--to", "2025", "--country", "Kazakhstan", "--db", db, "--json"])
+    d = json.loads(r.stdout)
+    assert r.exit_code == 0 and d["continuing"] and d["new"] and d["no_longer_mentioned"]

@@ -182,6 +182,12 @@ def derive_status(facts: list[Fact]) -> tuple[str, list[Fact]]:
                    and f.sanction.get("kind") == "imprisonment"), None)
     latest = facts[-1] if facts else None
     reported = _last_reported(facts)
+    death = next((f for f in reversed(facts) if f.type == "death"), None)
+    if death:
+        return f"died {death.date or ''}{reported}".replace("  ", " "), [death]
+    if prison and any("in absentia" in e.quote for _, e in prison.statements):
+        years = prison.sanction.get("years") if prison.sanction else None
+        return f"sentenced in absentia to {years} years {prison.date or ''}{reported}".replace("  ", " "), [prison]
     if prison and (last_release is None or last_release.sort_key < prison.sort_key):
         years = prison.sanction.get("years") if prison.sanction else None
         end = ""
@@ -217,3 +223,38 @@ def case_file(person: PersonRecord) -> CaseFile:
     facts = build_facts(list(person.events))
     status, rests_on = derive_status(facts)
     return CaseFile(person, facts, find_conflicts(person, facts), status, rests_on)
+
+
+def case_files(records: list[PersonRecord]) -> list[CaseFile]:
+    """Case files for many persons."""
+    return [case_file(p) for p in records]
+
+
+@dataclass(frozen=True)
+class YearDiff:
+    """What changed between the reports on two years."""
+
+    new: list[CaseFile]  # named in the later year's reports only
+    continuing: list[tuple[CaseFile, list[Fact]]]  # named in both; with the facts the later reports add
+    dropped: list[CaseFile]  # named in the earlier year's reports only
+
+
+def year_diff(records: list[PersonRecord], *, start: int, end: int, country: str | None = None) -> YearDiff:
+    """Compare the persons named in reports covering ``start`` with those covering ``end``."""
+
+    def periods(p: PersonRecord) -> set[int]:
+        return {d.period for d in p.documents if d.period and (country is None or
+                                                              (d.country or "").casefold() == country.casefold())}
+
+    new, continuing, dropped = [], [], []
+    for p in records:
+        seen = periods(p)
+        if end in seen and start not in seen:
+            new.append(case_file(p))
+        elif start in seen and end in seen:
+            case = case_file(p)
+            added = [f for f in case.facts if {d.period for d, _ in f.statements} == {end}]
+            continuing.append((case, added))
+        elif start in seen:
+            dropped.append(case_file(p))
+    return YearDiff(new, continuing, dropped)

@@ -53,3 +53,18 @@ def test_father_and_son_have_separate_case_files(seeded: SQLiteStore) -> None:
 def test_release_status(seeded: SQLiteStore) -> None:
     [person] = find_person(seeded, "Kozlov")
     assert case_file(person).status.startswith("released on parole 2016-08-20")
+
+
+def test_year_over_year(seeded: SQLiteStore) -> None:
+    from docket.query.cases import year_diff
+    from docket.query.people import people
+
+    diff = year_diff(people(seeded), start=2024, end=2025, country="Kazakhstan")
+    continuing = {c.person.cluster.canonical: added for c, added in diff.continuing}
+    assert any("Mukham" in name for name in continuing)
+    added = next(a for name, a in continuing.items() if "Mukham" in name)
+    assert [f.type for f in added] == ["transferred"]  # what the 2025 report adds
+    new = {c.person.cluster.canonical for c in diff.new}
+    dropped = {c.person.cluster.canonical for c in diff.dropped}
+    assert "Yulia Emelyanova" in new and "Raul Uporov" in dropped
+    assert not new & dropped
