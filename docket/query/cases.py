@@ -138,7 +138,8 @@ def find_conflicts(person: PersonRecord, facts: list[Fact]) -> list[Conflict]:
     for i in range(len(facts)):
         for j in range(i + 1, len(facts)):
             fa, fb = facts[i], facts[j]
-            if fa.type != fb.type or fa.type not in ("sentenced", "convicted", "fined") or not (fa.date and fb.date):
+            # only a sanction identifies the same act across sources; two convictions may be two cases
+            if fa.type != fb.type or fa.type not in ("sentenced", "fined") or not (fa.date and fb.date and fa.sanction):
                 continue
             if fa.sanction != fb.sanction or set(fa.documents) & set(fb.documents):
                 continue
