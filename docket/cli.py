@@ -514,6 +514,39 @@ def diff(
         out.print(f"  {escape(c.person.cluster.canonical)} — {escape(c.status)}")
 
 
+@app.command()
+def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Counts: paragraphs by topic × year × publisher, event statements by type and year, charges."""
+    from docket.query.stats import statistics
+
+    try:
+        store = open_store(db)
+        st = statistics(store)
+    except DocketError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps({
+            "topic_year_publisher": [{"topic": t, "year": y, "publisher": p, "paragraphs": n}
+                                     for (t, y, p), n in sorted(st.topic_year_publisher.items(), key=str)],
+            "events_by_type": dict(st.events_by_type.most_common()),
+            "events_by_type_year": [{"type": t, "year": y, "events": n}
+                                    for (t, y), n in sorted(st.events_by_type_year.items(), key=str)],
+            "charges": dict(st.charges.most_common()),
+        }, ensure_ascii=False, indent=1))
+        return
+    years = sorted({y for (_, y, _) in st.topic_year_publisher if y is not None})
+    table = Table(title="paragraphs by topic and year")
+    table.add_column("topic")
+    for y in years:
+        table.add_column(str(y), justify="right")
+    for topic in sorted({t for (t, _, _) in st.topic_year_publisher}):
+        table.add_row(topic, *(str(sum(n for (t, yy, _), n in st.topic_year_publisher.items() if t == topic and yy == y)
+                                   or "") for y in years))
+    out.print(table)
+    out.print("events by type: " + ", ".join(f"{t} {n}" for t, n in st.events_by_type.most_common()))
+    out.print("most frequent charges: " + "; ".join(f"{escape(c)} ({n})" for c, n in st.charges.most_common(10)))
+
+
 def _curate(action: str, name_a: str, name_b: str, db: str | None, who: str | None, why: str | None) -> None:
     from docket.query.people import find_person
     from docket.resolve.curate import record

@@ -68,3 +68,13 @@ def test_year_over_year(seeded: SQLiteStore) -> None:
     dropped = {c.person.cluster.canonical for c in diff.dropped}
     assert "Yulia Emelyanova" in new and "Raul Uporov" in dropped
     assert not new & dropped
+
+
+def test_statistics(seeded: SQLiteStore) -> None:
+    from docket.query.stats import statistics
+
+    st = statistics(seeded)
+    assert sum(st.events_by_type.values()) == seeded.counts()["events"]
+    assert st.topic_year_publisher[("assembly", 2016, "Human Rights Watch")] > 0
+    assert {y for (_, y) in st.events_by_type_year} == {2016, 2017, 2024, 2025}
+    assert st.charges  # charges are counted from charged/convicted statements
