@@ -17,6 +17,7 @@ from rich.text import Text
 
 from docket import __version__
 from docket.errors import DocketError
+from docket.export.serialize import Citer, case_dict, fact_dict
 from docket.models import FileOutcome, IngestReport, SearchFilters
 from docket.pipeline import IngestOptions, expand_paths, iter_ingest
 from docket.query.search import search as run_search
@@ -339,6 +340,7 @@ def people_(
     as_json: JsonOption = False,
 ) -> None:
     """Persons in the database, linked across reports and spellings, with their number of sources and events."""
+    from docket.export.serialize import person_dict
     from docket.query.people import people
 
     try:
@@ -347,7 +349,7 @@ def people_(
     except DocketError as exc:
         _fail(exc)
     if as_json:
-        print(json.dumps([_person_json(p) for p in records[:limit]], ensure_ascii=False, indent=1))
+        print(json.dumps([{**person_dict(p), "events": len(p.events)} for p in records[:limit]], ensure_ascii=False, indent=1))
         return
     table = Table(title=f"{len(records)} persons")
     for col in ("id", "name", "role", "side", "spellings", "documents", "events", "last event"):
@@ -361,19 +363,6 @@ def people_(
     out.print(table)
 
 
-def _person_json(p) -> dict:  # noqa: ANN001 - PersonRecord
-    return {
-        "id": p.cluster.id, "canonical": p.cluster.canonical, "variants": p.cluster.forms, "role": p.role,
-        "side": p.side,
-        "documents": [d.id for d in p.documents],
-        "links": [asdict(link) for link in p.cluster.links],
-        "events": [{"document_id": d.id, "publisher": d.publisher, "title": d.title, "type": e.type, "date": e.date,
-                    "charge": e.charge, "sanction": e.sanction.as_dict() if e.sanction else None, "place": e.place,
-                    "paragraph_id": f"{d.id}:p{e.paragraph}", "start": e.start, "end": e.end, "quote": e.quote}
-                   for d, e in p.events],
-    }
-
-
 @app.command()
 def person(
     name: Annotated[str, typer.Argument(help="A name, any spelling or part of it, or a person id.")],
@@ -381,7 +370,7 @@ def person(
     as_json: JsonOption = False,
 ) -> None:
     """One person's case file: status, a timeline of facts with their sources, and conflicts between sources."""
-    from docket.query.cases import case_file
+    from docket.query.cases import case_file, sanction_text
     from docket.query.people import find_person
 
     try:
@@ -394,7 +383,8 @@ def person(
         raise typer.Exit(2)
     cases = [case_file(p) for p in hits]
     if as_json:
-        print(json.dumps([_case_json(c) for c in cases], ensure_ascii=False, indent=1))
+        citer = Citer(store)
+        print(json.dumps([case_dict(c, citer) for c in cases], ensure_ascii=False, indent=1))
         return
     for c in cases:
         p = c.person
@@ -403,7 +393,7 @@ def person(
         out.print("spellings: " + escape(", ".join(p.cluster.forms)))
         out.print(f"[bold]status:[/bold] {escape(c.status)}")
         for f in c.facts:
-            sanction = f" {f.sanction}" if f.sanction else ""
+            sanction = f" ({sanction_text(f.sanction)})" if f.sanction else ""
             charge = f" — {f.charge}" if f.charge else ""
             place = f" in {f.place}" if f.place else ""
             sources = f"{len(f.publishers)} publisher{'s' if len(f.publishers) > 1 else ''}"
@@ -420,24 +410,6 @@ def person(
                     out.print(f"      [dim]{escape(d.publisher or '?')} — {d.id}:p{e.paragraph}[/dim] “{escape(e.quote[:150])}”")
 
 
-def _statement_json(d, e) -> dict:  # noqa: ANN001 - DocumentSummary, Event
-    return {"document_id": d.id, "publisher": d.publisher, "title": d.title, "period": d.period, "type": e.type,
-            "date": e.date, "charge": e.charge, "sanction": e.sanction.as_dict() if e.sanction else None,
-            "place": e.place, "paragraph_id": f"{d.id}:p{e.paragraph}", "start": e.start, "end": e.end,
-            "quote": e.quote}
-
-
-def _case_json(c) -> dict:  # noqa: ANN001 - CaseFile
-    out = _person_json(c.person)
-    out["status"] = c.status
-    out["facts"] = [{"type": f.type, "date": f.date, "sanction": f.sanction, "charge": f.charge, "place": f.place,
-                     "publishers": f.publishers, "documents": f.documents,
-                     "statements": [_statement_json(d, e) for d, e in f.statements]} for f in c.facts]
-    out["conflicts"] = [{"kind": x.kind, "detail": x.detail,
-                         "statements": [_statement_json(*side) for side in (x.a, x.b) if side]} for x in c.conflicts]
-    return out
-
-
 @app.command()
 def cases(
     db: DbOption = None,
@@ -445,28 +417,23 @@ def cases(
     year: Annotated[Optional[int], typer.Option(help="Only persons named in reports covering this year.")] = None,
     publisher: Annotated[Optional[str], typer.Option(help="Only persons named by this publisher (substring).")] = None,
     status: Annotated[Optional[str], typer.Option(help="Only statuses containing this (e.g. imprisoned).")] = None,
+    topic: Annotated[Optional[str], typer.Option(help="Only persons named in paragraphs on this topic id.")] = None,
     limit: Annotated[int, typer.Option(help="Show at most this many.")] = 100,
     as_json: JsonOption = False,
 ) -> None:
     """Persons with their status, number of facts and sources, and last report."""
-    from docket.query.cases import case_file
+    from docket.query.cases import CaseFilter, select_cases
     from docket.query.people import people
 
     try:
         store = open_store(db)
-        records = people(store)
+        where = CaseFilter(country=country, year=year, publisher=publisher, status=status, topic=topic)
+        files = select_cases(people(store), where, store.paragraph_topics)[:limit]
     except DocketError as exc:
         _fail(exc)
-
-    def keep(p) -> bool:  # noqa: ANN001
-        docs = p.documents
-        return ((country is None or any((d.country or "").casefold() == country.casefold() for d in docs))
-                and (year is None or any(d.period == year for d in docs))
-                and (publisher is None or any(publisher.casefold() in (d.publisher or "").casefold() for d in docs)))
-
-    files = [c for c in (case_file(p) for p in records if keep(p)) if status is None or status in c.status][:limit]
     if as_json:
-        print(json.dumps([_case_json(c) for c in files], ensure_ascii=False, indent=1))
+        citer = Citer(store)
+        print(json.dumps([case_dict(c, citer) for c in files], ensure_ascii=False, indent=1))
         return
     table = Table(title=f"{len(files)} cases")
     for col in ("person", "side", "status", "facts", "publishers", "documents"):
@@ -496,10 +463,12 @@ def diff(
     except DocketError as exc:
         _fail(exc)
     if as_json:
-        print(json.dumps({"new": [_case_json(c) for c in result.new],
-                          "continuing": [{**_case_json(c), "added": [f"{f.type} {f.date or ''}".strip() for f in added]}
+        citer = Citer(store)
+        print(json.dumps({"new": [case_dict(c, citer) for c in result.new],
+                          "continuing": [{**case_dict(c, citer), "added": [fact_dict(f, citer) for f in added]}
                                          for c, added in result.continuing],
-                          "no_longer_mentioned": [_case_json(c) for c in result.dropped]}, ensure_ascii=False, indent=1))
+                          "no_longer_mentioned": [case_dict(c, citer) for c in result.dropped]},
+                         ensure_ascii=False, indent=1))
         return
     out.print(f"[bold]{start} → {end}[/bold]{' — ' + escape(country) if country else ''}")
     out.print(f"[bold]continuing ({len(result.continuing)})[/bold]")
@@ -517,11 +486,14 @@ def diff(
 @app.command()
 def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Counts: paragraphs by topic × year × publisher, event statements by type and year, charges."""
-    from docket.query.stats import statistics
+    from docket.query.cases import case_files
+    from docket.query.people import people
+    from docket.query.stats import persons_by_status, statistics
 
     try:
         store = open_store(db)
         st = statistics(store)
+        by_status = persons_by_status(case_files(people(store)))
     except DocketError as exc:
         _fail(exc)
     if as_json:
@@ -532,6 +504,7 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
             "events_by_type_year": [{"type": t, "year": y, "events": n}
                                     for (t, y), n in sorted(st.events_by_type_year.items(), key=str)],
             "charges": dict(st.charges.most_common()),
+            "persons_by_status": dict(by_status.most_common()),
         }, ensure_ascii=False, indent=1))
         return
     years = sorted({y for (_, y, _) in st.topic_year_publisher if y is not None})
@@ -544,7 +517,50 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
                                    or "") for y in years))
     out.print(table)
     out.print("events by type: " + ", ".join(f"{t} {n}" for t, n in st.events_by_type.most_common()))
+    out.print("persons by status: " + ", ".join(f"{s} {n}" for s, n in by_status.most_common()))
     out.print("most frequent charges: " + "; ".join(f"{escape(c)} ({n})" for c, n in st.charges.most_common(10)))
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json | csv | markdown | esf | sqlite.")] = "json",
+    out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="File (json, esf, sqlite) or folder "
+                                                     "(csv, markdown); default: stdout for json/esf.")] = None,
+    db: DbOption = None,
+    person_name: Annotated[Optional[str], typer.Option("--person", help="Only this person (any spelling).")] = None,
+    country: Annotated[Optional[str], typer.Option(help="Only reports on this country.")] = None,
+    print_schema: Annotated[bool, typer.Option("--schema", help="Print the JSON Schema of the JSON export.")] = False,
+) -> None:
+    """Export case files: JSON (with a published JSON Schema), CSV tables, Markdown dossiers, ESF events, SQLite."""
+    import tempfile
+
+    from docket.export import DIRECTORY_FORMATS, EXPORTERS, collect, schema
+    from docket.errors import ExportError
+
+    if print_schema:
+        print(json.dumps(schema(), ensure_ascii=False, indent=1))
+        return
+    try:
+        if fmt not in EXPORTERS:
+            raise ExportError(f"unknown format {fmt!r}", hint="one of " + ", ".join(EXPORTERS))
+        if out_path is None and (fmt in DIRECTORY_FORMATS or fmt == "sqlite"):
+            raise ExportError(f"--format {fmt} writes files", hint="give --out PATH")
+        store = open_store(db)
+        data = collect(store, person=person_name, country=country)
+        if out_path is None:
+            with tempfile.TemporaryDirectory() as tmp:
+                target = Path(tmp) / "export.json"
+                EXPORTERS[fmt](data, target)
+                sys.stdout.write(target.read_text("utf-8") + "\n")
+            return
+        written = EXPORTERS[fmt](data, out_path)
+    except DocketError as exc:
+        _fail(exc)
+    except OSError as exc:
+        _fail(ExportError(f"cannot write the export: {exc.strerror or exc}", path=str(out_path)))
+    err.print(f"wrote {len(written)} file{'s' if len(written) != 1 else ''} "
+              f"({len(data.cases)} persons, {len(data.documents)} documents): {escape(str(written[0]))}"
+              + (" …" if len(written) > 1 else ""))
 
 
 def _curate(action: str, name_a: str, name_b: str, db: str | None, who: str | None, why: str | None) -> None:

@@ -88,3 +88,9 @@ class QueryError(DocketError):
     """A search query that cannot be run."""
 
     code = "E300"
+
+
+class ExportError(DocketError):
+    """An export that cannot be written as asked."""
+
+    code = "E600"

@@ -47,35 +47,65 @@ def test_search_errors_are_clean(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "E300" in r.output and "Traceback" not in r.output
 
 
-@pytest.mark.parametrize("command", ["ingest", "search", "summary", "show", "extract", "eval", "people", "person", "explain", "merge", "split", "orgs", "cases", "diff", "stats"])
+@pytest.mark.parametrize("command", ["ingest", "search", "summary", "show", "extract", "eval", "people", "person", "explain", "merge", "split", "orgs", "cases", "diff", "stats", "export"])
 def test_every_command_has_help(command: str) -> None:
     r = runner.invoke(app, [command, "--help"])
     assert r.exit_code == 0 and len(r.output) > 100
 
 
-def test_people_and_person(tmp_path: Path) -> None:
-    db = str(tmp_path / "d.db")
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = str(tmp_path_factory.mktemp("cli") / "d.db")
     assert runner.invoke(app, ["ingest", str(SEEDS), "--db", db]).exit_code == 0
+    return db
+
+
+def test_people_and_person(seeded_db: str) -> None:
+    db = seeded_db
     r = runner.invoke(app, ["people", "--db", db, "--json", "--limit", "500"])
     ids = [p["id"] for p in json.loads(r.stdout)]
     assert r.exit_code == 0 and len(ids) > 50
     r = runner.invoke(app, ["person", "Bokayev", "--db", db, "--json"])
     [p] = json.loads(r.stdout)
-    assert {"Maks Bokaev", "Max Bokayev"} <= set(p["variants"]) and p["links"] and p["events"]
+    assert {"Maks Bokaev", "Max Bokayev"} <= set(p["variants"]) and p["links"] and p["facts"]
     r = runner.invoke(app, ["person", "Nobody Atall", "--db", db])
     assert r.exit_code == 2
 
 
-def test_case_file_cases_and_diff(tmp_path: Path) -> None:
-    db = str(tmp_path / "d.db")
-    assert runner.invoke(app, ["ingest", str(SEEDS), "--db", db]).exit_code == 0
+def test_case_file_cases_and_diff(seeded_db: str) -> None:
+    db = seeded_db
     r = runner.invoke(app, ["person", "Mukhammedkarim", "--db", db, "--json"])
     [case] = json.loads(r.stdout)
     assert case["status"].startswith("imprisoned since 2024-08")
     assert any(c["kind"] == "date" and len(c["statements"]) == 2 for c in case["conflicts"])
-    assert all(s["quote"] for f in case["facts"] for s in f["statements"])
+    assert all(s["citation"]["quote"] and s["citation"]["section"] for f in case["facts"] for s in f["statements"])
     r = runner.invoke(app, ["cases", "--db", db, "--status", "imprisoned", "--json"])
     assert r.exit_code == 0 and all("imprisoned" in c["status"] for c in json.loads(r.stdout))
+    r = runner.invoke(app, ["cases", "--db", db, "--topic", "torture", "--json"])
+    tortured = json.loads(r.stdout)
+    assert r.exit_code == 0 and 0 < len(tortured) < 40
     r = runner.invoke(app, ["diff", "--from", "2024", "--to", "2025", "--country", "Kazakhstan", "--db", db, "--json"])
     d = json.loads(r.stdout)
     assert r.exit_code == 0 and d["continuing"] and d["new"] and d["no_longer_mentioned"]
+
+
+def test_export_formats(seeded_db: str, tmp_path: Path) -> None:
+    r = runner.invoke(app, ["export", "--db", seeded_db, "--person", "Mukhammedkarim"])
+    assert r.exit_code == 0, r.output
+    [case] = json.loads(r.stdout)["persons"]
+    assert case["status"].startswith("imprisoned")
+    r = runner.invoke(app, ["export", "--db", seeded_db, "-f", "markdown", "-o", str(tmp_path / "md")])
+    assert r.exit_code == 0 and (tmp_path / "md" / "index.md").exists()
+    assert len(list((tmp_path / "md").glob("*.md"))) > 10
+    r = runner.invoke(app, ["export", "--db", seeded_db, "-f", "csv"])
+    assert r.exit_code == 2 and "--out" in r.output
+    r = runner.invoke(app, ["export", "--db", seeded_db, "-f", "xml", "-o", str(tmp_path / "x")])
+    assert r.exit_code == 2 and "E600" in r.output
+    r = runner.invoke(app, ["export", "--schema"])
+    assert json.loads(r.stdout)["title"] == "docket export"
+
+
+def test_stats_counts_persons_by_status(seeded_db: str) -> None:
+    r = runner.invoke(app, ["stats", "--db", seeded_db, "--json"])
+    st = json.loads(r.stdout)
+    assert r.exit_code == 0 and st["persons_by_status"]["imprisoned"] >= 3

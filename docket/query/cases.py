@@ -7,6 +7,7 @@ other: 2024 ⊃ 2024-08 ⊃ 2024-08-02) become one *fact*; every statement stays
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from docket.evaluate import norm
@@ -84,6 +85,22 @@ class CaseFile:
     status: str
     status_facts: list[Fact]
 
+    @property
+    def status_kind(self) -> str:
+        """The status as one category for filters and counts: imprisoned, released, detained, died, ..."""
+        return status_kind(self.status)
+
+
+_KINDS = ("imprisoned", "released", "detained", "died", "sentenced in absentia", "facing extradition")
+
+
+def status_kind(status: str) -> str:
+    """The category a status sentence starts with (``"unknown"`` when nothing is known)."""
+    for k in (*_KINDS, *_STATUS_WORDS.values()):
+        if status.startswith(k):
+            return k
+    return status.split(" ", 1)[0] if status else "unknown"
+
 
 def _compatible(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a.startswith(b) or b.startswith(a)
@@ -128,7 +145,7 @@ def find_conflicts(person: PersonRecord, facts: list[Fact]) -> list[Conflict]:
                 if da.id == db.id:
                     continue
                 if a.sanction and b.sanction and _differ(a.sanction.as_dict(), b.sanction.as_dict()):
-                    out.append(Conflict("sanction", f"{f.type}: {a.sanction.as_dict()} vs {b.sanction.as_dict()}",
+                    out.append(Conflict("sanction", f"{f.type}: {sanction_text(a.sanction.as_dict())} vs {sanction_text(b.sanction.as_dict())}",
                                         stmts[i], stmts[j]))
                 if a.charge and b.charge and _different_charges(a.charge, b.charge):
                     out.append(Conflict("charge", f"{f.type}: “{a.charge}” vs “{b.charge}”", stmts[i], stmts[j]))
@@ -143,7 +160,7 @@ def find_conflicts(person: PersonRecord, facts: list[Fact]) -> list[Conflict]:
                 continue
             if fa.sanction != fb.sanction or set(fa.documents) & set(fb.documents):
                 continue
-            out.append(Conflict("date", f"{fa.type} {fa.sanction or ''}: {fa.date} vs {fb.date}".replace(" :", ":"),
+            out.append(Conflict("date", f"{fa.type} ({sanction_text(fa.sanction)}): {fa.date} vs {fb.date}",
                                 fa.statements[0], fb.statements[0]))
     spellings: dict[str, set[str]] = {}
     for d, m in person.cluster.mentions:
@@ -152,6 +169,16 @@ def find_conflicts(person: PersonRecord, facts: list[Fact]) -> list[Conflict]:
     if len(spellings) > 1:
         out.append(Conflict("spelling", "the name is spelled " + " / ".join(sorted(spellings)), None, None))
     return out
+
+
+def sanction_text(s: dict | None) -> str:
+    """A sanction in words: "imprisonment 7 years", "fine 73,840 KZT", "ban 3 years"."""
+    if not s:
+        return ""
+    size = ", ".join(f"{s[k]:g} {k}" for k in ("years", "months", "days", "hours") if k in s)
+    if "amount" in s:
+        size = ", ".join(x for x in (size, f"{s['amount']:,.0f} {s.get('currency') or ''}".strip()) if x)
+    return f"{str(s['kind']).replace('_', ' ')} {size}".strip()
 
 
 def _differ(a: dict, b: dict) -> bool:
@@ -259,3 +286,42 @@ def year_diff(records: list[PersonRecord], *, start: int, end: int, country: str
         elif start in seen:
             dropped.append(case_file(p))
     return YearDiff(new, continuing, dropped)
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Which case files to list; ``None`` means no filter. Text filters are case-insensitive."""
+
+    country: str | None = None
+    year: int | None = None  # named in a report covering this year
+    publisher: str | None = None  # substring of a publisher naming the person
+    status: str | None = None  # substring of the status sentence ("imprisoned", "released")
+    topic: str | None = None  # named in a paragraph tagged with this topic id
+    name: str | None = None  # substring of any spelling
+
+
+def select_cases(records: list[PersonRecord], where: CaseFilter,
+                 topics: Callable[[str], dict[int, tuple[str, ...]]] | None = None) -> list[CaseFile]:
+    """Case files of the persons matching ``where``; ``topics(document_id)`` gives paragraph topics."""
+    from docket.extract.link import name_key
+
+    key = name_key(where.name) if where.name else None
+    out = []
+    for p in records:
+        docs = p.documents
+        if where.country and not any((d.country or "").casefold() == where.country.casefold() for d in docs):
+            continue
+        if where.year is not None and not any(d.period == where.year for d in docs):
+            continue
+        if where.publisher and not any(where.publisher.casefold() in (d.publisher or "").casefold() for d in docs):
+            continue
+        if key and not any(key in name_key(f) for f in p.cluster.forms):
+            continue
+        if where.topic:
+            if topics is None or not any(where.topic in topics(doc).get(m.paragraph, ()) for doc, m in p.cluster.mentions):
+                continue
+        case = case_file(p)
+        if where.status and where.status.casefold() not in case.status.casefold():
+            continue
+        out.append(case)
+    return out

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from docket.store.base import Store
+
+if TYPE_CHECKING:
+    from docket.query.cases import CaseFile
 
 
 @dataclass(frozen=True)
@@ -35,3 +39,8 @@ def statistics(store: Store) -> Stats:
             if e.charge and e.type in ("charged", "convicted"):
                 charges[e.charge.casefold()] += 1
     return Stats(topics, types, type_year, charges)
+
+
+def persons_by_status(cases: list[CaseFile]) -> Counter[str]:
+    """Persons with at least one fact, counted by status category (imprisoned, released, detained, ...)."""
+    return Counter(c.status_kind for c in cases if c.facts)

@@ -337,3 +337,38 @@ def _split_sql(sql: str) -> list[str]:
     if "\n".join(buf).strip():
         statements.append("\n".join(buf))
     return statements
+
+
+def write_tables(path: str | Path, tables: list) -> None:
+    """Write plain tables (``docket.export.tables.Table``) to a new SQLite file, replacing it whole.
+
+    The file is built under a temporary name and renamed, so a crash never leaves half an export.
+    Columns ending in ``_id`` get indexes, and ``person_id``/``document_id`` become foreign keys
+    where the parent table is present, so datasette shows links between the tables.
+    """
+    path = Path(path)
+    tmp = path.with_name(path.name + ".part")
+    tmp.unlink(missing_ok=True)
+    names = {t.name for t in tables}
+    parents = {"person_id": "persons", "document_id": "documents"}
+    conn = sqlite3.connect(tmp)
+    try:
+        with conn:
+            for t in tables:
+                cols = []
+                for c in t.columns:
+                    parent = parents.get(c)
+                    if parent and parent in names and parent != t.name:
+                        cols.append(f'"{c}" REFERENCES "{parent}"("{c}")')
+                    elif t.columns[0] == c and c.endswith("_id") and t.name in ("documents", "persons", "facts"):
+                        cols.append(f'"{c}" PRIMARY KEY')
+                    else:
+                        cols.append(f'"{c}"')
+                conn.execute(f'CREATE TABLE "{t.name}" ({", ".join(cols)})')
+                conn.executemany(f'INSERT INTO "{t.name}" VALUES ({", ".join("?" * len(t.columns))})', t.rows)
+                for c in t.columns[1:]:
+                    if c.endswith("_id"):
+                        conn.execute(f'CREATE INDEX "{t.name}_{c}" ON "{t.name}"("{c}")')
+    finally:
+        conn.close()
+    tmp.replace(path)

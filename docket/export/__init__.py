@@ -1,0 +1,147 @@
+"""Exports of the case database: JSON, CSV tables, Markdown dossiers, ESF events, a SQLite file.
+
+Built-in exporters are registered in :data:`EXPORTERS` (format name -> writer); each writer takes
+an :class:`ExportData` and an output path and returns the files it wrote.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+from docket import __version__
+from docket.errors import ExportError
+from docket.export.esf import esf_records
+from docket.export.markdown import dossier, md_escape
+from docket.export.serialize import SCHEMA_VERSION, Citer, case_dict, document_dict
+from docket.export.tables import Table, case_tables
+from docket.models import DocumentSummary
+from docket.query.cases import CaseFile, case_file
+from docket.query.people import PersonRecord, people
+from docket.store.base import Store
+
+
+@dataclass
+class ExportData:
+    """What an export holds: documents, case files, and the store for citations."""
+
+    documents: list[DocumentSummary]
+    cases: list[CaseFile]
+    store: Store | None = None
+    citer: Citer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.citer = Citer(self.store)
+
+
+def collect(store: Store, *, person: str | None = None, country: str | None = None,
+            records: list[PersonRecord] | None = None) -> ExportData:
+    """Gather documents and case files, optionally only one person's (any spelling) or one country's."""
+    from docket.query.people import find_person
+
+    if person:
+        records = find_person(store, person)
+        if not records:
+            raise ExportError(f"nobody called {person!r} in the database", hint="see `docket people`")
+    elif records is None:
+        records = people(store)
+    docs = store.list_documents()
+    if country:
+        docs = [d for d in docs if (d.country or "").casefold() == country.casefold()]
+        ids = {d.id for d in docs}
+        records = [p for p in records if any(d.id in ids for d in p.documents)]
+    if person:
+        ids = {d.id for p in records for d in p.documents}
+        docs = [d for d in docs if d.id in ids]
+    return ExportData(docs, [case_file(p) for p in records], store)
+
+
+def schema() -> dict:
+    """The published JSON Schema of the JSON export (and of the API's case files)."""
+    return json.loads(resources.files("docket.data").joinpath("export.schema.json").read_text("utf-8"))
+
+
+def to_json(data: ExportData) -> dict:
+    """Everything as one JSON-ready object, valid against :func:`schema`."""
+    return {"schema": SCHEMA_VERSION, "generator": f"docket {__version__}",
+            "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "documents": [document_dict(d) for d in data.documents],
+            "persons": [case_dict(c, data.citer) for c in data.cases]}
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A cell safe to open in a spreadsheet: text that a spreadsheet would run as a formula gets a leading '."""
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value
+
+
+def write_json(data: ExportData, out: Path) -> list[Path]:
+    """One JSON file with every document, person, fact, statement and conflict."""
+    out.write_text(json.dumps(to_json(data), ensure_ascii=False, indent=1), "utf-8")
+    return [out]
+
+
+def write_csv(data: ExportData, out: Path) -> list[Path]:
+    """One CSV file per table (UTF-8 with BOM so spreadsheets detect the encoding) in folder ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for t in case_tables(data.documents, data.cases, data.citer):
+        path = out / f"{t.name}.csv"
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(t.columns)
+            w.writerows([csv_cell(v) for v in row] for row in t.rows)
+        written.append(path)
+    return written
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:60] or "person"
+
+
+def write_markdown(data: ExportData, out: Path) -> list[Path]:
+    """A dossier per person with at least one fact (or the one person asked for), plus an index, in ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    cases = data.cases if len(data.cases) == 1 else [c for c in data.cases if c.facts]
+    written, index = [], ["# Case files", ""]
+    for c in cases:
+        name = f"{_slug(c.person.cluster.id)}.md"
+        (out / name).write_text(dossier(c, data.citer), "utf-8")
+        written.append(out / name)
+        index.append(f"- [{md_escape(c.person.cluster.canonical)}]({name}) — {md_escape(c.status)}")
+    (out / "index.md").write_text("\n".join(index) + "\n", "utf-8")
+    return [out / "index.md", *written]
+
+
+def write_esf(data: ExportData, out: Path) -> list[Path]:
+    """Events → acts → victims/perpetrators → information/sources as one JSON file."""
+    records = esf_records(data.documents, data.cases, data.store, data.citer)
+    out.write_text(json.dumps({"format": "HURIDOCS Events Standard Formats (docket mapping)", **records},
+                              ensure_ascii=False, indent=1), "utf-8")
+    return [out]
+
+
+def write_sqlite(data: ExportData, out: Path) -> list[Path]:
+    """A standalone SQLite database of the case tables, for datasette, spreadsheets or SQL."""
+    from docket.store.sqlite import write_tables
+
+    write_tables(out, case_tables(data.documents, data.cases, data.citer))
+    return [out]
+
+
+Exporter = Callable[[ExportData, Path], list[Path]]
+EXPORTERS: dict[str, Exporter] = {"json": write_json, "csv": write_csv, "markdown": write_markdown,
+                                  "esf": write_esf, "sqlite": write_sqlite}
+DIRECTORY_FORMATS = frozenset({"csv", "markdown"})
+
+__all__ = ["EXPORTERS", "DIRECTORY_FORMATS", "ExportData", "Table", "collect", "csv_cell", "schema", "to_json"]

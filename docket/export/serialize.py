@@ -1,0 +1,88 @@
+"""Plain JSON-ready dictionaries for persons, case files, facts and citations.
+
+One shape everywhere: ``docket person --json``, the web API and ``docket export --format json``
+all serialise through these functions, and ``docket/data/export.schema.json`` describes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from functools import lru_cache
+
+from docket.models import DocumentSummary, Event
+from docket.query.cases import CaseFile, Conflict, Fact
+from docket.query.people import PersonRecord
+from docket.store.base import Store
+
+SCHEMA_VERSION = "docket-export/1"
+
+
+class Citer:
+    """Looks up the section heading and page of a cited paragraph (cached per document)."""
+
+    def __init__(self, store: Store | None):
+        self._store = store
+        self._places = lru_cache(maxsize=256)(self._load)
+
+    def _load(self, document_id: str) -> dict[int, tuple[str | None, int | None]]:
+        doc = self._store.get_document(document_id) if self._store else None
+        if doc is None:
+            return {}
+        headings = {s.ordinal: s.heading for s in doc.sections}
+        return {p.ordinal: (headings.get(p.section) if p.section is not None else None, p.page)
+                for p in doc.paragraphs}
+
+    def place(self, document_id: str, paragraph: int) -> tuple[str | None, int | None]:
+        """(section heading, page) of a paragraph; ``(None, None)`` when unknown."""
+        return self._places(document_id).get(paragraph, (None, None))
+
+
+def document_dict(d: DocumentSummary) -> dict:
+    """A document's metadata."""
+    return {"id": d.id, "file_name": d.file_name, "format": d.format, "publisher": d.publisher,
+            "country": d.country, "period": d.period, "title": d.title, "sections": d.sections,
+            "paragraphs": d.paragraphs, "ingested_at": d.ingested_at}
+
+
+def statement_dict(d: DocumentSummary, e: Event, citer: Citer | None = None) -> dict:
+    """One source's statement of an event, with its full citation."""
+    section, page = citer.place(d.id, e.paragraph) if citer else (None, None)
+    return {
+        "type": e.type, "date": e.date, "charge": e.charge,
+        "sanction": e.sanction.as_dict() if e.sanction else None, "place": e.place,
+        "name_as_printed": e.person.text,
+        "citation": {"document_id": d.id, "paragraph_id": f"{d.id}:p{e.paragraph}", "publisher": d.publisher,
+                     "title": d.title, "period": d.period, "section": section, "page": page,
+                     "start": e.start, "end": e.end, "quote": e.quote},
+    }
+
+
+def fact_dict(f: Fact, citer: Citer | None = None) -> dict:
+    """A fact with its corroboration and every supporting statement."""
+    return {"type": f.type, "date": f.date, "sanction": f.sanction, "charge": f.charge, "place": f.place,
+            "corroboration": {"publishers": len(f.publishers), "documents": len(f.documents)},
+            "publishers": f.publishers, "documents": f.documents,
+            "statements": [statement_dict(d, e, citer) for d, e in f.statements]}
+
+
+def conflict_dict(x: Conflict, citer: Citer | None = None) -> dict:
+    """A disagreement between sources, with both citations."""
+    return {"kind": x.kind, "detail": x.detail,
+            "statements": [statement_dict(*side, citer) for side in (x.a, x.b) if side]}
+
+
+def person_dict(p: PersonRecord) -> dict:
+    """A person: names, role, side, documents and why the names were linked."""
+    return {"id": p.cluster.id, "canonical": p.cluster.canonical, "variants": list(p.cluster.forms),
+            "role": p.role, "side": p.side, "documents": [d.id for d in p.documents],
+            "links": [asdict(link) for link in p.cluster.links]}
+
+
+def case_dict(c: CaseFile, citer: Citer | None = None) -> dict:
+    """A whole case file: the person, status (and the facts it rests on), timeline and conflicts."""
+    out = person_dict(c.person)
+    out["status"] = c.status
+    out["status_rests_on"] = [c.facts.index(f) for f in c.status_facts if f in c.facts]
+    out["facts"] = [fact_dict(f, citer) for f in c.facts]
+    out["conflicts"] = [conflict_dict(x, citer) for x in c.conflicts]
+    return out
