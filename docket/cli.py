@@ -667,6 +667,28 @@ def orgs(
     out.print(table)
 
 
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """The web UI and JSON API (/api/v1, docs at /api/docs). Curation needs $DOCKET_TOKEN; without it, read-only."""
+    import uvicorn
+
+    from docket.web import create_app
+    from docket.web.settings import Settings
+
+    settings = Settings.from_env(db)
+    try:
+        open_store(settings.db).close()
+    except DocketError as exc:
+        _fail(exc)
+    err.print(f"docket serving {escape(settings.db)} on http://{host}:{port}/ "
+              + ("(curation enabled)" if settings.token else "(read-only: set DOCKET_TOKEN to curate)"))
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

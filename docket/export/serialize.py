@@ -86,3 +86,13 @@ def case_dict(c: CaseFile, citer: Citer | None = None) -> dict:
     out["facts"] = [fact_dict(f, citer) for f in c.facts]
     out["conflicts"] = [conflict_dict(x, citer) for x in c.conflicts]
     return out
+
+
+def case_summary(c: CaseFile) -> dict:
+    """One row of a cases list: who, status, how many facts and sources, the latest report year."""
+    pubs = sorted({p for f in c.facts for p in f.publishers})
+    periods = [d.period for d in c.person.documents if d.period]
+    return {"id": c.person.cluster.id, "canonical": c.person.cluster.canonical,
+            "variants": list(c.person.cluster.forms), "role": c.person.role, "side": c.person.side,
+            "status": c.status, "status_kind": c.status_kind, "facts": len(c.facts), "publishers": pubs,
+            "documents": len(c.person.documents), "last_report": max(periods) if periods else None}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from docket.extract.link import PersonCluster, link_documents, name_key
@@ -55,3 +56,26 @@ def find_person(store: Store, query: str) -> list[PersonRecord]:
         if any(key in f for f in forms):
             hits.append(p)
     return hits
+
+
+class PeopleCache:
+    """``people(store)`` computed once per database state: linking the whole database is the
+    expensive step, and a web server answers many requests between two ingests."""
+
+    def __init__(self) -> None:
+        self._state: tuple[str, str] | None = None
+        self._records: list[PersonRecord] = []
+        self._lock = threading.Lock()
+
+    def get(self, store: Store, key: str = "") -> list[PersonRecord]:
+        """The persons of ``store`` (``key`` tells apart databases sharing one cache)."""
+        state = (key, store.state())
+        with self._lock:
+            if state != self._state:
+                self._records = people(store)
+                self._state = state
+            return self._records
+
+    def by_id(self, store: Store, person_id: str, key: str = "") -> PersonRecord | None:
+        """One person by id."""
+        return next((p for p in self.get(store, key) if p.cluster.id == person_id), None)

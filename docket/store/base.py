@@ -61,6 +61,10 @@ class Store(Protocol):
         """Row counts: documents, sections, paragraphs, mentions, events, entities."""
         ...
 
+    def state(self) -> str:
+        """A token that changes whenever documents or curated decisions change (for caches)."""
+        ...
+
     def integrity_check(self) -> str:
         """The backend's own consistency check; ``"ok"`` when healthy."""
         ...

@@ -138,6 +138,11 @@ class SQLiteStore:
             for t in ("documents", "sections", "paragraphs", "mentions", "events", "entities")
         }
 
+    def state(self) -> str:
+        docs = self.conn.execute("SELECT COUNT(*), MAX(ingested_at), TOTAL(LENGTH(id)) FROM documents").fetchone()
+        curated = self.conn.execute("SELECT COUNT(*), MAX(id) FROM curation").fetchone()
+        return f"{docs[0]}|{docs[1]}|{curated[0]}|{curated[1]}"
+
     def integrity_check(self) -> str:
         result = self.conn.execute("PRAGMA integrity_check").fetchone()[0]
         if result == "ok":

@@ -1,0 +1,93 @@
+"""The web application: a JSON API under ``/api/v1`` and server-rendered pages (FastAPI + Jinja2).
+
+Report text is untrusted: templates autoescape everything, responses carry a strict
+Content-Security-Policy, and nothing from a request reaches the filesystem except uploads,
+which are written under the data folder with sanitised names.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from docket import __version__
+from docket.errors import DocketError
+from docket.web.deps import LoginLimiter
+from docket.web.settings import Settings
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+       "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The application for one database (``Settings.from_env()`` when none is given)."""
+    from docket.web import api, pages, upload
+
+    settings = settings or Settings.from_env()
+    app = FastAPI(title="docket", version=__version__, docs_url="/api/docs", openapi_url="/api/v1/openapi.json",
+                  redoc_url=None, description="Human-rights reports as a cited case database.")
+    app.state.settings = settings
+    app.state.login_limiter = LoginLimiter()
+    folder = Path(str(resources.files("docket.web")))
+    app.state.templates = Jinja2Templates(directory=folder / "templates")
+    app.state.templates.env.globals["version"] = __version__
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret, session_cookie="docket_session",
+                       same_site="strict", https_only=settings.secure_cookies, max_age=8 * 3600)
+    app.mount("/static", StaticFiles(directory=folder / "static"), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.include_router(upload.router)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
+        response: Response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", "")
+
+    def error(request: Request, status: int, message: str, code: str | None = None) -> Response:
+        if wants_json(request):
+            return JSONResponse({"error": {"status": status, "code": code, "message": message}}, status_code=status)
+        return app.state.templates.TemplateResponse(request, "error.html", {"status": status, "message": message,
+                                                    "curator": None, "csrf": ""}, status_code=status)
+
+    @app.exception_handler(DocketError)
+    async def docket_error(request: Request, exc: DocketError) -> Response:
+        return error(request, 400, exc.message + (f" ({exc.hint})" if exc.hint else ""), exc.code)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        response = error(request, exc.status_code, str(exc.detail))
+        for k, v in (exc.headers or {}).items():
+            response.headers[k] = v
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors())
+        if wants_json(request):
+            return JSONResponse({"error": {"status": 422, "code": None, "message": problems},
+                                 "detail": jsonable(exc.errors())}, status_code=422)
+        return error(request, 422, problems)
+
+    return app
+
+
+def jsonable(errors: object) -> object:
+    """Validation errors with anything not JSON-serialisable turned into text."""
+    from fastapi.encoders import jsonable_encoder
+
+    return jsonable_encoder(errors, custom_encoder={Exception: str, bytes: lambda b: b.decode("utf-8", "replace")})

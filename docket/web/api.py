@@ -1,0 +1,132 @@
+"""The JSON API under ``/api/v1``: documents, paragraphs, search, persons and case files, stats, curation."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import Path as PathParam
+from pydantic import BaseModel, Field
+
+from docket.export.serialize import Citer, case_dict, case_summary, document_dict
+from docket.models import SearchFilters
+from docket.query.cases import CaseFilter, select_cases, year_diff
+from docket.query.search import search as run_search
+from docket.query.stats import persons_by_status, statistics
+from docket.resolve.curate import record
+from docket.web.deps import SettingsDep, StoreDep, person_case, persons, require_bearer
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+
+Limit = Annotated[int, Query(ge=1, le=200, description="Page size.")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip.")]
+Year = Annotated[int | None, Query(ge=1900, le=2100)]
+Text = Annotated[str | None, Query(max_length=200)]
+
+
+@router.get("/documents", summary="Every document with its metadata")
+def documents(store: StoreDep) -> list[dict]:
+    return [document_dict(d) for d in store.list_documents()]
+
+
+@router.get("/documents/{document_id}", summary="A document: metadata, sections, paragraphs with topics")
+def document(document_id: Annotated[str, PathParam(max_length=64)], store: StoreDep) -> dict:
+    doc = store.get_document(document_id)
+    summary = store.find_by_id(document_id)
+    if doc is None or summary is None:
+        raise HTTPException(404, f"no document with id {document_id!r}")
+    topics = store.paragraph_topics(document_id)
+    return {**document_dict(summary),
+            "sections": [{"ordinal": s.ordinal, "heading": s.heading, "level": s.level, "path": list(s.path)}
+                         for s in doc.sections],
+            "paragraphs": [{"id": p.pid(document_id), "ordinal": p.ordinal, "section": p.section, "page": p.page,
+                            "start": p.start, "end": p.end, "text": p.text, "topics": list(topics.get(p.ordinal, ()))}
+                           for p in doc.paragraphs]}
+
+
+@router.get("/paragraphs/{paragraph_id}", summary="One paragraph with its citation")
+def paragraph(paragraph_id: Annotated[str, PathParam(max_length=80)], store: StoreDep) -> dict:
+    doc_id, _, ordinal = paragraph_id.partition(":p")
+    doc = store.get_document(doc_id) if ordinal.isdigit() else None
+    para = next((p for p in doc.paragraphs if p.ordinal == int(ordinal)), None) if doc else None
+    if doc is None or para is None:
+        raise HTTPException(404, f"no paragraph {paragraph_id!r} (ids look like DOCUMENT_ID:p12)")
+    section, page = Citer(store).place(doc_id, para.ordinal)
+    return {"id": paragraph_id, "text": para.text, "start": para.start, "end": para.end, "section": section,
+            "page": page, "document": document_dict(store.find_by_id(doc_id))}
+
+
+@router.get("/search", summary="Full-text search (BM25) with filters; hits carry citations")
+def search(store: StoreDep, q: Annotated[str, Query(min_length=1, max_length=500)], publisher: Text = None,
+           country: Text = None, year: Year = None, section: Text = None, topic: Text = None,
+           limit: Limit = 20, offset: Offset = 0) -> dict:
+    filters = SearchFilters(publisher=publisher, country=country, year=year, section=section, topic=topic)
+    hits = run_search(store, q, filters, limit=limit, offset=offset)
+    return {"query": q, "limit": limit, "offset": offset,
+            "hits": [{"rank": h.rank, "snippet": h.snippet, "highlights": [list(x) for x in h.highlights],
+                      "topics": list(h.topics), "citation": vars(h.citation)} for h in hits]}
+
+
+@router.get("/persons", summary="Persons with status and sources (filters as for /cases)")
+@router.get("/cases", summary="Case list: persons with status, facts, sources; filterable")
+def cases(store: StoreDep, settings: SettingsDep, name: Text = None, country: Text = None, year: Year = None,
+          publisher: Text = None, status: Text = None, topic: Text = None, with_facts: bool = False,
+          limit: Limit = 50, offset: Offset = 0) -> dict:
+    where = CaseFilter(country=country, year=year, publisher=publisher, status=status, topic=topic, name=name)
+    rows = [c for c in select_cases(persons(store, settings), where, store.paragraph_topics)
+            if c.facts or not with_facts]
+    return {"total": len(rows), "limit": limit, "offset": offset,
+            "cases": [case_summary(c) for c in rows[offset : offset + limit]]}
+
+
+@router.get("/persons/{person_id}", summary="A person's case file: status, cited timeline, conflicts")
+def person(person_id: Annotated[str, PathParam(max_length=200)], store: StoreDep, settings: SettingsDep) -> dict:
+    case = person_case(store, settings, person_id)
+    out = case_dict(case, Citer(store))
+    out["curation"] = [vars(e) for e in store.curation_log()
+                       if {e.name_a, e.name_b} & set(case.person.cluster.forms)]
+    return out
+
+
+@router.get("/stats", summary="Counts by topic × year × publisher, event type, charge, status")
+def stats(store: StoreDep, settings: SettingsDep) -> dict:
+    st = statistics(store)
+    from docket.query.cases import case_files
+
+    return {"topic_year_publisher": [{"topic": t, "year": y, "publisher": p, "paragraphs": n}
+                                     for (t, y, p), n in sorted(st.topic_year_publisher.items(), key=str)],
+            "events_by_type": dict(st.events_by_type.most_common()),
+            "events_by_type_year": [{"type": t, "year": y, "events": n}
+                                    for (t, y), n in sorted(st.events_by_type_year.items(), key=str)],
+            "charges": dict(st.charges.most_common(50)),
+            "persons_by_status": dict(persons_by_status(case_files(persons(store, settings))).most_common())}
+
+
+@router.get("/diff", summary="Year over year: new, continuing and no longer mentioned cases")
+def diff(store: StoreDep, settings: SettingsDep, start: Annotated[int, Query(alias="from", ge=1900, le=2100)],
+         end: Annotated[int, Query(alias="to", ge=1900, le=2100)], country: Text = None) -> dict:
+    d = year_diff(persons(store, settings), start=start, end=end, country=country)
+    return {"from": start, "to": end, "country": country,
+            "new": [case_summary(c) for c in d.new],
+            "continuing": [{**case_summary(c), "added": [f"{f.type} {f.date or ''}".strip() for f in added]}
+                           for c, added in d.continuing],
+            "no_longer_mentioned": [case_summary(c) for c in d.dropped]}
+
+
+class CurationIn(BaseModel):
+    """A curated linking decision between two full names."""
+
+    action: Literal["merge", "split"]
+    name_a: str = Field(min_length=3, max_length=200)
+    name_b: str = Field(min_length=3, max_length=200)
+    why: str | None = Field(default=None, max_length=2000)
+
+
+@router.get("/curation", summary="The curation (audit) log, oldest first")
+def curation_log(store: StoreDep) -> list[dict]:
+    return [vars(e) for e in store.curation_log()]
+
+
+@router.post("/curation", status_code=201, summary="Merge or split two names (needs the bearer token)")
+def curate(body: CurationIn, store: StoreDep, who: Annotated[str, Depends(require_bearer)]) -> dict:
+    return vars(record(store, body.action, body.name_a, body.name_b, who=who, why=body.why))

@@ -1,0 +1,109 @@
+"""Dependencies shared by the API and the pages: the store per request, cached persons, auth, CSRF."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+import time
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from docket.query.cases import CaseFile, case_file
+from docket.query.people import PeopleCache, PersonRecord
+from docket.store import open_store
+from docket.store.base import Store
+from docket.web.settings import Settings
+
+_people = PeopleCache()
+
+
+def get_settings(request: Request) -> Settings:
+    """The application's settings."""
+    return request.app.state.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_store(settings: SettingsDep) -> Iterator[Store]:
+    """A store per request (SQLite connections are not shared between threads)."""
+    store = open_store(settings.db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def persons(store: Store, settings: Settings) -> list[PersonRecord]:
+    """Every person in the database, linked once per database state."""
+    return _people.get(store, settings.db)
+
+
+def person_case(store: Store, settings: Settings, person_id: str) -> CaseFile:
+    """The case file of a person id, or 404."""
+    record = _people.by_id(store, person_id, settings.db)
+    if record is None:
+        raise HTTPException(404, f"no person with id {person_id!r}")
+    return case_file(record)
+
+
+def token_ok(settings: Settings, given: str | None) -> bool:
+    """Whether ``given`` is the curation token (constant-time; never true when none is configured)."""
+    return bool(settings.token and given and hmac.compare_digest(settings.token.encode(), given.encode()))
+
+
+def require_bearer(request: Request, settings: SettingsDep) -> str:
+    """API writes: ``Authorization: Bearer TOKEN``; returns the curator name (``X-Docket-User`` or "api")."""
+    if not settings.token:
+        raise HTTPException(403, "curation is disabled on this server (start it with DOCKET_TOKEN set)")
+    auth = request.headers.get("authorization", "")
+    if not auth.lower().startswith("bearer ") or not token_ok(settings, auth[7:].strip()):
+        raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+    return (request.headers.get("x-docket-user") or "api")[:80]
+
+
+def curator_of(request: Request) -> str | None:
+    """The logged-in curator of a page request, if any."""
+    return request.session.get("curator")
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, created on first use."""
+    if "csrf" not in request.session:
+        request.session["csrf"] = secrets.token_urlsafe(24)
+    return request.session["csrf"]
+
+
+def check_csrf(request: Request, given: str | None) -> None:
+    """Refuse a form post whose CSRF token does not match the session's."""
+    expected = request.session.get("csrf")
+    if not expected or not given or not hmac.compare_digest(expected, given):
+        raise HTTPException(403, "the form has expired or did not come from this site; reload the page and retry")
+
+
+class LoginLimiter:
+    """At most ``attempts`` failed logins per client address per ``window`` seconds."""
+
+    def __init__(self, attempts: int = 5, window: float = 300.0) -> None:
+        self.attempts, self.window = attempts, window
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def blocked(self, client: str) -> bool:
+        """Whether this client has failed too often recently."""
+        now = time.monotonic()
+        with self._lock:
+            recent = [t for t in self._failures.get(client, []) if now - t < self.window]
+            self._failures[client] = recent
+            return len(recent) >= self.attempts
+
+    def failed(self, client: str) -> None:
+        """Record a failed attempt."""
+        with self._lock:
+            self._failures.setdefault(client, []).append(time.monotonic())

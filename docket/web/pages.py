@@ -1,0 +1,272 @@
+"""Server-rendered pages: search, documents and the reader, case files, cases, analytics, curation, ingest."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from docket.export import csv_cell
+from docket.export.serialize import Citer, case_summary
+from docket.extract.topics import taxonomy
+from docket.models import SearchFilters
+from docket.query.cases import CaseFilter, case_files, sanction_text, select_cases, year_diff
+from docket.query.search import search as run_search
+from docket.query.stats import persons_by_status, statistics
+from docket.resolve.curate import record
+from docket.web import charts
+from docket.web.deps import (
+    SettingsDep, StoreDep, check_csrf, csrf_token, curator_of, person_case, persons, token_ok,
+)
+from docket.web.render import Span, cite_href, segments
+
+router = APIRouter(include_in_schema=False)
+PAGE = 20
+Text = Annotated[str | None, Query(max_length=200)]
+
+
+def _page(request: Request, name: str, **context: object) -> HTMLResponse:
+    context.update(request=request, curator=curator_of(request), csrf=csrf_token(request))
+    return request.app.state.templates.TemplateResponse(request, name, context)
+
+
+def _facets(store) -> dict[str, list]:  # noqa: ANN001 - Store
+    docs = store.list_documents()
+    return {"publisher": sorted({d.publisher for d in docs if d.publisher}),
+            "country": sorted({d.country for d in docs if d.country}),
+            "year": sorted({d.period for d in docs if d.period}, reverse=True),
+            "topic": [(t.id, t.label) for t in taxonomy()]}
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@router.get("/", response_class=HTMLResponse)
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, store: StoreDep, settings: SettingsDep, q: Annotated[str, Query(max_length=500)] = "",
+                publisher: Text = None, country: Text = None, year: Text = None, section: Text = None,
+                topic: Text = None, page: Annotated[int, Query(ge=1, le=1000)] = 1) -> HTMLResponse:
+    filters = SearchFilters(publisher=publisher or None, country=country or None, year=_int(year),
+                            section=section or None, topic=topic or None)
+    hits, error = [], None
+    if q.strip():
+        from docket.errors import DocketError
+
+        try:
+            hits = run_search(store, q, filters, limit=PAGE + 1, offset=(page - 1) * PAGE)
+        except DocketError as exc:
+            error = exc.message + (f" ({exc.hint})" if exc.hint else "")
+    args = {k: v for k, v in {"q": q, "publisher": publisher, "country": country, "year": year,
+                              "section": section, "topic": topic}.items() if v}
+    results = [{"hit": h, "segments": segments(h.snippet, [Span(a, b, "hl") for a, b in h.highlights]),
+                "href": cite_href(h.citation.document_id, int(h.citation.paragraph_id.rsplit(":p", 1)[1]))}
+               for h in hits[:PAGE]]
+    named = _persons_named(persons(store, settings), q) if q.strip() and not error else []
+    return _page(request, "search.html", q=q, args=args, results=results, error=error, facets=_facets(store),
+                 named=named,
+                 page=page, more=len(hits) > PAGE, counts=store.counts(),
+                 prev_url=f"/search?{urlencode({**args, 'page': page - 1})}" if page > 1 else None,
+                 next_url=f"/search?{urlencode({**args, 'page': page + 1})}" if len(hits) > PAGE else None)
+
+
+def _persons_named(records: list, q: str, limit: int = 6) -> list[dict]:
+    """Persons whose names contain every word of the query (transliteration-folded), with status."""
+    from docket.extract.link import name_key
+    from docket.query.cases import case_file
+
+    words = [name_key(w) for w in q.replace('"', " ").split() if len(w) > 2 and not w.startswith("-")]
+    if not words:
+        return []
+    out = []
+    for p in records:
+        keys = [name_key(f) for f in p.cluster.forms]
+        if all(any(w in k for k in keys) for w in words):
+            out.append(case_summary(case_file(p)))
+            if len(out) == limit:
+                break
+    return out
+
+
+@router.get("/documents", response_class=HTMLResponse)
+def documents_page(request: Request, store: StoreDep) -> HTMLResponse:
+    return _page(request, "documents.html", documents=store.list_documents())
+
+
+@router.get("/documents/{document_id}", response_class=HTMLResponse)
+def reader_page(request: Request, document_id: str, store: StoreDep, settings: SettingsDep,
+                mark: Annotated[str | None, Query(max_length=40, pattern=r"^\d+-\d+$")] = None) -> HTMLResponse:
+    doc = store.get_document(document_id)
+    summary = store.find_by_id(document_id)
+    if doc is None or summary is None:
+        raise HTTPException(404, f"no document with id {document_id!r}")
+    mentions, events = store.document_facts(document_id)
+    who = {(d, m.start): p.cluster.id for p in persons(store, settings) for d, m in p.cluster.mentions
+           if d == document_id}
+    marked = tuple(int(x) for x in mark.split("-")) if mark else None
+    topics = store.paragraph_topics(document_id)
+    entities = store.document_entities(document_id)
+    sections = {s.ordinal: s for s in doc.sections}
+    blocks, seen_sections = [], set()
+    for p in doc.paragraphs:
+        spans = [Span(m.start - p.start, m.end - p.start, "person", f"/persons/{who[(document_id, m.start)]}",
+                      "person") for m in mentions if p.start <= m.start and m.end <= p.end and (document_id, m.start) in who]
+        spans += [Span(x.start - p.start, x.end - p.start, x.label, None, x.label) for x in entities
+                  if p.start <= x.start and x.end <= p.end]
+        if marked and p.start <= marked[0] < p.end:
+            spans = [Span(marked[0] - p.start, min(marked[1], p.end) - p.start, "cited", None, "cited passage")]
+        if p.section is not None and p.section not in seen_sections:
+            seen_sections.add(p.section)
+            s = sections.get(p.section)
+            if s:
+                blocks.append({"heading": s.heading, "level": min(s.level + 1, 4)})
+        blocks.append({"paragraph": p, "segments": segments(p.text, spans), "topics": topics.get(p.ordinal, ()),
+                       "cited": bool(marked and p.start <= marked[0] < p.end),
+                       "events": [e for e in events if e.paragraph == p.ordinal]})
+    return _page(request, "document.html", doc=summary, blocks=blocks, notes=doc.notes)
+
+
+@router.get("/persons/{person_id}", response_class=HTMLResponse)
+def person_page(request: Request, person_id: str, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
+    case = person_case(store, settings, person_id)
+    citer = Citer(store)
+    log = [e for e in store.curation_log() if {e.name_a, e.name_b} & set(case.person.cluster.forms)]
+    facts = [{"fact": f, "sanction": sanction_text(f.sanction), "statements": [
+        {"doc": d, "event": e, "href": cite_href(d.id, e.paragraph, e.start, e.end),
+         "section": citer.place(d.id, e.paragraph)[0]} for d, e in f.statements]} for f in case.facts]
+    return _page(request, "person.html", case=case, facts=facts, timeline=_timeline(case), log=log,
+                 conflicts=[{"c": x, "sides": [{"doc": d, "event": e, "href": cite_href(d.id, e.paragraph, e.start, e.end)}
+                                               for d, e in (x.a, x.b) if d]} for x in case.conflicts if x.a],
+                 spelling=[x for x in case.conflicts if x.kind == "spelling"])
+
+
+def _timeline(case) -> dict:  # noqa: ANN001 - CaseFile
+    """Positions of the dated facts on a horizontal SVG axis (years from the first to the last fact)."""
+    dated = [f for f in case.facts if f.date]
+    if not dated:
+        return {"points": [], "years": []}
+    def x(date: str) -> float:
+        y, m, d = (int(p) for p in (date + "-07-15")[:10].split("-")) if len(date) == 4 else \
+                  (int(p) for p in (date + "-15")[:10].split("-")) if len(date) == 7 else (int(p) for p in date.split("-"))
+        return y + (m - 1) / 12 + (d - 1) / 365
+    lo, hi = min(x(f.date) for f in dated), max(x(f.date) for f in dated)
+    lo, hi = int(lo), int(hi) + 1
+    width = 900
+    scale = lambda v: 40 + (v - lo) / (hi - lo) * (width - 80)  # noqa: E731
+    points = [{"x": round(scale(x(f.date)), 1), "row": i % 4, "fact": f, "label": f.type.replace("_", " "),
+               "n": case.facts.index(f) + 1} for i, f in enumerate(dated)]
+    return {"points": points, "years": [{"x": round(scale(y), 1), "year": y} for y in range(lo, hi + 1)],
+            "width": width}
+
+
+@router.post("/persons/{person_id}/curate")
+def curate_page(request: Request, person_id: str, store: StoreDep, settings: SettingsDep,
+                action: Annotated[str, Form(pattern="^(merge|split)$")],
+                name_a: Annotated[str, Form(max_length=200)], name_b: Annotated[str, Form(max_length=200)],
+                csrf: Annotated[str, Form(max_length=100)] = "",
+                why: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    who = curator_of(request)
+    if not who:
+        raise HTTPException(401, "log in with the curation token to change a case")
+    check_csrf(request, csrf)
+    record(store, action, name_a, name_b, who=who, why=why or None)
+    return RedirectResponse(f"/persons/{person_id}", status_code=303)
+
+
+def _case_rows(store, settings, request: Request) -> tuple[list, dict]:  # noqa: ANN001
+    qp = request.query_params
+    args = {k: qp[k][:200] for k in ("name", "country", "publisher", "status", "topic", "year", "sort", "facts")
+            if qp.get(k)}
+    where = CaseFilter(country=args.get("country"), year=_int(args.get("year")), publisher=args.get("publisher"),
+                       status=args.get("status"), topic=args.get("topic"), name=args.get("name"))
+    rows = [case_summary(c) for c in select_cases(persons(store, settings), where, store.paragraph_topics)
+            if c.facts or args.get("facts") == "any"]
+    key = args.get("sort", "documents")
+    sorters = {"name": lambda r: r["canonical"], "status": lambda r: r["status"],
+               "facts": lambda r: -r["facts"], "documents": lambda r: (-r["documents"], -r["facts"]),
+               "last_report": lambda r: -(r["last_report"] or 0), "publishers": lambda r: -len(r["publishers"])}
+    rows.sort(key=sorters.get(key, sorters["documents"]))
+    return rows, args
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def cases_page(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
+    rows, args = _case_rows(store, settings, request)
+    base = {k: v for k, v in args.items() if k != "sort"}
+    return _page(request, "cases.html", rows=rows, args=args, facets=_facets(store),
+                 csv_url="/cases.csv?" + urlencode(args), sort_url=lambda s: "/cases?" + urlencode({**base, "sort": s}))
+
+
+@router.get("/cases.csv")
+def cases_csv(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    rows, _ = _case_rows(store, settings, request)
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    cols = ["id", "canonical", "variants", "role", "side", "status_kind", "status", "facts", "publishers",
+            "documents", "last_report"]
+    w.writerow(cols)
+    for r in rows:
+        w.writerow([csv_cell("; ".join(r[c]) if isinstance(r[c], list) else r[c]) for c in cols])
+    return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="docket-cases.csv"'})
+
+
+@router.get("/analytics", response_class=HTMLResponse)
+def analytics_page(request: Request, store: StoreDep, settings: SettingsDep,
+                   start: Annotated[int | None, Query(alias="from", ge=1900, le=2100)] = None,
+                   end: Annotated[int | None, Query(alias="to", ge=1900, le=2100)] = None,
+                   country: Text = None) -> HTMLResponse:
+    st = statistics(store)
+    by_status = persons_by_status(case_files(persons(store, settings)))
+    diff = year_diff(persons(store, settings), start=start, end=end, country=country or None) \
+        if start and end else None
+    return _page(request, "analytics.html", charts=list(charts.CHARTS), by_status=by_status.most_common(),
+                 events=st.events_by_type.most_common(), charges=st.charges.most_common(15), diff=diff,
+                 start=start, end=end, country=country or "", years=_facets(store)["year"],
+                 countries=_facets(store)["country"])
+
+
+@router.get("/analytics/{name}.svg")
+def chart(name: str, store: StoreDep, settings: SettingsDep) -> Response:
+    if name == "persons-by-status":
+        svg = charts.persons_by_status(persons_by_status(case_files(persons(store, settings))))
+    elif name in charts.CHARTS:
+        svg = charts.CHARTS[name](statistics(store))
+    else:
+        raise HTTPException(404, f"no chart {name!r}")
+    # The SVG carries its own <style>: allow that, and nothing else, for this response.
+    return Response(svg, media_type="image/svg+xml",
+                    headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, settings: SettingsDep) -> HTMLResponse:
+    return _page(request, "login.html", enabled=bool(settings.token), error=None)
+
+
+@router.post("/login", response_model=None)
+def login(request: Request, settings: SettingsDep, token: Annotated[str, Form(max_length=500)],
+          name: Annotated[str, Form(min_length=1, max_length=80)], csrf: Annotated[str, Form(max_length=100)] = ""
+          ) -> Response:
+    check_csrf(request, csrf)
+    client = request.client.host if request.client else "?"
+    limiter = request.app.state.login_limiter
+    if limiter.blocked(client):
+        raise HTTPException(429, "too many failed logins from this address; wait a few minutes")
+    if not token_ok(settings, token):
+        limiter.failed(client)
+        return _page(request, "login.html", enabled=bool(settings.token), error="wrong token")
+    request.session["curator"] = name.strip()
+    request.session["csrf"] = csrf_token(request)
+    return RedirectResponse("/", status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+    check_csrf(request, csrf)
+    request.session.clear()
+    return RedirectResponse("/", status_code=303)

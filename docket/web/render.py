@@ -1,0 +1,49 @@
+"""Helpers that turn text plus offset spans into segments a template renders (always escaped)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of text, optionally marked: ``kind`` is a CSS class, ``href`` a link, ``title`` a tooltip."""
+
+    text: str
+    kind: str | None = None
+    href: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Span:
+    """A marked range of a text (offsets relative to that text)."""
+
+    start: int
+    end: int
+    kind: str
+    href: str | None = None
+    title: str | None = None
+
+
+def segments(text: str, spans: list[Span]) -> list[Segment]:
+    """Cut ``text`` into plain and marked segments; overlapping spans: the earliest (then longest) wins."""
+    out: list[Segment] = []
+    pos = 0
+    for s in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+        start, end = max(s.start, 0), min(s.end, len(text))
+        if start < pos or end <= start:
+            continue
+        if start > pos:
+            out.append(Segment(text[pos:start]))
+        out.append(Segment(text[start:end], s.kind, s.href, s.title))
+        pos = end
+    if pos < len(text):
+        out.append(Segment(text[pos:]))
+    return out
+
+
+def cite_href(document_id: str, paragraph: int, start: int | None = None, end: int | None = None) -> str:
+    """The reader URL of a cited passage: the paragraph anchor, with the quoted range highlighted."""
+    mark = f"?mark={start}-{end}" if start is not None and end is not None else ""
+    return f"/documents/{document_id}{mark}#p{paragraph}"

@@ -1,0 +1,66 @@
+"""The ingest page: curators upload reports; each is size- and type-checked, kept outside any served
+path, and ingested whole or not at all, with a per-file result."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from docket.models import FileOutcome
+from docket.pipeline import IngestOptions, ingest_file
+from docket.web.deps import SettingsDep, StoreDep, check_csrf, curator_of
+from docket.web.pages import _page
+
+router = APIRouter(include_in_schema=False)
+ALLOWED = {".txt", ".text", ".md", ".html", ".htm", ".pdf"}
+MAX_FILES = 50
+
+
+def safe_name(name: str) -> str:
+    """A plain file name from an uploaded one: no folders, no dots in front, only harmless characters."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = re.sub(r"[^A-Za-z0-9._ -]+", "_", base).strip(" .")
+    return base[:120] or "upload"
+
+
+@router.get("/ingest", response_class=HTMLResponse)
+def ingest_page(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
+    return _page(request, "ingest.html", outcomes=None, allowed=sorted(ALLOWED),
+                 max_mb=settings.max_upload_bytes // (1024 * 1024))
+
+
+@router.post("/ingest", response_class=HTMLResponse)
+async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep,
+                        files: Annotated[list[UploadFile], File()],
+                        csrf: Annotated[str, Form(max_length=100)] = "") -> HTMLResponse:
+    if not curator_of(request):
+        raise HTTPException(401, "log in with the curation token to ingest reports")
+    check_csrf(request, csrf)
+    if len(files) > MAX_FILES:
+        raise HTTPException(413, f"at most {MAX_FILES} files per upload")
+    outcomes: list[FileOutcome] = []
+    for up in files:
+        name = safe_name(up.filename or "")
+        if Path(name).suffix.lower() not in ALLOWED:
+            outcomes.append(FileOutcome(name, "failed", error=f"{name}: not a report file (allowed: "
+                                        f"{', '.join(sorted(ALLOWED))})", error_code="E105"))
+            continue
+        data = await up.read(settings.max_upload_bytes + 1)
+        if len(data) > settings.max_upload_bytes:
+            outcomes.append(FileOutcome(name, "failed", error=f"{name}: larger than the upload limit of "
+                                        f"{settings.max_upload_bytes // (1024 * 1024)} MB", error_code="E102"))
+            continue
+        folder = settings.uploads / hashlib.sha256(data).hexdigest()[:16]
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / name
+        path.write_bytes(data)
+        outcomes.append(await run_in_threadpool(ingest_file, store, path, IngestOptions(max_text_bytes=settings.max_upload_bytes,
+                                                               max_pdf_bytes=settings.max_upload_bytes)))
+    return _page(request, "ingest.html", outcomes=outcomes, allowed=sorted(ALLOWED),
+                 max_mb=settings.max_upload_bytes // (1024 * 1024))

@@ -1,0 +1,115 @@
+"""The JSON API with FastAPI's TestClient on the seed reports, and a schema-driven fuzz run."""
+
+from __future__ import annotations
+
+import jsonschema
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+
+from docket.export import schema as export_schema
+from docket.web import create_app
+from docket.web.settings import Settings
+from tests.web.conftest import TOKEN
+
+
+@pytest.fixture(scope="module")
+def client(settings: Settings) -> TestClient:
+    return TestClient(create_app(settings))
+
+
+def test_person_case_file_matches_the_published_schema(client: TestClient) -> None:
+    r = client.get("/api/v1/cases", params={"name": "Mukhammedkarim"})
+    [row] = r.json()["cases"]
+    case = client.get(f"/api/v1/persons/{row['id']}").json()
+    curation = case.pop("curation")
+    assert isinstance(curation, list)
+    resolver = jsonschema.validators.Draft202012Validator(
+        {"$ref": "#/$defs/case", "$defs": export_schema()["$defs"]})
+    resolver.validate(case)
+    seven = next(f for f in case["facts"] if f["type"] == "sentenced" and (f["sanction"] or {}).get("years") == 7)
+    assert seven["corroboration"]["publishers"] >= 2
+
+
+def test_search_filters_and_citations(client: TestClient) -> None:
+    r = client.get("/api/v1/search", params={"q": "torture", "publisher": "Human Rights Watch", "limit": 5})
+    hits = r.json()["hits"]
+    assert r.status_code == 200 and hits
+    assert all(h["citation"]["publisher"] == "Human Rights Watch" for h in hits)
+    pid = hits[0]["citation"]["paragraph_id"]
+    para = client.get(f"/api/v1/paragraphs/{pid}").json()
+    assert "tortur" in para["text"].lower() and para["document"]["publisher"] == "Human Rights Watch"
+
+
+@pytest.mark.parametrize(("url", "status"), [
+    ("/api/v1/search?q=-", 400),  # no words: a DocketError, as JSON
+    ("/api/v1/search?q=x&limit=0", 422),
+    ("/api/v1/search?q=x&topic=nonsense", 400),
+    ("/api/v1/persons/nobody-at-all", 404),
+    ("/api/v1/paragraphs/garbage", 404),
+    ("/api/v1/diff?from=2024", 422),
+])
+def test_bad_parameters_get_clear_json_errors(client: TestClient, url: str, status: int) -> None:
+    r = client.get(url)
+    assert r.status_code == status
+    assert r.headers["content-type"].startswith("application/json") and r.json()["error"]["message"]
+
+
+def test_curation_needs_the_token_and_is_logged(client: TestClient) -> None:
+    body = {"action": "split", "name_a": "Max Bokayev", "name_b": "Talgat Ayan", "why": "API test"}
+    assert client.post("/api/v1/curation", json=body).status_code == 401
+    assert client.post("/api/v1/curation", json=body, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    r = client.post("/api/v1/curation", json=body, headers={"Authorization": f"Bearer {TOKEN}", "X-Docket-User": "ana"})
+    assert r.status_code == 201 and r.json()["who"] == "ana"
+    assert any(e["why"] == "API test" for e in client.get("/api/v1/curation").json())
+
+
+def test_read_only_without_a_configured_token(seeded_db) -> None:
+    ro = TestClient(create_app(Settings(db=str(seeded_db), token=None)))
+    body = {"action": "merge", "name_a": "Max Bokayev", "name_b": "Talgat Ayan"}
+    assert ro.post("/api/v1/curation", json=body, headers={"Authorization": "Bearer "}).status_code == 403
+
+
+def test_pages_escape_report_text_and_send_a_csp(client: TestClient) -> None:
+    r = client.get("/search", params={"q": '<script>alert(1)</script>'})
+    assert r.status_code == 200 and "<script>alert(1)" not in r.text and "&lt;script&gt;" in r.text
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+
+
+def test_page_forms_need_login_and_csrf(client: TestClient) -> None:
+    r = client.post("/persons/max-bokayev/curate", data={"action": "merge", "name_a": "Max Bokayev", "name_b": "A B"})
+    assert r.status_code == 401
+    page = client.get("/login")
+    csrf = page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    assert client.post("/login", data={"name": "ana", "token": TOKEN, "csrf": "forged"}).status_code == 403
+    r = client.post("/login", data={"name": "ana", "token": TOKEN, "csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303
+    r = client.post("/persons/max-bokayev/curate", data={"action": "merge", "name_a": "Max Bokayev",
+                                                         "name_b": "A B", "csrf": "forged"})
+    assert r.status_code == 403
+
+
+def test_login_is_rate_limited(seeded_db) -> None:
+    c = TestClient(create_app(Settings(db=str(seeded_db), token=TOKEN)))
+    csrf = c.get("/login").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    codes = [c.post("/login", data={"name": "x", "token": f"guess{i}", "csrf": csrf}).status_code for i in range(7)]
+    assert codes[:5] == [200] * 5 and codes[-1] == 429
+
+
+def test_api_fuzz_finds_no_server_error(settings: Settings) -> None:
+    """Schemathesis generates requests from the app's own OpenAPI schema; none may get a 5xx."""
+    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", create_app(settings))
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 10
+    seen: list[int] = []
+    for op in operations:
+        @given(case=op.as_strategy())
+        @hsettings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        def run(case) -> None:  # noqa: ANN001 - schemathesis Case
+            response = case.call()
+            seen.append(response.status_code)
+            assert response.status_code < 500, (case.method, case.formatted_path, case.query, response.text[:300])
+        run()
+    assert len(seen) > 100 and any(code < 300 for code in seen) and any(400 <= code < 500 for code in seen)
