@@ -118,7 +118,10 @@ def reader_page(request: Request, document_id: str, store: StoreDep, settings: S
         spans += [Span(x.start - p.start, x.end - p.start, x.label, None, x.label) for x in entities
                   if p.start <= x.start and x.end <= p.end]
         if marked and p.start <= marked[0] < p.end:
-            spans = [Span(marked[0] - p.start, min(marked[1], p.end) - p.start, "cited", None, "cited passage")]
+            # the cited passage wins over the names inside it; names around it keep their links
+            a, b = marked[0] - p.start, min(marked[1], p.end) - p.start
+            spans = [s for s in spans if s.end <= a or s.start >= b]
+            spans.append(Span(a, b, "cited", None, "cited passage"))
         if p.section is not None and p.section not in seen_sections:
             seen_sections.add(p.section)
             s = sections.get(p.section)
@@ -126,7 +129,7 @@ def reader_page(request: Request, document_id: str, store: StoreDep, settings: S
                 blocks.append({"heading": s.heading, "level": min(s.level + 1, 4)})
         blocks.append({"paragraph": p, "segments": segments(p.text, spans), "topics": topics.get(p.ordinal, ()),
                        "cited": bool(marked and p.start <= marked[0] < p.end),
-                       "events": [e for e in events if e.paragraph == p.ordinal]})
+                       "events": list(dict.fromkeys((e.type, e.date) for e in events if e.paragraph == p.ordinal))})
     return _page(request, "document.html", doc=summary, blocks=blocks, notes=doc.notes)
 
 
@@ -156,7 +159,7 @@ def _timeline(case) -> dict:  # noqa: ANN001 - CaseFile
     lo, hi = min(x(f.date) for f in dated), max(x(f.date) for f in dated)
     lo, hi = int(lo), int(hi) + 1
     width = 900
-    scale = lambda v: 40 + (v - lo) / (hi - lo) * (width - 80)  # noqa: E731
+    scale = lambda v: 40 + (v - lo) / (hi - lo) * (width - 170)  # noqa: E731 - room for the last label
     points = [{"x": round(scale(x(f.date)), 1), "row": i % 4, "fact": f, "label": f.type.replace("_", " "),
                "n": case.facts.index(f) + 1} for i, f in enumerate(dated)]
     return {"points": points, "years": [{"x": round(scale(y), 1), "year": y} for y in range(lo, hi + 1)],

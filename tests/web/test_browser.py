@@ -1,0 +1,165 @@
+"""End to end in a real browser: Playwright driving Debian's Chromium against a live server.
+
+The browser is never downloaded: Chromium comes from Debian (``apt-get install chromium``),
+installed here on first use when it is missing. Screenshots of the main pages go to
+``docs/screenshots/`` (shown in the README).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import ROOT
+from tests.web.conftest import TOKEN
+
+CHROMIUM = os.environ.get("DOCKET_CHROMIUM", "/usr/bin/chromium")
+SHOTS = ROOT / "docs" / "screenshots"
+
+
+def _ensure_chromium() -> str:
+    if Path(CHROMIUM).exists():
+        return CHROMIUM
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        pytest.fail(f"Chromium is needed at {CHROMIUM}: run `apt-get install chromium` (as root), "
+                    "or point DOCKET_CHROMIUM at a Chromium binary")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    cmd = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"]
+    if subprocess.run(cmd, env=env, capture_output=True).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True)
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.fail("could not install Chromium with apt-get: " + done.stderr[-500:])
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    path = _ensure_chromium()
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=path, headless=True, args=["--no-sandbox", "--headless"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server: str):  # noqa: ANN001 - playwright Browser
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+    p = context.new_page()
+    dialogs: list[str] = []
+    p.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    p.dialogs = dialogs
+    yield p
+    context.close()
+
+
+def _shot(page, name: str) -> None:  # noqa: ANN001
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def test_search_person_timeline_and_citation(page) -> None:  # noqa: ANN001
+    page.goto("/")
+    page.fill("input[name=q]", "Mukhammedkarim")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_selector("ol.hits li")
+    assert page.locator("mark.hl").count() > 0
+    _shot(page, "search")
+    page.click("a.person-link")
+    page.wait_for_selector("svg.timeline")
+    assert page.locator("#status").inner_text().startswith("Status: imprisoned since 2024-08")
+    sentence = page.locator("li.fact", has_text="imprisonment 7 years").first
+    citations = sentence.locator("a.citation")
+    assert citations.count() >= 2
+    assert "2024" in sentence.locator(".date").inner_text()
+    _shot(page, "person")
+    href = citations.first.get_attribute("href")
+    citations.first.click()
+    page.wait_for_url("**/documents/**")
+    anchor = href.split("#", 1)[1]
+    para = page.locator(f"section#{anchor}")
+    assert "cited-para" in para.get_attribute("class")
+    assert para.locator("mark.cited").count() == 1
+    assert "Mukham" in para.locator("mark.cited").inner_text()
+    assert page.evaluate("location.hash") == f"#{anchor}"
+    _shot(page, "reader")
+
+
+def test_analytics_draws_its_plots(page) -> None:  # noqa: ANN001
+    page.goto("/analytics?from=2024&to=2025&country=Kazakhstan")
+    page.wait_for_load_state("networkidle")
+    images = page.locator("img.chart")
+    assert images.count() >= 4
+    for i in range(images.count()):
+        assert page.evaluate("img => img.complete && img.naturalWidth > 0", images.nth(i).element_handle())
+    assert page.locator("text=Continuing").count() == 1
+    _shot(page, "analytics")
+
+
+def test_cases_list_filters_and_downloads(page) -> None:  # noqa: ANN001
+    page.goto("/cases?status=imprisoned")
+    rows = page.locator("table.cases tbody tr")
+    assert rows.count() >= 3 and all("imprisoned" in t for t in rows.locator("td:nth-child(3)").all_inner_texts())
+    _shot(page, "cases")
+    with page.expect_download() as info:
+        page.click("a.download")
+    text = Path(info.value.path()).read_text("utf-8-sig")
+    assert text.startswith("id,canonical") and text.count("\n") == rows.count() + 1
+
+
+def test_curation_refused_without_token_and_recorded_with_it(page) -> None:  # noqa: ANN001
+    page.goto("/persons/max-bokayev")
+    assert page.locator("form.curate").count() == 0
+    r = page.request.post(page.url + "/curate", form={"action": "split", "name_a": "Max Bokayev", "name_b": "Aset Mataev"})
+    assert r.status == 401
+    page.goto("/login")
+    page.fill("input[name=name]", "browser-curator")
+    page.fill("input[name=token]", "wrong")
+    page.click("form.login button")
+    expect(page.locator(".error")).to_have_text("wrong token")
+    page.fill("input[name=name]", "browser-curator")
+    page.fill("input[name=token]", TOKEN)
+    page.click("form.login button")
+    page.wait_for_selector("text=curator: browser-curator")
+    page.goto("/persons/max-bokayev")
+    page.select_option("form.curate select[name=action]", "split")
+    page.fill("form.curate input[name=name_b]", "Aset Mataev")
+    page.fill("form.curate input[name=why]", "different people (browser test)")
+    page.click("form.curate button")
+    row = page.locator("table.audit tr", has_text="different people (browser test)")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("browser-curator")
+
+
+def test_uploaded_html_with_script_shows_as_text(page, tmp_path: Path) -> None:  # noqa: ANN001
+    hostile = tmp_path / "hostile-report.html"
+    hostile.write_text(
+        "<html><head><title>Kazakhstan: test report</title><script>alert('head')</script></head><body>"
+        "<h1>Kazakhstan: test report</h1><h2>Detentions</h2>"
+        "<p>On 3 March 2024 police detained activist Ivan Testov in Almaty. His post read "
+        "&lt;script&gt;alert('xss')&lt;/script&gt; and the court fined him.</p>"
+        "<p>Another paragraph <img src=x onerror=\"alert('img')\"> about freedom of expression in the country.</p>"
+        "<script>alert('body')</script></body></html>", "utf-8")
+    page.goto("/login")
+    page.fill("input[name=name]", "uploader")
+    page.fill("input[name=token]", TOKEN)
+    page.click("form.login button")
+    page.goto("/ingest")
+    page.set_input_files("input[type=file]", str(hostile))
+    page.click("form.upload button")
+    page.wait_for_selector("tr.added")
+    page.click("tr.added a")
+    page.wait_for_selector("article.reader")
+    body = page.locator("article.reader").inner_text()
+    assert "<script>alert('xss')</script>" in body  # shown as text
+    assert page.locator("article.reader script").count() == 0 and page.locator("article.reader img").count() == 0
+    page.wait_for_timeout(300)
+    assert page.dialogs == []
