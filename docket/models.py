@@ -270,3 +270,23 @@ class CurationEntry:
     who: str
     at: str
     why: str | None
+
+
+@dataclass(frozen=True)
+class Review:
+    """A curator's review of one event statement: verified, rejected, or one field corrected."""
+
+    id: int
+    statement: str  # statement_key() of the event
+    action: str  # "verify" | "reject" | "correct"
+    field: str | None  # for "correct": date | charge | place
+    before: str | None
+    after: str | None
+    who: str
+    at: str
+    why: str | None
+
+
+def statement_key(e: Event) -> str:
+    """A stable key of an event statement: document, quoted sentence, type and the person's mention."""
+    return f"{e.document_id}:{e.start}:{e.end}:{e.type}:{e.person.start}"

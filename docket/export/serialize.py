@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from functools import lru_cache
 
-from docket.models import DocumentSummary, Event
+from docket.models import DocumentSummary, Event, statement_key
 from docket.query.cases import CaseFile, Conflict, Fact
 from docket.query.people import PersonRecord
 from docket.store.base import Store
@@ -50,7 +50,7 @@ def statement_dict(d: DocumentSummary, e: Event, citer: Citer | None = None) -> 
     return {
         "type": e.type, "date": e.date, "charge": e.charge,
         "sanction": e.sanction.as_dict() if e.sanction else None, "place": e.place,
-        "name_as_printed": e.person.text,
+        "name_as_printed": e.person.text, "key": statement_key(e),
         "citation": {"document_id": d.id, "paragraph_id": f"{d.id}:p{e.paragraph}", "publisher": d.publisher,
                      "title": d.title, "period": d.period, "section": section, "page": page,
                      "start": e.start, "end": e.end, "quote": e.quote},
@@ -61,6 +61,7 @@ def fact_dict(f: Fact, citer: Citer | None = None) -> dict:
     """A fact with its corroboration and every supporting statement."""
     return {"type": f.type, "date": f.date, "sanction": f.sanction, "charge": f.charge, "place": f.place,
             "corroboration": {"publishers": len(f.publishers), "documents": len(f.documents)},
+            "verified": f.verified,
             "publishers": f.publishers, "documents": f.documents,
             "statements": [statement_dict(d, e, citer) for d, e in f.statements]}
 
@@ -85,6 +86,7 @@ def case_dict(c: CaseFile, citer: Citer | None = None) -> dict:
     out["status_rests_on"] = [c.facts.index(f) for f in c.status_facts if f in c.facts]
     out["facts"] = [fact_dict(f, citer) for f in c.facts]
     out["conflicts"] = [conflict_dict(x, citer) for x in c.conflicts]
+    out["rejected"] = [statement_dict(d, e, citer) for d, e in c.person.rejected]
     return out
 
 

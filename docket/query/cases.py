@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from docket.evaluate import norm
-from docket.models import DocumentSummary, Event
+from docket.models import DocumentSummary, Event, statement_key
 from docket.query.people import PersonRecord
 
 Statement = tuple[DocumentSummary, Event]
@@ -23,6 +23,7 @@ class Fact:
 
     type: str
     statements: list[Statement] = field(default_factory=list)
+    verified: bool = False  # a curator verified one of its statements
 
     @property
     def date(self) -> str | None:
@@ -249,6 +250,8 @@ def _last_reported(facts: list[Fact]) -> str:
 def case_file(person: PersonRecord) -> CaseFile:
     """The case file of one person."""
     facts = build_facts(list(person.events))
+    for f in facts:
+        f.verified = any(statement_key(e) in person.verified for _, e in f.statements)
     status, rests_on = derive_status(facts)
     return CaseFile(person, facts, find_conflicts(person, facts), status, rests_on)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from docket.extract.link import PersonCluster, link_documents, name_key
 from docket.extract.roles import role_of, side_of
+from docket.query.reviews import apply_reviews
 from docket.resolve.curate import constraints
 from docket.models import DocumentSummary, Event
 from docket.store.base import Store
@@ -21,6 +22,8 @@ class PersonRecord:
     documents: tuple[DocumentSummary, ...]
     role: str | None = None
     side: str = "other"
+    rejected: tuple[tuple[DocumentSummary, Event], ...] = ()  # statements a curator rejected
+    verified: frozenset[str] = frozenset()  # keys of statements a curator verified
 
 
 def people(store: Store) -> list[PersonRecord]:
@@ -35,14 +38,17 @@ def people(store: Store) -> list[PersonRecord]:
         for e in events:
             events_of.setdefault((doc_id, e.person), []).append(e)
     texts = {d.id: doc.text for d in docs if (doc := store.get_document(d.id)) is not None}
+    reviews = store.reviews()
     out = []
     for c in clusters:
-        evs = [(by_id[d], e) for d, m in c.mentions for e in events_of.get((d, m), [])]
+        applied = apply_reviews([(by_id[d], e) for d, m in c.mentions for e in events_of.get((d, m), [])], reviews)
+        evs = applied.kept
         evs.sort(key=lambda x: (x[1].date or str(x[0].period or ""), x[0].id, x[1].start))
         doc_ids = list(dict.fromkeys(d for d, _ in c.mentions))
         role = role_of(texts, c.mentions)
         side = side_of(texts, c.mentions, [e for _, e in evs], role)
-        out.append(PersonRecord(c, tuple(evs), tuple(by_id[d] for d in doc_ids), role, side))
+        out.append(PersonRecord(c, tuple(evs), tuple(by_id[d] for d in doc_ids), role, side,
+                                tuple(applied.rejected), applied.verified))
     out.sort(key=lambda p: (-len(p.documents), -len(p.events), p.cluster.canonical))
     return out
 

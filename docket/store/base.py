@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from docket.models import CurationEntry, Document, DocumentSummary, Entity, Event, Mention, SearchFilters, SearchHit
+from docket.models import CurationEntry, Review, Document, DocumentSummary, Entity, Event, Mention, SearchFilters, SearchHit
 
 
 class Store(Protocol):
@@ -51,6 +51,15 @@ class Store(Protocol):
     def add_curation(self, action: str, name_a: str, name_b: str, key_a: str, key_b: str, who: str,
                      why: str | None) -> CurationEntry:
         """Append a curated linking decision to the (append-only) curation log."""
+        ...
+
+    def add_review(self, statement: str, action: str, field: str | None, before: str | None, after: str | None,
+                   who: str, why: str | None) -> Review:
+        """Append a review of an event statement (verify, reject, correct a field) to the review log."""
+        ...
+
+    def reviews(self) -> list[Review]:
+        """Every review, oldest first."""
         ...
 
     def curation_log(self) -> list[CurationEntry]:

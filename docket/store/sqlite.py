@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -19,6 +21,7 @@ from docket.models import (
     Mention,
     Metadata,
     Paragraph,
+    Review,
     Sanction,
     SearchFilters,
     SearchHit,
@@ -141,7 +144,8 @@ class SQLiteStore:
     def state(self) -> str:
         docs = self.conn.execute("SELECT COUNT(*), MAX(ingested_at), TOTAL(LENGTH(id)) FROM documents").fetchone()
         curated = self.conn.execute("SELECT COUNT(*), MAX(id) FROM curation").fetchone()
-        return f"{docs[0]}|{docs[1]}|{curated[0]}|{curated[1]}"
+        reviewed = self.conn.execute("SELECT MAX(id) FROM reviews").fetchone()
+        return f"{docs[0]}|{docs[1]}|{curated[0]}|{curated[1]}|{reviewed[0]}"
 
     def integrity_check(self) -> str:
         result = self.conn.execute("PRAGMA integrity_check").fetchone()[0]
@@ -246,6 +250,29 @@ class SQLiteStore:
         return [CurationEntry(r["id"], r["action"], r["name_a"], r["name_b"], r["key_a"], r["key_b"], r["who"],
                               r["at"], r["why"])
                 for r in self.conn.execute("SELECT * FROM curation ORDER BY id")]
+
+    def add_review(self, statement: str, action: str, field: str | None, before: str | None, after: str | None,
+                   who: str, why: str | None) -> Review:
+        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._write():
+            cur = self.conn.execute(
+                "INSERT INTO reviews (statement, action, field, before, after, who, at, why) VALUES (?,?,?,?,?,?,?,?)",
+                (statement, action, field, before, after, who, at, why))
+        return Review(cur.lastrowid, statement, action, field, before, after, who, at, why)  # type: ignore[arg-type]
+
+    def reviews(self) -> list[Review]:
+        return [Review(r["id"], r["statement"], r["action"], r["field"], r["before"], r["after"], r["who"], r["at"],
+                       r["why"]) for r in self.conn.execute("SELECT * FROM reviews ORDER BY id")]
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
 
     def _delete(self, document_id: str) -> None:
         self.conn.execute("DELETE FROM entities WHERE document_id = ?", (document_id,))

@@ -9,10 +9,11 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
 from docket.export.serialize import Citer, case_dict, case_summary, document_dict
-from docket.models import SearchFilters
+from docket.models import SearchFilters, statement_key
 from docket.query.cases import CaseFilter, select_cases, year_diff
 from docket.query.search import search as run_search
 from docket.query.stats import persons_by_status, statistics
+from docket.query.reviews import review
 from docket.resolve.curate import record
 from docket.web.deps import SettingsDep, StoreDep, person_case, persons, require_bearer
 
@@ -85,6 +86,8 @@ def person(person_id: Annotated[str, PathParam(max_length=200)], store: StoreDep
     out = case_dict(case, Citer(store))
     out["curation"] = [vars(e) for e in store.curation_log()
                        if {e.name_a, e.name_b} & set(case.person.cluster.forms)]
+    keys = {statement_key(e) for _, e in (*case.person.events, *case.person.rejected)}
+    out["reviews"] = [vars(r) for r in store.reviews() if r.statement in keys]
     return out
 
 
@@ -130,3 +133,23 @@ def curation_log(store: StoreDep) -> list[dict]:
 @router.post("/curation", status_code=201, summary="Merge or split two names (needs the bearer token)")
 def curate(body: CurationIn, store: StoreDep, who: Annotated[str, Depends(require_bearer)]) -> dict:
     return vars(record(store, body.action, body.name_a, body.name_b, who=who, why=body.why))
+
+
+class ReviewIn(BaseModel):
+    """A review of one event statement (its ``key`` comes with every statement)."""
+
+    statement: str = Field(min_length=5, max_length=200)
+    action: Literal["verify", "reject", "correct"]
+    field: Literal["date", "charge", "place"] | None = None
+    value: str | None = Field(default=None, max_length=300)
+    why: str | None = Field(default=None, max_length=2000)
+
+
+@router.get("/reviews", summary="The review log of event statements (verify / reject / correct), oldest first")
+def review_log(store: StoreDep) -> list[dict]:
+    return [vars(r) for r in store.reviews()]
+
+
+@router.post("/reviews", status_code=201, summary="Verify, reject or correct an event statement (needs the token)")
+def add_review(body: ReviewIn, store: StoreDep, who: Annotated[str, Depends(require_bearer)]) -> dict:
+    return vars(review(store, body.statement, body.action, who=who, field=body.field, value=body.value, why=body.why))

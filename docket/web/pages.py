@@ -17,6 +17,8 @@ from docket.models import SearchFilters
 from docket.query.cases import CaseFilter, case_files, sanction_text, select_cases, year_diff
 from docket.query.search import search as run_search
 from docket.query.stats import persons_by_status, statistics
+from docket.models import statement_key
+from docket.query.reviews import review
 from docket.resolve.curate import record
 from docket.web import charts
 from docket.web.deps import (
@@ -138,10 +140,15 @@ def person_page(request: Request, person_id: str, store: StoreDep, settings: Set
     case = person_case(store, settings, person_id)
     citer = Citer(store)
     log = [e for e in store.curation_log() if {e.name_a, e.name_b} & set(case.person.cluster.forms)]
+    keys = {statement_key(e) for _, e in (*case.person.events, *case.person.rejected)}
+    reviews = [r for r in store.reviews() if r.statement in keys]
     facts = [{"fact": f, "sanction": sanction_text(f.sanction), "statements": [
-        {"doc": d, "event": e, "href": cite_href(d.id, e.paragraph, e.start, e.end),
+        {"doc": d, "event": e, "href": cite_href(d.id, e.paragraph, e.start, e.end), "key": statement_key(e),
          "section": citer.place(d.id, e.paragraph)[0]} for d, e in f.statements]} for f in case.facts]
+    rejected = [{"doc": d, "event": e, "href": cite_href(d.id, e.paragraph, e.start, e.end)}
+                for d, e in case.person.rejected]
     return _page(request, "person.html", case=case, facts=facts, timeline=_timeline(case), log=log,
+                 reviews=reviews, rejected=rejected,
                  conflicts=[{"c": x, "sides": [{"doc": d, "event": e, "href": cite_href(d.id, e.paragraph, e.start, e.end)}
                                                for d, e in (x.a, x.b) if d]} for x in case.conflicts if x.a],
                  spelling=[x for x in case.conflicts if x.kind == "spelling"])
@@ -178,6 +185,21 @@ def curate_page(request: Request, person_id: str, store: StoreDep, settings: Set
     check_csrf(request, csrf)
     record(store, action, name_a, name_b, who=who, why=why or None)
     return RedirectResponse(f"/persons/{person_id}", status_code=303)
+
+
+@router.post("/persons/{person_id}/review")
+def review_page(request: Request, person_id: str, store: StoreDep,
+                statement: Annotated[str, Form(max_length=200)],
+                action: Annotated[str, Form(pattern="^(verify|reject|correct-date|correct-charge|correct-place)$")],
+                csrf: Annotated[str, Form(max_length=100)] = "", value: Annotated[str, Form(max_length=300)] = "",
+                why: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    who = curator_of(request)
+    if not who:
+        raise HTTPException(401, "log in with the curation token to review a statement")
+    check_csrf(request, csrf)
+    verb, _, field = action.partition("-")
+    review(store, statement, verb, who=who, field=field or None, value=value or None, why=why or None)
+    return RedirectResponse(f"/persons/{person_id}#status", status_code=303)
 
 
 def _case_rows(store, settings, request: Request) -> tuple[list, dict]:  # noqa: ANN001

@@ -24,8 +24,7 @@ def test_person_case_file_matches_the_published_schema(client: TestClient) -> No
     r = client.get("/api/v1/cases", params={"name": "Mukhammedkarim"})
     [row] = r.json()["cases"]
     case = client.get(f"/api/v1/persons/{row['id']}").json()
-    curation = case.pop("curation")
-    assert isinstance(curation, list)
+    assert isinstance(case.pop("curation"), list) and isinstance(case.pop("reviews"), list)
     resolver = jsonschema.validators.Draft202012Validator(
         {"$ref": "#/$defs/case", "$defs": export_schema()["$defs"]})
     resolver.validate(case)
@@ -113,3 +112,30 @@ def test_api_fuzz_finds_no_server_error(settings: Settings) -> None:
             assert response.status_code < 500, (case.method, case.formatted_path, case.query, response.text[:300])
         run()
     assert len(seen) > 100 and any(code < 300 for code in seen) and any(400 <= code < 500 for code in seen)
+
+
+def test_reviews_verify_reject_and_correct_statements(client: TestClient) -> None:
+    rows = client.get("/api/v1/cases", params={"name": "Kozlov"}).json()["cases"]
+    case = client.get(f"/api/v1/persons/{rows[0]['id']}").json()
+    first, *rest = [s for f in case["facts"] for s in f["statements"]]
+    auth = {"Authorization": f"Bearer {TOKEN}", "X-Docket-User": "reviewer"}
+    assert client.post("/api/v1/reviews", json={"statement": first["key"], "action": "verify"}).status_code == 401
+    r = client.post("/api/v1/reviews", json={"statement": first["key"], "action": "correct", "field": "date",
+                                             "value": "someday"}, headers=auth)
+    assert r.status_code == 400 and r.json()["error"]["code"] == "E501"
+    r = client.post("/api/v1/reviews", json={"statement": first["key"], "action": "correct", "field": "place",
+                                             "value": "Pavlodar", "why": "the report says so"}, headers=auth)
+    assert r.status_code == 201 and r.json()["before"] == first["place"] and r.json()["after"] == "Pavlodar"
+    assert client.post("/api/v1/reviews", json={"statement": first["key"], "action": "verify"}, headers=auth).status_code == 201
+    if rest:
+        assert client.post("/api/v1/reviews", json={"statement": rest[-1]["key"], "action": "reject"},
+                           headers=auth).status_code == 201
+    after = client.get(f"/api/v1/persons/{rows[0]['id']}").json()
+    fact = next(f for f in after["facts"] if any(s["key"] == first["key"] for s in f["statements"]))
+    assert fact["verified"] and fact["place"] == "Pavlodar"
+    if rest:
+        assert [s["key"] for s in after["rejected"]] == [rest[-1]["key"]]
+        assert all(s["key"] != rest[-1]["key"] for f in after["facts"] for s in f["statements"])
+    assert {r["action"] for r in after["reviews"]} >= {"correct", "verify"}
+    assert client.post("/api/v1/reviews", json={"statement": "nope:1:2:x:3", "action": "verify"},
+                       headers=auth).status_code == 400

@@ -137,6 +137,12 @@ def test_curation_refused_without_token_and_recorded_with_it(page) -> None:  # n
     row = page.locator("table.audit tr", has_text="different people (browser test)")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("browser-curator")
+    form = page.locator("form.review").first
+    form.locator("select[name=action]").select_option("verify")
+    form.locator("input[name=why]").fill("checked against the original")
+    form.locator("button").click()
+    expect(page.locator("li.fact .badge.verified").first).to_be_visible()
+    expect(page.locator("table.reviews tr", has_text="checked against the original")).to_have_count(1)
 
 
 def test_uploaded_html_with_script_shows_as_text(page, tmp_path: Path) -> None:  # noqa: ANN001

@@ -1,0 +1,80 @@
+"""Curators' reviews of event statements: verify one, reject one (a misreading), or correct a field.
+
+Reviews never change what was extracted: they sit in an append-only log keyed by the
+statement, and are applied when persons are assembled, so the original statement, the
+correction, who made it and why all stay visible. The latest review per statement (and per
+field, for corrections) wins.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from docket.errors import DocketError
+from docket.models import DocumentSummary, Event, Review, statement_key
+from docket.store.base import Store
+
+FIELDS = ("date", "charge", "place")
+_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+
+
+class ReviewError(DocketError):
+    """A review that cannot be recorded as asked."""
+
+    code = "E501"
+
+
+def find_statement(store: Store, key: str) -> Event | None:
+    """The stored event statement with this key (``document_id:start:end:type:mention_start``)."""
+    document_id = key.split(":", 1)[0]
+    _, events = store.document_facts(document_id)
+    return next((e for e in events if statement_key(e) == key), None)
+
+
+def review(store: Store, key: str, action: str, *, who: str, field: str | None = None, value: str | None = None,
+           why: str | None = None) -> Review:
+    """Record a review of the statement ``key``: ``verify``, ``reject`` or ``correct`` ``field`` to ``value``."""
+    event = find_statement(store, key)
+    if event is None:
+        raise ReviewError(f"no event statement {key!r}", hint="statement keys come with every statement in the API")
+    if action in ("verify", "reject"):
+        return store.add_review(key, action, None, None, None, who, why)
+    if action != "correct":
+        raise ReviewError(f"unknown review action {action!r}", hint="verify, reject or correct")
+    if field not in FIELDS:
+        raise ReviewError(f"cannot correct field {field!r}", hint="one of " + ", ".join(FIELDS))
+    value = (value or "").strip() or None
+    if field == "date" and value is not None and not _DATE.match(value):
+        raise ReviewError(f"{value!r} is not a date", hint="YYYY, YYYY-MM or YYYY-MM-DD")
+    if value is not None and len(value) > 300:
+        raise ReviewError("the corrected value is too long (300 characters at most)")
+    return store.add_review(key, "correct", field, getattr(event, field), value, who, why)
+
+
+@dataclasses.dataclass(frozen=True)
+class Applied:
+    """Statements after reviews: kept (corrected where reviewed), rejected, and the verified keys."""
+
+    kept: list[tuple[DocumentSummary, Event]]
+    rejected: list[tuple[DocumentSummary, Event]]
+    verified: frozenset[str]
+
+
+def apply_reviews(statements: list[tuple[DocumentSummary, Event]], reviews: list[Review]) -> Applied:
+    """Apply the latest review of each statement (and field) to ``statements``."""
+    status: dict[str, str] = {}
+    fixes: dict[str, dict[str, str | None]] = {}
+    for r in reviews:
+        if r.action == "correct" and r.field:
+            fixes.setdefault(r.statement, {})[r.field] = r.after
+        else:
+            status[r.statement] = r.action
+    kept, rejected = [], []
+    for d, e in statements:
+        key = statement_key(e)
+        if status.get(key) == "reject":
+            rejected.append((d, e))
+            continue
+        kept.append((d, dataclasses.replace(e, **fixes[key]) if key in fixes else e))
+    return Applied(kept, rejected, frozenset(k for k, a in status.items() if a == "verify"))
