@@ -40,3 +40,33 @@ def store(tmp_path: Path):
 @pytest.fixture(scope="session")
 def gold_documents() -> dict[str, dict]:
     return {d["file"]: d for d in json.loads((GOLD / "documents.json").read_text())}
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The five seeds ingested once per run; tests get copies (``seeded``, ``seeded_copy``)."""
+    from docket.pipeline import ingest_paths
+
+    path = tmp_path_factory.mktemp("seeded") / "seeds.db"
+    s = SQLiteStore(path)
+    ingest_paths(s, [SEEDS])
+    s.close()  # the last connection checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture(scope="module")
+def seeded_copy(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private copy of the seeded database file, for one test module."""
+    import shutil
+
+    copy = tmp_path_factory.mktemp("db") / "seeds.db"
+    shutil.copyfile(seeded_template, copy)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def seeded(seeded_copy: Path):
+    """A store over a private copy of the seeded database."""
+    s = SQLiteStore(seeded_copy)
+    yield s
+    s.close()

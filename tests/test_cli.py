@@ -54,10 +54,8 @@ def test_every_command_has_help(command: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    db = str(tmp_path_factory.mktemp("cli") / "d.db")
-    assert runner.invoke(app, ["ingest", str(SEEDS), "--db", db]).exit_code == 0
-    return db
+def seeded_db(seeded_copy: Path) -> str:
+    return str(seeded_copy)
 
 
 def test_people_and_person(seeded_db: str) -> None:

@@ -14,17 +14,7 @@ import pytest
 
 from docket.export import EXPORTERS, collect, csv_cell, schema, to_json
 from docket.export.markdown import dossier, md_escape
-from docket.pipeline import ingest_paths
 from docket.store import SQLiteStore
-from tests.conftest import SEEDS
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory):
-    s = SQLiteStore(tmp_path_factory.mktemp("db") / "export.db")
-    ingest_paths(s, [SEEDS])
-    yield s
-    s.close()
 
 
 @pytest.fixture(scope="module")

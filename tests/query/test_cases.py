@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 
-from docket.pipeline import ingest_paths
 from docket.query.cases import case_file
 from docket.query.people import find_person
 from docket.store import SQLiteStore
-from tests.conftest import SEEDS
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory):
-    s = SQLiteStore(tmp_path_factory.mktemp("db") / "cases.db")
-    ingest_paths(s, [SEEDS])
-    yield s
-    s.close()
 
 
 def test_the_journalist_spelled_three_ways_has_one_timeline(seeded: SQLiteStore) -> None:

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 
 from docket.pipeline import IngestOptions, ingest_paths
 from docket.query.people import find_person, people
 from docket.store import SQLiteStore
-from tests.conftest import SEEDS, seed_files
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory):
-    s = SQLiteStore(tmp_path_factory.mktemp("db") / "people.db")
-    ingest_paths(s, [SEEDS])
-    yield s
-    s.close()
+from tests.conftest import seed_files
 
 
 def test_facts_are_stored_with_their_document(seeded: SQLiteStore) -> None:

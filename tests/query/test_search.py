@@ -8,18 +8,8 @@ from hypothesis import strategies as st
 
 from docket.errors import QueryError
 from docket.models import SearchFilters
-from docket.pipeline import ingest_paths
 from docket.query.search import search, to_fts_query
 from docket.store import SQLiteStore
-from tests.conftest import SEEDS
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory):
-    s = SQLiteStore(tmp_path_factory.mktemp("db") / "seeds.db")
-    ingest_paths(s, [SEEDS])
-    yield s
-    s.close()
 
 
 @pytest.mark.parametrize("term", ["Mukhammedkarim", "Azattyq"])

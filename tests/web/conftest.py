@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 import time
@@ -11,21 +12,16 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from docket.pipeline import ingest_paths
-from docket.store import SQLiteStore
 from docket.web import create_app
 from docket.web.settings import Settings
-from tests.conftest import SEEDS
 
 TOKEN = "test-token-5b1e"
 
 
 @pytest.fixture(scope="package")
-def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def seeded_db(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("web") / "web.db"
-    store = SQLiteStore(path)
-    ingest_paths(store, [SEEDS])
-    store.close()
+    shutil.copyfile(seeded_template, path)
     return path
 
 
