@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from docket.evaluate import norm
 from docket.models import DocumentSummary, Event, statement_key
@@ -223,6 +224,8 @@ def derive_status(facts: list[Fact]) -> tuple[str, list[Fact]]:
         if years and prison.date:
             y = int(prison.date[:4]) + int(years)
             end = f" (expected end {y}{prison.date[4:7]})" if float(years).is_integer() else ""
+            if end and f"{y}{prison.date[4:7]}" < date.today().isoformat()[:7]:
+                end = end[:-1] + ", now past: no later report)"
         later = [f for f in facts if f.sort_key > prison.sort_key and f.type in custody]
         return (f"imprisoned since {prison.date or 'an unknown date'}, sentence {years} years{end}{reported}",
                 [prison, *later])

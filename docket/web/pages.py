@@ -88,7 +88,11 @@ def _persons_named(records: list, q: str, limit: int = 6) -> list[dict]:
     for p in records:
         keys = [name_key(f) for f in p.cluster.forms]
         if all(any(w in k for k in keys) for w in words):
-            out.append(case_summary(case_file(p)))
+            row = case_summary(case_file(p))
+            spellings = sorted({f.split()[-1] for f in p.cluster.forms})
+            if len(spellings) > 1:
+                row["all_spellings"] = "/search?" + urlencode({"q": " OR ".join(f'"{x}"' for x in spellings)})
+            out.append(row)
             if len(out) == limit:
                 break
     return out

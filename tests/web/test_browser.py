@@ -72,6 +72,10 @@ def test_search_person_timeline_and_citation(page) -> None:  # noqa: ANN001
     page.press("input[name=q]", "Enter")
     page.wait_for_selector("ol.hits li")
     assert page.locator("mark.hl").count() > 0
+    one_spelling = page.locator("ol.hits li").count()
+    page.click("a.spellings")
+    page.wait_for_selector("ol.hits li")
+    assert page.locator("ol.hits li").count() > one_spelling  # Mukhamedkarim, Mukhammadkarim too
     _shot(page, "search")
     page.click("a.person-link")
     page.wait_for_selector("svg.timeline")
