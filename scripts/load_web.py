@@ -23,7 +23,6 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 QUERIES = ["torture", "Mukhammedkarim", "freedom of assembly", '"peaceful assembly"', "extremism", "journalist",
            "hunger strike", "defamation", "prison", "election observers"]
@@ -49,7 +48,9 @@ def run_wrk(base: str, paths: list[str], connections: int, duration: int, thread
         script = fh.name
     out = subprocess.run(["wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{duration}s", "--latency",
                           "--timeout", "10s", "-s", script, base], capture_output=True, text=True, check=True).stdout
-    pct = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    pct = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)\s*$", out, re.M))
+    if "50" not in pct or "99" not in pct:
+        raise RuntimeError("unexpected wrk output:\n" + out)
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
     socket_errors = re.search(r"Socket errors: (.*)$", out, re.M)
     if socket_errors:
@@ -64,6 +65,7 @@ def main() -> None:
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--connections", type=int, nargs="+", default=[10, 50])
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=1, help="server processes (docket serve --workers)")
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -71,7 +73,8 @@ def main() -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "docket.cli", "serve", "--db", args.db, "--port", str(port)],
+    server = subprocess.Popen([sys.executable, "-m", "docket.cli", "serve", "--db", args.db, "--port", str(port),
+                               "--workers", str(args.workers)],
                               stderr=subprocess.DEVNULL)
     try:
         for _ in range(200):
@@ -86,7 +89,7 @@ def main() -> None:
         people = [f"/persons/{c['id']}" for c in cases["cases"]]
         searches = [f"/search?{urllib.parse.urlencode({'q': q})}" for q in QUERIES]
         docs = json.loads(_get(base + "/api/v1/documents"))
-        print(f"database: {len(docs)} documents, {cases['total']} persons with facts; "
+        print(f"database: {len(docs)} documents, {cases['total']} persons; "
               f"first request (linking every person) {warm:.1f} s", flush=True)
         for p in searches + people[:20]:
             _get(base + p)

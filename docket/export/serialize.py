@@ -25,12 +25,7 @@ class Citer:
         self._places = lru_cache(maxsize=256)(self._load)
 
     def _load(self, document_id: str) -> dict[int, tuple[str | None, int | None]]:
-        doc = self._store.get_document(document_id) if self._store else None
-        if doc is None:
-            return {}
-        headings = {s.ordinal: s.heading for s in doc.sections}
-        return {p.ordinal: (headings.get(p.section) if p.section is not None else None, p.page)
-                for p in doc.paragraphs}
+        return self._store.paragraph_places(document_id) if self._store else {}
 
     def place(self, document_id: str, paragraph: int) -> tuple[str | None, int | None]:
         """(section heading, page) of a paragraph; ``(None, None)`` when unknown."""

@@ -24,6 +24,10 @@ class Store(Protocol):
         """Store ``doc`` and its facts whole in one transaction, removing document ``replaces`` in it too."""
         ...
 
+    def paragraph_places(self, document_id: str) -> dict[int, tuple[str | None, int | None]]:
+        """Per paragraph ordinal: the heading of its section and its page (for citations)."""
+        ...
+
     def document_entities(self, document_id: str) -> list[Entity]:
         """Organisations and places named in a document."""
         ...

@@ -135,6 +135,12 @@ class SQLiteStore:
             notes=tuple(json.loads(row["notes"])),
         )
 
+    def paragraph_places(self, document_id: str) -> dict[int, tuple[str | None, int | None]]:
+        rows = self.conn.execute(
+            "SELECT p.ordinal, s.heading, p.page FROM paragraphs p LEFT JOIN sections s "
+            "ON s.document_id = p.document_id AND s.ordinal = p.section WHERE p.document_id = ?", (document_id,))
+        return {r[0]: (r[1], r[2]) for r in rows}
+
     def counts(self) -> dict[str, int]:
         return {
             t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names

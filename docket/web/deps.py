@@ -6,8 +6,8 @@ import hmac
 import secrets
 import threading
 import time
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Request
 
@@ -17,7 +17,33 @@ from docket.store import open_store
 from docket.store.base import Store
 from docket.web.settings import Settings
 
+T = TypeVar("T")
+
 _people = PeopleCache()
+
+
+class StateCache:
+    """Values computed once per database state (facets, name indexes): recomputed after any ingest
+    or curation, shared by all requests in between."""
+
+    def __init__(self) -> None:
+        self._values: dict[tuple[str, str], tuple[str, object]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, store: Store, settings: Settings, name: str, compute: Callable[[], T]) -> T:
+        """The cached value of ``name`` for this database state, computing it when stale."""
+        state = store.state()
+        with self._lock:
+            hit = self._values.get((settings.db, name))
+            if hit and hit[0] == state:
+                return hit[1]  # type: ignore[return-value]
+        value = compute()
+        with self._lock:
+            self._values[(settings.db, name)] = (state, value)
+        return value
+
+
+cache = StateCache()
 
 
 def get_settings(request: Request) -> Settings:

@@ -22,7 +22,7 @@ from docket.query.reviews import review
 from docket.resolve.curate import record
 from docket.web import charts
 from docket.web.deps import (
-    SettingsDep, StoreDep, check_csrf, csrf_token, curator_of, person_case, persons, token_ok,
+    SettingsDep, StoreDep, cache, check_csrf, csrf_token, curator_of, person_case, persons, token_ok,
 )
 from docket.web.render import Span, cite_href, segments
 
@@ -36,7 +36,11 @@ def _page(request: Request, name: str, **context: object) -> HTMLResponse:
     return request.app.state.templates.TemplateResponse(request, name, context)
 
 
-def _facets(store) -> dict[str, list]:  # noqa: ANN001 - Store
+def _facets(store, settings) -> dict[str, list]:  # noqa: ANN001 - Store, Settings
+    return cache.get(store, settings, "facets", lambda: _compute_facets(store))
+
+
+def _compute_facets(store) -> dict[str, list]:  # noqa: ANN001 - Store
     docs = store.list_documents()
     return {"publisher": sorted({d.publisher for d in docs if d.publisher}),
             "country": sorted({d.country for d in docs if d.country}),
@@ -68,15 +72,23 @@ def search_page(request: Request, store: StoreDep, settings: SettingsDep, q: Ann
     results = [{"hit": h, "segments": segments(h.snippet, [Span(a, b, "hl") for a, b in h.highlights]),
                 "href": cite_href(h.citation.document_id, int(h.citation.paragraph_id.rsplit(":p", 1)[1]))}
                for h in hits[:PAGE]]
-    named = _persons_named(persons(store, settings), q) if q.strip() and not error else []
-    return _page(request, "search.html", q=q, args=args, results=results, error=error, facets=_facets(store),
+    named = _persons_named(_name_index(store, settings), q) if q.strip() and not error else []
+    return _page(request, "search.html", q=q, args=args, results=results, error=error, facets=_facets(store, settings),
                  named=named,
                  page=page, more=len(hits) > PAGE, counts=store.counts(),
                  prev_url=f"/search?{urlencode({**args, 'page': page - 1})}" if page > 1 else None,
                  next_url=f"/search?{urlencode({**args, 'page': page + 1})}" if len(hits) > PAGE else None)
 
 
-def _persons_named(records: list, q: str, limit: int = 6) -> list[dict]:
+def _name_index(store, settings) -> list[tuple]:  # noqa: ANN001 - Store, Settings
+    """(person, the folded keys of every spelling joined by "|"), once per database state."""
+    from docket.extract.link import name_key
+
+    return cache.get(store, settings, "names", lambda: [
+        (p, "|".join(name_key(f) for f in p.cluster.forms)) for p in persons(store, settings)])
+
+
+def _persons_named(index: list[tuple], q: str, limit: int = 6) -> list[dict]:
     """Persons whose names contain every word of the query (transliteration-folded), with status."""
     from docket.extract.link import name_key
     from docket.query.cases import case_file
@@ -85,9 +97,8 @@ def _persons_named(records: list, q: str, limit: int = 6) -> list[dict]:
     if not words:
         return []
     out = []
-    for p in records:
-        keys = [name_key(f) for f in p.cluster.forms]
-        if all(any(w in k for k in keys) for w in words):
+    for p, keys in index:  # keys: every spelling, folded, joined by "|"
+        if all(w in keys for w in words):
             row = case_summary(case_file(p))
             spellings = sorted({f.split()[-1] for f in p.cluster.forms})
             if len(spellings) > 1:
@@ -111,8 +122,8 @@ def reader_page(request: Request, document_id: str, store: StoreDep, settings: S
     if doc is None or summary is None:
         raise HTTPException(404, f"no document with id {document_id!r}")
     mentions, events = store.document_facts(document_id)
-    who = {(d, m.start): p.cluster.id for p in persons(store, settings) for d, m in p.cluster.mentions
-           if d == document_id}
+    who = cache.get(store, settings, "mention-person", lambda: {
+        (d, m.start): p.cluster.id for p in persons(store, settings) for d, m in p.cluster.mentions})
     marked = tuple(int(x) for x in mark.split("-")) if mark else None
     topics = store.paragraph_topics(document_id)
     entities = store.document_entities(document_id)
@@ -226,7 +237,7 @@ def _case_rows(store, settings, request: Request) -> tuple[list, dict]:  # noqa:
 def cases_page(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
     rows, args = _case_rows(store, settings, request)
     base = {k: v for k, v in args.items() if k != "sort"}
-    return _page(request, "cases.html", rows=rows, args=args, facets=_facets(store),
+    return _page(request, "cases.html", rows=rows, args=args, facets=_facets(store, settings),
                  csv_url="/cases.csv?" + urlencode(args), sort_url=lambda s: "/cases?" + urlencode({**base, "sort": s}))
 
 
@@ -244,27 +255,35 @@ def cases_csv(request: Request, store: StoreDep, settings: SettingsDep) -> Respo
                     headers={"Content-Disposition": 'attachment; filename="docket-cases.csv"'})
 
 
+def _stats(store, settings):  # noqa: ANN001, ANN202 - Store, Settings -> Stats
+    return cache.get(store, settings, "stats", lambda: statistics(store))
+
+
+def _by_status(store, settings):  # noqa: ANN001, ANN202 - Store, Settings -> Counter
+    return cache.get(store, settings, "by-status", lambda: persons_by_status(case_files(persons(store, settings))))
+
+
 @router.get("/analytics", response_class=HTMLResponse)
 def analytics_page(request: Request, store: StoreDep, settings: SettingsDep,
                    start: Annotated[int | None, Query(alias="from", ge=1900, le=2100)] = None,
                    end: Annotated[int | None, Query(alias="to", ge=1900, le=2100)] = None,
                    country: Text = None) -> HTMLResponse:
-    st = statistics(store)
-    by_status = persons_by_status(case_files(persons(store, settings)))
+    st = _stats(store, settings)
+    by_status = _by_status(store, settings)
     diff = year_diff(persons(store, settings), start=start, end=end, country=country or None) \
         if start and end else None
     return _page(request, "analytics.html", charts=list(charts.CHARTS), by_status=by_status.most_common(),
                  events=st.events_by_type.most_common(), charges=st.charges.most_common(15), diff=diff,
-                 start=start, end=end, country=country or "", years=_facets(store)["year"],
-                 countries=_facets(store)["country"])
+                 start=start, end=end, country=country or "", years=_facets(store, settings)["year"],
+                 countries=_facets(store, settings)["country"])
 
 
 @router.get("/analytics/{name}.svg")
 def chart(name: str, store: StoreDep, settings: SettingsDep) -> Response:
     if name == "persons-by-status":
-        svg = charts.persons_by_status(persons_by_status(case_files(persons(store, settings))))
+        svg = cache.get(store, settings, f"chart-{name}", lambda: charts.persons_by_status(_by_status(store, settings)))
     elif name in charts.CHARTS:
-        svg = charts.CHARTS[name](statistics(store))
+        svg = cache.get(store, settings, f"chart-{name}", lambda: charts.CHARTS[name](_stats(store, settings)))
     else:
         raise HTTPException(404, f"no chart {name!r}")
     # The SVG carries its own <style>: allow that, and nothing else, for this response.
