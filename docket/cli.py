@@ -64,13 +64,16 @@ def ingest(
     summary: Annotated[bool, typer.Option("--summary", help="Print the database summary afterwards.")] = False,
     extract_facts: Annotated[bool, typer.Option("--extract/--no-extract",
                                                 help="Extract people and events (default) or only store text.")] = True,
+    split_books: Annotated[bool, typer.Option("--split-books/--no-split-books",
+                                              help="Store a multi-country PDF book as one document per chapter.")] = True,
     as_json: JsonOption = False,
 ) -> None:
     """Ingest reports (text, HTML, PDF): each file whole or not at all; bad files are reported, not fatal."""
     explicit = {k: v for k, v in {"publisher": publisher, "country": country, "period": period,
                                   "title": title}.items() if v is not None}
     options = IngestOptions(metadata=explicit, max_text_bytes=int(max_mb * 1024 * 1024),
-                            max_pdf_bytes=int(max_mb * 10 * 1024 * 1024), extract=extract_facts)
+                            max_pdf_bytes=int(max_mb * 10 * 1024 * 1024), extract=extract_facts,
+                            split_books=split_books)
     try:
         store = open_store(db)
     except DocketError as exc:
@@ -665,6 +668,27 @@ def orgs(
     for c in clusters:
         table.add_row(escape(c.name), escape(", ".join(c.forms)), str(len(c.documents)), str(sum(c.forms.values())))
     out.print(table)
+
+
+@app.command("split-book")
+def split_book_(
+    path: Annotated[Path, typer.Argument(help="A PDF book with many country chapters (e.g. an Amnesty annual report).")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for one text file per chapter and MANIFEST.tsv.")],
+    publisher: Annotated[Optional[str], typer.Option(help="Override the publisher.")] = None,
+    period: Annotated[Optional[int], typer.Option(help="Override the year the events cover.")] = None,
+) -> None:
+    """Split a multi-country report book into one text file per country chapter, with a MANIFEST.tsv."""
+    from docket.pipeline import split_book_file
+
+    explicit = {k: v for k, v in {"publisher": publisher, "period": period}.items() if v is not None}
+    try:
+        book, files = split_book_file(path, out_dir, IngestOptions(metadata=explicit))
+    except DocketError as exc:
+        _fail(exc)
+    out.print(f"{len(book.chapters)} country chapters, edition {book.edition} (events of {book.period}) → "
+              f"{escape(str(out_dir))}/ ({len(files) - 1} files and MANIFEST.tsv)")
+    for label, a, b in book.skipped:
+        out.print(f"  not a chapter: {escape(label)} (pages {a}–{b})")
 
 
 @app.command()

@@ -48,6 +48,7 @@ class Metadata:
     period: int | None = None  # the year the events cover
     title: str | None = None
     sources: tuple[tuple[str, str], ...] = ()  # (field, "inferred"|"sidecar"|"manifest"|"flag")
+    attributes: tuple[tuple[str, str], ...] = ()  # e.g. a book chapter's fact box: ("death penalty", "retentionist")
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,18 @@ class Document:
     encoding: str | None = None
     pages: int | None = None
     notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A document with everything extracted from it, saved together in one transaction."""
+
+    doc: Document
+    replaces: str | None = None  # id of the previous version of the same file, removed in the same transaction
+    mentions: list[Mention] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    topics: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    entities: list[Entity] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,8 @@ def find_mentions(doc: Document, parsed: list | None = None) -> list[Mention]:
                 _add(spans, para.start, ent.start_char, ent.end_char, para.text, "ner" if ent.label_ == "PERSON" else "cue")
         for a, b in _cued_runs(sdoc):
             _add(spans, para.start, a, b, para.text, "cue")
+    for a, b in fact_box_names(doc.text):
+        spans.setdefault((a, b), "cue")
     # A lone capitalised word is a person only when a full name in the document confirms it
     # (the back-reference pass below finds those); alone it is too often a place or a group.
     spans = {k: v for k, v in spans.items() if " " in doc.text[k[0] : k[1]].strip()}
@@ -112,6 +114,22 @@ def find_mentions(doc: Document, parsed: list | None = None) -> list[Mention]:
     mentions += _back_references(doc, mentions)
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+_FACT_BOX_NAME = re.compile(
+    r"Head of (?:state and government|state|government)\s*:\s*"
+    r"(?:(?:King|Queen|Emperor|Sultan|Prince|Amir|Emir|Sheikh|al-Shaikh|General|President)\s+)?"
+    r"((?:[A-Z][\w’'.-]+|al-[\w’'-]+)(?:\s+(?:bin|ibn|de|da|van|von|al-[\w’'-]+|(?!Head\b|Death\b|Population\b)"
+    r"[A-Z][\w’'.-]+))*)")
+
+
+def fact_box_names(text: str, within: int = 3000) -> list[tuple[int, int]]:
+    """Spans of the names in a book chapter's fact box ("Head of state: Nursultan Nazarbaev"), near the top."""
+    out = []
+    for m in _FACT_BOX_NAME.finditer(text[:within]):
+        if " " in m.group(1):
+            out.append((m.start(1), m.end(1)))
+    return out
 
 
 def _add(spans: dict[tuple[int, int], str], base: int, a: int, b: int, text: str, source: str) -> None:

@@ -25,10 +25,16 @@ _OFFICE = re.compile(r"(?:(?:[A-Z]\w+\s+){0,2}(?:Minister|Ministry|Head|Director
                      r"(?:the\s+)?[A-Z]\w*(?:\s+(?:and\s+)?[A-Z]\w*)*)\s*,?\s*$")
 
 
+_FACT_BOX = re.compile(r"\b(Head of (?:state and government|state|government))\s*:\s*"
+                       r"(?:(?:King|Queen|Emperor|Sultan|Prince|Amir|Emir|Sheikh|al-Shaikh|General|President)\s+)?$")
+
+
 def _role_span(text: str, m: Mention) -> tuple[str, int] | None:
     """The role phrase right before a mention, and where it starts."""
     base = max(0, m.start - 120)
     window = text[base : m.start]
+    if hit := _FACT_BOX.search(window):  # a book chapter's fact box: "Head of state: Nursultan Nazarbaev"
+        return hit.group(1).lower(), base + hit.start(1)
     if hit := _OFFICE.search(window):
         return " ".join(hit.group(0).rstrip(" ,").split()), base + hit.start()
     roles = "|".join(sorted((re.escape(r) for r in cues().roles), key=len, reverse=True))

@@ -110,6 +110,26 @@ def canonical_country(name: str | None) -> str | None:
     return to_canon.get(key, " ".join(name.split()).title() if name.isupper() else " ".join(name.split()))
 
 
+def lookup_country(name: str) -> str | None:
+    """The canonical country a heading names, or ``None`` when it names none: handles book forms
+    such as "CONGO (DEMOCRATIC REPUBLIC OF THE)", "SERBIA (INCLUDING KOSOVO)", "KOREA (REPUBLIC OF)"
+    and "ISRAEL AND THE OCCUPIED PALESTINIAN TERRITORIES"."""
+    _, to_canon = _countries()
+    text = " ".join(name.replace("’", "'").split()).casefold()
+    tries = [text]
+    m = re.fullmatch(r"(.+?)\s*\((.+)\)", text)
+    if m:
+        outer, inner = m.groups()
+        if inner.startswith(("including", "and ")):
+            tries.append(outer)
+        else:
+            tries += [f"{inner} {outer}", f"{inner.removesuffix(' the')} the {outer}", outer]
+    m = re.fullmatch(r"(.+?) and the occupied .+", text)
+    if m:
+        tries.append(m[1])
+    return next((to_canon[t] for t in tries if t in to_canon), None)
+
+
 def canonical_publisher(name: str | None) -> str | None:
     """Map a publisher string to docket's publisher name when it is one of the known families."""
     if not name:
@@ -233,6 +253,9 @@ def _infer_title(
 _FIELDS = ("publisher", "country", "period", "title")
 
 
+_NOT_ATTRIBUTES = frozenset({"file", "publisher", "country", "period", "year_covered", "title", "source"})
+
+
 def _coerce(field: str, value: object, where: str) -> object:
     if value in (None, ""):
         return None
@@ -278,9 +301,15 @@ def _manifest(folder: str, mtime_key: tuple[float, ...]) -> dict[str, dict[str, 
                     row = {k.strip().lower(): v for k, v in row.items() if k}
                     if not row.get("period"):
                         row["period"] = row.get("year_covered")
-                    out[Path(key).name] = {
+                    values: dict[str, object] = {
                         fld: _coerce(fld, row.get(fld), str(f)) for fld in _FIELDS if row.get(fld) not in (None, "")
                     }
+                    # any other column (a chapter's pages, its fact box) is kept as a document attribute
+                    extra = tuple((k, v.strip()) for k, v in row.items()
+                                  if k not in _NOT_ATTRIBUTES and isinstance(v, str) and v.strip())
+                    if extra:
+                        values["attributes"] = extra
+                    out[Path(key).name] = values
         except (OSError, csv.Error, UnicodeDecodeError) as exc:
             raise BadMetadata(f"manifest cannot be read: {exc}", path=str(f)) from exc
         break

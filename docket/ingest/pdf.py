@@ -38,17 +38,20 @@ class _Line:
     bottom_frac: float
 
 
-def read_pdf(path: str) -> ReadResult:
-    """Read a PDF file into blocks; raise a clear error for encrypted, corrupt or image-only files."""
+def read_pdf(path: str, pages: list[int] | None = None) -> ReadResult:
+    """Read a PDF file into blocks; raise a clear error for encrypted, corrupt or image-only files.
+
+    ``pages`` (1-based) reads only those pages, e.g. to look at one chapter of a book.
+    """
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     lines: list[_Line] = []
     try:
-        with pdfplumber.open(path) as pdf:
+        with pdfplumber.open(path, pages=pages) as pdf:
             npages = len(pdf.pages)
-            for number, page in enumerate(pdf.pages, start=1):
-                lines.extend(_page_lines(page, number))
+            for page in pdf.pages:
+                lines.extend(_page_lines(page, page.page_number))
                 page.close()  # release pdfminer's layout cache: bounded memory on long books
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise EncryptedPDF("the PDF is encrypted", path=path, hint="remove the password and try again") from exc
@@ -196,6 +199,8 @@ def _assemble(lines: list[_Line]) -> tuple[str, list[Block]]:
 
 def _breaks(prev: _Line, ln: _Line, line_gap: float) -> bool:
     """Whether ``ln`` starts a new paragraph after ``prev``."""
+    if abs(ln.size - prev.size) > max(0.8, prev.size * 0.08):  # a paragraph keeps one type size (fact boxes, notes)
+        return True
     if ln.page != prev.page or ln.top < prev.top:  # new page or new column
         return prev.text.endswith(_TERMINAL) and not ln.text[:1].islower()
     gap = ln.top - prev.bottom

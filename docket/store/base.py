@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from docket.models import CurationEntry, Review, Document, DocumentSummary, Entity, Event, Mention, SearchFilters, SearchHit
+from docket.models import CurationEntry, Review, Document, DocumentRecord, DocumentSummary, Entity, Event, Mention, SearchFilters, SearchHit
 
 
 class Store(Protocol):
@@ -26,6 +26,10 @@ class Store(Protocol):
 
     def paragraph_places(self, document_id: str) -> dict[int, tuple[str | None, int | None]]:
         """Per paragraph ordinal: the heading of its section and its page (for citations)."""
+        ...
+
+    def save_documents(self, records: list[DocumentRecord]) -> None:
+        """Store several documents (a book's chapters) whole, all in one transaction or none."""
         ...
 
     def document_entities(self, document_id: str) -> list[Entity]:

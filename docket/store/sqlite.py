@@ -15,6 +15,7 @@ from docket.models import (
     Citation,
     CurationEntry,
     Document,
+    DocumentRecord,
     DocumentSummary,
     Entity,
     Event,
@@ -130,7 +131,7 @@ class SQLiteStore:
             id=row["id"], source_path=row["source_path"], file_name=row["file_name"], format=row["format"],
             sha256=row["sha256"], size=row["size"], text=row["text"],
             metadata=Metadata(row["publisher"], row["country"], row["period"], row["title"],
-                              tuple(sorted(sources.items()))),
+                              tuple(sorted(sources.items())), tuple(json.loads(row["attributes"]).items())),
             sections=sections, paragraphs=paragraphs, encoding=row["encoding"], pages=row["pages"],
             notes=tuple(json.loads(row["notes"])),
         )
@@ -163,40 +164,44 @@ class SQLiteStore:
     def save_document(self, doc: Document, *, replaces: str | None = None,
                       mentions: list[Mention] | None = None, events: list[Event] | None = None,
                       topics: dict[int, tuple[str, ...]] | None = None, entities: list[Entity] | None = None) -> None:
-        c = self.conn
-        c.execute("BEGIN IMMEDIATE")
-        try:
-            if replaces:
-                self._delete(replaces)
-            m = doc.metadata
-            c.execute(
-                "INSERT INTO documents (id, source_path, file_name, format, sha256, size, encoding, pages,"
-                " publisher, country, period, title, metadata_sources, notes, text, ingested_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (doc.id, doc.source_path, doc.file_name, doc.format, doc.sha256, doc.size, doc.encoding, doc.pages,
-                 m.publisher, m.country, m.period, m.title, json.dumps(dict(m.sources)), json.dumps(list(doc.notes)),
-                 doc.text, datetime.now(timezone.utc).isoformat(timespec="seconds")),
-            )
-            c.executemany(
-                'INSERT INTO sections (document_id, ordinal, heading, level, path, start, "end")'
-                " VALUES (?,?,?,?,?,?,?)",
-                [(doc.id, s.ordinal, s.heading, s.level, json.dumps(list(s.path)), s.start, s.end)
-                 for s in doc.sections],
-            )
-            c.executemany(
-                'INSERT INTO paragraphs (document_id, ordinal, section, start, "end", page, text)'
-                " VALUES (?,?,?,?,?,?,?)",
-                [(doc.id, p.ordinal, p.section, p.start, p.end, p.page, p.text) for p in doc.paragraphs],
-            )
-            self._save_facts(doc.id, mentions or [], events or [])
-            c.executemany('INSERT INTO entities (document_id, paragraph, start, "end", text, label) VALUES (?,?,?,?,?,?)',
-                          [(doc.id, e.paragraph, e.start, e.end, e.text, e.label) for e in entities or []])
-            c.executemany("INSERT INTO paragraph_topics (document_id, paragraph, topic) VALUES (?,?,?)",
-                          [(doc.id, para, t) for para, ts in (topics or {}).items() for t in ts])
-            c.execute("COMMIT")
-        except BaseException:
-            c.execute("ROLLBACK")
-            raise
+        self.save_documents([DocumentRecord(doc, replaces, mentions or [], events or [], topics or {},
+                                            entities or [])])
+
+    def save_documents(self, records: list[DocumentRecord]) -> None:
+        with self._write():
+            for r in records:
+                self._insert(r)
+
+    def _insert(self, r: DocumentRecord) -> None:
+        c, doc = self.conn, r.doc
+        if r.replaces:
+            self._delete(r.replaces)
+        m = doc.metadata
+        c.execute(
+            "INSERT INTO documents (id, source_path, file_name, format, sha256, size, encoding, pages,"
+            " publisher, country, period, title, metadata_sources, notes, text, ingested_at, attributes)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (doc.id, doc.source_path, doc.file_name, doc.format, doc.sha256, doc.size, doc.encoding, doc.pages,
+             m.publisher, m.country, m.period, m.title, json.dumps(dict(m.sources)), json.dumps(list(doc.notes)),
+             doc.text, datetime.now(timezone.utc).isoformat(timespec="seconds"),
+             json.dumps(dict(m.attributes), ensure_ascii=False)),
+        )
+        c.executemany(
+            'INSERT INTO sections (document_id, ordinal, heading, level, path, start, "end")'
+            " VALUES (?,?,?,?,?,?,?)",
+            [(doc.id, s.ordinal, s.heading, s.level, json.dumps(list(s.path)), s.start, s.end)
+             for s in doc.sections],
+        )
+        c.executemany(
+            'INSERT INTO paragraphs (document_id, ordinal, section, start, "end", page, text)'
+            " VALUES (?,?,?,?,?,?,?)",
+            [(doc.id, p.ordinal, p.section, p.start, p.end, p.page, p.text) for p in doc.paragraphs],
+        )
+        self._save_facts(doc.id, r.mentions, r.events)
+        c.executemany('INSERT INTO entities (document_id, paragraph, start, "end", text, label) VALUES (?,?,?,?,?,?)',
+                      [(doc.id, e.paragraph, e.start, e.end, e.text, e.label) for e in r.entities])
+        c.executemany("INSERT INTO paragraph_topics (document_id, paragraph, topic) VALUES (?,?,?)",
+                      [(doc.id, para, t) for para, ts in r.topics.items() for t in ts])
 
     def _save_facts(self, document_id: str, mentions: list[Mention], events: list[Event]) -> None:
         ids: dict[Mention, int] = {}

@@ -37,7 +37,7 @@ def document(document_id: Annotated[str, PathParam(max_length=64)], store: Store
     if doc is None or summary is None:
         raise HTTPException(404, f"no document with id {document_id!r}")
     topics = store.paragraph_topics(document_id)
-    return {**document_dict(summary),
+    return {**document_dict(summary), "attributes": dict(doc.metadata.attributes),
             "sections": [{"ordinal": s.ordinal, "heading": s.heading, "level": s.level, "path": list(s.path)}
                          for s in doc.sections],
             "paragraphs": [{"id": p.pid(document_id), "ordinal": p.ordinal, "section": p.section, "page": p.page,

@@ -147,7 +147,8 @@ def reader_page(request: Request, document_id: str, store: StoreDep, settings: S
         blocks.append({"paragraph": p, "segments": segments(p.text, spans), "topics": topics.get(p.ordinal, ()),
                        "cited": bool(marked and p.start <= marked[0] < p.end),
                        "events": list(dict.fromkeys((e.type, e.date) for e in events if e.paragraph == p.ordinal))})
-    return _page(request, "document.html", doc=summary, blocks=blocks, notes=doc.notes)
+    return _page(request, "document.html", doc=summary, blocks=blocks, notes=doc.notes,
+                 attributes=list(doc.metadata.attributes))
 
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
@@ -159,7 +160,8 @@ def person_page(request: Request, person_id: str, store: StoreDep, settings: Set
     reviews = [r for r in store.reviews() if r.statement in keys]
     facts = [{"fact": f, "sanction": sanction_text(f.sanction), "statements": [
         {"doc": d, "event": e, "href": cite_href(d.id, e.paragraph, e.start, e.end), "key": statement_key(e),
-         "section": citer.place(d.id, e.paragraph)[0]} for d, e in f.statements]} for f in case.facts]
+         "section": citer.place(d.id, e.paragraph)[0], "page": citer.place(d.id, e.paragraph)[1]}
+        for d, e in f.statements]} for f in case.facts]
     rejected = [{"doc": d, "event": e, "href": cite_href(d.id, e.paragraph, e.start, e.end)}
                 for d, e in case.person.rejected]
     return _page(request, "person.html", case=case, facts=facts, timeline=_timeline(case), log=log,
