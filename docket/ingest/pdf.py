@@ -56,6 +56,10 @@ def read_pdf(path: str, pages: list[int] | None = None) -> ReadResult:
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise EncryptedPDF("the PDF is encrypted", path=path, hint="remove the password and try again") from exc
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for broken files
+        # pdfplumber wraps pdfminer's errors: look at the original one too
+        inner = [x for x in (*exc.args, exc.__cause__, exc.__context__) if isinstance(x, BaseException)]
+        if any(isinstance(x, (PDFPasswordIncorrect, PDFEncryptionError)) for x in inner):
+            raise EncryptedPDF("the PDF is encrypted", path=path, hint="remove the password and try again") from exc
         name = type(exc).__name__
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise EncryptedPDF("the PDF is encrypted", path=path, hint="remove the password and try again") from exc

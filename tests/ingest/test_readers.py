@@ -169,3 +169,21 @@ def test_non_utf8_text_is_decoded(tmp_path: Path, encoding: str) -> None:
     f.write_bytes(text.encode(encoding))
     doc = load_document(f)
     assert doc.paragraphs[0].text.startswith(text.split(".")[0])
+
+
+def test_encrypted_pdf_is_named_as_such(tmp_path: Path) -> None:
+    from fpdf import FPDF
+    from fpdf.enums import EncryptionMethod
+
+    from docket.errors import EncryptedPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.cell(0, 10, "A report on detentions.")
+    pdf.set_encryption(owner_password="owner", user_password="secret", encryption_method=EncryptionMethod.RC4)
+    f = tmp_path / "locked.pdf"
+    pdf.output(str(f))
+    with pytest.raises(EncryptedPDF) as info:
+        load_document(f)
+    assert "locked.pdf" in str(info.value) and "E107" in str(info.value)
