@@ -93,6 +93,12 @@ def split_book(result: ReadResult, file_name: str = "", min_chapters: int = MIN_
         if not _is_caps(text):
             continue
         country = lookup_country(text)
+        nxt = result.blocks[i + 1] if i + 1 < len(result.blocks) else None
+        if country is None and nxt is not None:  # "KOREA" over "(DEMOCRATIC PEOPLE’S REPUBLIC OF)" in a smaller type
+            more = " ".join(result.text[nxt.start : nxt.end].split())
+            if more.startswith("(") and ")" in more[:60]:
+                text = f"{text} {more[: more.index(')') + 1]}"
+                country = lookup_country(text)
         if country and country not in seen:
             seen.add(country)
             starts.append((i, country, text))

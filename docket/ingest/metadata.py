@@ -127,6 +127,8 @@ def lookup_country(name: str) -> str | None:
     m = re.fullmatch(r"(.+?) and the occupied .+", text)
     if m:
         tries.append(m[1])
+    if "/" in text:  # "MOROCCO/ WESTERN SAHARA": the state the chapter is filed under comes first
+        tries += [part.strip() for part in text.split("/")]
     return next((to_canon[t] for t in tries if t in to_canon), None)
 
 

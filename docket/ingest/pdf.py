@@ -43,12 +43,12 @@ def read_pdf(path: str, pages: list[int] | None = None) -> ReadResult:
 
     ``pages`` (1-based) reads only those pages, e.g. to look at one chapter of a book.
     """
-    import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     lines: list[_Line] = []
+    notes: list[str] = []
     try:
-        with pdfplumber.open(path, pages=pages) as pdf:
+        with _open(path, pages, notes) as pdf:
             npages = len(pdf.pages)
             for page in pdf.pages:
                 lines.extend(_page_lines(page, page.page_number))
@@ -71,7 +71,33 @@ def read_pdf(path: str, pages: list[int] | None = None) -> ReadResult:
             f"no text layer in {npages} page(s): a scanned PDF?", path=path, hint="OCR it first (docket does not OCR)"
         )
     text, blocks = _assemble(lines)
-    return ReadResult(text=text, blocks=tuple(blocks), format="pdf", pages=npages)
+    return ReadResult(text=text, blocks=tuple(blocks), format="pdf", pages=npages, notes=tuple(notes))
+
+
+def _open(path: str, pages: list[int] | None, notes: list[str]):  # noqa: ANN202 - pdfplumber.PDF
+    """Open with pdfplumber; when pdfminer finds no page tree (a broken cross-reference table, as in
+    some linearized files), let pypdf rebuild the file in memory and open that instead."""
+    import io
+
+    import pdfplumber
+
+    pdf = pdfplumber.open(path, pages=pages)
+    if pdf.pages:
+        return pdf
+    pdf.close()
+    import pypdf
+
+    try:
+        reader = pypdf.PdfReader(path, strict=False)
+        if not reader.pages:
+            return pdfplumber.open(path, pages=pages)
+        buf = io.BytesIO()
+        pypdf.PdfWriter(clone_from=reader).write(buf)
+    except Exception:  # noqa: BLE001 - pypdf could not repair it either: report the original state
+        return pdfplumber.open(path, pages=pages)
+    notes.append("the PDF's cross-reference table was broken; rebuilt with pypdf before reading")
+    buf.seek(0)
+    return pdfplumber.open(buf, pages=pages)
 
 
 def _page_lines(page, number: int) -> list[_Line]:  # noqa: ANN001 - pdfplumber Page

@@ -26,10 +26,11 @@ def test_chapters_of_a_real_book_with_pages_and_fact_boxes() -> None:
     result = read_pdf(str(BOOKS / "amnesty-report-2013.pdf"), pages=pages)
     book = split_book(result, "amnesty-report-2013.pdf", min_chapters=3)
     assert book is not None and book.edition == 2013 and book.period == 2012
-    assert [c.country for c in book.chapters] == ["Jamaica", "Japan", "Jordan", "Kazakhstan", "Kenya", "Kuwait",
-                                                  "Kyrgyzstan"]
+    assert [c.country for c in book.chapters] == ["Jamaica", "Japan", "Jordan", "Kazakhstan", "Kenya", "North Korea",
+                                                  "South Korea", "Kuwait", "Kyrgyzstan"]
     kz = book.chapters[3]
     assert (kz.first_page, kz.last_page) == (156, 158)
+    assert book.chapters[5].heading == "KOREA (DEMOCRATIC PEOPLE’S REPUBLIC OF)"
     assert kz.facts["head of state"] == "Nursultan Nazarbaev"
     assert kz.facts["head of government"].startswith("Serik Akhmetov")
     assert "Zhanaozen" in kz.result.text and "Kenya" not in kz.result.text[:200]
@@ -147,7 +148,7 @@ def test_a_whole_real_book_splits_into_its_country_chapters() -> None:
     found = {d.metadata.country for d in docs}
     recall = len(found & expected) / len(expected)
     assert recall >= 0.95, sorted(expected - found)
-    assert len(found - expected) <= 3, sorted(found - expected)
+    assert len(found - expected) <= 3, sorted(found - expected)  # the corpus lacks a few chapters
     kz = next(d for d in docs if d.metadata.country == "Kazakhstan")
     assert kz.metadata.title == "Amnesty International Report 2006: Kazakhstan"
     assert dict(kz.metadata.attributes)["death penalty"] == "retentionist"
@@ -171,3 +172,10 @@ def test_fact_box_heads_of_state_are_state_persons() -> None:
              for c in clusters}
     assert sides["Nursultan Nazarbaev"] == ("head of state", "state")
     assert sides["Serik Akhmetov"] == ("head of government", "state")
+
+
+def test_a_book_with_a_broken_cross_reference_table_is_repaired() -> None:
+    """pdfminer finds no pages in the 2007 book (a linearized file with a bad xref); pypdf rebuilds it."""
+    result = read_pdf(str(BOOKS / "amnesty-report-2007-countries.pdf"), pages=[101])
+    assert result.pages == 1 and "Head of state" in result.text
+    assert any("rebuilt with pypdf" in n for n in result.notes)
