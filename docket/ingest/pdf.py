@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from statistics import median
 
-from docket.errors import CorruptPDF, EncryptedPDF, NoText
+from docket.errors import CorruptPDF, DocketError, EncryptedPDF, NoText
 from docket.models import Block, ReadResult
 
 _PAGE_NO = re.compile(r"^(page\s+)?\d{1,4}(\s+of\s+\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$", re.I)
@@ -50,15 +50,30 @@ def read_pdf(path: str, pages: list[int] | None = None) -> ReadResult:
     try:
         with _open(path, pages, notes) as pdf:
             npages = len(pdf.pages)
+            damaged: list[int] = []
             for page in pdf.pages:
-                lines.extend(_page_lines(page, page.page_number))
-                page.close()  # release pdfminer's layout cache: bounded memory on long books
+                try:
+                    lines.extend(_page_lines(page, page.page_number))
+                except Exception as exc:  # noqa: BLE001 - one damaged page of a book
+                    if _encrypted(exc):
+                        raise
+                    damaged.append(page.page_number)
+                finally:
+                    page.close()  # release pdfminer's layout cache: bounded memory on long books
+            if damaged:
+                # A book with a page or two of damaged content is still worth reading, and says so;
+                # a file with many damaged pages is refused as corrupt.
+                if len(damaged) > max(1, npages // 20):
+                    raise CorruptPDF(f"{len(damaged)} of {npages} pages cannot be parsed (first: page {damaged[0]})",
+                                     path=path, hint="the file is damaged")
+                notes.append(f"page{'s' if len(damaged) > 1 else ''} {', '.join(map(str, damaged))} could not be "
+                             "read (damaged content) and {} missing".format("are" if len(damaged) > 1 else "is"))
+    except DocketError:
+        raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise EncryptedPDF("the PDF is encrypted", path=path, hint="remove the password and try again") from exc
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for broken files
-        # pdfplumber wraps pdfminer's errors: look at the original one too
-        inner = [x for x in (*exc.args, exc.__cause__, exc.__context__) if isinstance(x, BaseException)]
-        if any(isinstance(x, (PDFPasswordIncorrect, PDFEncryptionError)) for x in inner):
+        if _encrypted(exc):
             raise EncryptedPDF("the PDF is encrypted", path=path, hint="remove the password and try again") from exc
         name = type(exc).__name__
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
@@ -74,13 +89,26 @@ def read_pdf(path: str, pages: list[int] | None = None) -> ReadResult:
     return ReadResult(text=text, blocks=tuple(blocks), format="pdf", pages=npages, notes=tuple(notes))
 
 
+def _encrypted(exc: BaseException) -> bool:
+    """Whether an error (possibly wrapped by pdfplumber) says the file is encrypted."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    # pdfplumber wraps pdfminer's errors: look at the original one too
+    inner = [exc, *(x for x in (*exc.args, exc.__cause__, exc.__context__) if isinstance(x, BaseException))]
+    return any(isinstance(x, (PDFPasswordIncorrect, PDFEncryptionError)) for x in inner)
+
+
 def _open(path: str, pages: list[int] | None, notes: list[str]):  # noqa: ANN202 - pdfplumber.PDF
     """Open with pdfplumber; when pdfminer finds no page tree (a broken cross-reference table, as in
     some linearized files), let pypdf rebuild the file in memory and open that instead."""
     import io
 
+    import logging
+
     import pdfplumber
 
+    for name in ("pdfminer", "pypdf"):  # damaged streams make them log per object; docket reports per page
+        logging.getLogger(name).setLevel(logging.ERROR)
     pdf = pdfplumber.open(path, pages=pages)
     if pdf.pages:
         return pdf
@@ -109,7 +137,8 @@ def _page_lines(page, number: int) -> list[_Line]:  # noqa: ANN001 - pdfplumber 
         if "(cid:" in w["text"]:
             w["text"] = _CID.sub("", w["text"])
     width, height = float(page.width), float(page.height)
-    words = [w for w in words if w["text"] and not _thumb_tab(w, width)]
+    words = [w for w in words if w["text"]]
+    words = [w for w in words if not _thumb_tab(w, width, words)]
     if not words:
         return []
     gutter = _gutter(words, width)
@@ -121,21 +150,28 @@ def _page_lines(page, number: int) -> list[_Line]:  # noqa: ANN001 - pdfplumber 
     return out
 
 
-def _thumb_tab(word: dict, width: float) -> bool:
-    """A book's thumb index: a letter or country code ("K", "AFG") printed in the outer margin."""
-    return (word["x1"] < width * 0.07 or word["x0"] > width * 0.93) and bool(re.fullmatch(r"[A-Z]{1,3}", word["text"]))
+def _thumb_tab(word: dict, width: float, words: list[dict]) -> bool:
+    """A book's thumb index: a letter or country code ("K", "AFG") alone on its line in the outer margin."""
+    if not (word["x1"] < width * 0.15 or word["x0"] > width * 0.85) or not re.fullmatch(r"[A-Z]{1,3}", word["text"]):
+        return False
+    return not any(w is not word and abs(w["top"] - word["top"]) < 3 for w in words)
 
 
 def _gutter(words: list[dict], width: float) -> float | None:
     """x position of a column gutter near the middle that no word crosses, if any."""
     if len(words) < 40:
         return None
+    # judge the gutter by body text: a heading set large may reach into the other column's margin
+    body = median(w["size"] for w in words) * 1.1
+    words = [w for w in words if w["size"] <= body] or words
     for frac in [0.5 + d / 100 for d in (0, -2, 2, -4, 4, -6, 6, -8, 8, -10, 10)]:
         x = width * frac
         if any(w["x0"] < x < w["x1"] for w in words):
             continue
         left = sum(1 for w in words if w["x1"] <= x)
-        if left >= 0.2 * len(words) and len(words) - left >= 0.2 * len(words):
+        # each side needs some text, but a column may be short (a chapter opening with only its fact box)
+        least = max(15, 0.08 * len(words))
+        if left >= least and len(words) - left >= least:
             return x
     return None
 
