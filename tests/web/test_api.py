@@ -139,3 +139,24 @@ def test_reviews_verify_reject_and_correct_statements(client: TestClient) -> Non
     assert {r["action"] for r in after["reviews"]} >= {"correct", "verify"}
     assert client.post("/api/v1/reviews", json={"statement": "nope:1:2:x:3", "action": "verify"},
                        headers=auth).status_code == 400
+
+
+def test_uploads_are_type_and_size_checked_and_kept_inside_the_data_folder(seeded_db, tmp_path) -> None:  # noqa: ANN001
+    from docket.web.upload import safe_name
+
+    assert safe_name("../../etc/passwd") == "passwd" and safe_name("..\\..\\x.pdf") == "x.pdf"
+    assert safe_name("") == "upload" and "/" not in safe_name("a/b/../c<script>.txt")
+    settings = Settings(db=str(seeded_db), token=TOKEN, data_dir=tmp_path / "data", max_upload_bytes=2048)
+    c = TestClient(create_app(settings))
+    csrf = c.get("/login").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    assert c.post("/ingest", files={"files": ("a.txt", b"x")}, data={"csrf": csrf}).status_code == 401
+    c.post("/login", data={"name": "ana", "token": TOKEN, "csrf": csrf})
+    files = [("files", ("tool.exe", b"MZ\x90\x00", "application/octet-stream")),
+             ("files", ("big.txt", b"word " * 1000, "text/plain")),
+             ("files", ("../../escape.txt", b"Kazakhstan: short note. " * 20, "text/plain"))]
+    r = c.post("/ingest", files=files, data={"csrf": csrf})
+    assert r.status_code == 200
+    assert "not a report file" in r.text and "larger than the upload limit" in r.text
+    stored = [p.relative_to(tmp_path / "data") for p in (tmp_path / "data").rglob("*") if p.is_file()]
+    assert [p.name for p in stored] == ["escape.txt"] and stored[0].parts[0] == "uploads"
+    assert not (tmp_path / "escape.txt").exists()
