@@ -154,6 +154,8 @@ def _thumb_tab(word: dict, width: float, words: list[dict]) -> bool:
     """A book's thumb index: a letter or country code ("K", "AFG") alone on its line in the outer margin."""
     if not (word["x1"] < width * 0.15 or word["x0"] > width * 0.85) or not re.fullmatch(r"[A-Z]{1,3}", word["text"]):
         return False
+    if word["x1"] < width * 0.07 or word["x0"] > width * 0.93:  # in the very edge: always a tab
+        return True
     return not any(w is not word and abs(w["top"] - word["top"]) < 3 for w in words)
 
 
