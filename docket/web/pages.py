@@ -80,32 +80,44 @@ def search_page(request: Request, store: StoreDep, settings: SettingsDep, q: Ann
                  next_url=f"/search?{urlencode({**args, 'page': page + 1})}" if len(hits) > PAGE else None)
 
 
-def _name_index(store, settings) -> list[tuple]:  # noqa: ANN001 - Store, Settings
-    """(person, the folded keys of every spelling joined by "|"), once per database state."""
+def _name_index(store, settings) -> tuple[list, list[tuple[str, int]]]:  # noqa: ANN001 - Store, Settings
+    """Persons, and the sorted (name token, person index) pairs of every spelling, once per database state."""
     from docket.extract.link import name_key
 
-    return cache.get(store, settings, "names", lambda: [
-        (p, "|".join(name_key(f) for f in p.cluster.forms)) for p in persons(store, settings)])
+    def build() -> tuple[list, list[tuple[str, int]]]:
+        records = persons(store, settings)
+        tokens = sorted({(t, i) for i, p in enumerate(records) for f in p.cluster.forms for t in name_key(f).split()})
+        return records, tokens
+
+    return cache.get(store, settings, "names", build)
 
 
-def _persons_named(index: list[tuple], q: str, limit: int = 6) -> list[dict]:
-    """Persons whose names contain every word of the query (transliteration-folded), with status."""
+def _persons_named(index: tuple[list, list[tuple[str, int]]], q: str, limit: int = 6) -> list[dict]:
+    """Persons with a name word starting with every word of the query (transliteration-folded), with status."""
+    import bisect
+
     from docket.extract.link import name_key
     from docket.query.cases import case_file
 
+    records, tokens = index
     words = [name_key(w) for w in q.replace('"', " ").split() if len(w) > 2 and not w.startswith("-")]
+    words = [w for w in words if w]
     if not words:
         return []
+    hits: set[int] | None = None
+    for w in words:
+        lo = bisect.bisect_left(tokens, (w, -1))
+        hi = bisect.bisect_left(tokens, (w + "\uffff", -1))
+        found = {i for _, i in tokens[lo:hi]}
+        hits = found if hits is None else hits & found
     out = []
-    for p, keys in index:  # keys: every spelling, folded, joined by "|"
-        if all(w in keys for w in words):
-            row = case_summary(case_file(p))
-            spellings = sorted({f.split()[-1] for f in p.cluster.forms})
-            if len(spellings) > 1:
-                row["all_spellings"] = "/search?" + urlencode({"q": " OR ".join(f'"{x}"' for x in spellings)})
-            out.append(row)
-            if len(out) == limit:
-                break
+    for i in sorted(hits or ())[:limit]:
+        p = records[i]
+        row = case_summary(case_file(p))
+        spellings = sorted({f.split()[-1] for f in p.cluster.forms})
+        if len(spellings) > 1:
+            row["all_spellings"] = "/search?" + urlencode({"q": " OR ".join(f'"{x}"' for x in spellings)})
+        out.append(row)
     return out
 
 
