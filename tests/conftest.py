@@ -54,14 +54,19 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def copy_of(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private copy of a database file."""
+    import shutil
+
+    copy = tmp_path_factory.mktemp("db") / template.name
+    shutil.copyfile(template, copy)
+    return copy
+
+
 @pytest.fixture(scope="module")
 def seeded_copy(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A private copy of the seeded database file, for one test module."""
-    import shutil
-
-    copy = tmp_path_factory.mktemp("db") / "seeds.db"
-    shutil.copyfile(seeded_template, copy)
-    return copy
+    return copy_of(seeded_template, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

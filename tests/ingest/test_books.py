@@ -50,35 +50,25 @@ def _make_book(path: Path) -> None:
 
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(False)
+
+    def write(y: float, text: str, size: int = 11, style: str = "") -> None:
+        pdf.set_font("Helvetica", style, size=size)
+        pdf.set_xy(10, y)
+        pdf.cell(0, size / 2, text)
+
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", size=20)
-    pdf.set_xy(10, 40)
-    pdf.cell(0, 10, "EXAMPLE WATCH REPORT 2019")
-    pdf.set_font("Helvetica", size=11)
-    pdf.set_xy(10, 60)
-    pdf.cell(0, 5, "This report by Example Watch covers the period January to December 2018.")
+    write(40, "EXAMPLE WATCH REPORT 2019", 20, "B")
+    write(60, "This report by Example Watch covers the period January to December 2018.")
     for n, country in enumerate(COUNTRIES):
         pdf.add_page()
-        pdf.set_font("Helvetica", "B", size=18)
-        pdf.set_xy(10, 20)
-        pdf.cell(0, 8, country.upper())
-        pdf.set_font("Helvetica", size=9)
-        pdf.set_xy(10, 32)
-        pdf.cell(0, 5, f"Head of state: President Number{n} Death penalty: abolitionist")
-        pdf.set_font("Helvetica", size=11)
-        for i, line in enumerate([f"In March the police in {country} detained the journalist Ivan Petrov{n} after",
-                                  "he reported on corruption. A court sentenced him to two years in prison.",
-                                  "", "Freedom of assembly was restricted throughout the year."]):
-            if line:
-                pdf.set_xy(10, 45 + i * 6)
-                pdf.cell(0, 5, line)
+        write(20, country.upper(), 18, "B")
+        write(32, f"Head of state: President Number{n} Death penalty: abolitionist", 9)
+        write(45, f"In March the police in {country} detained the journalist Ivan Petrov{n} after")
+        write(51, "he reported on corruption. A court sentenced him to two years in prison.")
+        write(63, "Freedom of assembly was restricted throughout the year.")
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", size=18)
-    pdf.set_xy(10, 20)
-    pdf.cell(0, 8, "APPENDIX: SELECTED DOCUMENTS")
-    pdf.set_font("Helvetica", size=11)
-    pdf.set_xy(10, 40)
-    pdf.cell(0, 5, "A list of documents published during the year.")
+    write(20, "APPENDIX: SELECTED DOCUMENTS", 18, "B")
+    write(40, "A list of documents published during the year.")
     pdf.output(str(path))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 import threading
 import time
@@ -14,15 +13,14 @@ import uvicorn
 
 from docket.web import create_app
 from docket.web.settings import Settings
+from tests.conftest import copy_of
 
 TOKEN = "test-token-5b1e"
 
 
 @pytest.fixture(scope="package")
 def seeded_db(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("web") / "web.db"
-    shutil.copyfile(seeded_template, path)
-    return path
+    return copy_of(seeded_template, tmp_path_factory)
 
 
 @pytest.fixture(scope="package")
