@@ -66,6 +66,7 @@ def ingest(
                                                 help="Extract people and events (default) or only store text.")] = True,
     split_books: Annotated[bool, typer.Option("--split-books/--no-split-books",
                                               help="Store a multi-country PDF book as one document per chapter.")] = True,
+    timeout: Annotated[float, typer.Option(help="Seconds allowed to read one file (0: no limit).")] = 300.0,
     as_json: JsonOption = False,
 ) -> None:
     """Ingest reports (text, HTML, PDF): each file whole or not at all; bad files are reported, not fatal."""
@@ -73,7 +74,7 @@ def ingest(
                                   "title": title}.items() if v is not None}
     options = IngestOptions(metadata=explicit, max_text_bytes=int(max_mb * 1024 * 1024),
                             max_pdf_bytes=int(max_mb * 10 * 1024 * 1024), extract=extract_facts,
-                            split_books=split_books)
+                            split_books=split_books, read_timeout_s=timeout or None)
     try:
         store = open_store(db)
     except DocketError as exc:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import glob
 import os
+import signal
+import threading
 import time
+from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docket.errors import DocketError
+from docket.errors import DocketError, ReaderTimeout
 from docket.extract.link import slug
 from docket.extract.topics import paragraph_topics
 from docket.ingest.metadata import infer_metadata, resolve_metadata
@@ -35,6 +38,7 @@ class IngestOptions:
     max_pdf_bytes: int = DEFAULT_MAX_PDF_BYTES
     extract: bool = True  # extract people and events and store them with the document
     split_books: bool = True  # a PDF holding many country chapters becomes one document per chapter
+    read_timeout_s: float | None = 300.0  # reading one file longer than this fails it (E110); None: no limit
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -77,12 +81,37 @@ def load_document(path: str | os.PathLike[str], options: IngestOptions | None = 
     return build_document(raw, result, metadata)
 
 
+@contextmanager
+def time_limit(seconds: float | None, path: Path) -> Iterator[None]:
+    """Fail a file whose reading takes longer than ``seconds`` (a parser stuck on a hostile file).
+
+    Uses a real-time interval timer, so it applies in the main thread of the process (the CLI);
+    elsewhere (a web worker thread) the reader runs without a limit.
+    """
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise ReaderTimeout(f"reading took longer than {seconds:g} s", path=str(path),
+                            hint="the file may be hostile or pathological; raise --timeout to allow more")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def load_documents(path: str | os.PathLike[str], options: IngestOptions | None = None) -> tuple[list[Document], Book | None]:
     """Read one file into its documents: one, or one per country chapter when it is a multi-country book."""
     options = options or IngestOptions()
     p = Path(path)
-    raw, result = read_file(p, max_text_bytes=options.max_text_bytes, max_pdf_bytes=options.max_pdf_bytes)
-    book = split_book(result, p.name) if result.format == "pdf" and options.split_books else None
+    with time_limit(options.read_timeout_s, p):
+        raw, result = read_file(p, max_text_bytes=options.max_text_bytes, max_pdf_bytes=options.max_pdf_bytes)
+        book = split_book(result, p.name) if result.format == "pdf" and options.split_books else None
     if book is None:
         metadata = resolve_metadata(infer_metadata(result), p, options.metadata)
         return [build_document(type(raw)(path=str(p.resolve()), size=raw.size, sha256=raw.sha256), result,
