@@ -252,12 +252,12 @@ def extract(
 ) -> None:
     """Extract people and events from reports; --json prints the gold-shaped JSON (documents, persons, events)."""
     from docket.extract import extract_documents
-    from docket.pipeline import load_document
+    from docket.pipeline import load_documents
 
     docs, failed = [], 0
     for f in expand_paths(files):
         try:
-            docs.append(load_document(f))
+            docs.extend(load_documents(f)[0])  # a book: one document per country chapter
         except DocketError as exc:
             err.print(f"[red]failed[/red] {escape(str(exc))}")
             failed += 1

@@ -13,7 +13,7 @@ import threading
 import time
 from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from docket.errors import DocketError, ReaderTimeout
@@ -72,13 +72,8 @@ def _is_report(p: Path) -> bool:
 
 
 def load_document(path: str | os.PathLike[str], options: IngestOptions | None = None) -> Document:
-    """Read, describe and structure one file (no store involved)."""
-    options = options or IngestOptions()
-    p = Path(path)
-    raw, result = read_file(p, max_text_bytes=options.max_text_bytes, max_pdf_bytes=options.max_pdf_bytes)
-    metadata = resolve_metadata(infer_metadata(result), p, options.metadata)
-    raw = type(raw)(path=str(p.resolve()), size=raw.size, sha256=raw.sha256)
-    return build_document(raw, result, metadata)
+    """Read, describe and structure one file as one document, even a book (no store involved)."""
+    return load_documents(path, replace(options or IngestOptions(), split_books=False))[0][0]
 
 
 @contextmanager
