@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,49 @@ def seeded(seeded_copy: Path):
     s = SQLiteStore(seeded_copy)
     yield s
     s.close()
+
+
+def serve_in_thread(settings: object) -> tuple[str, Callable[[], None]]:
+    """Serve the web app with ``settings`` on a free loopback port in a thread: (base URL, stop)."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from docket.web import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+    return f"http://127.0.0.1:{port}", stop
+
+
+@pytest.fixture
+def live_server_factory():
+    """Start the web app over a database (read-only settings); every server stops after the test."""
+    from docket.web.settings import Settings
+
+    stops = []
+
+    def start(db: Path) -> str:
+        base, stop = serve_in_thread(Settings(db=str(db)))
+        stops.append(stop)
+        return base
+
+    yield start
+    for stop in stops:
+        stop()

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from docket.web import create_app
 from docket.web.settings import Settings
-from tests.conftest import copy_of
+from tests.conftest import copy_of, serve_in_thread
 
 TOKEN = "test-token-5b1e"
 
@@ -31,17 +26,6 @@ def settings(seeded_db: Path) -> Settings:
 @pytest.fixture(scope="package")
 def live_server(settings: Settings) -> Iterator[str]:
     """The app served by uvicorn on a free loopback port, in a thread."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    base, stop = serve_in_thread(settings)
+    yield base
+    stop()
