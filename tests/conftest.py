@@ -25,6 +25,16 @@ def seed_files() -> list[Path]:
     return sorted(SEEDS.glob("0*.txt"))
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The long fuzz and crash loops run only when asked for by name (``pytest -m long``)."""
+    if "long" in (config.option.markexpr or ""):
+        return
+    skip = pytest.mark.skip(reason="long loop: run with pytest -m long")
+    for item in items:
+        if "long" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _require_shared() -> None:
     if not SEEDS.is_dir():

@@ -1,0 +1,5 @@
+"""``python -m docket.cli``."""
+
+from docket.cli import main
+
+main()

@@ -1,0 +1,247 @@
+"""Commands on persons and case files: people, person, cases, diff, stats, export."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from docket.errors import DocketError
+from docket.export.serialize import Citer, case_dict, fact_dict
+from docket.store import open_store
+from docket.cli import DbOption, JsonOption, _fail, app, err, out
+
+
+@app.command("people")
+def people_(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many persons.")] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """Persons in the database, linked across reports and spellings, with their number of sources and events."""
+    from docket.export.serialize import person_dict
+    from docket.query.people import people
+
+    try:
+        store = open_store(db)
+        records = people(store)
+    except DocketError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps([{**person_dict(p), "events": len(p.events)} for p in records[:limit]], ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"{len(records)} persons")
+    for col in ("id", "name", "role", "side", "spellings", "documents", "events", "last event"):
+        table.add_column(col, overflow="fold")
+    for p in records[:limit]:
+        last = p.events[-1][1] if p.events else None
+        table.add_row(p.cluster.id, escape(p.cluster.canonical), escape(p.role or ""), p.side,
+                      escape(", ".join(p.cluster.forms)),
+                      str(len(p.documents)), str(len(p.events)),
+                      f"{last.type} {last.date or ''}" if last else "")
+    out.print(table)
+
+
+@app.command()
+def person(
+    name: Annotated[str, typer.Argument(help="A name, any spelling or part of it, or a person id.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One person's case file: status, a timeline of facts with their sources, and conflicts between sources."""
+    from docket.query.cases import case_file, sanction_text
+    from docket.query.people import find_person
+
+    try:
+        store = open_store(db)
+        hits = find_person(store, name)
+    except DocketError as exc:
+        _fail(exc)
+    if not hits:
+        err.print(f"[red]error:[/red] nobody called {escape(name)!r} (see `docket people`)")
+        raise typer.Exit(2)
+    cases = [case_file(p) for p in hits]
+    if as_json:
+        citer = Citer(store)
+        print(json.dumps([case_dict(c, citer) for c in cases], ensure_ascii=False, indent=1))
+        return
+    for c in cases:
+        p = c.person
+        out.print(f"[bold]{escape(p.cluster.canonical)}[/bold] ({p.cluster.id}) — {escape(p.role or 'no role stated')}, "
+                  f"side: {p.side} — {len(p.documents)} documents, {len(c.facts)} facts")
+        out.print("spellings: " + escape(", ".join(p.cluster.forms)))
+        out.print(f"[bold]status:[/bold] {escape(c.status)}")
+        for f in c.facts:
+            sanction = f" ({sanction_text(f.sanction)})" if f.sanction else ""
+            charge = f" — {f.charge}" if f.charge else ""
+            place = f" in {f.place}" if f.place else ""
+            sources = f"{len(f.publishers)} publisher{'s' if len(f.publishers) > 1 else ''}"
+            out.print(f"  {f.date or '(no date)':<10} [bold]{f.type}[/bold]{escape(sanction)}{escape(charge)}"
+                      f"{escape(place)} [green]({sources})[/green]")
+            for d, e in f.statements:
+                out.print(f"      [dim]{escape(d.publisher or '?')}, {escape(d.title or '?')} — {d.id}:p{e.paragraph} "
+                          f"[{e.start}:{e.end}][/dim] “{escape(e.quote[:150])}”")
+        for x in c.conflicts:
+            out.print(f"  [yellow]conflict ({x.kind}):[/yellow] {escape(x.detail)}")
+            for side in (x.a, x.b):
+                if side:
+                    d, e = side
+                    out.print(f"      [dim]{escape(d.publisher or '?')} — {d.id}:p{e.paragraph}[/dim] “{escape(e.quote[:150])}”")
+
+
+@app.command()
+def cases(
+    db: DbOption = None,
+    country: Annotated[Optional[str], typer.Option(help="Only persons named in reports on this country.")] = None,
+    year: Annotated[Optional[int], typer.Option(help="Only persons named in reports covering this year.")] = None,
+    publisher: Annotated[Optional[str], typer.Option(help="Only persons named by this publisher (substring).")] = None,
+    status: Annotated[Optional[str], typer.Option(help="Only statuses containing this (e.g. imprisoned).")] = None,
+    topic: Annotated[Optional[str], typer.Option(help="Only persons named in paragraphs on this topic id.")] = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many.")] = 100,
+    as_json: JsonOption = False,
+) -> None:
+    """Persons with their status, number of facts and sources, and last report."""
+    from docket.query.cases import CaseFilter, select_cases
+    from docket.query.people import people
+
+    try:
+        store = open_store(db)
+        where = CaseFilter(country=country, year=year, publisher=publisher, status=status, topic=topic)
+        files = select_cases(people(store), where, store.paragraph_topics)[:limit]
+    except DocketError as exc:
+        _fail(exc)
+    if as_json:
+        citer = Citer(store)
+        print(json.dumps([case_dict(c, citer) for c in files], ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"{len(files)} cases")
+    for col in ("person", "side", "status", "facts", "publishers", "documents"):
+        table.add_column(col, overflow="fold")
+    for c in files:
+        pubs = {pub for f in c.facts for pub in f.publishers}
+        table.add_row(escape(c.person.cluster.canonical), c.person.side, escape(c.status), str(len(c.facts)),
+                      str(len(pubs)), str(len(c.person.documents)))
+    out.print(table)
+
+
+@app.command()
+def diff(
+    start: Annotated[int, typer.Option("--from", help="The earlier year covered.")],
+    end: Annotated[int, typer.Option("--to", help="The later year covered.")],
+    db: DbOption = None,
+    country: Annotated[Optional[str], typer.Option(help="Only reports on this country.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Year over year: new cases, continuing cases (with what the later reports add), cases no longer mentioned."""
+    from docket.query.cases import year_diff
+    from docket.query.people import people
+
+    try:
+        store = open_store(db)
+        result = year_diff(people(store), start=start, end=end, country=country)
+    except DocketError as exc:
+        _fail(exc)
+    if as_json:
+        citer = Citer(store)
+        print(json.dumps({"new": [case_dict(c, citer) for c in result.new],
+                          "continuing": [{**case_dict(c, citer), "added": [fact_dict(f, citer) for f in added]}
+                                         for c, added in result.continuing],
+                          "no_longer_mentioned": [case_dict(c, citer) for c in result.dropped]},
+                         ensure_ascii=False, indent=1))
+        return
+    out.print(f"[bold]{start} → {end}[/bold]{' — ' + escape(country) if country else ''}")
+    out.print(f"[bold]continuing ({len(result.continuing)})[/bold]")
+    for c, added in result.continuing:
+        news = "; ".join(f"{f.type} {f.date or ''}".strip() for f in added) or "nothing new"
+        out.print(f"  {escape(c.person.cluster.canonical)} — {escape(c.status)} — new in {end}: {escape(news)}")
+    out.print(f"[bold]new in {end} ({len(result.new)})[/bold]")
+    for c in result.new:
+        out.print(f"  {escape(c.person.cluster.canonical)} — {escape(c.status)}")
+    out.print(f"[bold]no longer mentioned ({len(result.dropped)})[/bold]")
+    for c in result.dropped:
+        out.print(f"  {escape(c.person.cluster.canonical)} — {escape(c.status)}")
+
+
+@app.command()
+def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Counts: paragraphs by topic × year × publisher, event statements by type and year, charges."""
+    from docket.query.cases import case_files
+    from docket.query.people import people
+    from docket.query.stats import persons_by_status, statistics
+
+    try:
+        store = open_store(db)
+        st = statistics(store)
+        by_status = persons_by_status(case_files(people(store)))
+    except DocketError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps({
+            "topic_year_publisher": [{"topic": t, "year": y, "publisher": p, "paragraphs": n}
+                                     for (t, y, p), n in sorted(st.topic_year_publisher.items(), key=str)],
+            "events_by_type": dict(st.events_by_type.most_common()),
+            "events_by_type_year": [{"type": t, "year": y, "events": n}
+                                    for (t, y), n in sorted(st.events_by_type_year.items(), key=str)],
+            "charges": dict(st.charges.most_common()),
+            "persons_by_status": dict(by_status.most_common()),
+        }, ensure_ascii=False, indent=1))
+        return
+    years = sorted({y for (_, y, _) in st.topic_year_publisher if y is not None})
+    table = Table(title="paragraphs by topic and year")
+    table.add_column("topic")
+    for y in years:
+        table.add_column(str(y), justify="right")
+    for topic in sorted({t for (t, _, _) in st.topic_year_publisher}):
+        table.add_row(topic, *(str(sum(n for (t, yy, _), n in st.topic_year_publisher.items() if t == topic and yy == y)
+                                   or "") for y in years))
+    out.print(table)
+    out.print("events by type: " + ", ".join(f"{t} {n}" for t, n in st.events_by_type.most_common()))
+    out.print("persons by status: " + ", ".join(f"{s} {n}" for s, n in by_status.most_common()))
+    out.print("most frequent charges: " + "; ".join(f"{escape(c)} ({n})" for c, n in st.charges.most_common(10)))
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json | csv | markdown | esf | sqlite.")] = "json",
+    out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="File (json, esf, sqlite) or folder "
+                                                     "(csv, markdown); default: stdout for json/esf.")] = None,
+    db: DbOption = None,
+    person_name: Annotated[Optional[str], typer.Option("--person", help="Only this person (any spelling).")] = None,
+    country: Annotated[Optional[str], typer.Option(help="Only reports on this country.")] = None,
+    print_schema: Annotated[bool, typer.Option("--schema", help="Print the JSON Schema of the JSON export.")] = False,
+) -> None:
+    """Export case files: JSON (with a published JSON Schema), CSV tables, Markdown dossiers, ESF events, SQLite."""
+    import tempfile
+
+    from docket.export import DIRECTORY_FORMATS, EXPORTERS, collect, schema
+    from docket.errors import ExportError
+
+    if print_schema:
+        print(json.dumps(schema(), ensure_ascii=False, indent=1))
+        return
+    try:
+        if fmt not in EXPORTERS:
+            raise ExportError(f"unknown format {fmt!r}", hint="one of " + ", ".join(EXPORTERS))
+        if out_path is None and (fmt in DIRECTORY_FORMATS or fmt == "sqlite"):
+            raise ExportError(f"--format {fmt} writes files", hint="give --out PATH")
+        store = open_store(db)
+        data = collect(store, person=person_name, country=country)
+        if out_path is None:
+            with tempfile.TemporaryDirectory() as tmp:
+                target = Path(tmp) / "export.json"
+                EXPORTERS[fmt](data, target)
+                sys.stdout.write(target.read_text("utf-8") + "\n")
+            return
+        written = EXPORTERS[fmt](data, out_path)
+    except DocketError as exc:
+        _fail(exc)
+    except OSError as exc:
+        _fail(ExportError(f"cannot write the export: {exc.strerror or exc}", path=str(out_path)))
+    err.print(f"wrote {len(written)} file{'s' if len(written) != 1 else ''} "
+              f"({len(data.cases)} persons, {len(data.documents)} documents): {escape(str(written[0]))}"
+              + (" …" if len(written) > 1 else ""))

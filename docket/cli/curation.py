@@ -1,0 +1,119 @@
+"""Curation commands: merge, split, explain, orgs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from docket.errors import DocketError
+from docket.store import open_store
+from docket.cli import DbOption, JsonOption, _fail, app, err, out
+
+
+def _curate(action: str, name_a: str, name_b: str, db: str | None, who: str | None, why: str | None) -> None:
+    from docket.query.people import find_person
+    from docket.resolve.curate import record
+
+    try:
+        store = open_store(db)
+        for name in (name_a, name_b):
+            if not find_person(store, name):
+                err.print(f"[red]error:[/red] nobody called {escape(name)!r} in the database (see `docket people`)")
+                raise typer.Exit(2)
+        entry = record(store, action, name_a, name_b, who=who, why=why)
+    except DocketError as exc:
+        _fail(exc)
+    out.print(f"{entry.action} #{entry.id}: {escape(entry.name_a)!r} and {escape(entry.name_b)!r} "
+              f"by {escape(entry.who)} at {entry.at}" + (f" — {escape(entry.why)}" if entry.why else ""))
+
+
+WhoOption = Annotated[Optional[str], typer.Option(help="Curator name (default $DOCKET_USER or login).")]
+WhyOption = Annotated[Optional[str], typer.Option(help="Reason, kept in the audit log.")]
+
+
+@app.command()
+def merge(
+    name_a: Annotated[str, typer.Argument(help="A full name as printed in a report.")],
+    name_b: Annotated[str, typer.Argument(help="Another full name of the same person.")],
+    db: DbOption = None, who: WhoOption = None, why: WhyOption = None,
+) -> None:
+    """Curate: the two names are one person (kept across re-ingest; automatic linking never undoes it)."""
+    _curate("merge", name_a, name_b, db, who, why)
+
+
+@app.command()
+def split(
+    name_a: Annotated[str, typer.Argument(help="A full name as printed in a report.")],
+    name_b: Annotated[str, typer.Argument(help="A full name of a different person.")],
+    db: DbOption = None, who: WhoOption = None, why: WhyOption = None,
+) -> None:
+    """Curate: the two names are different people, never to be linked (kept across re-ingest)."""
+    _curate("split", name_a, name_b, db, who, why)
+
+
+@app.command()
+def explain(
+    name: Annotated[str, typer.Argument(help="A name, any spelling or part of it, or a person id.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Why the names of a person were linked: the comparison levels that fired, and curated decisions."""
+    from docket.query.people import find_person
+
+    try:
+        store = open_store(db)
+        hits = find_person(store, name)
+        log = store.curation_log()
+    except DocketError as exc:
+        _fail(exc)
+    if not hits:
+        err.print(f"[red]error:[/red] nobody called {escape(name)!r} (see `docket people`)")
+        raise typer.Exit(2)
+    if as_json:
+        print(json.dumps([{"id": p.cluster.id, "variants": p.cluster.forms,
+                           "links": [asdict(link) for link in dict.fromkeys(p.cluster.links)],
+                           "curation": [asdict(e) for e in log if {e.name_a, e.name_b} & set(p.cluster.forms)]}
+                          for p in hits], ensure_ascii=False, indent=1))
+        return
+    for p in hits:
+        out.print(f"[bold]{escape(p.cluster.canonical)}[/bold] ({p.cluster.id}): " + escape(", ".join(p.cluster.forms)))
+        for link in dict.fromkeys(p.cluster.links):
+            out.print(f"  {escape(link.a)!r} ~ {escape(link.b)!r} score {link.score:.2f}: " + escape("; ".join(link.levels)))
+        if len(p.cluster.forms) == 1:
+            out.print("  (one spelling, nothing linked)")
+        for e in log:
+            if {e.name_a, e.name_b} & set(p.cluster.forms):
+                out.print(f"  curated {e.action} #{e.id} {escape(e.name_a)!r} / {escape(e.name_b)!r} by {escape(e.who)}"
+                          f" at {e.at}" + (f": {escape(e.why)}" if e.why else ""))
+
+
+@app.command()
+def orgs(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many organisations.")] = 40,
+    as_json: JsonOption = False,
+) -> None:
+    """Organisations named in the reports, linked across spellings and acronyms."""
+    from docket.resolve.orgs import link_organisations
+
+    try:
+        store = open_store(db)
+        entities = [e for d in store.list_documents() for e in store.document_entities(d.id)]
+    except DocketError as exc:
+        _fail(exc)
+    clusters = link_organisations(entities)[:limit]
+    if as_json:
+        print(json.dumps([{"name": c.name, "forms": dict(c.forms), "documents": sorted(c.documents)} for c in clusters],
+                         ensure_ascii=False, indent=1))
+        return
+    table = Table(title="organisations")
+    for col in ("name", "spellings", "documents", "mentions"):
+        table.add_column(col, overflow="fold")
+    for c in clusters:
+        table.add_row(escape(c.name), escape(", ".join(c.forms)), str(len(c.documents)), str(sum(c.forms.values())))
+    out.print(table)

@@ -1,0 +1,328 @@
+"""Commands on documents: ingest, summary, search, show, extract, eval, split-book."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from docket.errors import DocketError
+from docket.models import FileOutcome, IngestReport, SearchFilters
+from docket.pipeline import IngestOptions, expand_paths, iter_ingest
+from docket.query.search import search as run_search
+from docket.store import open_store
+from docket.cli import DbOption, JsonOption, _fail, app, err, out
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or glob patterns.")],
+    db: DbOption = None,
+    publisher: Annotated[Optional[str], typer.Option(help="Override the publisher of every file.")] = None,
+    country: Annotated[Optional[str], typer.Option(help="Override the country of every file.")] = None,
+    period: Annotated[Optional[int], typer.Option(help="Override the year the events cover.")] = None,
+    title: Annotated[Optional[str], typer.Option(help="Override the title (only sensible for one file).")] = None,
+    max_mb: Annotated[float, typer.Option(help="Size limit for text/HTML files, in MB (PDF: 10x).")] = 20.0,
+    summary: Annotated[bool, typer.Option("--summary", help="Print the database summary afterwards.")] = False,
+    extract_facts: Annotated[bool, typer.Option("--extract/--no-extract",
+                                                help="Extract people and events (default) or only store text.")] = True,
+    split_books: Annotated[bool, typer.Option("--split-books/--no-split-books",
+                                              help="Store a multi-country PDF book as one document per chapter.")] = True,
+    timeout: Annotated[float, typer.Option(help="Seconds allowed to read one file (0: no limit).")] = 300.0,
+    as_json: JsonOption = False,
+) -> None:
+    """Ingest reports (text, HTML, PDF): each file whole or not at all; bad files are reported, not fatal."""
+    explicit = {k: v for k, v in {"publisher": publisher, "country": country, "period": period,
+                                  "title": title}.items() if v is not None}
+    options = IngestOptions(metadata=explicit, max_text_bytes=int(max_mb * 1024 * 1024),
+                            max_pdf_bytes=int(max_mb * 10 * 1024 * 1024), extract=extract_facts,
+                            split_books=split_books, read_timeout_s=timeout or None)
+    try:
+        store = open_store(db)
+    except DocketError as exc:
+        _fail(exc)
+    files = expand_paths(paths)
+    outcomes: list[FileOutcome] = []
+    if as_json:
+        outcomes = list(iter_ingest(store, files, options))
+    elif err.is_terminal:
+        with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      TextColumn("{task.description}"), console=err, transient=True) as progress:
+            task = progress.add_task("", total=len(files))
+            for f, outcome in zip(files, iter_ingest(store, files, options)):
+                progress.update(task, advance=1, description=escape(f.name))
+                outcomes.append(outcome)
+                if outcome.status == "failed":
+                    progress.console.print(f"[red]failed[/red] {escape(outcome.error or '')}")
+    else:
+        for outcome in iter_ingest(store, files, options):
+            outcomes.append(outcome)
+            err.print(_outcome_line(outcome))
+    failed = [o for o in outcomes if o.status == "failed"]
+    if as_json:
+        print(json.dumps({"files": [asdict(o) for o in outcomes], "counts": _counts(outcomes)}, indent=1))
+    else:
+        _print_outcomes(outcomes)
+        if summary:
+            _print_summary(store)
+    store.close()
+    if failed:
+        raise typer.Exit(1)
+
+
+def _counts(outcomes: list[FileOutcome]) -> dict[str, int]:
+    return IngestReport(outcomes=list(outcomes)).counts()
+
+
+def _outcome_line(o: FileOutcome) -> str:
+    if o.status == "failed":
+        return f"failed    {escape(o.error or '')}"
+    extra = f" (replaces {o.replaced_id})" if o.replaced_id else ""
+    extra += f" ({escape(o.note)})" if o.note else ""
+    return f"{o.status:<9} {escape(o.path)} -> {o.document_id}{extra}"
+
+
+def _print_outcomes(outcomes: list[FileOutcome]) -> None:
+    table = Table(title="Ingest", show_lines=False)
+    for col in ("file", "status", "document", "sections", "paragraphs", "mentions", "events", "seconds", "detail"):
+        table.add_column(col, overflow="fold")
+    for o in outcomes:
+        detail = o.error or o.note or (f"replaces {o.replaced_id}" if o.replaced_id else "")
+        style = {"failed": "red", "replaced": "yellow", "added": "green"}.get(o.status, "")
+        table.add_row(escape(Path(o.path).name), f"[{style}]{o.status}[/{style}]" if style else o.status,
+                      o.document_id or "", str(o.sections or ""), str(o.paragraphs or ""), str(o.mentions or ""),
+                      str(o.events or ""), f"{o.seconds:.2f}",
+                      escape(detail))
+    out.print(table)
+    c = _counts(outcomes)
+    out.print(", ".join(f"{v} {k}" for k, v in c.items()))
+
+
+def _print_summary(store) -> None:  # noqa: ANN001 - Store protocol
+    docs = store.list_documents()
+    table = Table(title=f"docket: {len(docs)} documents")
+    for col in ("id", "file", "publisher", "country", "period", "title", "sections", "paragraphs"):
+        table.add_column(col, overflow="fold", no_wrap=col in ("id", "period", "sections", "paragraphs"))
+    for d in docs:
+        table.add_row(d.id, escape(d.file_name), escape(d.publisher or "?"), escape(d.country or "?"),
+                      str(d.period or "?"), escape(d.title or ""), str(d.sections), str(d.paragraphs))
+    out.print(table)
+    counts = store.counts()
+    out.print(f"{counts['documents']} documents, {counts['sections']} sections, {counts['paragraphs']} paragraphs, "
+              f"{counts['mentions']} person mentions, {counts['events']} event statements")
+
+
+@app.command()
+def summary(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Documents in the database with publisher, period, title, sections and paragraphs."""
+    try:
+        store = open_store(db)
+    except DocketError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps({"documents": [asdict(d) for d in store.list_documents()], "counts": store.counts()},
+                         indent=1))
+    else:
+        _print_summary(store)
+    store.close()
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words (ANDed), "a phrase", prefix*, -exclude, a OR b.')],
+    db: DbOption = None,
+    publisher: Annotated[Optional[str], typer.Option(help="Only this publisher (substring).")] = None,
+    country: Annotated[Optional[str], typer.Option(help="Only this country.")] = None,
+    year: Annotated[Optional[int], typer.Option(help="Only reports covering this year.")] = None,
+    section: Annotated[Optional[str], typer.Option(help="Only sections whose heading path contains this.")] = None,
+    topic: Annotated[Optional[str], typer.Option(help="Only paragraphs tagged with this topic id (see docs).")] = None,
+    limit: Annotated[int, typer.Option(help="Number of hits.")] = 10,
+    offset: Annotated[int, typer.Option(help="Skip this many hits (paging).")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Full-text search over paragraphs, ranked by BM25, each hit with its citation."""
+    try:
+        store = open_store(db)
+        hits = run_search(store, query, SearchFilters(publisher, country, year, section, topic), limit=limit, offset=offset)
+    except DocketError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps({"query": query, "hits": [asdict(h) for h in hits]}, indent=1))
+        return
+    if not hits:
+        out.print("no hits")
+    for i, h in enumerate(hits, start=offset + 1):
+        c = h.citation
+        line = Text(f"{i}. ", style="bold")
+        snippet = Text(h.snippet)
+        for a, b in h.highlights:
+            snippet.stylize("bold yellow", a, b)
+        out.print(line + snippet)
+        out.print(f"   [dim]{escape(c.publisher or '?')}, {escape(c.title or '?')} ({c.period or '?'})"
+                  f" — {escape(c.section or '(no section)')} — {c.paragraph_id} [{c.start}:{c.end}]"
+                  f"{' — ' + ', '.join(h.topics) if h.topics else ''}[/dim]")
+
+
+@app.command()
+def show(
+    document_id: Annotated[str, typer.Argument(help="Document id, or a paragraph id DOC:pN.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show a document's structure, or one paragraph with its citation."""
+    doc_id, _, para = document_id.partition(":p")
+    try:
+        store = open_store(db)
+    except DocketError as exc:
+        _fail(exc)
+    doc = store.get_document(doc_id)
+    if doc is None:
+        err.print(f"[red]error:[/red] no document {escape(doc_id)} (see `docket summary`)")
+        raise typer.Exit(2)
+    if para:
+        if not para.isdigit() or int(para) >= len(doc.paragraphs):
+            err.print(f"[red]error:[/red] {escape(doc_id)} has paragraphs p0..p{len(doc.paragraphs) - 1}")
+            raise typer.Exit(2)
+        p = doc.paragraphs[int(para)]
+        sec = doc.sections[p.section].path if p.section is not None else ()
+        if as_json:
+            print(json.dumps({"paragraph_id": p.pid(doc.id), "section": list(sec), **asdict(p)}, indent=1))
+        else:
+            out.print(f"[bold]{p.pid(doc.id)}[/bold] — {escape(' > '.join(sec) or '(no section)')} "
+                      f"[{p.start}:{p.end}]")
+            out.print(escape(p.text))
+        return
+    if as_json:
+        d = asdict(doc)
+        d.pop("text")
+        print(json.dumps(d, indent=1))
+        return
+    m = doc.metadata
+    out.print(f"[bold]{escape(m.title or doc.file_name)}[/bold]")
+    out.print(f"{escape(m.publisher or '?')} · {escape(m.country or '?')} · events of {m.period or '?'} · "
+              f"{doc.format} · {len(doc.sections)} sections · {len(doc.paragraphs)} paragraphs")
+    for s in doc.sections:
+        n = sum(1 for p in doc.paragraphs if p.section == s.ordinal)
+        out.print(f"{'  ' * (s.level - 1)}- {escape(s.heading)} [dim]({n} paragraphs)[/dim]")
+
+
+@app.command()
+def extract(
+    files: Annotated[list[str], typer.Argument(help="Report files or folders (no database needed).")],
+    workers: Annotated[int, typer.Option(help="Local processes for per-document extraction.")] = 1,
+    as_json: JsonOption = False,
+) -> None:
+    """Extract people and events from reports; --json prints the gold-shaped JSON (documents, persons, events)."""
+    from docket.extract import extract_documents
+    from docket.pipeline import load_documents
+
+    docs, failed = [], 0
+    for f in expand_paths(files):
+        try:
+            docs.extend(load_documents(f)[0])  # a book: one document per country chapter
+        except DocketError as exc:
+            err.print(f"[red]failed[/red] {escape(str(exc))}")
+            failed += 1
+    try:
+        result = extract_documents(docs, workers=max(1, workers))
+    except DocketError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        table = Table(title=f"{len(result['persons'])} persons in {len(docs)} documents")
+        for col in ("person", "forms", "files"):
+            table.add_column(col, overflow="fold")
+        for p in result["persons"]:
+            table.add_row(escape(p["canonical"]), escape(", ".join(p["variants"])), ", ".join(p["mentions"]))
+        out.print(table)
+    if failed:
+        raise typer.Exit(1)
+
+
+_EVAL_ROWS = [
+    ("person mentions P", ("mentions", "p")), ("person mentions R", ("mentions", "r")),
+    ("person mentions F1", ("mentions", "f1")), ("person-file recall", ("person_file_recall",)),
+    ("linking pairwise P", ("resolution", "p")), ("linking pairwise R", ("resolution", "r")),
+    ("linking pairwise F1", ("resolution", "f1")), ("linking B-cubed F1", ("resolution", "bcubed_f1")),
+    ("hard-negative merges", ("resolution", "hard_negative_merges")),
+    ("person side accuracy", ("person_side_acc",)),
+    ("events P", ("events", "p")), ("events R", ("events", "r")), ("events F1", ("events", "f1")),
+    ("event date accuracy", ("events", "date_acc")), ("event sanction accuracy", ("events", "sanction_acc")),
+    ("event charge accuracy", ("events", "charge_acc")),
+    ("event place accuracy", ("events", "place_acc")),
+    ("documents publisher", ("documents", "publisher")), ("documents country", ("documents", "country")),
+    ("documents period", ("documents", "period")), ("documents title", ("documents", "title")),
+]
+
+
+def _metric(scores: dict, path: tuple[str, ...]) -> str:
+    value = scores
+    for key in path:
+        value = value.get(key, 0) if isinstance(value, dict) else 0
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+@app.command("eval")
+def eval_(
+    gold: Annotated[Path, typer.Option(help="Gold directory (documents.json, persons.json, events.jsonl).")],
+    reports: Annotated[Path, typer.Option(help="Folder with the reports the gold annotates.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Precision/recall/F1 against gold annotations, beside a spaCy-only baseline from the same run."""
+    from docket.evaluate import fuzzy_linking_baseline, load_gold, place_accuracy, score, side_accuracy, spacy_baseline
+    from docket.extract import extract_documents
+    from docket.pipeline import load_document
+
+    try:
+        g = load_gold(gold)
+        docs = [load_document(reports / d["file"]) for d in g["documents"]]
+        prediction, baseline = extract_documents(docs), spacy_baseline(docs)
+        ours, base = score(g, prediction), score(g, baseline)
+        fuzzy = score(g, fuzzy_linking_baseline(prediction))
+        ours["person_side_acc"] = side_accuracy(g, prediction)
+        base["person_side_acc"] = side_accuracy(g, baseline)
+        ours["events"]["place_acc"] = place_accuracy(g, prediction)
+        base["events"]["place_acc"] = place_accuracy(g, baseline)
+    except (DocketError, OSError, ValueError) as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    if as_json:
+        print(json.dumps({"docket": ours, "baseline": base, "fuzzy_linking_baseline": fuzzy}, indent=1))
+        return
+    table = Table(title=f"docket eval: {len(docs)} documents vs {gold}")
+    for col in ("metric", "docket", "spaCy baseline", "rapidfuzz linking"):
+        table.add_column(col, no_wrap=True)
+    for label, path in _EVAL_ROWS:
+        linking = path[0] == "resolution"
+        table.add_row(label, *(_metric(s, path) for s in (ours, base)), _metric(fuzzy, path) if linking else "")
+    out.print(table)
+
+
+
+@app.command("split-book")
+def split_book_(
+    path: Annotated[Path, typer.Argument(help="A PDF book with many country chapters (e.g. an Amnesty annual report).")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for one text file per chapter and MANIFEST.tsv.")],
+    publisher: Annotated[Optional[str], typer.Option(help="Override the publisher.")] = None,
+    period: Annotated[Optional[int], typer.Option(help="Override the year the events cover.")] = None,
+) -> None:
+    """Split a multi-country report book into one text file per country chapter, with a MANIFEST.tsv."""
+    from docket.pipeline import split_book_file
+
+    explicit = {k: v for k, v in {"publisher": publisher, "period": period}.items() if v is not None}
+    try:
+        book, files = split_book_file(path, out_dir, IngestOptions(metadata=explicit))
+    except DocketError as exc:
+        _fail(exc)
+    out.print(f"{len(book.chapters)} country chapters, edition {book.edition} (events of {book.period}) → "
+              f"{escape(str(out_dir))}/ ({len(files) - 1} files and MANIFEST.tsv)")
+    for label, a, b in book.skipped:
+        out.print(f"  not a chapter: {escape(label)} (pages {a}–{b})")

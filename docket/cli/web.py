@@ -1,0 +1,40 @@
+"""The web server command."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from docket.errors import DocketError
+from docket.store import open_store
+from docket.cli import DbOption, _fail, app, err
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Server processes (each keeps its own caches).")] = 1,
+) -> None:
+    """The web UI and JSON API (/api/v1, docs at /api/docs). Curation needs $DOCKET_TOKEN; without it, read-only."""
+    import os
+    import secrets
+
+    import uvicorn
+
+    from docket.web.settings import Settings
+
+    settings = Settings.from_env(db)
+    try:
+        open_store(settings.db).close()
+    except DocketError as exc:
+        _fail(exc)
+    # the worker processes build the app from the environment: one database, one session secret
+    os.environ["DOCKET_DB"] = settings.db
+    os.environ.setdefault("DOCKET_SECRET", secrets.token_urlsafe(32))
+    err.print(f"docket serving {escape(settings.db)} on http://{host}:{port}/ "
+              + ("(curation enabled)" if settings.token else "(read-only: set DOCKET_TOKEN to curate)"))
+    uvicorn.run("docket.web:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
