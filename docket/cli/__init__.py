@@ -36,6 +36,22 @@ def _fail(exc: DocketError) -> None:
     raise typer.Exit(2)
 
 
+def find_or_exit(db: str | None, name: str):  # noqa: ANN201 - (Store, list[PersonRecord])
+    """The store and the persons matching ``name``; a one-line error and exit 2 when nobody matches."""
+    from docket.query.people import find_person
+    from docket.store import open_store
+
+    try:
+        store = open_store(db)
+        hits = find_person(store, name)
+    except DocketError as exc:
+        _fail(exc)
+    if not hits:
+        err.print(f"[red]error:[/red] nobody called {escape(name)!r} (see `docket people`)")
+        raise typer.Exit(2)
+    return store, hits
+
+
 @app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,

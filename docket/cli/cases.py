@@ -14,7 +14,7 @@ from rich.table import Table
 from docket.errors import DocketError
 from docket.export.serialize import Citer, case_dict, fact_dict
 from docket.store import open_store
-from docket.cli import DbOption, JsonOption, _fail, app, err, out
+from docket.cli import DbOption, JsonOption, _fail, app, err, find_or_exit, out
 
 
 @app.command("people")
@@ -55,16 +55,8 @@ def person(
 ) -> None:
     """One person's case file: status, a timeline of facts with their sources, and conflicts between sources."""
     from docket.query.cases import case_file, sanction_text
-    from docket.query.people import find_person
 
-    try:
-        store = open_store(db)
-        hits = find_person(store, name)
-    except DocketError as exc:
-        _fail(exc)
-    if not hits:
-        err.print(f"[red]error:[/red] nobody called {escape(name)!r} (see `docket people`)")
-        raise typer.Exit(2)
+    store, hits = find_or_exit(db, name)
     cases = [case_file(p) for p in hits]
     if as_json:
         citer = Citer(store)

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from docket.errors import DocketError
 from docket.store import open_store
-from docket.cli import DbOption, JsonOption, _fail, app, err, out
+from docket.cli import DbOption, JsonOption, _fail, app, err, find_or_exit, out
 
 
 def _curate(action: str, name_a: str, name_b: str, db: str | None, who: str | None, why: str | None) -> None:
@@ -63,17 +63,8 @@ def explain(
     as_json: JsonOption = False,
 ) -> None:
     """Why the names of a person were linked: the comparison levels that fired, and curated decisions."""
-    from docket.query.people import find_person
-
-    try:
-        store = open_store(db)
-        hits = find_person(store, name)
-        log = store.curation_log()
-    except DocketError as exc:
-        _fail(exc)
-    if not hits:
-        err.print(f"[red]error:[/red] nobody called {escape(name)!r} (see `docket people`)")
-        raise typer.Exit(2)
+    store, hits = find_or_exit(db, name)
+    log = store.curation_log()
     if as_json:
         print(json.dumps([{"id": p.cluster.id, "variants": p.cluster.forms,
                            "links": [asdict(link) for link in dict.fromkeys(p.cluster.links)],
