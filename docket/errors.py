@@ -74,6 +74,18 @@ class ReaderTimeout(InputError):
     code = "E110"
 
 
+class WorkerDied(InputError):
+    """The process reading a file died (killed for memory, or a crash inside a parser library)."""
+
+    code = "E111"
+
+
+class ClusterError(DocketError):
+    """Parallel or distributed extraction cannot start (no Dask installed, scheduler unreachable)."""
+
+    code = "E700"
+
+
 class StoreError(DocketError):
     """The database cannot be opened or written."""
 

@@ -12,7 +12,7 @@ import signal
 import threading
 import time
 from contextlib import contextmanager
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -127,65 +127,134 @@ def load_documents(path: str | os.PathLike[str], options: IngestOptions | None =
     return docs, book
 
 
-def ingest_file(store: Store, path: Path, options: IngestOptions) -> FileOutcome:
-    """Ingest one file into ``store``; never raises for bad input, returns a failed outcome instead."""
+@dataclass(frozen=True)
+class Prepared:
+    """One file read and analysed, ready to be written: the pure half of ingesting it.
+
+    ``records`` hold the file's documents; a record whose document id was already stored when
+    the file was prepared carries no facts (``extracted`` is False) and is written only if it
+    turns out to be new after all.
+    """
+
+    path: str
+    records: tuple[DocumentRecord, ...] = ()
+    extracted: tuple[bool, ...] = ()
+    book_note: str | None = None  # set for a multi-country book
+    failure: FileOutcome | None = None
+    seconds: float = 0.0
+
+
+def prepare_file(path: str | os.PathLike[str], options: IngestOptions,
+                 known_ids: Container[str] = frozenset()) -> Prepared:
+    """Read, structure and extract one file without touching a store; never raises for bad input.
+
+    This is the expensive, parallel part of an ingest: it runs in a worker process or on a
+    Dask worker. Documents whose id is in ``known_ids`` (already stored) are not re-extracted.
+    """
+    p = Path(path)
     t0 = time.perf_counter()
     try:
-        docs, book = load_documents(path, options)
+        docs, book = load_documents(p, options)
+        records, extracted = [], []
+        for doc in docs:
+            fresh = options.extract and doc.id not in known_ids
+            mentions, events, entities = _facts(doc) if fresh else ([], [], [])
+            records.append(DocumentRecord(doc, None, mentions, events, paragraph_topics(doc), entities))
+            extracted.append(fresh or not options.extract)
+        note = None
         if book is not None:
-            return _ingest_book(store, path, docs, book, options, t0)
-        doc = docs[0]
-        previous = store.find_by_path(doc.source_path)
-        if previous and previous.id == doc.id:
-            status, replaced = "unchanged", None
-        elif (same := store.find_by_id(doc.id)) is not None:
-            return FileOutcome(str(path), "unchanged", document_id=doc.id,
-                               note=f"same text as {same.source_path}", seconds=time.perf_counter() - t0)
-        else:
-            status, replaced = ("replaced", previous.id) if previous else ("added", None)
-            mentions, events, entities = _facts(doc) if options.extract else ([], [], [])
-            store.save_document(doc, replaces=replaced, mentions=mentions, events=events,
-                                topics=paragraph_topics(doc), entities=entities)
-            return FileOutcome(str(path), status, document_id=doc.id, replaced_id=replaced,
-                               sections=len(doc.sections), paragraphs=len(doc.paragraphs), mentions=len(mentions),
-                               events=len(events), seconds=time.perf_counter() - t0)
-        return FileOutcome(str(path), status, document_id=doc.id, replaced_id=replaced,
-                           sections=len(doc.sections), paragraphs=len(doc.paragraphs),
-                           seconds=time.perf_counter() - t0)
+            skipped = "; ".join(f"{label} (pp. {a}–{b})" for label, a, b in book.skipped)
+            note = f"book of {len(docs)} country chapters, edition {book.edition}" + (
+                f"; not chapters: {skipped}" if skipped else "")
+        return Prepared(str(p), tuple(records), tuple(extracted), note, seconds=time.perf_counter() - t0)
     except DocketError as exc:
-        return FileOutcome(str(path), "failed", error=str(exc), error_code=exc.code, seconds=time.perf_counter() - t0)
+        failure = FileOutcome(str(p), "failed", error=str(exc), error_code=exc.code)
     except MemoryError:
-        return FileOutcome(str(path), "failed", error=f"[E998] {path}: out of memory while reading",
-                           error_code="E998", seconds=time.perf_counter() - t0)
+        failure = FileOutcome(str(p), "failed", error=f"[E998] {p}: out of memory while reading", error_code="E998")
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
-        return FileOutcome(str(path), "failed",
-                           error=f"[E999] {path}: internal error {type(exc).__name__}: {exc} (please report this)",
-                           error_code="E999", seconds=time.perf_counter() - t0)
+        failure = FileOutcome(str(p), "failed", error_code="E999",
+                              error=f"[E999] {p}: internal error {type(exc).__name__}: {exc} (please report this)")
+    return Prepared(str(p), failure=replace(failure, seconds=time.perf_counter() - t0),
+                    seconds=time.perf_counter() - t0)
 
 
-def _ingest_book(store: Store, path: Path, docs: list[Document], book: Book, options: IngestOptions,
-                 t0: float) -> FileOutcome:
+def write_prepared(store: Store, prepared: Prepared, options: IngestOptions) -> FileOutcome:
+    """Write a prepared file to ``store`` (one transaction: the whole file or nothing) and say what happened."""
+    t0 = time.perf_counter()
+    if prepared.failure is not None:
+        return prepared.failure
+    try:
+        if prepared.book_note is not None:
+            return _write_book(store, prepared, options, t0)
+        record, extracted = prepared.records[0], prepared.extracted[0]
+        doc = record.doc
+        previous = store.find_by_path(doc.source_path)
+        seconds = prepared.seconds + time.perf_counter() - t0
+        if previous and previous.id == doc.id:
+            return FileOutcome(prepared.path, "unchanged", document_id=doc.id, sections=len(doc.sections),
+                               paragraphs=len(doc.paragraphs), seconds=seconds)
+        if (same := store.find_by_id(doc.id)) is not None:
+            return FileOutcome(prepared.path, "unchanged", document_id=doc.id,
+                               note=f"same text as {same.source_path}", seconds=seconds)
+        record = _with_facts(record, extracted)
+        replaced = previous.id if previous else None
+        store.save_document(doc, replaces=replaced, mentions=record.mentions, events=record.events,
+                            topics=record.topics, entities=record.entities)
+        return FileOutcome(prepared.path, "replaced" if replaced else "added", document_id=doc.id,
+                           replaced_id=replaced, sections=len(doc.sections), paragraphs=len(doc.paragraphs),
+                           mentions=len(record.mentions), events=len(record.events),
+                           seconds=prepared.seconds + time.perf_counter() - t0)
+    except DocketError as exc:
+        return FileOutcome(prepared.path, "failed", error=str(exc), error_code=exc.code,
+                           seconds=prepared.seconds + time.perf_counter() - t0)
+    except Exception as exc:  # noqa: BLE001 - one file failing to store must not stop the batch
+        return FileOutcome(prepared.path, "failed", error_code="E999",
+                           error=f"[E999] {prepared.path}: internal error while storing {type(exc).__name__}: {exc}"
+                                 " (please report this)", seconds=prepared.seconds + time.perf_counter() - t0)
+
+
+def _with_facts(record: DocumentRecord, extracted: bool) -> DocumentRecord:
+    """The record with its facts, extracting them now if it was thought to be stored already."""
+    if extracted:
+        return record
+    mentions, events, entities = _facts(record.doc)
+    return replace(record, mentions=mentions, events=events, entities=entities)
+
+
+def ingest_file(store: Store, path: Path, options: IngestOptions) -> FileOutcome:
+    """Ingest one file into ``store``; never raises for bad input, returns a failed outcome instead."""
+    return write_prepared(store, prepare_file(path, options, _StoredIds(store)), options)
+
+
+class _StoredIds:
+    """The ids of stored documents, asked one at a time (no need to list a large database)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __contains__(self, document_id: object) -> bool:
+        return isinstance(document_id, str) and self._store.find_by_id(document_id) is not None
+
+
+def _write_book(store: Store, prepared: Prepared, options: IngestOptions, t0: float) -> FileOutcome:
     """Store a book's chapters (new or changed ones) in one transaction: the whole book or nothing."""
     records: list[DocumentRecord] = []
     replaced_any = False
-    for doc in docs:
-        previous = store.find_by_path(doc.source_path)
-        if previous and previous.id == doc.id:
+    for record, extracted in zip(prepared.records, prepared.extracted):
+        previous = store.find_by_path(record.doc.source_path)
+        if previous and previous.id == record.doc.id:
             continue
         replaced_any = replaced_any or previous is not None
-        mentions, events, entities = _facts(doc) if options.extract else ([], [], [])
-        records.append(DocumentRecord(doc, previous.id if previous else None, mentions, events,
-                                      paragraph_topics(doc), entities))
+        record = _with_facts(record, extracted) if options.extract else record
+        records.append(replace(record, replaces=previous.id if previous else None))
     store.save_documents(records)
-    skipped = "; ".join(f"{label} (pp. {a}–{b})" for label, a, b in book.skipped)
     status = "unchanged" if not records else "replaced" if replaced_any else "added"
-    return FileOutcome(str(path), status, document_id=docs[0].id,
-                       note=f"book of {len(docs)} country chapters, edition {book.edition}, "
-                            f"{len(records)} new or changed" + (f"; not chapters: {skipped}" if skipped else ""),
+    return FileOutcome(prepared.path, status, document_id=prepared.records[0].doc.id,
+                       note=f"{prepared.book_note}, {len(records)} new or changed",
                        sections=sum(len(r.doc.sections) for r in records),
                        paragraphs=sum(len(r.doc.paragraphs) for r in records),
                        mentions=sum(len(r.mentions) for r in records), events=sum(len(r.events) for r in records),
-                       seconds=time.perf_counter() - t0)
+                       seconds=prepared.seconds + time.perf_counter() - t0)
 
 
 def _facts(doc: Document) -> tuple[list[Mention], list[Event], list[Entity]]:
@@ -195,11 +264,21 @@ def _facts(doc: Document) -> tuple[list[Mention], list[Event], list[Entity]]:
     return facts.mentions, facts.events, facts.entities
 
 
-def iter_ingest(store: Store, files: list[Path], options: IngestOptions | None = None) -> Iterator[FileOutcome]:
-    """Ingest ``files`` one by one, yielding each outcome as it completes."""
+def iter_ingest(store: Store, files: list[Path], options: IngestOptions | None = None, *,
+                workers: int = 1, cluster: str | None = None) -> Iterator[FileOutcome]:
+    """Ingest ``files``, yielding each outcome in input order as it is written.
+
+    Reading and extraction run in ``workers`` local processes, or on the Dask cluster at
+    ``cluster`` (a scheduler address); writing stays here, one transaction per file.
+    """
+    from docket.parallel import prepared_in_order
+
     options = options or IngestOptions()
-    for f in files:
-        yield ingest_file(store, f, options)
+    known: Container[str] = _StoredIds(store)
+    if workers > 1 or cluster:  # worker processes cannot ask the store
+        known = frozenset(d.id for d in store.list_documents()) if options.extract else frozenset()
+    for prepared in prepared_in_order(files, options, known, workers=workers, cluster=cluster):
+        yield write_prepared(store, prepared, options)
 
 
 def ingest_paths(
@@ -207,10 +286,13 @@ def ingest_paths(
     paths: Iterable[str | os.PathLike[str]],
     options: IngestOptions | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
+    *,
+    workers: int = 1,
+    cluster: str | None = None,
 ) -> IngestReport:
     """Ingest every report under ``paths``; ``on_file`` is called after each file (for progress)."""
     report = IngestReport()
-    for outcome in iter_ingest(store, expand_paths(paths), options):
+    for outcome in iter_ingest(store, expand_paths(paths), options, workers=workers, cluster=cluster):
         report.outcomes.append(outcome)
         if on_file:
             on_file(outcome)

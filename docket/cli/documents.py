@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,6 +17,7 @@ from rich.text import Text
 
 from docket.errors import DocketError
 from docket.models import FileOutcome, IngestReport, SearchFilters
+from docket.parallel import default_workers
 from docket.pipeline import IngestOptions, expand_paths, iter_ingest
 from docket.query.search import search as run_search
 from docket.store import open_store
@@ -36,6 +39,10 @@ def ingest(
     split_books: Annotated[bool, typer.Option("--split-books/--no-split-books",
                                               help="Store a multi-country PDF book as one document per chapter.")] = True,
     timeout: Annotated[float, typer.Option(help="Seconds allowed to read one file (0: no limit).")] = 300.0,
+    workers: Annotated[Optional[int], typer.Option(
+        help="Local processes reading and extracting in parallel (default: one per core).", min=1)] = None,
+    cluster: Annotated[Optional[str], typer.Option(
+        help="Extract on the Dask cluster whose scheduler listens here, e.g. tcp://scheduler:8786.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Ingest reports (text, HTML, PDF): each file whole or not at all; bad files are reported, not fatal."""
@@ -49,22 +56,13 @@ def ingest(
     except DocketError as exc:
         _fail(exc)
     files = expand_paths(paths)
+    run = partial(iter_ingest, store, files, options, workers=workers or default_workers(), cluster=cluster)
     outcomes: list[FileOutcome] = []
-    if as_json:
-        outcomes = list(iter_ingest(store, files, options))
-    elif err.is_terminal:
-        with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      TextColumn("{task.description}"), console=err, transient=True) as progress:
-            task = progress.add_task("", total=len(files))
-            for f, outcome in zip(files, iter_ingest(store, files, options)):
-                progress.update(task, advance=1, description=escape(f.name))
-                outcomes.append(outcome)
-                if outcome.status == "failed":
-                    progress.console.print(f"[red]failed[/red] {escape(outcome.error or '')}")
-    else:
-        for outcome in iter_ingest(store, files, options):
-            outcomes.append(outcome)
-            err.print(_outcome_line(outcome))
+    try:
+        _run_ingest(run, files, outcomes, as_json)
+    except DocketError as exc:
+        store.close()
+        _fail(exc)
     failed = [o for o in outcomes if o.status == "failed"]
     if as_json:
         print(json.dumps({"files": [asdict(o) for o in outcomes], "counts": _counts(outcomes)}, indent=1))
@@ -75,6 +73,26 @@ def ingest(
     store.close()
     if failed:
         raise typer.Exit(1)
+
+
+def _run_ingest(run: Callable[[], Iterator[FileOutcome]], files: list[Path], outcomes: list[FileOutcome],
+                as_json: bool) -> None:
+    """Collect the outcomes of ``run`` into ``outcomes``, with a progress bar on a terminal."""
+    if as_json:
+        outcomes.extend(run())
+    elif err.is_terminal:
+        with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      TextColumn("{task.description}"), console=err, transient=True) as progress:
+            task = progress.add_task("", total=len(files))
+            for f, outcome in zip(files, run()):
+                progress.update(task, advance=1, description=escape(f.name))
+                outcomes.append(outcome)
+                if outcome.status == "failed":
+                    progress.console.print(f"[red]failed[/red] {escape(outcome.error or '')}")
+    else:
+        for outcome in run():
+            outcomes.append(outcome)
+            err.print(_outcome_line(outcome))
 
 
 def _counts(outcomes: list[FileOutcome]) -> dict[str, int]:

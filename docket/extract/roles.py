@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from docket.extract.persons import cues
 from docket.models import Event, Mention
@@ -29,6 +30,17 @@ _FACT_BOX = re.compile(r"\b(Head of (?:state and government|state|government))\s
                        r"(?:(?:King|Queen|Emperor|Sultan|Prince|Amir|Emir|Sheikh|al-Shaikh|General|President)\s+)?$")
 
 
+@lru_cache(maxsize=1)
+def _role_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The role-phrase patterns, built once from the cue lists (a title, or modifiers + a role noun)."""
+    roles = "|".join(sorted((re.escape(r) for r in cues().roles), key=len, reverse=True))
+    titles = "|".join(re.escape(" ".join(t)) for t in cues().titles)
+    # "…officers (A, B, C" : the role before an opening parenthesis covers the whole list
+    tail = r"\s*(?:,|\((?:[^()]*,\s*)?)?\s*$"
+    return (re.compile(rf"((?:{titles})|{_MODIFIER}(?:{roles})){tail}"),
+            re.compile(rf"({_MODIFIER}(?:{roles})){tail}", re.I))
+
+
 def _role_span(text: str, m: Mention) -> tuple[str, int] | None:
     """The role phrase right before a mention, and where it starts."""
     base = max(0, m.start - 120)
@@ -37,12 +49,8 @@ def _role_span(text: str, m: Mention) -> tuple[str, int] | None:
         return hit.group(1).lower(), base + hit.start(1)
     if hit := _OFFICE.search(window):
         return " ".join(hit.group(0).rstrip(" ,").split()), base + hit.start()
-    roles = "|".join(sorted((re.escape(r) for r in cues().roles), key=len, reverse=True))
-    titles = "|".join(re.escape(" ".join(t)) for t in cues().titles)
-    # "…officers (A, B, C" : the role before an opening parenthesis covers the whole list
-    tail = r"\s*(?:,|\((?:[^()]*,\s*)?)?\s*$"
-    hit = re.search(rf"((?:{titles})|{_MODIFIER}(?:{roles})){tail}", window) or \
-        re.search(rf"({_MODIFIER}(?:{roles})){tail}", window, re.I)
+    exact, folded = _role_patterns()
+    hit = exact.search(window) or folded.search(window)
     if not hit:
         return None
     words = hit.group(1).split()
