@@ -154,6 +154,23 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class SearchTerm:
+    """One term of a parsed query: a word, or a phrase when it has several words."""
+
+    words: tuple[str, ...]
+    prefix: bool = False  # the last word matches any word it begins
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A parsed user query: every group must match (a group matches when any of its terms
+    does) and no excluded term may. Backends render it in their own syntax."""
+
+    groups: tuple[tuple[SearchTerm, ...], ...]
+    excluded: tuple[SearchTerm, ...] = ()
+
+
+@dataclass(frozen=True)
 class SearchFilters:
     """Optional filters for search; ``None`` means no filter."""
 

@@ -296,6 +296,8 @@ def ingest_paths(
         report.outcomes.append(outcome)
         if on_file:
             on_file(outcome)
+    if any(o.status in ("added", "replaced") for o in report.outcomes):
+        store.refresh_search_index()
     return report
 
 

@@ -63,6 +63,8 @@ def ingest(
     except DocketError as exc:
         store.close()
         _fail(exc)
+    if any(o.status in ("added", "replaced") for o in outcomes):
+        store.refresh_search_index()
     failed = [o for o in outcomes if o.status == "failed"]
     if as_json:
         print(json.dumps({"files": [asdict(o) for o in outcomes], "counts": _counts(outcomes)}, indent=1))

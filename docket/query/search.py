@@ -1,4 +1,4 @@
-"""Full-text search: user queries turned into safe FTS5 queries, run through the store.
+"""Full-text search: user queries parsed into a safe structure, run by the store's search engine.
 
 The query language is small and forgiving: words are ANDed; ``"a phrase"``
 matches a phrase; ``word*`` matches a prefix; ``-word`` excludes; ``OR``
@@ -12,59 +12,55 @@ from __future__ import annotations
 import re
 
 from docket.errors import QueryError
-from docket.models import SearchFilters, SearchHit
+from docket.models import SearchFilters, SearchHit, SearchQuery, SearchTerm
 from docket.store.base import Store
 
 _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def _quote(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
-
-
-def to_fts_query(query: str) -> str:
-    """Translate a user query into an FTS5 MATCH expression; raise :class:`QueryError` if nothing is left."""
+def parse_query(query: str) -> SearchQuery:
+    """Parse a user query (see the module docstring); raise :class:`QueryError` if nothing is left."""
     if query.count('"') % 2:  # an unbalanced quote is a typo, not a phrase
         query = query.replace('"', " ")
-    positive: list[str] = []
-    negative: list[str] = []
+    groups: list[list[SearchTerm]] = []
+    excluded: list[SearchTerm] = []
     pending_or = False
     for m in _TOKEN.finditer(query):
         phrase, word = m.group(1), m.group(2)
-        if word == "OR" and positive:
+        if word == "OR" and groups:
             pending_or = True
             continue
-        negate = False
-        prefix = False
+        negate = prefix = False
         if phrase is not None:
             words = _WORD.findall(phrase)
-            if not words:
-                continue
-            term = _quote(" ".join(words))
         else:
             negate = word.startswith("-") and len(word) > 1
             prefix = word.endswith("*")
             words = _WORD.findall(word)
-            if not words:
-                continue
-            term = _quote(" ".join(words)) + ("*" if prefix else "")
+        if not words:
+            continue
+        term = SearchTerm(tuple(words), prefix)
         if negate:
-            negative.append(term)
+            excluded.append(term)
         elif pending_or:
-            positive[-1] = f"({positive[-1]} OR {term})"
+            groups[-1].append(term)
             pending_or = False
         else:
-            positive.append(term)
-    if not positive:
+            groups.append([term])
+    if not groups:
         raise QueryError(
             f"the query {query!r} has no words to search for",
             hint='type some words; use "quotes" for a phrase and -word to exclude',
         )
-    expr = " AND ".join(positive)
-    for term in negative:
-        expr = f"{expr} NOT {term}"
-    return expr
+    return SearchQuery(tuple(tuple(g) for g in groups), tuple(excluded))
+
+
+def to_fts_query(query: str) -> str:
+    """The FTS5 MATCH expression for a user query; raise :class:`QueryError` if nothing is left."""
+    from docket.store.sqlite import fts5_expression
+
+    return fts5_expression(parse_query(query))
 
 
 def search(
@@ -81,4 +77,4 @@ def search(
         ids = [t.id for t in taxonomy()]
         if filters.topic not in ids:
             raise QueryError(f"unknown topic {filters.topic!r}", hint="one of " + ", ".join(ids))
-    return store.search(to_fts_query(query), filters or SearchFilters(), limit=limit, offset=offset)
+    return store.search(parse_query(query), filters or SearchFilters(), limit=limit, offset=offset)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from docket.models import CurationEntry, Review, Document, DocumentRecord, DocumentSummary, Entity, Event, Mention, SearchFilters, SearchHit
+from docket.models import CurationEntry, Review, Document, DocumentRecord, DocumentSummary, Entity, Event, Mention, SearchFilters, SearchHit, SearchQuery
 
 
 class Store(Protocol):
@@ -52,8 +52,12 @@ class Store(Protocol):
         """All documents, ordered by publisher, period and file name."""
         ...
 
-    def search(self, fts_query: str, filters: SearchFilters, *, limit: int, offset: int) -> list[SearchHit]:
-        """Paragraphs matching an FTS5 query (already escaped), best first (BM25)."""
+    def search(self, query: SearchQuery, filters: SearchFilters, *, limit: int, offset: int) -> list[SearchHit]:
+        """Paragraphs matching a parsed query, best first (BM25), with marked snippets and citations."""
+        ...
+
+    def refresh_search_index(self) -> int:
+        """Bring any derived search index up to date now (after an ingest); documents changed."""
         ...
 
     def add_curation(self, action: str, name_a: str, name_b: str, key_a: str, key_b: str, who: str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from docket.errors import QueryError, SchemaTooNew, StoreError
+from docket.store.textindex import IndexUnavailable, TextIndex, text_index_for
 from docket.models import (
     Citation,
     CurationEntry,
@@ -26,6 +28,8 @@ from docket.models import (
     Sanction,
     SearchFilters,
     SearchHit,
+    SearchQuery,
+    SearchTerm,
     Section,
 )
 
@@ -295,9 +299,84 @@ class SQLiteStore:
         self.conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
 
     # -- search ----------------------------------------------------------------------------------
-    def search(self, fts_query: str, filters: SearchFilters, *, limit: int, offset: int) -> list[SearchHit]:
+    def documents_state(self) -> str:
+        """A token that changes whenever a document is added, replaced or removed."""
+        row = self.conn.execute("SELECT COUNT(*), MAX(ingested_at), TOTAL(rowid) FROM documents").fetchone()
+        return f"{row[0]}|{row[1]}|{row[2]:.0f}"
+
+    def _text_index(self) -> TextIndex | None:
+        """The Tantivy index, synced with the documents; ``None`` when FTS5 must serve instead."""
+        if self.path == ":memory:" or os.environ.get("DOCKET_SEARCH", "").lower() == "fts5":
+            return None
+        try:
+            index = text_index_for(self.path)
+            state = self.documents_state()
+            if not index.is_synced(state):
+                index.sync(state, self._paragraph_blocks(), self._index_rows)
+            return index
+        except IndexUnavailable:
+            return None
+        except OSError:  # a read-only or full disk: the index cannot be written, FTS5 still works
+            return None
+
+    def refresh_search_index(self) -> int:
+        """Bring the search index up to date now (after an ingest); the number of documents changed."""
+        if self.path == ":memory:":
+            return 0
+        try:
+            return text_index_for(self.path).sync(self.documents_state(), self._paragraph_blocks(), self._index_rows)
+        except (IndexUnavailable, OSError):
+            return 0
+
+    def _paragraph_blocks(self) -> set[str]:
+        """Each document's paragraphs as one key: document id, first rowid, count (see TextIndex.sync)."""
+        return {f"{r[0]}@{r[1]}+{r[2]}" for r in self.conn.execute(
+            "SELECT document_id, MIN(id), COUNT(*) FROM paragraphs GROUP BY document_id")}
+
+    def _index_rows(self, document_ids: list[str]) -> Iterator[tuple]:
+        for i in range(0, len(document_ids), 500):
+            chunk = document_ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            yield from self.conn.execute(f"""
+                SELECT p.id, p.document_id, p.text, d.publisher, d.country, d.period,
+                       (SELECT group_concat(t.topic, ',') FROM paragraph_topics t
+                         WHERE t.document_id = p.document_id AND t.paragraph = p.ordinal)
+                FROM paragraphs p JOIN documents d ON d.id = p.document_id
+                WHERE p.document_id IN ({marks})""", chunk)  # noqa: S608 - placeholders only
+
+    def search(self, query: SearchQuery, filters: SearchFilters, *, limit: int, offset: int) -> list[SearchHit]:
+        index = None if filters.section else self._text_index()  # section paths: a substring filter, FTS5's job
+        if index is None:
+            return self._search_fts5(query, filters, limit=limit, offset=offset)
+        publishers = None
+        if filters.publisher:
+            publishers = [r[0] for r in self.conn.execute(
+                "SELECT DISTINCT publisher FROM documents WHERE publisher LIKE ?", (f"%{filters.publisher}%",))]
+            if not publishers:
+                return []
+        try:
+            ranked = index.search(query, filters, publishers, limit=limit, offset=offset)
+        except ValueError as exc:
+            raise QueryError(f"the search query could not be run: {exc}") from exc
+        if not ranked:
+            return []
+        marks = ",".join("?" * len(ranked))
+        rows = {r["id"]: r for r in self.conn.execute(f"""
+            SELECT p.id, p.text, p.ordinal, p.start, p."end", p.document_id,
+                   d.publisher, d.title, d.period, s.heading AS section,
+                   (SELECT group_concat(t.topic, ',') FROM paragraph_topics t
+                     WHERE t.document_id = p.document_id AND t.paragraph = p.ordinal) AS topics
+            FROM paragraphs p
+            JOIN documents d ON d.id = p.document_id
+            LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
+            WHERE p.id IN ({marks})""", [pid for pid, _ in ranked])}  # noqa: S608 - placeholders only
+        return [_hit(rows[pid], -score, index.snippet(rows[pid]["text"], query)) for pid, score in ranked
+                if pid in rows]  # a paragraph removed since the index was synced is skipped
+
+    def _search_fts5(self, query: SearchQuery, filters: SearchFilters, *, limit: int,
+                     offset: int) -> list[SearchHit]:
         where = ["paragraphs_fts MATCH ?"]
-        args: list[object] = [fts_query]
+        args: list[object] = [fts5_expression(query)]
         if filters.publisher:
             where.append("d.publisher LIKE ?")
             args.append(f"%{filters.publisher}%")
@@ -332,21 +411,35 @@ class SQLiteStore:
             rows = self.conn.execute(sql, (*args, limit, offset)).fetchall()
         except sqlite3.OperationalError as exc:
             raise QueryError(f"the search query could not be run: {exc}") from exc
-        return [
-            SearchHit(
-                rank=r["rank"], **_highlighted(r["snip"]), text=r["text"],
-                topics=tuple(r["topics"].split(",")) if r["topics"] else (),
-                citation=Citation(
-                    document_id=r["document_id"], paragraph_id=f"{r['document_id']}:p{r['ordinal']}",
-                    publisher=r["publisher"], title=r["title"], period=r["period"], section=r["section"],
-                    start=r["start"], end=r["end"],
-                ),
-            )
-            for r in rows
-        ]
+        return [_hit(r, r["rank"], r["snip"]) for r in rows]
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _hit(r: sqlite3.Row, rank: float, marked_snippet: str) -> SearchHit:
+    """A search hit from a paragraph row and its marked snippet."""
+    return SearchHit(
+        rank=rank, **_highlighted(marked_snippet), text=r["text"],
+        topics=tuple(r["topics"].split(",")) if r["topics"] else (),
+        citation=Citation(
+            document_id=r["document_id"], paragraph_id=f"{r['document_id']}:p{r['ordinal']}",
+            publisher=r["publisher"], title=r["title"], period=r["period"], section=r["section"],
+            start=r["start"], end=r["end"],
+        ),
+    )
+
+
+def fts5_expression(query: SearchQuery) -> str:
+    """The FTS5 MATCH expression for a parsed query (every word quoted, so nothing is syntax)."""
+    def term(t: SearchTerm) -> str:
+        return '"' + " ".join(t.words).replace('"', '""') + '"' + ("*" if t.prefix else "")
+
+    groups = [term(g[0]) if len(g) == 1 else "(" + " OR ".join(term(x) for x in g) + ")" for g in query.groups]
+    expr = " AND ".join(groups)
+    for t in query.excluded:
+        expr = f"{expr} NOT {term(t)}"
+    return expr
 
 
 def _highlighted(marked: str) -> dict[str, object]:

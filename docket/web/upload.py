@@ -62,5 +62,7 @@ async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep
         path.write_bytes(data)
         outcomes.append(await run_in_threadpool(ingest_file, store, path, IngestOptions(max_text_bytes=settings.max_upload_bytes,
                                                                max_pdf_bytes=settings.max_upload_bytes)))
+    if any(o.status in ("added", "replaced") for o in outcomes):
+        await run_in_threadpool(store.refresh_search_index)
     return _page(request, "ingest.html", outcomes=outcomes, allowed=sorted(ALLOWED),
                  max_mb=settings.max_upload_bytes // (1024 * 1024))
