@@ -96,6 +96,18 @@ class SchemaTooNew(StoreError):
     code = "E201"
 
 
+class DiskFull(StoreError):
+    code = "E202"
+
+
+class ReadOnlyDatabase(StoreError):
+    code = "E203"
+
+
+class DatabaseBusy(StoreError):
+    code = "E204"
+
+
 class QueryError(DocketError):
     """A search query that cannot be run."""
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from docket.errors import DocketError, ReaderTimeout
+from docket.errors import DocketError, ReaderTimeout, StoreError
 from docket.extract.link import slug
 from docket.extract.topics import paragraph_topics
 from docket.ingest.metadata import infer_metadata, resolve_metadata
@@ -204,6 +204,8 @@ def write_prepared(store: Store, prepared: Prepared, options: IngestOptions) -> 
                            replaced_id=replaced, sections=len(doc.sections), paragraphs=len(doc.paragraphs),
                            mentions=len(record.mentions), events=len(record.events),
                            seconds=prepared.seconds + time.perf_counter() - t0)
+    except StoreError:
+        raise  # the database, not the file: no later file can be stored either (the batch stops)
     except DocketError as exc:
         return FileOutcome(prepared.path, "failed", error=str(exc), error_code=exc.code,
                            seconds=prepared.seconds + time.perf_counter() - t0)

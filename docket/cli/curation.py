@@ -108,3 +108,71 @@ def orgs(
     for c in clusters:
         table.add_row(escape(c.name), escape(", ".join(c.forms)), str(len(c.documents)), str(sum(c.forms.values())))
     out.print(table)
+
+
+curator_app = typer.Typer(help="Curator accounts: who may log in to curate (passwords kept as Argon2id hashes).",
+                          no_args_is_help=True)
+app.add_typer(curator_app, name="curator")
+
+
+@curator_app.command("add")
+def curator_add(
+    name: Annotated[str, typer.Argument(help="The curator's name (shown in the audit log).")],
+    db: DbOption = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin",
+                                                 help="Read the password from standard input.")] = False,
+) -> None:
+    """Create a curator account, or set a new password for it."""
+    import sys
+
+    from docket.auth import MIN_PASSWORD, hash_secret
+
+    name = name.strip()
+    if not name or len(name) > 80:
+        err.print("[red]error:[/red] a curator name has 1 to 80 characters")
+        raise typer.Exit(2)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_PASSWORD:
+        err.print(f"[red]error:[/red] the password needs at least {MIN_PASSWORD} characters")
+        raise typer.Exit(2)
+    try:
+        store = open_store(db)
+        existed = store.curator_hash(name) is not None
+        store.set_curator(name, hash_secret(password))
+        store.close()
+    except DocketError as exc:
+        _fail(exc)
+    out.print(f"{'password changed for' if existed else 'added'} curator {escape(name)}")
+
+
+@curator_app.command("remove")
+def curator_remove(name: Annotated[str, typer.Argument(help="The curator's name.")], db: DbOption = None) -> None:
+    """Remove a curator account (their past decisions stay in the audit log)."""
+    try:
+        store = open_store(db)
+        if store.curator_hash(name) is None:
+            err.print(f"[red]error:[/red] no curator called {escape(name)!r} (see `docket curator list`)")
+            raise typer.Exit(2)
+        store.set_curator(name, None)
+        store.close()
+    except DocketError as exc:
+        _fail(exc)
+    out.print(f"removed curator {escape(name)}")
+
+
+@curator_app.command("list")
+def curator_list(db: DbOption = None) -> None:
+    """The curator accounts (names only: passwords are stored as hashes)."""
+    try:
+        store = open_store(db)
+        names = store.curators()
+        store.close()
+    except DocketError as exc:
+        _fail(exc)
+    for n in names:
+        out.print(escape(n))
+    if not names:
+        err.print("no curator accounts (add one with `docket curator add NAME`)")

@@ -62,6 +62,8 @@ def ingest(
         _run_ingest(run, files, outcomes, as_json)
     except DocketError as exc:
         store.close()
+        err.print(f"stopped after {len(outcomes)} of {len(files)} files "
+                  f"({sum(o.status in ('added', 'replaced') for o in outcomes)} stored)")
         _fail(exc)
     if any(o.status in ("added", "replaced") for o in outcomes):
         store.refresh_search_index()

@@ -19,7 +19,7 @@ def serve(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Server processes (each keeps its own caches).")] = 1,
 ) -> None:
-    """The web UI and JSON API (/api/v1, docs at /api/docs). Curation needs $DOCKET_TOKEN; without it, read-only."""
+    """The web UI and JSON API (/api/v1, docs at /api/docs). Curation needs a curator account or $DOCKET_TOKEN."""
     import os
     import secrets
 
@@ -29,12 +29,18 @@ def serve(
 
     settings = Settings.from_env(db)
     try:
-        open_store(settings.db).close()
+        store = open_store(settings.db)
+        curators = store.curators()
+        store.close()
     except DocketError as exc:
         _fail(exc)
     # the worker processes build the app from the environment: one database, one session secret
     os.environ["DOCKET_DB"] = settings.db
     os.environ.setdefault("DOCKET_SECRET", secrets.token_urlsafe(32))
+    if settings.token_hash:  # workers get the hash, never the plain token
+        os.environ["DOCKET_TOKEN_HASH"] = settings.token_hash
+        os.environ.pop("DOCKET_TOKEN", None)
     err.print(f"docket serving {escape(settings.db)} on http://{host}:{port}/ "
-              + ("(curation enabled)" if settings.token else "(read-only: set DOCKET_TOKEN to curate)"))
+              + ("(curation enabled)" if settings.token_hash or curators else
+                 "(read-only: add a curator with `docket curator add NAME` or set DOCKET_TOKEN)"))
     uvicorn.run("docket.web:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")

@@ -74,6 +74,18 @@ class Store(Protocol):
         """Every review, oldest first."""
         ...
 
+    def set_curator(self, name: str, password_hash: str | None) -> None:
+        """Create or change a curator account (``password_hash``: an Argon2 hash), or remove it (``None``)."""
+        ...
+
+    def curator_hash(self, name: str) -> str | None:
+        """The password hash of a curator account, if it exists."""
+        ...
+
+    def curators(self) -> list[str]:
+        """The names of all curator accounts."""
+        ...
+
     def curation_log(self) -> list[CurationEntry]:
         """Every curated decision, oldest first."""
         ...

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
-from docket.errors import QueryError, SchemaTooNew, StoreError
+from docket.errors import DatabaseBusy, DiskFull, QueryError, ReadOnlyDatabase, SchemaTooNew, StoreError
 from docket.store.textindex import IndexUnavailable, TextIndex, text_index_for
 from docket.models import (
     Citation,
@@ -48,6 +48,7 @@ class SQLiteStore:
 
     def __init__(self, path: str | Path):
         self.path = str(path)
+        self.read_only = False
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -58,9 +59,40 @@ class SQLiteStore:
                 self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
+        except sqlite3.OperationalError as exc:
+            if not self._read_only_media():
+                raise StoreError(f"cannot open the database: {exc}", path=self.path,
+                                 hint="is it a docket database? use --db to pick another") from exc
+            self._open_read_only()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the database: {exc}", path=self.path,
                              hint="is it a docket database? use --db to pick another") from exc
+
+    def _read_only_media(self) -> bool:
+        """Whether the database file exists but cannot be written (read-only file system or file)."""
+        p = Path(self.path)
+        if self.path == ":memory:" or not p.is_file():
+            return False
+        try:
+            return bool(os.statvfs(p).f_flag & os.ST_RDONLY) or not os.access(p, os.W_OK)
+        except OSError:
+            return False
+
+    def _open_read_only(self) -> None:
+        """Open a database on read-only media for reading (``immutable``: SQLite needs no -shm file)."""
+        self.read_only = True
+        uri = Path(self.path).resolve().as_uri() + "?mode=ro&immutable=1"
+        try:
+            self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            current = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise ReadOnlyDatabase(f"cannot open the read-only database: {exc}", path=self.path,
+                                   hint="is it a docket database?") from exc
+        if current != _migrations()[-1][0]:
+            raise ReadOnlyDatabase(f"the database is read-only and at schema v{current}, not "
+                                   f"v{_migrations()[-1][0]}", path=self.path,
+                                   hint="open it once where it is writable to upgrade it, or use a matching docket")
 
     # -- schema ----------------------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -249,17 +281,32 @@ class SQLiteStore:
     def add_curation(self, action: str, name_a: str, name_b: str, key_a: str, key_b: str, who: str,
                      why: str | None) -> CurationEntry:
         at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._write():
             cur = self.conn.execute(
                 "INSERT INTO curation (action, name_a, name_b, key_a, key_b, who, at, why) VALUES (?,?,?,?,?,?,?,?)",
                 (action, name_a, name_b, key_a, key_b, who, at, why),
             )
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
         return CurationEntry(cur.lastrowid, action, name_a, name_b, key_a, key_b, who, at, why)  # type: ignore[arg-type]
+
+    def set_curator(self, name: str, password_hash: str | None) -> None:
+        """Create or change a curator account (``password_hash``: an Argon2 hash), or remove it (``None``)."""
+        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._write():
+            if password_hash is None:
+                self.conn.execute("DELETE FROM curators WHERE name = ?", (name,))
+            else:
+                self.conn.execute("INSERT INTO curators (name, password_hash, created_at) VALUES (?, ?, ?) "
+                                  "ON CONFLICT(name) DO UPDATE SET password_hash = excluded.password_hash",
+                                  (name, password_hash, at))
+
+    def curator_hash(self, name: str) -> str | None:
+        """The password hash of a curator account, if it exists."""
+        row = self.conn.execute("SELECT password_hash FROM curators WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def curators(self) -> list[str]:
+        """The names of all curator accounts."""
+        return [r[0] for r in self.conn.execute("SELECT name FROM curators ORDER BY name")]
 
     def curation_log(self) -> list[CurationEntry]:
         return [CurationEntry(r["id"], r["action"], r["name_a"], r["name_b"], r["key_a"], r["key_b"], r["who"],
@@ -281,13 +328,32 @@ class SQLiteStore:
 
     @contextmanager
     def _write(self) -> Iterator[None]:
-        self.conn.execute("BEGIN IMMEDIATE")
+        """One write transaction: committed whole, or rolled back with the storage error translated."""
         try:
+            self.conn.execute("BEGIN IMMEDIATE")
             yield
             self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+        except BaseException as exc:
+            if self.conn.in_transaction:  # SQLite may already have rolled back (a full disk does)
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise self._storage_error(exc) from exc
             raise
+
+    def _storage_error(self, exc: sqlite3.Error) -> StoreError:
+        """A write that failed for a reason outside docket, as an error that says what to do."""
+        msg = str(exc).lower()
+        kept = "documents already stored are kept; the one being written was rolled back"
+        if "full" in msg:
+            return DiskFull("the disk holding the database is full", path=self.path,
+                            hint=f"free some space, then run the same command again ({kept})")
+        if "readonly" in msg or "read-only" in msg or "read only" in msg:
+            return ReadOnlyDatabase("the database is read-only", path=self.path,
+                                    hint="use a writable copy with --db, or fix the file's permissions")
+        if "locked" in msg or "busy" in msg:
+            return DatabaseBusy("the database is busy: another process has been writing for over 30 s",
+                                path=self.path, hint=f"wait for the other ingest to finish and retry ({kept})")
+        return StoreError(f"the database could not be written: {exc}", path=self.path, hint=kept)
 
     def _delete(self, document_id: str) -> None:
         self.conn.execute("DELETE FROM entities WHERE document_id = ?", (document_id,))
@@ -301,8 +367,8 @@ class SQLiteStore:
     # -- search ----------------------------------------------------------------------------------
     def documents_state(self) -> str:
         """A token that changes whenever a document is added, replaced or removed."""
-        row = self.conn.execute("SELECT COUNT(*), MAX(ingested_at), TOTAL(rowid) FROM documents").fetchone()
-        return f"{row[0]}|{row[1]}|{row[2]:.0f}"
+        row = self.conn.execute("SELECT epoch, n FROM documents_generation").fetchone()
+        return f"{row[0]}:{row[1]}"
 
     def _text_index(self) -> TextIndex | None:
         """The Tantivy index, synced with the documents; ``None`` when FTS5 must serve instead."""
@@ -318,6 +384,16 @@ class SQLiteStore:
             return None
         except OSError:  # a read-only or full disk: the index cannot be written, FTS5 still works
             return None
+
+    def _publishers(self) -> list[str]:
+        """The distinct publishers, read once per documents state (a scan of every document otherwise)."""
+        state = self.documents_state()
+        cached = _PUBLISHERS.get(self.path)
+        if cached is None or cached[0] != state:
+            names = [r[0] for r in self.conn.execute("SELECT DISTINCT publisher FROM documents INDEXED BY "
+                                                     "documents_facets WHERE publisher IS NOT NULL")]
+            cached = _PUBLISHERS[self.path] = (state, names)
+        return cached[1]
 
     def refresh_search_index(self) -> int:
         """Bring the search index up to date now (after an ingest); the number of documents changed."""
@@ -349,9 +425,9 @@ class SQLiteStore:
         if index is None:
             return self._search_fts5(query, filters, limit=limit, offset=offset)
         publishers = None
-        if filters.publisher:
-            publishers = [r[0] for r in self.conn.execute(
-                "SELECT DISTINCT publisher FROM documents WHERE publisher LIKE ?", (f"%{filters.publisher}%",))]
+        if filters.publisher:  # LIKE '%x%' (ASCII case-insensitive) over the few distinct publishers
+            wanted = filters.publisher.lower()
+            publishers = [p for p in self._publishers() if wanted in p.lower()]
             if not publishers:
                 return []
         try:
@@ -415,6 +491,9 @@ class SQLiteStore:
 
     def close(self) -> None:
         self.conn.close()
+
+
+_PUBLISHERS: dict[str, tuple[str, list[str]]] = {}  # database path -> (documents state, publishers)
 
 
 def _hit(r: sqlite3.Row, rank: float, marked_snippet: str) -> SearchHit:

@@ -187,15 +187,19 @@ class TextIndex:
             if term.prefix and words:
                 prefixes.append(words[-1])
         tokens = self.analyzer.pre_tokenize(text).tokens
-        hit = [tok.text in exact or any(tok.text.startswith(p) for p in prefixes) for tok in tokens]
         if not tokens:
             return text
-        # the window of ``size`` tokens holding the most matches (earliest on a tie)
+        if prefixes:
+            hit = [tok.text in exact or tok.text.startswith(tuple(prefixes)) for tok in tokens]
+        else:
+            hit = [tok.text in exact for tok in tokens]
+        n = len(tokens)
+        starts = [i for i, h in enumerate(hit) if h]
         running = [0]
         for h in hit:
             running.append(running[-1] + h)
-        n = len(tokens)
-        best = max(range(max(1, n - size + 1)), key=lambda i: (running[min(n, i + size)] - running[i], -i))
+        # the best window of ``size`` tokens starts at a match: the one covering most matches (earliest on a tie)
+        best = max(starts, key=lambda i: (running[min(n, i + size)] - running[i], -i)) if starts else 0
         inside = [i for i in range(best, min(n, best + size)) if hit[i]]
         if inside:  # centre the matches in the window, as a reader expects
             slack = size - (inside[-1] - inside[0] + 1)

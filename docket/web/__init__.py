@@ -20,7 +20,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from docket import __version__
-from docket.errors import DocketError
+from docket.errors import DocketError, StoreError
 from docket.web.deps import LoginLimiter
 from docket.web.settings import Settings
 
@@ -88,7 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(DocketError)
     async def docket_error(request: Request, exc: DocketError) -> Response:
-        return error(request, 400, exc.message + (f" ({exc.hint})" if exc.hint else ""), exc.code)
+        status = 503 if isinstance(exc, StoreError) else 400  # the server's storage, not the request, failed
+        return error(request, status, exc.message + (f" ({exc.hint})" if exc.hint else ""), exc.code)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hmac
 import secrets
 import threading
@@ -11,6 +12,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Request
 
+from docket.auth import verify_secret
 from docket.query.cases import CaseFile, case_file
 from docket.query.people import PeopleCache, PersonRecord
 from docket.store import open_store
@@ -80,18 +82,41 @@ def person_case(store: Store, settings: Settings, person_id: str) -> CaseFile:
 
 
 def token_ok(settings: Settings, given: str | None) -> bool:
-    """Whether ``given`` is the curation token (constant-time; never true when none is configured)."""
-    return bool(settings.token and given and hmac.compare_digest(settings.token.encode(), given.encode()))
+    """Whether ``given`` is the server's curation token (checked against its Argon2 hash)."""
+    return bool(settings.token_hash) and verify_secret(settings.token_hash, given)
 
 
-def require_bearer(request: Request, settings: SettingsDep) -> str:
-    """API writes: ``Authorization: Bearer TOKEN``; returns the curator name (``X-Docket-User`` or "api")."""
-    if not settings.token:
-        raise HTTPException(403, "curation is disabled on this server (start it with DOCKET_TOKEN set)")
+def credentials_ok(settings: Settings, store: Store, name: str, secret: str) -> bool:
+    """Whether ``secret`` is curator ``name``'s password, or the server's curation token."""
+    account = store.curator_hash(name.strip())
+    return (account is not None and verify_secret(account, secret)) or token_ok(settings, secret)
+
+
+def curation_enabled(settings: Settings, store: Store) -> bool:
+    """Whether anyone can log in to curate: a server token is set or a curator account exists."""
+    return bool(settings.token_hash) or bool(store.curators())
+
+
+def require_bearer(request: Request, settings: SettingsDep, store: StoreDep) -> str:
+    """API writes: ``Authorization: Bearer TOKEN`` (the server token; the curator is ``X-Docket-User``
+    or "api") or ``Authorization: Basic`` with a curator account's name and password."""
+    if not curation_enabled(settings, store):
+        raise HTTPException(403, "curation is disabled on this server (set DOCKET_TOKEN or add a curator "
+                                 "with `docket curator add`)")
     auth = request.headers.get("authorization", "")
-    if not auth.lower().startswith("bearer ") or not token_ok(settings, auth[7:].strip()):
-        raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
-    return (request.headers.get("x-docket-user") or "api")[:80]
+    scheme, _, value = auth.partition(" ")
+    if scheme.lower() == "bearer" and token_ok(settings, value.strip()):
+        return (request.headers.get("x-docket-user") or "api")[:80]
+    if scheme.lower() == "basic":
+        try:
+            name, _, password = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
+        except (ValueError, UnicodeDecodeError):
+            name = password = ""
+        account = store.curator_hash(name) if name else None
+        if account is not None and verify_secret(account, password):
+            return name[:80]
+    raise HTTPException(401, "a valid bearer token or curator login is required",
+                        headers={"WWW-Authenticate": 'Bearer, Basic realm="docket"'})
 
 
 def curator_of(request: Request) -> str | None:

@@ -22,7 +22,7 @@ from docket.query.reviews import review
 from docket.resolve.curate import record
 from docket.web import charts
 from docket.web.deps import (
-    SettingsDep, StoreDep, cache, check_csrf, csrf_token, curator_of, person_case, persons, token_ok,
+    SettingsDep, StoreDep, cache, check_csrf, csrf_token, curator_of, person_case, persons, credentials_ok, curation_enabled,
 )
 from docket.web.render import Span, cite_href, segments
 
@@ -306,12 +306,12 @@ def chart(name: str, store: StoreDep, settings: SettingsDep) -> Response:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, settings: SettingsDep) -> HTMLResponse:
-    return _page(request, "login.html", enabled=bool(settings.token), error=None)
+def login_page(request: Request, settings: SettingsDep, store: StoreDep) -> HTMLResponse:
+    return _page(request, "login.html", enabled=curation_enabled(settings, store), error=None)
 
 
 @router.post("/login", response_model=None)
-def login(request: Request, settings: SettingsDep, token: Annotated[str, Form(max_length=500)],
+def login(request: Request, settings: SettingsDep, store: StoreDep, token: Annotated[str, Form(max_length=500)],
           name: Annotated[str, Form(min_length=1, max_length=80)], csrf: Annotated[str, Form(max_length=100)] = ""
           ) -> Response:
     check_csrf(request, csrf)
@@ -319,9 +319,9 @@ def login(request: Request, settings: SettingsDep, token: Annotated[str, Form(ma
     limiter = request.app.state.login_limiter
     if limiter.blocked(client):
         raise HTTPException(429, "too many failed logins from this address; wait a few minutes")
-    if not token_ok(settings, token):
+    if not credentials_ok(settings, store, name, token):
         limiter.failed(client)
-        return _page(request, "login.html", enabled=bool(settings.token), error="wrong token")
+        return _page(request, "login.html", enabled=curation_enabled(settings, store), error="wrong token")
     request.session["curator"] = name.strip()
     request.session["csrf"] = csrf_token(request)
     return RedirectResponse("/", status_code=303)

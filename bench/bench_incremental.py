@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Benchmark: adding one report to a large database vs ingesting everything again, same run.
+
+Copies a database holding the corpus, adds one new report (a seed not in it) and times each
+step: reading + extraction + the one-transaction write, the search-index refresh (only the
+new document's paragraphs), and re-linking persons (``people()``, which still re-links the
+whole database: the part issue 8 has not made incremental yet). The baseline is a full
+re-ingest, estimated from the per-file time of ``--sample`` corpus files ingested here, times
+the number of documents in the database.
+
+usage: python bench/bench_incremental.py --db CORPUS.db [--sample 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--sample", type=int, default=20)
+    ap.add_argument("--new", default=str(ROOT.parent / "shared" / "seeds" / "003_146ad3de335d8138.txt"))
+    args = ap.parse_args()
+
+    from docket.pipeline import expand_paths, ingest_paths
+    from docket.query.people import people
+    from docket.store import SQLiteStore
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "big.db"
+        shutil.copyfile(args.db, db)
+        store = SQLiteStore(db)
+        docs = store.counts()["documents"]
+        t = time.perf_counter()
+        store.refresh_search_index()
+        index_build = time.perf_counter() - t
+        t = time.perf_counter()
+        report = ingest_paths(store, [args.new])  # includes the index refresh for the new document
+        add = time.perf_counter() - t
+        assert report.outcomes[0].status == "added", report.outcomes[0]
+        t = time.perf_counter()
+        store.refresh_search_index()
+        refresh_again = time.perf_counter() - t
+        t = time.perf_counter()
+        persons = people(store)
+        relink = time.perf_counter() - t
+        store.close()
+
+        files = expand_paths([ROOT.parent / "shared" / "corpus" / "freedom-house"])
+        sample = files[:: max(1, len(files) // args.sample)][: args.sample]
+        fresh = SQLiteStore(Path(tmp) / "fresh.db")
+        t = time.perf_counter()
+        ingest_paths(fresh, sample)
+        per_file = (time.perf_counter() - t) / len(sample)
+        fresh.close()
+    full = per_file * (docs + 1)
+    print(f"database: {docs} documents; {time.strftime('%Y-%m-%d')}")
+    print("| step | seconds | × full re-ingest |")
+    print("|---|---|---|")
+    print(f"| full re-ingest (estimated: {per_file:.2f} s/file × {docs + 1} files, 1 worker) | {full:.0f} | 1 |")
+    print(f"| add one report: read, extract, write, index its paragraphs | {add:.2f} | {add / full:.5f} |")
+    print(f"| search index refresh when nothing changed | {refresh_again:.3f} | {refresh_again / full:.6f} |")
+    print(f"| re-link every person (people(), whole database; {len(persons)} persons) | {relink:.1f} | "
+          f"{relink / full:.4f} |")
+    print(f"| (building the search index from scratch, once) | {index_build:.1f} | {index_build / full:.4f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""Credentials (issue 9): curator passwords and the server token are stored only as Argon2id hashes;
+every write needs them; sessions use safe cookie flags."""
+
+from __future__ import annotations
+
+import base64
+import sqlite3
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from docket.cli import app as cli
+from docket.web import create_app
+from docket.web.settings import Settings
+from tests.web.conftest import TOKEN
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def db(seeded_db: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "auth.db"
+    shutil.copyfile(seeded_db, copy)
+    return copy
+
+
+def _csrf(c: TestClient) -> str:
+    return c.get("/login").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+
+
+def test_the_token_is_kept_only_as_an_argon2_hash() -> None:
+    s = Settings(db="x.db", token=TOKEN)
+    assert s.token is None and s.token_hash.startswith("$argon2id$") and TOKEN not in repr(s)
+    assert Settings(db="x.db", token=TOKEN).token_hash != s.token_hash  # salted
+
+
+def test_curator_accounts_store_a_hash_and_log_in(db: Path) -> None:
+    runner = CliRunner()
+    r = runner.invoke(cli, ["curator", "add", "Alice", "--db", str(db), "--password-stdin"], input="short\n")
+    assert r.exit_code == 2 and "at least" in r.output
+    r = runner.invoke(cli, ["curator", "add", "Alice", "--db", str(db), "--password-stdin"], input=PASSWORD + "\n")
+    assert r.exit_code == 0, r.output
+    assert "Alice" in runner.invoke(cli, ["curator", "list", "--db", str(db)]).output
+    stored = sqlite3.connect(db).execute("SELECT password_hash FROM curators").fetchone()[0]
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+    c = TestClient(create_app(Settings(db=str(db))))  # no server token: the account alone enables curation
+    assert "password or token" in c.get("/login").text
+    r = c.post("/login", data={"name": "Alice", "token": "wrong password", "csrf": _csrf(c)})
+    assert "wrong token" in r.text
+    r = c.post("/login", data={"name": "alice", "token": PASSWORD, "csrf": _csrf(c)}, follow_redirects=False)
+    assert r.status_code == 303
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+
+    body = {"action": "split", "name_a": "Max Bokayev", "name_b": "Talgat Ayan", "why": "basic auth"}
+    good = base64.b64encode(f"Alice:{PASSWORD}".encode()).decode()
+    bad = base64.b64encode(b"Alice:guess").decode()
+    assert c.post("/api/v1/curation", json=body, headers={"Authorization": f"Basic {bad}"}).status_code == 401
+    assert c.post("/api/v1/curation", json=body, headers={"Authorization": f"Bearer {PASSWORD}"}).status_code == 401
+    assert c.post("/api/v1/curation", json=body, headers={"Authorization": "Basic %%%"}).status_code == 401
+    r = c.post("/api/v1/curation", json=body, headers={"Authorization": f"Basic {good}"})
+    assert r.status_code == 201 and r.json()["who"] == "Alice"
+
+    assert runner.invoke(cli, ["curator", "remove", "Alice", "--db", str(db)]).exit_code == 0
+    fresh = TestClient(create_app(Settings(db=str(db))))
+    assert "Curation is disabled" in fresh.get("/login").text
+    assert fresh.post("/api/v1/curation", json=body,
+                      headers={"Authorization": f"Basic {good}"}).status_code == 403
+
+
+def test_secure_cookie_flag_when_asked(db: Path) -> None:
+    c = TestClient(create_app(Settings(db=str(db), token=TOKEN, secure_cookies=True)), base_url="https://testserver")
+    r = c.post("/login", data={"name": "ana", "token": TOKEN, "csrf": _csrf(c)}, follow_redirects=False)
+    assert r.status_code == 303 and "secure" in r.headers["set-cookie"].lower()
