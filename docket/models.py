@@ -233,6 +233,11 @@ class Mention:
     end: int
     text: str  # surface form as printed, without title or possessive
     source: str  # "ner", "cue", "backref"
+    # Read from the text around the mention at extraction (None: not read yet, e.g. an older
+    # database): the role phrase ("" when none) and whether a foreign or international body is
+    # named just before it. Not part of a mention's identity.
+    role: str | None = field(default=None, compare=False)
+    foreign: bool | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from docket.extract.events import find_events
 from docket.extract.link import link_documents
 from docket.extract.entities import find_entities
 from docket.extract.persons import find_mentions, parse
-from docket.extract.roles import role_of, side_of
+from docket.extract.roles import mention_context, role_of, side_of
 from docket.models import Document, Entity, Event, Mention
 
 __all__ = ["DocumentFacts", "analyse_document", "analyse_documents", "extract_documents", "find_mentions",
@@ -54,7 +54,7 @@ class DocumentFacts:
 def analyse_document(doc: Document) -> DocumentFacts:
     """The per-document, pure part of extraction (safe to run in worker processes)."""
     parsed = parse(doc)
-    mentions = find_mentions(doc, parsed)
+    mentions = [mention_context(doc.text, m) for m in find_mentions(doc, parsed)]
     entities = find_entities(doc, parsed, mentions)
     return DocumentFacts(doc, mentions, find_events(doc, mentions, entities), entities)
 

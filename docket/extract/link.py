@@ -78,13 +78,16 @@ class _Group:
 
 
 def link_documents(docs: list[tuple[str, list[Mention]]], constraints: Constraints | None = None,
-                   countries: dict[str, str | None] | None = None) -> list[PersonCluster]:
+                   countries: dict[str, str | None] | None = None,
+                   within_cache: dict | None = None) -> list[PersonCluster]:
     """Cluster mentions of several documents: (file name, mentions) pairs in, persons out.
 
     ``constraints`` are curated merges and splits (folded name keys); they always win.
     ``countries`` (document key -> country reported on) adds context to uncertain matches.
+    ``within_cache`` keeps each document's own grouping between calls; pass one only when a
+    key always stands for the same mentions (stored documents: ids are hashes of their text).
     """
-    groups = [g for file_name, mentions in docs for g in _link_within(file_name, mentions)]
+    groups = [g for file_name, mentions in docs for g in _within(file_name, mentions, within_cache)]
     result = cluster_names([g.parts for g in groups], constraints, _contexts(groups, countries or {}))
     clusters: dict[int, PersonCluster] = {}
     order: list[PersonCluster] = []
@@ -104,6 +107,15 @@ def link_documents(docs: list[tuple[str, list[Mention]]], constraints: Constrain
         used[base] += 1
         c.id = base if used[base] == 1 else f"{base}-{used[base]}"
     return order
+
+
+def _within(file_name: str, mentions: list[Mention], cache: dict | None) -> list[_Group]:
+    if cache is None:
+        return _link_within(file_name, mentions)
+    key = (file_name, len(mentions), mentions[0].start if mentions else -1)
+    if key not in cache:
+        cache[key] = _link_within(file_name, mentions)
+    return cache[key]
 
 
 def _contexts(groups: list[_Group], countries: dict[str, str | None]) -> list[Context | None]:

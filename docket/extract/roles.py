@@ -11,7 +11,8 @@ state, ``other`` for foreign or international officials, NGO figures and photo c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from functools import lru_cache
 
 from docket.extract.persons import cues
@@ -63,8 +64,8 @@ def _role_span(text: str, m: Mention) -> tuple[str, int] | None:
     return phrase, base + hit.start(1) + hit.group(1).rfind(keep[0]) if keep else base + hit.start(1)
 
 
-def _role_before(text: str, m: Mention) -> str | None:
-    span = _role_span(text, m)
+def _role_before(text: str, m: Mention, span: tuple[str, int] | None | bool = False) -> str | None:
+    span = _role_span(text, m) if span is False else span
     if not span:
         return None
     phrase = span[0]
@@ -82,11 +83,19 @@ def _role_after(text: str, m: Mention) -> str | None:
     return re.sub(r"^(a|an|the)\s+", "", " ".join(hit.group(1).split()), flags=re.I)
 
 
-def role_of(texts: dict[str, str], mentions: Iterable[tuple[str, Mention]]) -> str | None:
-    """The first role phrase found around any of the mentions; ``texts`` maps document key to its text."""
+def mention_context(text: str, m: Mention) -> Mention:
+    """``m`` with its role phrase and foreign-body flag read from ``text`` (done once, at extraction)."""
+    span = _role_span(text, m)
+    at = span[1] if span else m.start
+    return replace(m, role=_role_before(text, m, span) or _role_after(text, m) or "",
+                   foreign=bool(_FOREIGN.search(text[max(0, at - 30) : m.start])))
+
+
+def role_of(texts: Mapping[str, str], mentions: Iterable[tuple[str, Mention]]) -> str | None:
+    """The first role phrase found around any of the mentions; ``texts`` maps document key to its
+    text (read only for mentions whose role was not stored at extraction)."""
     for key, m in mentions:
-        text = texts[key]
-        role = _role_before(text, m) or _role_after(text, m)
+        role = m.role if m.role is not None else (_role_before(texts[key], m) or _role_after(texts[key], m))
         if role:
             return role
     return None
@@ -97,7 +106,7 @@ _FOREIGN = re.compile(r"\b(EU|European|UN|United Nations|OSCE|Council of Europe|
                       r"Director)\b|©")
 
 
-def side_of(texts: dict[str, str], mentions: Iterable[tuple[str, Mention]], events: list[Event],
+def side_of(texts: Mapping[str, str], mentions: Iterable[tuple[str, Mention]], events: list[Event],
             role: str | None) -> str:
     """``state``, ``target`` or ``other`` (see the module docstring)."""
     mentions = list(mentions)
@@ -105,10 +114,9 @@ def side_of(texts: dict[str, str], mentions: Iterable[tuple[str, Mention]], even
     first = next(((k, m) for k, m in mentions if " " in m.text), mentions[0] if mentions else None)
     if first is not None:
         key, m = first
-        span = _role_span(texts[key], m)
-        at = span[1] if span else m.start
         # the words just before the person's own role ("EU Commission President X", "the State Department's top official X")
-        if _FOREIGN.search(texts[key][max(0, at - 30) : m.start]):
+        foreign = m.foreign if m.foreign is not None else mention_context(texts[key], m).foreign
+        if foreign:
             return "other"
     # "President of the Confederation of Independent Trade Unions" leads a union, not a state.
     civil = r"\b(former|ex-|opposition|Unions?|Confederation|Association|Party|Club|Foundation|Federation|Movement|" \

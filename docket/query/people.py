@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from docket.extract.link import PersonCluster, link_documents, name_key
@@ -32,12 +33,12 @@ def people(store: Store) -> list[PersonRecord]:
     facts = {d.id: store.document_facts(d.id) for d in docs}
     by_id = {d.id: d for d in docs}
     clusters = link_documents([(d.id, facts[d.id][0]) for d in docs], constraints(store),
-                              countries={d.id: d.country for d in docs})
+                              countries={d.id: d.country for d in docs}, within_cache=_WITHIN)
     events_of: dict[tuple[str, object], list[Event]] = {}
     for doc_id, (_, events) in facts.items():
         for e in events:
             events_of.setdefault((doc_id, e.person), []).append(e)
-    texts = {d.id: doc.text for d in docs if (doc := store.get_document(d.id)) is not None}
+    texts = _LazyTexts(store)  # read only for mentions stored without their context (older databases)
     reviews = store.reviews()
     out = []
     for c in clusters:
@@ -51,6 +52,33 @@ def people(store: Store) -> list[PersonRecord]:
                                 tuple(applied.rejected), applied.verified))
     out.sort(key=lambda p: (-len(p.documents), -len(p.events), p.cluster.canonical))
     return out
+
+
+# Document ids are hashes of their text, and a stored document's mentions never change, so the
+# within-document grouping of a document is computed once per process: after an ingest, only
+# the new documents are grouped again.
+_WITHIN: dict = {}
+
+
+class _LazyTexts(Mapping[str, str]):
+    """Document texts by id, read from the store on first use."""
+
+    def __init__(self, store: Store) -> None:
+        self._store, self._texts = store, {}
+
+    def __getitem__(self, document_id: str) -> str:
+        if document_id not in self._texts:
+            doc = self._store.get_document(document_id)
+            if doc is None:
+                raise KeyError(document_id)
+            self._texts[document_id] = doc.text
+        return self._texts[document_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
 
 
 def find_person(store: Store, query: str) -> list[PersonRecord]:

@@ -243,8 +243,10 @@ class SQLiteStore:
         ids: dict[Mention, int] = {}
         for m in mentions:
             cur = self.conn.execute(
-                'INSERT INTO mentions (document_id, paragraph, start, "end", text, source) VALUES (?,?,?,?,?,?)',
-                (document_id, m.paragraph, m.start, m.end, m.text, m.source),
+                'INSERT INTO mentions (document_id, paragraph, start, "end", text, source, role, foreign_body)'
+                " VALUES (?,?,?,?,?,?,?,?)",
+                (document_id, m.paragraph, m.start, m.end, m.text, m.source, m.role,
+                 None if m.foreign is None else int(m.foreign)),
             )
             ids[m] = cur.lastrowid  # type: ignore[assignment]
         self.conn.executemany(
@@ -257,7 +259,8 @@ class SQLiteStore:
     def document_facts(self, document_id: str) -> tuple[list[Mention], list[Event]]:
         mentions: dict[int, Mention] = {}
         for r in self.conn.execute('SELECT * FROM mentions WHERE document_id = ? ORDER BY start', (document_id,)):
-            mentions[r["id"]] = Mention(document_id, r["paragraph"], r["start"], r["end"], r["text"], r["source"])
+            mentions[r["id"]] = Mention(document_id, r["paragraph"], r["start"], r["end"], r["text"], r["source"],
+                                        r["role"], None if r["foreign_body"] is None else bool(r["foreign_body"]))
         events = [
             Event(document_id, r["paragraph"], r["start"], r["end"], mentions[r["mention_id"]], r["type"], r["date"],
                   r["charge"], Sanction(**json.loads(r["sanction"])) if r["sanction"] else None, r["quote"], r["place"])
