@@ -56,3 +56,27 @@ def test_text_only_ingest(tmp_path) -> None:
     ingest_paths(s, [seed_files()[0]], IngestOptions(extract=False))
     assert s.counts()["mentions"] == 0 and people(s) == []
     s.close()
+
+
+def test_context_stored_at_extraction_gives_what_reading_the_text_gives(seeded: SQLiteStore,
+                                                                        monkeypatch) -> None:  # noqa: ANN001
+    """Issue 8: roles and sides come from the mention context stored at ingest; a database from
+    before that (context NULL) reads the text instead, with the same answer."""
+    from dataclasses import replace
+
+    import docket.query.people as people_module
+
+    stored = [(p.cluster.id, p.role, p.side) for p in people(seeded)]
+    assert sum(r is not None for _, r, _ in stored) >= 10 and {s for _, _, s in stored} >= {"state", "target"}
+    mentions, _ = seeded.document_facts(seeded.list_documents()[0].id)
+    assert all(m.role is not None and m.foreign is not None for m in mentions)
+    real = seeded.document_facts
+
+    def without_context(document_id: str):  # noqa: ANN202
+        ms, evs = real(document_id)
+        bare = {m: replace(m, role=None, foreign=None) for m in ms}
+        return list(bare.values()), [replace(e, person=bare[e.person]) for e in evs]
+
+    monkeypatch.setattr(seeded, "document_facts", without_context)
+    monkeypatch.setattr(people_module, "_WITHIN", {})
+    assert [(p.cluster.id, p.role, p.side) for p in people(seeded)] == stored
