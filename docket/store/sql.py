@@ -1,0 +1,310 @@
+"""What every SQL backend shares: the schema's tables are the same, so are most statements.
+
+A backend subclasses :class:`SQLStore` and supplies the few things that differ (the Splink
+idea of a small dialect): how a statement runs (:meth:`_sql`, :meth:`_many`, with ``?``
+placeholders), how an insert returns its new id, the write transaction, migrations and
+full-text search. Only ``docket.store`` holds SQL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime, timezone
+from typing import Any, Protocol
+
+from docket.models import (
+    Citation,
+    CurationEntry,
+    Document,
+    DocumentRecord,
+    DocumentSummary,
+    Entity,
+    Event,
+    Mention,
+    Metadata,
+    Paragraph,
+    Review,
+    Sanction,
+    SearchHit,
+    Section,
+)
+
+
+class Row(Protocol):
+    """A result row readable by column name and by position (``sqlite3.Row`` and docket's psycopg rows)."""
+
+    def __getitem__(self, key: str | int) -> Any: ...
+
+
+class SQLStore:
+    """The backend-independent part of a SQL :class:`docket.store.base.Store`."""
+
+    _ROW_ORDER = "rowid"  # a column that orders rows of one table as they were inserted
+
+    # -- the dialect: what each backend supplies -------------------------------------------------
+    def _sql(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """Run one statement (``?`` placeholders); a cursor to iterate or fetch from."""
+        raise NotImplementedError
+
+    def _many(self, sql: str, rows: list[Sequence[Any]]) -> None:
+        """Run one statement for each of ``rows``."""
+        raise NotImplementedError
+
+    def _insert_id(self, sql: str, params: Sequence[Any]) -> int:
+        """Run an INSERT and return the new row's ``id``."""
+        raise NotImplementedError
+
+    def _write(self) -> AbstractContextManager[None]:
+        """One write transaction, serialised with other writers; storage errors translated."""
+        raise NotImplementedError
+
+    # -- reads -----------------------------------------------------------------------------------
+    _SUMMARY_SQL = """
+        SELECT d.id, d.file_name, d.source_path, d.format, d.publisher, d.country, d.period, d.title,
+               d.ingested_at,
+               (SELECT COUNT(*) FROM sections s WHERE s.document_id = d.id) AS n_sections,
+               (SELECT COUNT(*) FROM paragraphs p WHERE p.document_id = d.id) AS n_paragraphs
+        FROM documents d
+    """
+
+    @staticmethod
+    def _summary(row: Row) -> DocumentSummary:
+        return DocumentSummary(
+            id=row["id"], file_name=row["file_name"], source_path=row["source_path"], format=row["format"],
+            publisher=row["publisher"], country=row["country"], period=row["period"], title=row["title"],
+            sections=row["n_sections"], paragraphs=row["n_paragraphs"], ingested_at=row["ingested_at"],
+        )
+
+    def find_by_path(self, source_path: str) -> DocumentSummary | None:
+        row = self._sql(self._SUMMARY_SQL + " WHERE d.source_path = ?", (source_path,)).fetchone()
+        return self._summary(row) if row else None
+
+    def find_by_id(self, document_id: str) -> DocumentSummary | None:
+        row = self._sql(self._SUMMARY_SQL + " WHERE d.id = ?", (document_id,)).fetchone()
+        return self._summary(row) if row else None
+
+    def list_documents(self) -> list[DocumentSummary]:
+        rows = self._sql(self._SUMMARY_SQL + " ORDER BY d.publisher, d.period, d.file_name").fetchall()
+        return [self._summary(r) for r in rows]
+
+    def get_document(self, document_id: str) -> Document | None:
+        row = self._sql("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+        if row is None:
+            return None
+        sections = tuple(
+            Section(r["ordinal"], r["heading"], r["level"], tuple(json.loads(r["path"])), r["start"], r["end"])
+            for r in self._sql(
+                "SELECT * FROM sections WHERE document_id = ? ORDER BY ordinal", (document_id,)
+            )
+        )
+        paragraphs = tuple(
+            Paragraph(r["ordinal"], r["section"], r["start"], r["end"], r["text"], r["page"])
+            for r in self._sql(
+                "SELECT * FROM paragraphs WHERE document_id = ? ORDER BY ordinal", (document_id,)
+            )
+        )
+        sources = json.loads(row["metadata_sources"])
+        return Document(
+            id=row["id"], source_path=row["source_path"], file_name=row["file_name"], format=row["format"],
+            sha256=row["sha256"], size=row["size"], text=row["text"],
+            metadata=Metadata(row["publisher"], row["country"], row["period"], row["title"],
+                              tuple(sorted(sources.items())), tuple(json.loads(row["attributes"]).items())),
+            sections=sections, paragraphs=paragraphs, encoding=row["encoding"], pages=row["pages"],
+            notes=tuple(json.loads(row["notes"])),
+        )
+
+    def paragraph_places(self, document_id: str) -> dict[int, tuple[str | None, int | None]]:
+        rows = self._sql(
+            "SELECT p.ordinal, s.heading, p.page FROM paragraphs p LEFT JOIN sections s "
+            "ON s.document_id = p.document_id AND s.ordinal = p.section WHERE p.document_id = ?", (document_id,))
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    def counts(self) -> dict[str, int]:
+        return {
+            t: self._sql(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
+            for t in ("documents", "sections", "paragraphs", "mentions", "events", "entities")
+        }
+
+    def state(self) -> str:
+        curated = self._sql("SELECT COUNT(*), MAX(id) FROM curation").fetchone()
+        reviewed = self._sql("SELECT MAX(id) FROM reviews").fetchone()
+        return f"{self.documents_state()}|{curated[0]}|{curated[1]}|{reviewed[0]}"
+
+    def documents_state(self) -> str:
+        """A token that changes whenever a document is added, replaced or removed."""
+        row = self._sql("SELECT epoch, n FROM documents_generation").fetchone()
+        return f"{row[0]}:{row[1]}"
+
+
+    # -- writes ----------------------------------------------------------------------------------
+    def save_document(self, doc: Document, *, replaces: str | None = None,
+                      mentions: list[Mention] | None = None, events: list[Event] | None = None,
+                      topics: dict[int, tuple[str, ...]] | None = None, entities: list[Entity] | None = None) -> None:
+        self.save_documents([DocumentRecord(doc, replaces, mentions or [], events or [], topics or {},
+                                            entities or [])])
+
+    def save_documents(self, records: list[DocumentRecord]) -> None:
+        with self._write():
+            for r in records:
+                self._insert(r)
+
+    def _insert(self, r: DocumentRecord) -> None:
+        doc = r.doc
+        if r.replaces:
+            self._delete(r.replaces)
+        m = doc.metadata
+        self._sql(
+            "INSERT INTO documents (id, source_path, file_name, format, sha256, size, encoding, pages,"
+            " publisher, country, period, title, metadata_sources, notes, text, ingested_at, attributes)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (doc.id, doc.source_path, doc.file_name, doc.format, doc.sha256, doc.size, doc.encoding, doc.pages,
+             m.publisher, m.country, m.period, m.title, json.dumps(dict(m.sources)), json.dumps(list(doc.notes)),
+             doc.text, datetime.now(timezone.utc).isoformat(timespec="seconds"),
+             json.dumps(dict(m.attributes), ensure_ascii=False)),
+        )
+        self._many(
+            'INSERT INTO sections (document_id, ordinal, heading, level, path, start, "end")'
+            " VALUES (?,?,?,?,?,?,?)",
+            [(doc.id, s.ordinal, s.heading, s.level, json.dumps(list(s.path)), s.start, s.end)
+             for s in doc.sections],
+        )
+        self._many(
+            'INSERT INTO paragraphs (document_id, ordinal, section, start, "end", page, text)'
+            " VALUES (?,?,?,?,?,?,?)",
+            [(doc.id, p.ordinal, p.section, p.start, p.end, p.page, p.text) for p in doc.paragraphs],
+        )
+        self._save_facts(doc.id, r.mentions, r.events)
+        self._many('INSERT INTO entities (document_id, paragraph, start, "end", text, label) VALUES (?,?,?,?,?,?)',
+                      [(doc.id, e.paragraph, e.start, e.end, e.text, e.label) for e in r.entities])
+        self._many("INSERT INTO paragraph_topics (document_id, paragraph, topic) VALUES (?,?,?)",
+                      [(doc.id, para, t) for para, ts in r.topics.items() for t in ts])
+
+    def _save_facts(self, document_id: str, mentions: list[Mention], events: list[Event]) -> None:
+        ids: dict[Mention, int] = {}
+        for m in mentions:
+            ids[m] = self._insert_id(
+                'INSERT INTO mentions (document_id, paragraph, start, "end", text, source, role, foreign_body)'
+                " VALUES (?,?,?,?,?,?,?,?)",
+                (document_id, m.paragraph, m.start, m.end, m.text, m.source, m.role,
+                 None if m.foreign is None else int(m.foreign)),
+            )
+        self._many(
+            'INSERT INTO events (document_id, mention_id, paragraph, start, "end", type, date, charge, sanction, quote,'
+            " place) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [(document_id, ids[e.person], e.paragraph, e.start, e.end, e.type, e.date, e.charge,
+              json.dumps(e.sanction.as_dict()) if e.sanction else None, e.quote, e.place) for e in events],
+        )
+
+    def document_facts(self, document_id: str) -> tuple[list[Mention], list[Event]]:
+        mentions: dict[int, Mention] = {}
+        for r in self._sql('SELECT * FROM mentions WHERE document_id = ? ORDER BY start', (document_id,)):
+            mentions[r["id"]] = Mention(document_id, r["paragraph"], r["start"], r["end"], r["text"], r["source"],
+                                        r["role"], None if r["foreign_body"] is None else bool(r["foreign_body"]))
+        events = [
+            Event(document_id, r["paragraph"], r["start"], r["end"], mentions[r["mention_id"]], r["type"], r["date"],
+                  r["charge"], Sanction(**json.loads(r["sanction"])) if r["sanction"] else None, r["quote"], r["place"])
+            for r in self._sql("SELECT * FROM events WHERE document_id = ? ORDER BY start, id", (document_id,))
+        ]
+        return list(mentions.values()), events
+
+    def paragraph_topics(self, document_id: str) -> dict[int, tuple[str, ...]]:
+        out: dict[int, list[str]] = {}
+        for r in self._sql(
+            f"SELECT paragraph, topic FROM paragraph_topics WHERE document_id = ? ORDER BY paragraph, {self._ROW_ORDER}",
+            (document_id,),
+        ):
+            out.setdefault(r["paragraph"], []).append(r["topic"])
+        return {k: tuple(v) for k, v in out.items()}
+
+    def document_entities(self, document_id: str) -> list[Entity]:
+        return [Entity(document_id, r["paragraph"], r["start"], r["end"], r["text"], r["label"])
+                for r in self._sql("SELECT * FROM entities WHERE document_id = ? ORDER BY start", (document_id,))]
+
+    def add_curation(self, action: str, name_a: str, name_b: str, key_a: str, key_b: str, who: str,
+                     why: str | None) -> CurationEntry:
+        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._write():
+            new_id = self._insert_id(
+                "INSERT INTO curation (action, name_a, name_b, key_a, key_b, who, at, why) VALUES (?,?,?,?,?,?,?,?)",
+                (action, name_a, name_b, key_a, key_b, who, at, why),
+            )
+        return CurationEntry(new_id, action, name_a, name_b, key_a, key_b, who, at, why)  # type: ignore[arg-type]
+
+    def set_curator(self, name: str, password_hash: str | None) -> None:
+        """Create or change a curator account (``password_hash``: an Argon2 hash), or remove it (``None``)."""
+        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._write():
+            self._sql("DELETE FROM curators WHERE lower(name) = lower(?)", (name,))
+            if password_hash is not None:
+                self._sql("INSERT INTO curators (name, password_hash, created_at) VALUES (?, ?, ?)",
+                          (name, password_hash, at))
+
+    def curator_hash(self, name: str) -> str | None:
+        """The password hash of a curator account, if it exists."""
+        row = self._sql("SELECT password_hash FROM curators WHERE lower(name) = lower(?)", (name,)).fetchone()
+        return row[0] if row else None
+
+    def curators(self) -> list[str]:
+        """The names of all curator accounts."""
+        return [r[0] for r in self._sql("SELECT name FROM curators ORDER BY name")]
+
+    def curation_log(self) -> list[CurationEntry]:
+        return [CurationEntry(r["id"], r["action"], r["name_a"], r["name_b"], r["key_a"], r["key_b"], r["who"],
+                              r["at"], r["why"])
+                for r in self._sql("SELECT * FROM curation ORDER BY id")]
+
+    def add_review(self, statement: str, action: str, field: str | None, before: str | None, after: str | None,
+                   who: str, why: str | None) -> Review:
+        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._write():
+            new_id = self._insert_id(
+                "INSERT INTO reviews (statement, action, field, before, after, who, at, why) VALUES (?,?,?,?,?,?,?,?)",
+                (statement, action, field, before, after, who, at, why))
+        return Review(new_id, statement, action, field, before, after, who, at, why)  # type: ignore[arg-type]
+
+    def reviews(self) -> list[Review]:
+        return [Review(r["id"], r["statement"], r["action"], r["field"], r["before"], r["after"], r["who"], r["at"],
+                       r["why"]) for r in self._sql("SELECT * FROM reviews ORDER BY id")]
+
+
+    def _delete(self, document_id: str) -> None:
+        self._sql("DELETE FROM entities WHERE document_id = ?", (document_id,))
+        self._sql("DELETE FROM paragraph_topics WHERE document_id = ?", (document_id,))
+        self._sql("DELETE FROM events WHERE document_id = ?", (document_id,))
+        self._sql("DELETE FROM mentions WHERE document_id = ?", (document_id,))
+        self._sql("DELETE FROM paragraphs WHERE document_id = ?", (document_id,))
+        self._sql("DELETE FROM sections WHERE document_id = ?", (document_id,))
+        self._sql("DELETE FROM documents WHERE id = ?", (document_id,))
+
+
+
+def _hit(r: Row, rank: float, marked_snippet: str) -> SearchHit:
+    """A search hit from a paragraph row and its snippet marked with ``\\x02`` … ``\\x03``."""
+    return SearchHit(
+        rank=rank, **_highlighted(marked_snippet), text=r["text"],
+        topics=tuple(r["topics"].split(",")) if r["topics"] else (),
+        citation=Citation(
+            document_id=r["document_id"], paragraph_id=f"{r['document_id']}:p{r['ordinal']}",
+            publisher=r["publisher"], title=r["title"], period=r["period"], section=r["section"],
+            start=r["start"], end=r["end"],
+        ),
+    )
+
+
+def _highlighted(marked: str) -> dict[str, object]:
+    """Turn an FTS5 snippet with \\x02/\\x03 markers into plain text plus highlight spans."""
+    marked = " ".join(marked.split())
+    plain: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos, start = 0, 0
+    for ch in marked:
+        if ch == "\x02":
+            start = pos
+        elif ch == "\x03":
+            spans.append((start, pos))
+        else:
+            plain.append(ch)
+            pos += 1
+    return {"snippet": "".join(plain), "highlights": tuple(spans)}
