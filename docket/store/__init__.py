@@ -20,10 +20,13 @@ def default_db() -> str:
 
 
 def open_store(db: str | Path | None = None) -> Store:
-    """Open (creating and migrating if needed) the store at ``db``."""
+    """Open (creating and migrating if needed) the store at ``db``: a SQLite file path, or a
+    ``postgresql://`` address for a shared PostgreSQL database."""
     target = str(db or default_db())
     if target.startswith(("postgres://", "postgresql://")):
-        raise StoreError("PostgreSQL is not supported yet", path=target, hint="use a SQLite file path for --db")
+        from docket.store.postgres import PostgresStore
+
+        return PostgresStore(target)
     if target.startswith("sqlite:///"):
         target = target[len("sqlite:///"):]
     return SQLiteStore(target)

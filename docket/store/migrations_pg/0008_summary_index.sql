@@ -1,0 +1,1 @@
+CREATE INDEX documents_summary ON documents(publisher, period, file_name, id);

@@ -1,0 +1,2 @@
+ALTER TABLE mentions ADD COLUMN role TEXT;
+ALTER TABLE mentions ADD COLUMN foreign_body INTEGER;

@@ -1,0 +1,241 @@
+"""PostgreSQL implementation of :class:`docket.store.base.Store`, for shared, multi-user deployments.
+
+Same tables, columns and migration versions as SQLite (``migrations_pg/``: the same schema in
+PostgreSQL's dialect). Full-text search is PostgreSQL's own: a ``tsvector`` column generated from
+the paragraph text (``simple`` configuration, lower-cased and unaccented, like FTS5's
+``unicode61 remove_diacritics``) with a GIN index, ranked with ``ts_rank_cd``. Writers are
+serialised with a transaction-level advisory lock, as SQLite's ``BEGIN IMMEDIATE`` does.
+
+Select it with ``--db postgresql://user:password@host/dbname`` or ``$DOCKET_DB``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from importlib import resources
+from typing import Any
+
+from docket.errors import DatabaseBusy, DiskFull, QueryError, ReadOnlyDatabase, SchemaTooNew, StoreError
+from docket.models import SearchFilters, SearchHit, SearchQuery, SearchTerm
+from docket.store.sql import SQLStore, _hit
+
+_WRITE_LOCK = 0x646F636B  # "dock": the advisory lock every docket writer takes
+
+
+def _migrations() -> list[tuple[int, str]]:
+    out = []
+    for f in resources.files("docket.store.migrations_pg").iterdir():
+        if f.name.endswith(".sql") and f.name[:4].isdigit():
+            out.append((int(f.name[:4]), f.read_text("utf-8")))
+    return sorted(out)
+
+
+class _Row:
+    """A row readable by column name and by position, like ``sqlite3.Row``."""
+
+    __slots__ = ("_names", "_values")
+
+    def __init__(self, names: dict[str, int], values: Sequence[Any]) -> None:
+        self._names, self._values = names, values
+
+    def __getitem__(self, key: str | int) -> Any:
+        return self._values[self._names[key] if isinstance(key, str) else key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def keys(self) -> list[str]:
+        """Column names, in order."""
+        return list(self._names)
+
+
+def _row_factory(cursor: Any) -> Any:
+    names = {c.name: i for i, c in enumerate(cursor.description or [])}
+    return lambda values: _Row(names, values)
+
+
+_PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|(\?)|(%)")
+
+
+def _pg(sql: str) -> str:
+    """``?`` placeholders as ``%s`` and literal ``%`` doubled, outside quoted strings and names."""
+    return _PLACEHOLDER.sub(lambda m: "%s" if m.group(1) else "%%" if m.group(2) else m.group(0), sql)
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+
+
+def tsquery_text(query: SearchQuery) -> str | None:
+    """The ``to_tsquery('simple', …)`` text for a parsed query: every lexeme is letters and digits
+    only and quoted, so nothing a user types is syntax. ``None`` when no word is left."""
+    def term(t: SearchTerm) -> str | None:
+        lexemes = [f"'{_fold(x)}'" for w in t.words for x in re.findall(r"[^\W_]+", w)]
+        if not lexemes:
+            return None
+        if t.prefix:
+            lexemes[-1] += ":*"
+        return "(" + " <-> ".join(lexemes) + ")"
+
+    groups = []
+    for g in query.groups:
+        terms = [x for x in map(term, g) if x]
+        if not terms:
+            return None
+        groups.append("(" + " | ".join(terms) + ")")
+    excluded = [x for x in map(term, query.excluded) if x]
+    return " & ".join(groups + [f"!{x}" for x in excluded])
+
+
+class PostgresStore(SQLStore):
+    """PostgreSQL implementation of :class:`docket.store.base.Store`."""
+
+    _ROW_ORDER = "id"
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg
+            from psycopg.conninfo import conninfo_to_dict
+        except ImportError as exc:
+            raise StoreError("PostgreSQL needs psycopg, which is not installed", path=url,
+                             hint="pip install 'docket[postgres]'") from exc
+        self._psycopg = psycopg
+        try:
+            info = conninfo_to_dict(url)
+        except psycopg.ProgrammingError as exc:
+            raise StoreError(f"not a PostgreSQL address: {exc}", path=url) from exc
+        self.path = "postgresql://{user}@{host}:{port}/{dbname}".format(  # shown in messages: no password
+            user=info.get("user", ""), host=info.get("host", ""), port=info.get("port", "5432"),
+            dbname=info.get("dbname", ""))
+        self.read_only = False
+        try:
+            self.conn = psycopg.connect(url, autocommit=True, row_factory=_row_factory, connect_timeout=10)
+        except psycopg.OperationalError as exc:
+            raise StoreError(f"cannot connect to PostgreSQL: {str(exc).strip()}", path=self.path,
+                             hint="is the server running, and are the address and credentials right?") from exc
+        self._migrate()
+
+    # -- schema ----------------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        with self.conn.transaction():
+            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
+            self.conn.execute("CREATE TABLE IF NOT EXISTS docket_schema (version INTEGER NOT NULL)")
+            row = self.conn.execute("SELECT max(version) FROM docket_schema").fetchone()
+            current = row[0] or 0
+            migrations = _migrations()
+            latest = migrations[-1][0]
+            if current > latest:
+                raise SchemaTooNew(f"database schema v{current} is newer than this docket (v{latest})",
+                                   path=self.path, hint="upgrade docket")
+            for version, sql in migrations:
+                if version > current:
+                    self.conn.execute(sql)
+                    self.conn.execute("INSERT INTO docket_schema (version) VALUES (%s)", (version,))
+
+    # -- the dialect -----------------------------------------------------------------------------
+    def _sql(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.conn.execute(_pg(sql), params)
+
+    def _many(self, sql: str, rows: list[Sequence[Any]]) -> None:
+        if rows:
+            with self.conn.cursor() as cur:
+                cur.executemany(_pg(sql), rows)
+
+    def _insert_id(self, sql: str, params: Sequence[Any]) -> int:
+        return self.conn.execute(_pg(sql) + " RETURNING id", params).fetchone()[0]
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        errors = self._psycopg.errors
+        try:
+            with self.conn.transaction():
+                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
+                yield
+        except errors.DiskFull as exc:
+            raise DiskFull("the disk holding the database is full", path=self.path,
+                           hint="free some space, then run the same command again") from exc
+        except errors.ReadOnlySqlTransaction as exc:
+            raise ReadOnlyDatabase("the database is read-only", path=self.path,
+                                   hint="connect to the primary server, or as a user allowed to write") from exc
+        except (errors.LockNotAvailable, errors.DeadlockDetected) as exc:
+            raise DatabaseBusy("the database is busy", path=self.path, hint="retry") from exc
+        except self._psycopg.OperationalError as exc:
+            raise StoreError(f"the database could not be written: {str(exc).strip()}", path=self.path,
+                             hint="documents already stored are kept; the one being written was rolled back") from exc
+
+    # -- checks ----------------------------------------------------------------------------------
+    def integrity_check(self) -> str:
+        """"ok" when every paragraph, mention and event quote is the exact slice of its document's text."""
+        bad = self.conn.execute("""
+            SELECT (SELECT count(*) FROM paragraphs p JOIN documents d ON d.id = p.document_id
+                     WHERE substr(d.text, p.start + 1, p."end" - p.start) <> p.text)
+                 + (SELECT count(*) FROM events e JOIN documents d ON d.id = e.document_id
+                     WHERE substr(d.text, e.start + 1, e."end" - e.start) <> e.quote)
+                 + (SELECT count(*) FROM mentions m JOIN documents d ON d.id = m.document_id
+                     WHERE substr(d.text, m.start + 1, m."end" - m.start) <> m.text)""").fetchone()[0]
+        return "ok" if bad == 0 else f"{bad} stored passages differ from their document's text"
+
+    # -- search ----------------------------------------------------------------------------------
+    def refresh_search_index(self) -> int:
+        """PostgreSQL keeps its tsvector index up to date in each transaction: nothing to do."""
+        return 0
+
+    def search(self, query: SearchQuery, filters: SearchFilters, *, limit: int, offset: int) -> list[SearchHit]:
+        text = tsquery_text(query)
+        if text is None:
+            return []
+        where = ["p.tsv @@ q.q"]
+        args: list[object] = [text]
+        if filters.publisher:
+            where.append("d.publisher ILIKE %s")
+            args.append(f"%{filters.publisher}%")
+        if filters.country:
+            where.append("lower(d.country) = lower(%s)")
+            args.append(filters.country)
+        if filters.year is not None:
+            where.append("d.period = %s")
+            args.append(filters.year)
+        if filters.section:
+            where.append("s.path ILIKE %s")
+            args.append(f"%{filters.section}%")
+        if filters.topic:
+            where.append("EXISTS (SELECT 1 FROM paragraph_topics t WHERE t.document_id = p.document_id"
+                         " AND t.paragraph = p.ordinal AND t.topic = %s)")
+            args.append(filters.topic)
+        sql = f"""
+            SELECT -ts_rank_cd(p.tsv, q.q) AS rank,
+                   ts_headline('simple', p.text, q.q, %s) AS snip,
+                   p.text, p.ordinal, p.start, p."end", p.document_id,
+                   d.publisher, d.title, d.period, s.heading AS section,
+                   (SELECT string_agg(t.topic, ',' ORDER BY t.id) FROM paragraph_topics t
+                     WHERE t.document_id = p.document_id AND t.paragraph = p.ordinal) AS topics
+            FROM paragraphs p
+            CROSS JOIN (SELECT to_tsquery('simple', %s) AS q) q
+            JOIN documents d ON d.id = p.document_id
+            LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
+            WHERE {" AND ".join(where)}
+            ORDER BY rank, p.id LIMIT %s OFFSET %s
+        """  # noqa: S608 - the WHERE clauses are fixed strings; values are bound
+        headline = "StartSel=\x02, StopSel=\x03, MaxWords=35, MinWords=15, MaxFragments=1, FragmentDelimiter=…"
+        try:
+            rows = self.conn.execute(sql, (headline, *args, limit, offset)).fetchall()
+        except self._psycopg.Error as exc:
+            raise QueryError(f"the search query could not be run: {str(exc).strip()}") from exc
+        return [_hit(r, r["rank"], _with_ellipses(r["snip"], r["text"])) for r in rows]
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _with_ellipses(snippet: str, text: str) -> str:
+    """Mark a headline cut from a longer paragraph with ``…`` where it was cut (as FTS5 does)."""
+    plain = snippet.replace("\x02", "").replace("\x03", "")
+    head = "" if text.startswith(plain[:20]) else "…"
+    tail = "" if text.rstrip().endswith(plain[-20:].rstrip()) else "…"
+    return head + snippet + tail
