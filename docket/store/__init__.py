@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from docket.errors import StoreError
 from docket.store.base import Store
 from docket.store.sqlite import SQLiteStore
 
