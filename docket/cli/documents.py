@@ -348,3 +348,30 @@ def split_book_(
               f"{escape(str(out_dir))}/ ({len(files) - 1} files and MANIFEST.tsv)")
     for label, a, b in book.skipped:
         out.print(f"  not a chapter: {escape(label)} (pages {a}–{b})")
+
+
+@app.command()
+def copy(
+    to: Annotated[str, typer.Option("--to", help="The target: a SQLite file or a postgresql:// address.")],
+    db: DbOption = None,
+) -> None:
+    """Copy the whole database (documents, facts, curation and review logs, curators) into another one."""
+    from docket.store.copy import copy_store
+
+    try:
+        source, target = open_store(db), open_store(to)
+    except DocketError as exc:
+        _fail(exc)
+    total = source.counts()["documents"]
+    try:
+        with Progress(TextColumn("[bold]copy"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err, transient=True, disable=not err.is_terminal) as progress:
+            task = progress.add_task("", total=total)
+            report = copy_store(source, target, on_document=lambda _: progress.advance(task))
+    except DocketError as exc:
+        _fail(exc)
+    finally:
+        source.close()
+        target.close()
+    out.print(f"copied {report.documents} documents ({report.skipped} already there), {report.curation} curation "
+              f"decisions, {report.reviews} reviews, {report.curators} curator accounts to {escape(to.split('@')[-1])}")

@@ -61,12 +61,12 @@ class Store(Protocol):
         ...
 
     def add_curation(self, action: str, name_a: str, name_b: str, key_a: str, key_b: str, who: str,
-                     why: str | None) -> CurationEntry:
-        """Append a curated linking decision to the (append-only) curation log."""
+                     why: str | None, *, at: str | None = None) -> CurationEntry:
+        """Append a curated linking decision to the (append-only) curation log (``at``: when, default now)."""
         ...
 
     def add_review(self, statement: str, action: str, field: str | None, before: str | None, after: str | None,
-                   who: str, why: str | None) -> Review:
+                   who: str, why: str | None, *, at: str | None = None) -> Review:
         """Append a review of an event statement (verify, reject, correct a field) to the review log."""
         ...
 

@@ -223,8 +223,8 @@ class SQLStore:
                 for r in self._sql("SELECT * FROM entities WHERE document_id = ? ORDER BY start", (document_id,))]
 
     def add_curation(self, action: str, name_a: str, name_b: str, key_a: str, key_b: str, who: str,
-                     why: str | None) -> CurationEntry:
-        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+                     why: str | None, *, at: str | None = None) -> CurationEntry:
+        at = at or datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self._write():
             new_id = self._insert_id(
                 "INSERT INTO curation (action, name_a, name_b, key_a, key_b, who, at, why) VALUES (?,?,?,?,?,?,?,?)",
@@ -256,8 +256,8 @@ class SQLStore:
                 for r in self._sql("SELECT * FROM curation ORDER BY id")]
 
     def add_review(self, statement: str, action: str, field: str | None, before: str | None, after: str | None,
-                   who: str, why: str | None) -> Review:
-        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+                   who: str, why: str | None, *, at: str | None = None) -> Review:
+        at = at or datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self._write():
             new_id = self._insert_id(
                 "INSERT INTO reviews (statement, action, field, before, after, who, at, why) VALUES (?,?,?,?,?,?,?,?)",

@@ -122,3 +122,41 @@ def test_crash_halfway_leaves_nothing(pg: PostgresStore, monkeypatch: pytest.Mon
         ingest_paths(pg, [seed_files()[1]])
     monkeypatch.undo()
     assert pg.counts() == before and pg.integrity_check() == "ok"
+
+
+def test_copy_a_sqlite_database_to_postgres_and_back(pg_url: str, seeded_template: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from docket.cli import app
+
+    lite_path = tmp_path / "lite.db"
+    shutil.copyfile(seeded_template, lite_path)
+    lite = SQLiteStore(lite_path)
+    lite.add_curation("split", "Max Bokayev", "Talgat Ayan", "max bokayev", "talgat ayan", "ana", "brothers?",
+                      at="2026-01-02T03:04:05+00:00")
+    lite.add_review("k:1:2:sentenced:1", "verify", None, None, None, "ana", "checked")
+    lite.set_curator("Ana", "$argon2id$v=19$fakehash")
+    lite.close()
+    r = CliRunner().invoke(app, ["copy", "--db", str(lite_path), "--to", pg_url])
+    assert r.exit_code == 0, r.output
+    assert "copied 5 documents" in r.output and "1 curation" in r.output and "secret" not in r.output
+    pg, lite = open_store(pg_url), SQLiteStore(lite_path)
+    assert pg.counts() == lite.counts()
+    assert [(e.action, e.who, e.at, e.why) for e in pg.curation_log()] == \
+        [(e.action, e.who, e.at, e.why) for e in lite.curation_log()]
+    assert pg.curator_hash("ana") == "$argon2id$v=19$fakehash"
+    assert [(p.cluster.id, len(p.events)) for p in people(pg)] == [(p.cluster.id, len(p.events)) for p in people(lite)]
+    pg.close()
+    r = CliRunner().invoke(app, ["copy", "--db", str(lite_path), "--to", pg_url])  # again: nothing twice
+    assert "copied 0 documents (5 already there), 0 curation" in r.output
+    back = tmp_path / "back.db"
+    r = CliRunner().invoke(app, ["copy", "--db", pg_url, "--to", str(back)])
+    assert r.exit_code == 0, r.output
+    returned = SQLiteStore(back)
+    assert returned.counts() == lite.counts() and returned.integrity_check() == "ok"
+    for d in lite.list_documents():
+        assert returned.get_document(d.id) == lite.get_document(d.id)
+    returned.close()
+    lite.close()
