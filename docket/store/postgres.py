@@ -183,7 +183,9 @@ class PostgresStore(SQLStore):
 
     # -- search ----------------------------------------------------------------------------------
     def refresh_search_index(self) -> int:
-        """PostgreSQL keeps its tsvector index up to date in each transaction: nothing to do."""
+        """PostgreSQL keeps its tsvector index current in each transaction; after a batch, refresh
+        the planner's statistics so searches use the index (a fresh bulk load has none)."""
+        self.conn.execute("ANALYZE documents, paragraphs, paragraph_topics")
         return 0
 
     def search(self, query: SearchQuery, filters: SearchFilters, *, limit: int, offset: int) -> list[SearchHit]:
@@ -208,23 +210,29 @@ class PostgresStore(SQLStore):
             where.append("EXISTS (SELECT 1 FROM paragraph_topics t WHERE t.document_id = p.document_id"
                          " AND t.paragraph = p.ordinal AND t.topic = %s)")
             args.append(filters.topic)
+        # rank and cut to the page first; the headline (costly) is made for the page's rows only
         sql = f"""
-            SELECT -ts_rank_cd(p.tsv, q.q) AS rank,
-                   ts_headline('simple', p.text, q.q, %s) AS snip,
+            WITH q AS (SELECT to_tsquery('simple', %s) AS q),
+            page AS (
+                SELECT p.id, -ts_rank_cd(p.tsv, q.q) AS rank
+                FROM paragraphs p CROSS JOIN q
+                JOIN documents d ON d.id = p.document_id
+                LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
+                WHERE {" AND ".join(where)}
+                ORDER BY rank, p.id LIMIT %s OFFSET %s)
+            SELECT page.rank, ts_headline('simple', p.text, q.q, %s) AS snip,
                    p.text, p.ordinal, p.start, p."end", p.document_id,
                    d.publisher, d.title, d.period, s.heading AS section,
                    (SELECT string_agg(t.topic, ',' ORDER BY t.id) FROM paragraph_topics t
                      WHERE t.document_id = p.document_id AND t.paragraph = p.ordinal) AS topics
-            FROM paragraphs p
-            CROSS JOIN (SELECT to_tsquery('simple', %s) AS q) q
+            FROM page JOIN paragraphs p ON p.id = page.id CROSS JOIN q
             JOIN documents d ON d.id = p.document_id
             LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
-            WHERE {" AND ".join(where)}
-            ORDER BY rank, p.id LIMIT %s OFFSET %s
+            ORDER BY page.rank, p.id
         """  # noqa: S608 - the WHERE clauses are fixed strings; values are bound
         headline = "StartSel=\x02, StopSel=\x03, MaxWords=35, MinWords=15, MaxFragments=1, FragmentDelimiter=…"
         try:
-            rows = self.conn.execute(sql, (headline, *args, limit, offset)).fetchall()
+            rows = self.conn.execute(sql, (*args, limit, offset, headline)).fetchall()
         except self._psycopg.Error as exc:
             raise QueryError(f"the search query could not be run: {str(exc).strip()}") from exc
         return [_hit(r, r["rank"], _with_ellipses(r["snip"], r["text"])) for r in rows]
