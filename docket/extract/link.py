@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from docket.models import Mention
-from docket.resolve.cluster import Constraints, cluster_names, folded_key
+from docket.resolve.cluster import Clusterer, Constraints, folded_key
 from docket.resolve.compare import Context
 from docket.resolve.fold import NameParts, name_parts
 
@@ -87,26 +87,60 @@ def link_documents(docs: list[tuple[str, list[Mention]]], constraints: Constrain
     ``within_cache`` keeps each document's own grouping between calls; pass one only when a
     key always stands for the same mentions (stored documents: ids are hashes of their text).
     """
-    groups = [g for file_name, mentions in docs for g in _within(file_name, mentions, within_cache)]
-    result = cluster_names([g.parts for g in groups], constraints, _contexts(groups, countries or {}))
-    clusters: dict[int, PersonCluster] = {}
-    order: list[PersonCluster] = []
-    for i, g in enumerate(groups):
-        root = result.cluster_of[i]
-        if root not in clusters:
-            clusters[root] = PersonCluster(id="")
-            order.append(clusters[root])
-        clusters[root].mentions.extend((g.file, m) for m in g.mentions)
-        clusters[root].links.extend(g.links)
-    for i, j, decision in result.links:
-        clusters[result.cluster_of[i]].links.append(
-            Link(groups[i].display, groups[j].display, decision.score, decision.levels))
-    used: Counter[str] = Counter()
-    for c in order:
-        base = slug(c.canonical)
-        used[base] += 1
-        c.id = base if used[base] == 1 else f"{base}-{used[base]}"
-    return order
+    linker = Linker(constraints, within_cache)
+    linker.add(docs, countries)
+    return linker.clusters()
+
+
+class Linker:
+    """:func:`link_documents` that can take more documents later: a new document's names are
+    compared only inside the blocks they fall in (issue 8: incremental linking)."""
+
+    def __init__(self, constraints: Constraints | None = None, within_cache: dict | None = None) -> None:
+        self.constraints = constraints or Constraints()
+        self._clusterer = Clusterer(self.constraints)
+        self._groups: list[_Group] = []
+        self._cache = within_cache
+        self.documents: list[str] = []
+
+    @property
+    def comparisons(self) -> int:
+        """Name pairs compared so far (the work linking did)."""
+        return self._clusterer.comparisons
+
+    def add(self, docs: list[tuple[str, list[Mention]]], countries: dict[str, str | None] | None = None) -> None:
+        """Group each new document's mentions and link them to everything added before."""
+        groups = [g for file_name, mentions in docs for g in _within(file_name, mentions, self._cache)]
+        self._clusterer.add([g.parts for g in groups], _contexts(groups, countries or {}))
+        self._groups.extend(groups)
+        self.documents.extend(file_name for file_name, _ in docs)
+
+    def clusters(self, order: list[str] | None = None) -> list[PersonCluster]:
+        """The persons so far, listed (and numbered, for equal names) as if the documents had been
+        added in ``order`` (default: the order they were added)."""
+        result = self._clusterer.result()
+        indices = range(len(self._groups))
+        if order is not None:
+            rank = {key: i for i, key in enumerate(order)}
+            indices = sorted(indices, key=lambda i: (rank.get(self._groups[i].file, len(rank)), i))
+        clusters: dict[int, PersonCluster] = {}
+        out: list[PersonCluster] = []
+        for i in indices:
+            g, root = self._groups[i], result.cluster_of[i]
+            if root not in clusters:
+                clusters[root] = PersonCluster(id="")
+                out.append(clusters[root])
+            clusters[root].mentions.extend((g.file, m) for m in g.mentions)
+            clusters[root].links.extend(g.links)
+        for i, j, decision in result.links:
+            clusters[result.cluster_of[i]].links.append(
+                Link(self._groups[i].display, self._groups[j].display, decision.score, decision.levels))
+        used: Counter[str] = Counter()
+        for c in out:
+            base = slug(c.canonical)
+            used[base] += 1
+            c.id = base if used[base] == 1 else f"{base}-{used[base]}"
+        return out
 
 
 def _within(file_name: str, mentions: list[Mention], cache: dict | None) -> list[_Group]:

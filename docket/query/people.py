@@ -6,11 +6,12 @@ import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from docket.extract.link import PersonCluster, link_documents, name_key
+from docket.extract.link import Linker, PersonCluster, name_key
 from docket.extract.roles import role_of, side_of
 from docket.query.reviews import apply_reviews
+from docket.resolve.cluster import Constraints
 from docket.resolve.curate import constraints
-from docket.models import DocumentSummary, Event
+from docket.models import DocumentSummary, Event, Mention
 from docket.store.base import Store
 
 
@@ -29,13 +30,38 @@ class PersonRecord:
 
 def people(store: Store) -> list[PersonRecord]:
     """All persons, linked across every stored document (most-documented first)."""
+    return _people(store, None)[0]
+
+
+@dataclass
+class Linking:
+    """What linking a database left behind, for the next call to extend (see :class:`PeopleCache`)."""
+
+    linker: Linker
+    constraints: Constraints
+    facts: dict[str, tuple[list[Mention], list[Event]]]
+    added: int = 0  # documents added incrementally by the last call (0: linked from scratch)
+
+
+def _people(store: Store, previous: Linking | None) -> tuple[list[PersonRecord], Linking]:
+    """Persons of ``store``, extending ``previous`` when the database only gained documents since
+    (their names are compared inside their blocks only), linking from scratch otherwise."""
     docs = store.list_documents()
-    facts = {d.id: store.document_facts(d.id) for d in docs}
     by_id = {d.id: d for d in docs}
-    clusters = link_documents([(d.id, facts[d.id][0]) for d in docs], constraints(store),
-                              countries={d.id: d.country for d in docs}, within_cache=_WITHIN)
+    rules = constraints(store)
+    if previous is not None and previous.constraints == rules and previous.facts.keys() <= by_id.keys():
+        linking = previous
+        new = [d for d in docs if d.id not in linking.facts]
+    else:
+        linking = Linking(Linker(rules, within_cache=_WITHIN), rules, {})
+        new = docs
+    for d in new:
+        linking.facts[d.id] = store.document_facts(d.id)
+    linking.linker.add([(d.id, linking.facts[d.id][0]) for d in new], countries={d.id: d.country for d in new})
+    linking.added = len(new) if linking is previous else 0
+    clusters = linking.linker.clusters(order=[d.id for d in docs])
     events_of: dict[tuple[str, object], list[Event]] = {}
-    for doc_id, (_, events) in facts.items():
+    for doc_id, (_, events) in linking.facts.items():
         for e in events:
             events_of.setdefault((doc_id, e.person), []).append(e)
     texts = _LazyTexts(store)  # read only for mentions stored without their context (older databases)
@@ -51,7 +77,7 @@ def people(store: Store) -> list[PersonRecord]:
         out.append(PersonRecord(c, tuple(evs), tuple(by_id[d] for d in doc_ids), role, side,
                                 tuple(applied.rejected), applied.verified))
     out.sort(key=lambda p: (-len(p.documents), -len(p.events), p.cluster.canonical))
-    return out
+    return out, linking
 
 
 # Document ids are hashes of their text, and a stored document's mentions never change, so the
@@ -99,16 +125,24 @@ class PeopleCache:
     def __init__(self) -> None:
         self._state: tuple[str, str] | None = None
         self._records: list[PersonRecord] = []
+        self._linking: Linking | None = None
         self._lock = threading.Lock()
 
     def get(self, store: Store, key: str = "") -> list[PersonRecord]:
-        """The persons of ``store`` (``key`` tells apart databases sharing one cache)."""
+        """The persons of ``store`` (``key`` tells apart databases sharing one cache). After an
+        ingest that only added documents, only their names are linked (see :func:`_people`)."""
         state = (key, store.state())
         with self._lock:
             if state != self._state:
-                self._records = people(store)
+                same_db = self._state is not None and self._state[0] == key
+                self._records, self._linking = _people(store, self._linking if same_db else None)
                 self._state = state
             return self._records
+
+    @property
+    def last_added(self) -> int:
+        """Documents the last refresh linked incrementally (0: it linked from scratch)."""
+        return self._linking.added if self._linking else 0
 
     def by_id(self, store: Store, person_id: str, key: str = "") -> PersonRecord | None:
         """One person by id."""

@@ -60,67 +60,95 @@ def cluster_names(items: Sequence[NameParts | None], constraints: Constraints | 
 
     ``contexts`` (one per item) back uncertain matches; see :func:`docket.resolve.compare.compare`.
     """
-    constraints = constraints or Constraints()
-    n = len(items)
-    parent = list(range(n))
-    keys_of: dict[int, set[str]] = {}
-    forbidden: dict[str, set[str]] = defaultdict(set)
-    for a, b in constraints.splits:
-        forbidden[a].add(b)
-        forbidden[b].add(a)
+    clusterer = Clusterer(constraints)
+    clusterer.add(items, contexts)
+    return clusterer.result()
 
-    def find(i: int) -> int:
+
+class Clusterer:
+    """:func:`cluster_names` that can take more items later (issue 8: incremental linking).
+
+    A new item is compared only with the names in the blocks it falls in, so adding a
+    document's names costs what its blocks hold, not the whole database. Adding items in
+    several calls gives the same clusters as adding them at once (curated splits aside,
+    where which of two competing links wins depends on the order of comparison).
+    """
+
+    def __init__(self, constraints: Constraints | None = None) -> None:
+        self.constraints = constraints or Constraints()
+        self.items: list[NameParts | None] = []
+        self.contexts: list[Context | None] = []
+        self._parent: list[int] = []
+        self._keys_of: dict[int, set[str]] = {}
+        self._forbidden: dict[str, set[str]] = defaultdict(set)
+        for a, b in self.constraints.splits:
+            self._forbidden[a].add(b)
+            self._forbidden[b].add(a)
+        self._representative: dict[str, int] = {}
+        self._blocks: dict[Hashable, list[int]] = defaultdict(list)
+        self._merged: set[tuple[str, str]] = set()
+        self.links: list[tuple[int, int, Decision]] = []
+        self.comparisons = 0
+
+    def _find(self, i: int) -> int:
+        parent = self._parent
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
-    def union(i: int, j: int, force: bool = False) -> bool:
-        ri, rj = find(i), find(j)
+    def _union(self, i: int, j: int, force: bool = False) -> bool:
+        ri, rj = self._find(i), self._find(j)
         if ri == rj:
             return False
-        ki, kj = keys_of.get(ri, set()), keys_of.get(rj, set())
-        if not force and any(forbidden.get(k, set()) & kj for k in ki):
+        ki, kj = self._keys_of.get(ri, set()), self._keys_of.get(rj, set())
+        if not force and any(self._forbidden.get(k, set()) & kj for k in ki):
             return False
         if len(ki) < len(kj):
             ri, rj, ki, kj = rj, ri, kj, ki
-        parent[rj] = ri
+        self._parent[rj] = ri
         ki |= kj
-        keys_of[ri] = ki
-        keys_of.pop(rj, None)
+        self._keys_of[ri] = ki
+        self._keys_of.pop(rj, None)
         return True
 
-    representative: dict[str, int] = {}
-    for i, parts in enumerate(items):
-        if parts is None or not parts.full:
-            continue
-        key = folded_key(parts)
-        keys_of[i] = {key}
-        if key in representative:
-            union(representative[key], i)
-        else:
-            representative[key] = i
-    result = Clustering(cluster_of=[])
-    for a, b in constraints.merges:
-        if a in representative and b in representative:
-            if union(representative[a], representative[b], force=True):
-                result.links.append((representative[a], representative[b],
-                                     Decision(True, 1.0, ("curated merge",))))
-    blocks: dict[Hashable, list[int]] = defaultdict(list)
-    for key, i in representative.items():
-        for block in _blocking_keys(items[i]):  # type: ignore[arg-type]
-            blocks[block].append(i)
-    seen: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                i, j = members[x], members[y]
-                pair = (i, j) if i < j else (j, i)
-                if pair in seen or find(i) == find(j):
-                    continue
-                seen.add(pair)
-                decision = compare(items[i], items[j], *((contexts[i], contexts[j]) if contexts else ()))  # type: ignore[arg-type]
-                if decision.link and union(i, j):
-                    result.links.append((i, j, decision))
-    result.cluster_of = [find(i) for i in range(n)]
-    return result
+    def add(self, items: Sequence[NameParts | None], contexts: Sequence[Context | None] | None = None) -> None:
+        """Add items (and their contexts) and link them to everything added so far."""
+        first = len(self.items)
+        self.items.extend(items)
+        self.contexts.extend(contexts if contexts is not None else [None] * len(items))
+        new_keys: list[int] = []
+        for i in range(first, len(self.items)):
+            self._parent.append(i)
+            parts = self.items[i]
+            if parts is None or not parts.full:
+                continue
+            key = folded_key(parts)
+            self._keys_of[i] = {key}
+            if key in self._representative:
+                self._union(self._representative[key], i)
+            else:
+                self._representative[key] = i
+                new_keys.append(i)
+        for a, b in self.constraints.merges:
+            if (a, b) not in self._merged and a in self._representative and b in self._representative:
+                self._merged.add((a, b))
+                ra, rb = self._representative[a], self._representative[b]
+                if self._union(ra, rb, force=True):
+                    self.links.append((ra, rb, Decision(True, 1.0, ("curated merge",))))
+        for i in new_keys:
+            for block in _blocking_keys(self.items[i]):  # type: ignore[arg-type]
+                members = self._blocks[block]
+                for j in members:
+                    if self._find(i) == self._find(j):
+                        continue
+                    self.comparisons += 1
+                    a, b = (j, i)  # earlier item first, as a batch would compare them
+                    decision = compare(self.items[a], self.items[b], self.contexts[a], self.contexts[b])  # type: ignore[arg-type]
+                    if decision.link and self._union(a, b):
+                        self.links.append((a, b, decision))
+                members.append(i)
+
+    def result(self) -> Clustering:
+        """A cluster id per item so far, and the accepted links with their reasons."""
+        return Clustering(cluster_of=[self._find(i) for i in range(len(self.items))], links=list(self.links))

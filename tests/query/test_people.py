@@ -80,3 +80,34 @@ def test_context_stored_at_extraction_gives_what_reading_the_text_gives(seeded: 
     monkeypatch.setattr(seeded, "document_facts", without_context)
     monkeypatch.setattr(people_module, "_WITHIN", {})
     assert [(p.cluster.id, p.role, p.side) for p in people(seeded)] == stored
+
+
+def test_incremental_linking_equals_linking_from_scratch(seeded_template, tmp_path) -> None:  # noqa: ANN001
+    """Issue 8: after an ingest that only adds documents, the cache links just their names; the
+    persons are the same as linking everything again."""
+    import shutil
+
+    from docket.query.people import PeopleCache
+
+    db = tmp_path / "inc.db"
+    store = SQLiteStore(db)
+    ingest_paths(store, seed_files()[:2])
+    cache = PeopleCache()
+    cache.get(store)
+    assert cache.last_added == 0
+    ingest_paths(store, seed_files()[2:])
+    incremental = cache.get(store)
+    assert cache.last_added == 3  # three new reports, linked into what was there
+
+    def summary(records):  # noqa: ANN001, ANN202
+        return [(p.cluster.id, sorted((d, m.start) for d, m in p.cluster.mentions), p.role, p.side,
+                 [(d.id, e.start, e.type) for d, e in p.events]) for p in records]
+
+    assert summary(incremental) == summary(people(store))
+    full = shutil.copyfile(seeded_template, tmp_path / "full.db")
+    reference = SQLiteStore(full)
+    assert [x[0] for x in summary(incremental)] == [x[0] for x in summary(people(reference))]
+    [p] = [p for p in incremental if "Mukhammedkarim" in p.cluster.forms or "Duman Mukhammedkarim" in p.cluster.forms]
+    assert len(p.documents) == 3  # linked across an old and two new reports
+    reference.close()
+    store.close()
