@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,7 +74,11 @@ def read_file(
     p = Path(path)
     spath = str(p)
     try:
-        size = p.stat().st_size
+        st = p.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block reading forever; a device never ends
+            raise InputError("not a regular file (a folder, pipe, socket or device)", path=spath,
+                             hint="point docket at report files")
+        size = st.st_size
         if size > max(max_text_bytes, max_pdf_bytes):
             raise TooLarge(f"{size / 1e6:.1f} MB is over the size limit", path=spath, hint="raise it with --max-mb")
         data = p.read_bytes()

@@ -144,3 +144,34 @@ def test_a_reader_stuck_past_the_time_limit_fails_that_file_only(store, tmp_path
     assert time.perf_counter() - t < 5
     assert slow.status == "failed" and slow.error_code == "E110" and "slow.html" in slow.error
     assert ingest_file(store, tmp_path / "fine.txt", options).status == "added"
+
+
+def test_odd_folder_entries_are_refused_cleanly(tmp_path: Path) -> None:
+    """Symlink loops, dangling links, a named pipe, an unreadable file, a folder named like a report:
+    the batch completes, each bad entry is refused on one line naming it, nothing hangs."""
+    import os
+    import stat
+
+    from typer.testing import CliRunner
+
+    from docket.cli import app
+
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "good.txt").write_text("Report\n\nThe court in Almaty sentenced a blogger on 3 May 2024.\n", "utf-8")
+    (folder / "sub" / "loop").symlink_to(folder, target_is_directory=True)  # a symlink loop
+    (folder / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    os.mkfifo(folder / "pipe.txt")
+    locked = folder / "locked.txt"
+    locked.write_text("Report\n\nA second paragraph about a court in Astana on 4 May 2024.\n", "utf-8")
+    locked.chmod(0)
+    (folder / "folder.txt").mkdir()
+    r = CliRunner().invoke(app, ["ingest", str(folder), str(folder / "folder.txt"), "--db", str(tmp_path / "d.db"),
+                                 "--workers", "1", "--timeout", "20"])
+    lines = r.output
+    assert "Traceback" not in lines and "E999" not in lines
+    assert "good.txt" in lines and "added" in lines
+    assert "dangling.txt" in lines and "pipe.txt" in lines and "not a regular file" in lines
+    if os.geteuid() != 0:  # root reads a file whatever its mode
+        assert "locked.txt" in lines and "Permission denied" in lines
+    locked.chmod(stat.S_IRUSR | stat.S_IWUSR)
