@@ -5,7 +5,7 @@ of the same file in the same run (pages/second and peak memory, each in a fresh 
 docket's reader does more than pdfminer's ``extract_text`` (columns, running headers, headings,
 paragraphs, chapters), so a ratio below 1 is expected: it says what that costs on this machine.
 
-usage: python scripts/bench_split.py [BOOK.pdf]
+usage: python bench/bench_split.py [BOOK.pdf]
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ pipeline over the paragraphs of the same reports, and (b) docket's per-document 
 (names, links, events) with ``--workers`` processes, and the ratio b/a. Machines here are
 noisy: compare ratios, not seconds.
 
-usage: python scripts/bench_extract.py [PATH ...] [--limit N] [--workers N]
+usage: python bench/bench_extract.py [PATH ...] [--limit N] [--workers N]
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ Starts ``docket serve`` on a loopback port over ``--db`` (build it first, e.g.
 target with ``wrk`` (Debian's ``apt-get install wrk``; a Lua script rotates the URLs) at each
 concurrency. Machines here are noisy: compare the ratios to the baseline, not the numbers.
 
-usage: python scripts/load_web.py --db corpus.db [--duration 10] [--connections 10 50]
+usage: python bench/load_web.py --db corpus.db [--duration 10] [--connections 10 50]
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ for N up to --baseline-max, the same for an off-the-shelf baseline measured in t
 run (rapidfuzz token_sort_ratio >= 85 over all pairs + connected components), with the
 speed ratio. Machines are noisy: read the ratios and the growth, not the seconds.
 
-usage: python scripts/bench_link.py [--n 10000 100000 1000000] [--reports 60]
+usage: python bench/bench_link.py [--n 10000 100000 1000000] [--reports 60]
 """
 
 from __future__ import annotations
