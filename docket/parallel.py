@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Container, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -36,6 +39,24 @@ def default_workers() -> int:
 Prepare = Callable[[str, IngestOptions, Container[str]], Prepared]
 
 
+def die_with_parent(parent: int) -> None:
+    """Run in each worker process: end it when the ingest process ends, even by SIGKILL (which
+    leaves no chance to stop the pool), instead of leaving an orphan holding memory."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: watch the parent instead
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
 def prepared_in_order(files: Sequence[Path], options: IngestOptions, known_ids: Container[str], *,
                       workers: int = 1, cluster: str | None = None,
                       prepare: Prepare = prepare_file) -> Iterator[Prepared]:
@@ -57,7 +78,8 @@ def prepared_in_order(files: Sequence[Path], options: IngestOptions, known_ids: 
     def new_pool() -> Executor:
         for old in pools:
             old.shutdown(wait=False, cancel_futures=True)
-        pools.append(ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")))
+        pools.append(ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=die_with_parent, initargs=(os.getpid(),)))
         return pools[-1]
 
     try:

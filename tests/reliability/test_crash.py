@@ -70,8 +70,14 @@ def kill_loop(tmp_path: Path, runs: int, seed: int = 5) -> list[int]:
         store.close()
         proc = _ingest(db, folder, extract)
         time.sleep(rng.uniform(0.3, 6.0 if extract else 2.5))
+        workers = _children(proc.pid)
         proc.kill()
         proc.wait()
+        deadline = time.monotonic() + 10
+        while any(Path(f"/proc/{w}").exists() for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [w for w in workers if Path(f"/proc/{w}").exists() and _children_zombie(w) is False], \
+            "worker processes outlived the killed ingest"
         store = SQLiteStore(db)
         assert store.integrity_check() == "ok", run
         shape = _shape(store)
@@ -86,6 +92,27 @@ def kill_loop(tmp_path: Path, runs: int, seed: int = 5) -> list[int]:
         assert _shape(store) == reference[extract] and store.integrity_check() == "ok"
         store.close()
     return left
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (the ingest's worker processes), read from /proc."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _children_zombie(pid: int) -> bool | None:
+    """Whether ``pid`` is a zombie (dead, not yet reaped: it holds nothing); None when gone."""
+    try:
+        return (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]) == "Z"
+    except OSError:
+        return None
 
 
 def test_killed_ingests_leave_a_consistent_database(tmp_path: Path) -> None:
