@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import socket
@@ -25,7 +26,11 @@ import urllib.parse
 import urllib.request
 
 QUERIES = ["torture", "Mukhammedkarim", "freedom of assembly", '"peaceful assembly"', "extremism", "journalist",
-           "hunger strike", "defamation", "prison", "election observers"]
+           "hunger strike", "defamation", "prison", "election observers", "death penalty", "detain*",
+           "blogger sentenced", '"false information"', "asylum", "refugees", "trade union", "police -protest",
+           "lawyer disbarred", "enforced disappearance", "Bokayev OR Bokaev", "Uzbekistan", "Belarus opposition",
+           "internet shutdown", "women's rights", "LGBTI", "religious freedom", "child labour", "impunity",
+           "extradition"]
 
 
 def _get(url: str, timeout: float = 600) -> bytes:
@@ -66,6 +71,8 @@ def main() -> None:
     ap.add_argument("--connections", type=int, nargs="+", default=[10, 50])
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--workers", type=int, default=1, help="server processes (docket serve --workers)")
+    ap.add_argument("--no-page-cache", action="store_true",
+                    help="render every page (DOCKET_PAGE_CACHE=0) instead of once per database state")
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -75,7 +82,8 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([sys.executable, "-m", "docket.cli", "serve", "--db", args.db, "--port", str(port),
                                "--workers", str(args.workers)],
-                              stderr=subprocess.DEVNULL)
+                              stderr=subprocess.DEVNULL,
+                              env={**os.environ, **({"DOCKET_PAGE_CACHE": "0"} if args.no_page_cache else {})})
     try:
         for _ in range(200):
             try:
@@ -89,7 +97,8 @@ def main() -> None:
         people = [f"/persons/{c['id']}" for c in cases["cases"]]
         searches = [f"/search?{urllib.parse.urlencode({'q': q})}" for q in QUERIES]
         docs = json.loads(_get(base + "/api/v1/documents"))
-        print(f"database: {len(docs)} documents, {cases['total']} persons; "
+        print(f"{args.workers} server process(es), page cache {'off' if args.no_page_cache else 'on'}; "
+              f"database: {len(docs)} documents, {cases['total']} persons; "
               f"first request (linking every person) {warm:.1f} s", flush=True)
         for p in searches + people[:20]:
             _get(base + p)

@@ -22,7 +22,7 @@ from docket.query.reviews import review
 from docket.resolve.curate import record
 from docket.web import charts
 from docket.web.deps import (
-    SettingsDep, StoreDep, cache, check_csrf, csrf_token, curator_of, person_case, persons, credentials_ok, curation_enabled,
+    SettingsDep, StoreDep, cache, cached_page, check_csrf, csrf_token, curator_of, person_case, persons, credentials_ok, curation_enabled,
 )
 from docket.web.render import Span, cite_href, segments
 
@@ -54,6 +54,7 @@ def _int(value: str | None) -> int | None:
 
 @router.get("/", response_class=HTMLResponse)
 @router.get("/search", response_class=HTMLResponse)
+@cached_page
 def search_page(request: Request, store: StoreDep, settings: SettingsDep, q: Annotated[str, Query(max_length=500)] = "",
                 publisher: Text = None, country: Text = None, year: Text = None, section: Text = None,
                 topic: Text = None, page: Annotated[int, Query(ge=1, le=1000)] = 1) -> HTMLResponse:
@@ -75,7 +76,7 @@ def search_page(request: Request, store: StoreDep, settings: SettingsDep, q: Ann
     named = _persons_named(_name_index(store, settings), q) if q.strip() and not error else []
     return _page(request, "search.html", q=q, args=args, results=results, error=error, facets=_facets(store, settings),
                  named=named,
-                 page=page, more=len(hits) > PAGE, counts=store.counts(),
+                 page=page, more=len(hits) > PAGE, counts=cache.get(store, settings, "counts", store.counts),
                  prev_url=f"/search?{urlencode({**args, 'page': page - 1})}" if page > 1 else None,
                  next_url=f"/search?{urlencode({**args, 'page': page + 1})}" if len(hits) > PAGE else None)
 
@@ -127,6 +128,7 @@ def documents_page(request: Request, store: StoreDep) -> HTMLResponse:
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
+@cached_page
 def reader_page(request: Request, document_id: str, store: StoreDep, settings: SettingsDep,
                 mark: Annotated[str | None, Query(max_length=40, pattern=r"^\d+-\d+$")] = None) -> HTMLResponse:
     doc = store.get_document(document_id)
@@ -164,6 +166,7 @@ def reader_page(request: Request, document_id: str, store: StoreDep, settings: S
 
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
+@cached_page
 def person_page(request: Request, person_id: str, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
     case = person_case(store, settings, person_id)
     citer = Citer(store)
