@@ -43,4 +43,7 @@ def serve(
     err.print(f"docket serving {escape(settings.db)} on http://{host}:{port}/ "
               + ("(curation enabled)" if settings.token_hash or curators else
                  "(read-only: add a curator with `docket curator add NAME` or set DOCKET_TOKEN)"))
-    uvicorn.run("docket.web:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    from docket.web.server import NoDelayH11Protocol
+
+    uvicorn.run("docket.web:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning",
+                http=NoDelayH11Protocol)

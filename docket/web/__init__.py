@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from docket import __version__
 from docket.errors import DocketError, StoreError
 from docket.web.deps import LoginLimiter
+from docket.web.pagecache import PageCacheFront
 from docket.web.settings import Settings
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     folder = Path(str(resources.files("docket.web")))
     app.state.templates = Jinja2Templates(directory=folder / "templates")
     app.state.templates.env.globals["version"] = __version__
+    app.add_middleware(PageCacheFront, settings=settings)  # inside the session middleware: it reads the session
     app.add_middleware(SessionMiddleware, secret_key=settings.secret, session_cookie="docket_session",
                        same_site="strict", https_only=settings.secure_cookies, max_age=8 * 3600)
     app.mount("/static", StaticFiles(directory=folder / "static"), name="static")

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import base64
-import functools
 import hmac
-import os
 import secrets
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
-from fastapi import Depends, HTTPException, Request, Response
+from fastapi import Depends, HTTPException, Request
 
 from docket.auth import verify_secret
 from docket.query.cases import CaseFile, case_file
@@ -161,53 +158,3 @@ class LoginLimiter:
         """Record a failed attempt."""
         with self._lock:
             self._failures.setdefault(client, []).append(time.monotonic())
-
-
-class PageCache:
-    """Rendered pages for visitors who are not logged in, per database state and URL.
-
-    A page an anonymous visitor sees is a function of the database and the URL alone (curation
-    forms and CSRF tokens appear only for logged-in curators, who always get a fresh page), so
-    it is rendered once per database state; any ingest, curation or review changes the state
-    and with it every key. At most ``size`` pages are kept, least recently used dropped first.
-    """
-
-    def __init__(self, size: int = 1024) -> None:
-        self.size = size
-        self._pages: OrderedDict[tuple[str, str, str], tuple[bytes, int, str]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_or_render(self, request: Request, store: Store, settings: Settings,
-                      render: Callable[[], Response]) -> Response:
-        """The cached page for this request, or ``render()``'s (kept when it is a 200 page)."""
-        if self.size <= 0 or request.method != "GET" or curator_of(request):
-            return render()
-        key = (settings.db, store.state(), request.url.path + "?" + request.url.query)
-        with self._lock:
-            hit = self._pages.get(key)
-            if hit is not None:
-                self._pages.move_to_end(key)
-        if hit is not None:
-            body, status, media = hit
-            return Response(body, status_code=status, media_type=media)
-        response = render()
-        body = getattr(response, "body", None)
-        if response.status_code == 200 and isinstance(body, bytes):
-            with self._lock:
-                self._pages[key] = (body, 200, response.media_type or "text/html")
-                while len(self._pages) > self.size:
-                    self._pages.popitem(last=False)
-        return response
-
-
-page_cache = PageCache(int(os.environ.get("DOCKET_PAGE_CACHE", "1024")))  # 0: render every page
-
-
-def cached_page(endpoint: Callable[..., Response]) -> Callable[..., Response]:
-    """Serve a page route through :data:`page_cache`; the route takes ``request``, ``store`` and
-    ``settings`` (FastAPI reads the wrapped signature, so its parameters are unchanged)."""
-    @functools.wraps(endpoint)
-    def wrapper(**kwargs: Any) -> Response:
-        return page_cache.get_or_render(kwargs["request"], kwargs["store"], kwargs["settings"],
-                                        lambda: endpoint(**kwargs))
-    return wrapper

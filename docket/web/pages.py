@@ -21,8 +21,9 @@ from docket.models import statement_key
 from docket.query.reviews import review
 from docket.resolve.curate import record
 from docket.web import charts
+from docket.web.pagecache import cached_page
 from docket.web.deps import (
-    SettingsDep, StoreDep, cache, cached_page, check_csrf, csrf_token, curator_of, person_case, persons, credentials_ok, curation_enabled,
+    SettingsDep, StoreDep, cache, check_csrf, csrf_token, curator_of, person_case, persons, credentials_ok, curation_enabled,
 )
 from docket.web.render import Span, cite_href, segments
 

@@ -1,0 +1,117 @@
+"""Pages for visitors who are not logged in, rendered once per database state and URL.
+
+A page an anonymous visitor sees is a function of the database and the URL alone (curation
+forms and CSRF tokens appear only for logged-in curators, who always get a fresh page), so
+it is rendered once per database state: any ingest, curation or review changes the state
+(:meth:`Store.state`) and with it every key. Routes opt in with :func:`cached_page`; a
+rendered page is kept on its way out. :class:`PageCacheFront`, an ASGI middleware inside the
+session middleware, answers repeated requests from the cache on the event loop, before a
+worker thread and a database connection are taken for the route (it reads the state on one
+connection it keeps). At most ``DOCKET_PAGE_CACHE`` pages (default 1,024) are kept, least
+recently used dropped first; ``DOCKET_PAGE_CACHE=0`` renders every page.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import Request, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from docket.store import open_store
+from docket.store.base import Store
+from docket.web.settings import Settings
+
+CACHED_PREFIXES = ("/search", "/persons/", "/documents/")
+
+
+class PageCache:
+    """Rendered pages by (database, database state, URL); see the module docstring."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._pages: OrderedDict[tuple[str, str, str], tuple[bytes, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, str]) -> tuple[bytes, str] | None:
+        """A kept page (body, media type), or None."""
+        with self._lock:
+            hit = self._pages.get(key)
+            if hit is not None:
+                self._pages.move_to_end(key)
+            return hit
+
+    def put(self, key: tuple[str, str, str], body: bytes, media_type: str) -> None:
+        """Keep a page, dropping the least recently used beyond the size."""
+        with self._lock:
+            self._pages[key] = (body, media_type)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+    def get_or_render(self, request: Request, store: Store, settings: Settings,
+                      render: Callable[[], Response]) -> Response:
+        """The kept page for this request, or ``render()``'s (kept when it is a 200 page)."""
+        if self.size <= 0 or request.method != "GET" or request.session.get("curator"):
+            return render()
+        key = (settings.db, store.state(), _url(request.scope))
+        hit = self.get(key)
+        if hit is not None:
+            return Response(hit[0], media_type=hit[1])
+        response = render()
+        body = getattr(response, "body", None)
+        if response.status_code == 200 and isinstance(body, bytes):
+            self.put(key, body, response.media_type or "text/html")
+        return response
+
+
+page_cache = PageCache(int(os.environ.get("DOCKET_PAGE_CACHE", "1024")))
+
+
+def _url(scope: Scope) -> str:
+    return scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
+
+
+def cached_page(endpoint: Callable[..., Response]) -> Callable[..., Response]:
+    """Serve a page route through :data:`page_cache`; the route takes ``request``, ``store`` and
+    ``settings`` (FastAPI reads the wrapped signature, so its parameters are unchanged)."""
+    @functools.wraps(endpoint)
+    def wrapper(**kwargs: Any) -> Response:
+        return page_cache.get_or_render(kwargs["request"], kwargs["store"], kwargs["settings"],
+                                        lambda: endpoint(**kwargs))
+    return wrapper
+
+
+class PageCacheFront:
+    """Answers GET requests for kept pages before routing (see the module docstring)."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app, self.settings = app, settings
+        self._store: Store | None = None
+
+    def _state(self) -> str | None:
+        try:
+            if self._store is None:
+                self._store = open_store(self.settings.db)
+            return self._store.state()
+        except Exception:  # noqa: BLE001 - no cached answer then; the route reports any real problem
+            self._store = None
+            return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] == "http" and scope["method"] == "GET" and page_cache.size > 0
+                and scope["path"].startswith(CACHED_PREFIXES) and not scope.get("session", {}).get("curator")):
+            state = self._state()
+            hit = page_cache.get((self.settings.db, state, _url(scope))) if state else None
+            if hit is not None:
+                body, media = hit
+                await send({"type": "http.response.start", "status": 200, "headers": [
+                    (b"content-type", (media + "; charset=utf-8" if media.startswith("text/") else media).encode()),
+                    (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
