@@ -21,33 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_search import QUERIES, pct  # noqa: E402
-
-
-def measure(target: str, repeat: int, engine: str | None = None) -> dict[str, list[float]]:
-    """Milliseconds per call of each query on the store at ``target`` (one warm-up call each)."""
-    from docket.query.search import search
-    from docket.store import open_store
-
-    if engine == "fts5":
-        os.environ["DOCKET_SEARCH"] = "fts5"
-    else:
-        os.environ.pop("DOCKET_SEARCH", None)
-    store = open_store(target)
-    store.refresh_search_index()
-    out: dict[str, list[float]] = {}
-    for label, q, f in QUERIES:
-        search(store, q, f, limit=20)
-        times = []
-        for _ in range(repeat):
-            t = time.perf_counter()
-            search(store, q, f, limit=20)
-            times.append((time.perf_counter() - t) * 1000)
-        out[f"{label}: {q}"] = times
-    counts = store.counts()
-    store.close()
-    print(f"  {target.split('@')[-1]}: {counts['paragraphs']:,} paragraphs", file=sys.stderr)
-    return out
+from bench_search import measure, pct  # noqa: E402
 
 
 def main() -> None:
@@ -56,9 +30,9 @@ def main() -> None:
     ap.add_argument("--pg", required=True)
     ap.add_argument("--repeat", type=int, default=20)
     args = ap.parse_args()
-    runs = {"SQLite FTS5 (baseline)": measure(args.db, args.repeat, "fts5"),
-            "SQLite + Tantivy": measure(args.db, args.repeat),
-            "PostgreSQL tsvector": measure(args.pg, args.repeat)}
+    runs = {"SQLite FTS5 (baseline)": measure(args.db, "fts5", args.repeat),
+            "SQLite + Tantivy": measure(args.db, "index", args.repeat),
+            "PostgreSQL tsvector": measure(args.pg, "index", args.repeat)}
     print(f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}\n")
     names = list(runs)
     print("| query | " + " | ".join(f"{n} p50 / p95 ms" for n in names) + " |")

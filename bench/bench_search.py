@@ -72,21 +72,22 @@ def replicate(src: Path, dst: Path, scale: int) -> None:
     con.close()
 
 
-def measure(db: Path, engine: str, repeat: int) -> dict[str, list[float]]:
-    """Milliseconds per call of each query (after one warm-up call) with ``engine`` serving."""
+def measure(target: str | Path, engine: str, repeat: int) -> dict[str, list[float]]:
+    """Milliseconds per call of each query (after one warm-up call) on the store at ``target`` (a
+    SQLite file or a postgresql:// address) with ``engine`` serving: "fts5" or the default."""
     from docket.query.search import search
-    from docket.store import SQLiteStore
+    from docket.store import open_store
 
     if engine == "fts5":
         os.environ["DOCKET_SEARCH"] = "fts5"
     else:
         os.environ.pop("DOCKET_SEARCH", None)
-    store = SQLiteStore(db)
-    if engine == "tantivy":
+    store = open_store(target)
+    if engine != "fts5":
         t = time.perf_counter()
         n = store.refresh_search_index()
         if n:
-            print(f"  indexed {n} documents of {db.name} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+            print(f"  indexed {n} documents of {target} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
     out: dict[str, list[float]] = {}
     for label, q, f in QUERIES:
         search(store, q, f, limit=20)

@@ -97,6 +97,7 @@ class PostgresStore(SQLStore):
     """PostgreSQL implementation of :class:`docket.store.base.Store`."""
 
     _ROW_ORDER = "id"
+    _ILIKE = "ILIKE"
 
     def __init__(self, url: str) -> None:
         try:
@@ -192,35 +193,19 @@ class PostgresStore(SQLStore):
         text = tsquery_text(query)
         if text is None:
             return []
-        where = ["p.tsv @@ q.q"]
-        args: list[object] = [text]
-        if filters.publisher:
-            where.append("d.publisher ILIKE %s")
-            args.append(f"%{filters.publisher}%")
-        if filters.country:
-            where.append("lower(d.country) = lower(%s)")
-            args.append(filters.country)
-        if filters.year is not None:
-            where.append("d.period = %s")
-            args.append(filters.year)
-        if filters.section:
-            where.append("s.path ILIKE %s")
-            args.append(f"%{filters.section}%")
-        if filters.topic:
-            where.append("EXISTS (SELECT 1 FROM paragraph_topics t WHERE t.document_id = p.document_id"
-                         " AND t.paragraph = p.ordinal AND t.topic = %s)")
-            args.append(filters.topic)
+        where, args = self._filter_clauses(filters)
+        where.insert(0, "p.tsv @@ q.q")
         # rank and cut to the page first; the headline (costly) is made for the page's rows only
         sql = f"""
-            WITH q AS (SELECT to_tsquery('simple', %s) AS q),
+            WITH q AS (SELECT to_tsquery('simple', ?) AS q),
             page AS (
                 SELECT p.id, -ts_rank_cd(p.tsv, q.q) AS rank
                 FROM paragraphs p CROSS JOIN q
                 JOIN documents d ON d.id = p.document_id
                 LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
                 WHERE {" AND ".join(where)}
-                ORDER BY rank, p.id LIMIT %s OFFSET %s)
-            SELECT page.rank, ts_headline('simple', p.text, q.q, %s) AS snip,
+                ORDER BY rank, p.id LIMIT ? OFFSET ?)
+            SELECT page.rank, ts_headline('simple', p.text, q.q, ?) AS snip,
                    p.text, p.ordinal, p.start, p."end", p.document_id,
                    d.publisher, d.title, d.period, s.heading AS section,
                    (SELECT string_agg(t.topic, ',' ORDER BY t.id) FROM paragraph_topics t
@@ -232,7 +217,7 @@ class PostgresStore(SQLStore):
         """  # noqa: S608 - the WHERE clauses are fixed strings; values are bound
         headline = "StartSel=\x02, StopSel=\x03, MaxWords=35, MinWords=15, MaxFragments=1, FragmentDelimiter=…"
         try:
-            rows = self.conn.execute(sql, (*args, limit, offset, headline)).fetchall()
+            rows = self._sql(sql, (text, *args, limit, offset, headline)).fetchall()
         except self._psycopg.Error as exc:
             raise QueryError(f"the search query could not be run: {str(exc).strip()}") from exc
         return [_hit(r, r["rank"], _with_ellipses(r["snip"], r["text"])) for r in rows]

@@ -27,6 +27,7 @@ from docket.models import (
     Paragraph,
     Review,
     Sanction,
+    SearchFilters,
     SearchHit,
     Section,
 )
@@ -55,6 +56,31 @@ class SQLStore:
     def _insert_id(self, sql: str, params: Sequence[Any]) -> int:
         """Run an INSERT and return the new row's ``id``."""
         raise NotImplementedError
+
+    _ILIKE = "LIKE"  # case-insensitive LIKE (SQLite's LIKE already is, for ASCII)
+
+    def _filter_clauses(self, filters: SearchFilters) -> tuple[list[str], list[Any]]:
+        """WHERE clauses (``?`` placeholders) and their values for search filters, over the aliases
+        ``p`` (paragraphs), ``d`` (documents) and ``s`` (sections)."""
+        where: list[str] = []
+        args: list[Any] = []
+        if filters.publisher:
+            where.append(f"d.publisher {self._ILIKE} ?")
+            args.append(f"%{filters.publisher}%")
+        if filters.country:
+            where.append("lower(d.country) = lower(?)")
+            args.append(filters.country)
+        if filters.year is not None:
+            where.append("d.period = ?")
+            args.append(filters.year)
+        if filters.section:
+            where.append(f"s.path {self._ILIKE} ?")
+            args.append(f"%{filters.section}%")
+        if filters.topic:
+            where.append("EXISTS (SELECT 1 FROM paragraph_topics t WHERE t.document_id = p.document_id"
+                         " AND t.paragraph = p.ordinal AND t.topic = ?)")
+            args.append(filters.topic)
+        return where, args
 
     def _write(self) -> AbstractContextManager[None]:
         """One write transaction, serialised with other writers; storage errors translated."""

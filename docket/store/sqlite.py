@@ -231,24 +231,9 @@ class SQLiteStore(SQLStore):
 
     def _search_fts5(self, query: SearchQuery, filters: SearchFilters, *, limit: int,
                      offset: int) -> list[SearchHit]:
-        where = ["paragraphs_fts MATCH ?"]
-        args: list[object] = [fts5_expression(query)]
-        if filters.publisher:
-            where.append("d.publisher LIKE ?")
-            args.append(f"%{filters.publisher}%")
-        if filters.country:
-            where.append("d.country = ? COLLATE NOCASE")
-            args.append(filters.country)
-        if filters.year is not None:
-            where.append("d.period = ?")
-            args.append(filters.year)
-        if filters.section:
-            where.append("s.path LIKE ?")
-            args.append(f"%{filters.section}%")
-        if filters.topic:
-            where.append("EXISTS (SELECT 1 FROM paragraph_topics t WHERE t.document_id = p.document_id"
-                         " AND t.paragraph = p.ordinal AND t.topic = ?)")
-            args.append(filters.topic)
+        where, args = self._filter_clauses(filters)
+        where.insert(0, "paragraphs_fts MATCH ?")
+        args.insert(0, fts5_expression(query))
         sql = f"""
             SELECT bm25(paragraphs_fts) AS rank,
                    snippet(paragraphs_fts, 0, char(2), char(3), '…', 24) AS snip,
