@@ -71,6 +71,8 @@ def main() -> None:
     ap.add_argument("--connections", type=int, nargs="+", default=[10, 50])
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--workers", type=int, default=1, help="server processes (docket serve --workers)")
+    ap.add_argument("--http", default="auto", help="docket serve --http (auto, httptools, h11)")
+    ap.add_argument("--loop", default="auto", help="docket serve --loop (auto, uvloop, asyncio)")
     ap.add_argument("--no-page-cache", action="store_true",
                     help="render every page (DOCKET_PAGE_CACHE=0) instead of once per database state")
     args = ap.parse_args()
@@ -81,7 +83,7 @@ def main() -> None:
         port = s.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([sys.executable, "-m", "docket.cli", "serve", "--db", args.db, "--port", str(port),
-                               "--workers", str(args.workers)],
+                               "--workers", str(args.workers), "--http", args.http, "--loop", args.loop],
                               stderr=subprocess.DEVNULL,
                               env={**os.environ, **({"DOCKET_PAGE_CACHE": "0"} if args.no_page_cache else {})})
     try:
@@ -97,7 +99,8 @@ def main() -> None:
         people = [f"/persons/{c['id']}" for c in cases["cases"]]
         searches = [f"/search?{urllib.parse.urlencode({'q': q})}" for q in QUERIES]
         docs = json.loads(_get(base + "/api/v1/documents"))
-        print(f"{args.workers} server process(es), page cache {'off' if args.no_page_cache else 'on'}; "
+        print(f"{args.workers} server process(es), --http {args.http} --loop {args.loop}, "
+              f"page cache {'off' if args.no_page_cache else 'on'}; "
               f"database: {len(docs)} documents, {cases['total']} persons; "
               f"first request (linking every person) {warm:.1f} s", flush=True)
         for p in searches + people[:20]:

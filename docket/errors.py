@@ -80,6 +80,12 @@ class WorkerDied(InputError):
     code = "E111"
 
 
+class DecompressionBomb(CorruptPDF):
+    """A compressed stream inside the file expands past the cap (a "zip bomb")."""
+
+    code = "E112"
+
+
 class ClusterError(DocketError):
     """Parallel or distributed extraction cannot start (no Dask installed, scheduler unreachable)."""
 

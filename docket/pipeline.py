@@ -38,7 +38,9 @@ class IngestOptions:
     max_pdf_bytes: int = DEFAULT_MAX_PDF_BYTES
     extract: bool = True  # extract people and events and store them with the document
     split_books: bool = True  # a PDF holding many country chapters becomes one document per chapter
-    read_timeout_s: float | None = 300.0  # reading one file longer than this fails it (E110); None: no limit
+    read_timeout_s: float | None = 300.0  # reading one file, or extracting one document, longer fails it (E110)
+    read_memory_mb: int | None = 2048  # reading one file, or extracting one document, may allocate this much
+    # more; past it, E998 (the language model holds every paragraph's analysis: ~1 GB per MB of text)
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -76,19 +78,61 @@ def load_document(path: str | os.PathLike[str], options: IngestOptions | None = 
     return load_documents(path, replace(options or IngestOptions(), split_books=False))[0][0]
 
 
-@contextmanager
-def time_limit(seconds: float | None, path: Path) -> Iterator[None]:
-    """Fail a file whose reading takes longer than ``seconds`` (a parser stuck on a hostile file).
+def _data_bytes() -> int | None:
+    """This process's data segment (heap and private mappings) in bytes, from /proc; None elsewhere."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        return None
+    return None
 
-    Uses a real-time interval timer, so it applies in the main thread of the process (the CLI);
-    elsewhere (a web worker thread) the reader runs without a limit.
+
+@contextmanager
+def memory_limit(extra_mb: int | None) -> Iterator[None]:
+    """Let the code inside allocate at most ``extra_mb`` more MB; past it, allocations raise MemoryError.
+
+    A last guard against hostile files that the readers' own caps miss (a run-length bomb, a
+    parser's runaway list): the data-segment rlimit (``RLIMIT_DATA``, which Linux applies to the
+    heap and private mappings) is lowered for the duration and restored after. Like
+    :func:`time_limit` it acts in the main thread only (the CLI and the worker processes): an
+    rlimit is per process, and a web server's threads share one.
+    """
+    used = _data_bytes() if extra_mb and threading.current_thread() is threading.main_thread() else None
+    if used is None:
+        yield
+        return
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    cap = used + extra_mb * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    if soft != resource.RLIM_INFINITY:
+        cap = min(cap, soft)
+    resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+
+
+@contextmanager
+def time_limit(seconds: float | None, path: Path, doing: str = "reading") -> Iterator[None]:
+    """Fail a file whose reading (or extraction: ``doing``) takes longer than ``seconds`` (a parser
+    stuck on a hostile file, a text made of hundreds of thousands of sentences).
+
+    Uses a real-time interval timer, so it applies in the main thread of the process (the CLI
+    and its worker processes); elsewhere (a web worker thread) the work runs without a limit.
     """
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def expired(signum: int, frame: object) -> None:
-        raise ReaderTimeout(f"reading took longer than {seconds:g} s", path=str(path),
+        raise ReaderTimeout(f"{doing} took longer than {seconds:g} s", path=str(path),
                             hint="the file may be hostile or pathological; raise --timeout to allow more")
 
     previous = signal.signal(signal.SIGALRM, expired)
@@ -104,7 +148,7 @@ def load_documents(path: str | os.PathLike[str], options: IngestOptions | None =
     """Read one file into its documents: one, or one per country chapter when it is a multi-country book."""
     options = options or IngestOptions()
     p = Path(path)
-    with time_limit(options.read_timeout_s, p):
+    with time_limit(options.read_timeout_s, p), memory_limit(options.read_memory_mb):
         raw, result = read_file(p, max_text_bytes=options.max_text_bytes, max_pdf_bytes=options.max_pdf_bytes)
         book = split_book(result, p.name) if result.format == "pdf" and options.split_books else None
     if book is None:
@@ -158,7 +202,9 @@ def prepare_file(path: str | os.PathLike[str], options: IngestOptions,
         records, extracted = [], []
         for doc in docs:
             fresh = options.extract and doc.id not in known_ids
-            mentions, events, entities = _facts(doc) if fresh else ([], [], [])
+            with time_limit(options.read_timeout_s, p, "extracting people and events"), \
+                    memory_limit(options.read_memory_mb):
+                mentions, events, entities = _facts(doc) if fresh else ([], [], [])
             records.append(DocumentRecord(doc, None, mentions, events, paragraph_topics(doc), entities))
             extracted.append(fresh or not options.extract)
         note = None
@@ -170,7 +216,10 @@ def prepare_file(path: str | os.PathLike[str], options: IngestOptions,
     except DocketError as exc:
         failure = FileOutcome(str(p), "failed", error=str(exc), error_code=exc.code)
     except MemoryError:
-        failure = FileOutcome(str(p), "failed", error=f"[E998] {p}: out of memory while reading", error_code="E998")
+        cap = f" (over the {options.read_memory_mb} MB allowed per file)" if options.read_memory_mb else ""
+        failure = FileOutcome(str(p), "failed", error_code="E998",
+                              error=f"[E998] {p}: out of memory while reading or extracting{cap}; raise "
+                                    "--max-memory-mb if it is a genuine report")
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
         failure = FileOutcome(str(p), "failed", error_code="E999",
                               error=f"[E999] {p}: internal error {type(exc).__name__}: {exc} (please report this)")

@@ -38,7 +38,8 @@ def ingest(
                                                 help="Extract people and events (default) or only store text.")] = True,
     split_books: Annotated[bool, typer.Option("--split-books/--no-split-books",
                                               help="Store a multi-country PDF book as one document per chapter.")] = True,
-    timeout: Annotated[float, typer.Option(help="Seconds allowed to read one file (0: no limit).")] = 300.0,
+    timeout: Annotated[float, typer.Option(help="Seconds allowed to read one file, and to extract each of its documents (0: no limit).")] = 300.0,
+    max_memory_mb: Annotated[int, typer.Option(help="Memory reading one file, or extracting one document, may take, in MB (0: no cap).")] = 2048,
     workers: Annotated[Optional[int], typer.Option(
         help="Local processes reading and extracting in parallel (default: one per core).", min=1)] = None,
     cluster: Annotated[Optional[str], typer.Option(
@@ -50,7 +51,8 @@ def ingest(
                                   "title": title}.items() if v is not None}
     options = IngestOptions(metadata=explicit, max_text_bytes=int(max_mb * 1024 * 1024),
                             max_pdf_bytes=int(max_mb * 10 * 1024 * 1024), extract=extract_facts,
-                            split_books=split_books, read_timeout_s=timeout or None)
+                            split_books=split_books, read_timeout_s=timeout or None,
+                            read_memory_mb=max_memory_mb or None)
     try:
         store = open_store(db)
     except DocketError as exc:

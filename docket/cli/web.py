@@ -18,6 +18,8 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Server processes (each keeps its own caches).")] = 1,
+    http: Annotated[str, typer.Option(help="HTTP parser: auto (httptools when installed), httptools or h11.")] = "auto",
+    loop: Annotated[str, typer.Option(help="Event loop: auto (uvloop when installed), uvloop or asyncio.")] = "auto",
 ) -> None:
     """The web UI and JSON API (/api/v1, docs at /api/docs). Curation needs a curator account or $DOCKET_TOKEN."""
     import os
@@ -43,7 +45,13 @@ def serve(
     err.print(f"docket serving {escape(settings.db)} on http://{host}:{port}/ "
               + ("(curation enabled)" if settings.token_hash or curators else
                  "(read-only: add a curator with `docket curator add NAME` or set DOCKET_TOKEN)"))
-    from docket.web.server import NoDelayH11Protocol
+    from docket.web.server import event_loop, http_protocol
 
+    if http not in ("auto", "httptools", "h11") or loop not in ("auto", "uvloop", "asyncio"):
+        _fail(DocketError(f"unknown --http {http!r} or --loop {loop!r}", hint="see docket serve --help"))
+    try:
+        protocol = http_protocol(http)
+    except ValueError as exc:
+        _fail(DocketError(str(exc)))
     uvicorn.run("docket.web:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning",
-                http=NoDelayH11Protocol)
+                http=protocol, loop=event_loop(loop))

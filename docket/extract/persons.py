@@ -92,8 +92,28 @@ def clean_name(raw: str) -> tuple[int, int] | None:
 
 
 def parse(doc: Document) -> list:  # noqa: ANN201 - list[spacy.tokens.Doc]
-    """The spaCy analysis of every paragraph of ``doc`` (run once, shared by the extractors)."""
-    return list(load_nlp().pipe([p.text for p in doc.paragraphs], batch_size=64))
+    """The spaCy analysis of every paragraph of ``doc`` (run once, shared by the extractors).
+
+    Paragraphs go to the model in batches of at most 64 paragraphs and ~100,000 characters: the
+    model's working memory grows with the characters of a batch, and 64 paragraphs of a
+    pathological file (30,000 characters each) would take gigabytes.
+    """
+    nlp = load_nlp()
+    out: list = []
+    batch: list[str] = []
+    size = 0
+    for p in doc.paragraphs:
+        if batch and (len(batch) == 64 or size + len(p.text) > _BATCH_CHARS):
+            out.extend(nlp.pipe(batch, batch_size=len(batch)))
+            batch, size = [], 0
+        batch.append(p.text)
+        size += len(p.text)
+    if batch:
+        out.extend(nlp.pipe(batch, batch_size=len(batch)))
+    return out
+
+
+_BATCH_CHARS = 100_000
 
 
 def find_mentions(doc: Document, parsed: list | None = None) -> list[Mention]:

@@ -147,7 +147,7 @@ def infer_metadata(result: ReadResult) -> Metadata:
     """Infer publisher, country, period and title from a reader's result."""
     text = result.text
     blocks = [text[b.start : b.end] for b in result.blocks]
-    body = "\n".join(blocks)
+    body = "\n".join(blocks)[:_SCAN]
     head = body[:4000]
     title_line = _title_line(result)
     hint = _clean_hint(result.title_hint)
@@ -164,9 +164,14 @@ def infer_metadata(result: ReadResult) -> Metadata:
     )
 
 
+_SCAN = 500_000  # characters of the body read for counts (countries, years): a long report says it earlier
+
+
 def _title_line(result: ReadResult) -> str | None:
     """The report's own title: the first block, if it is short and names a country."""
     for b in result.blocks[:3]:
+        if b.end - b.start > 1000:  # a paragraph, not a title (and a slow regex scan on a huge one)
+            continue
         s = " ".join(result.text[b.start : b.end].split())
         if len(s) <= 160 and not s.endswith((".", "!", "?")) and _countries()[0].search(s) and len(s.split()) > 1:
             return s

@@ -11,16 +11,73 @@ their caches released, so memory stays bounded on long books.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from statistics import median
 
-from docket.errors import CorruptPDF, DocketError, EncryptedPDF, NoText
+from docket.errors import CorruptPDF, DecompressionBomb, DocketError, EncryptedPDF, NoText
 from docket.models import Block, ReadResult
 
 _PAGE_NO = re.compile(r"^(page\s+)?\d{1,4}(\s+of\s+\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$", re.I)
 _TERMINAL = tuple('.!?:;"”’)')
 _CID = re.compile(r"\(cid:\d+\)")
 _EDGE = 0.08  # top/bottom share of the page where running headers and footers live
+MAX_STREAM_BYTES = 64 * 1024 * 1024  # what one compressed PDF stream may expand to (a page's text is ~100 KB)
+
+
+class _StreamTooLarge(Exception):
+    """A Flate stream expanded past :data:`MAX_STREAM_BYTES` (raised inside pdfminer, turned into E112)."""
+
+
+class _Decompressor:
+    """A ``zlib.decompressobj`` that refuses to produce more than ``limit`` bytes in all."""
+
+    def __init__(self, limit: int) -> None:
+        self._d = zlib.decompressobj()
+        self._left = limit
+
+    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        cap = self._left + 1 if not max_length else min(max_length, self._left + 1)
+        out = self._d.decompress(data, cap)
+        self._left -= len(out)
+        if self._left < 0:
+            raise _StreamTooLarge
+        return out
+
+    def __getattr__(self, name: str) -> object:  # eof, unconsumed_tail, flush, ...
+        return getattr(self._d, name)
+
+
+class _BoundedZlib:
+    """What pdfminer sees as its ``zlib`` module: the same, with Flate output capped.
+
+    pdfminer inflates each stream whole with ``zlib.decompress``; a 200 KB stream of zeros expands
+    to 200 MB, and a hostile PDF ("zip bomb") to as much as the machine has. docket reads text, so a
+    stream that expands past :data:`MAX_STREAM_BYTES` fails the file instead of filling memory.
+    """
+
+    error = zlib.error
+    MAX_WBITS = zlib.MAX_WBITS
+
+    def decompress(self, data: bytes, wbits: int = zlib.MAX_WBITS, bufsize: int = zlib.DEF_BUF_SIZE) -> bytes:
+        d = zlib.decompressobj(wbits)
+        out = d.decompress(data, MAX_STREAM_BYTES + 1)
+        if len(out) > MAX_STREAM_BYTES:
+            raise _StreamTooLarge
+        if not d.eof:  # truncated or corrupt: zlib.decompress raises here too, and pdfminer recovers
+            raise zlib.error("incomplete or truncated stream")
+        return out
+
+    def decompressobj(self, *args: object, **kwargs: object) -> _Decompressor:
+        return _Decompressor(MAX_STREAM_BYTES)
+
+
+def _guard_pdfminer() -> None:
+    """Install the capped Flate decoder into pdfminer (idempotent)."""
+    from pdfminer import pdftypes
+
+    if not isinstance(pdftypes.zlib, _BoundedZlib):
+        pdftypes.zlib = _BoundedZlib()
 
 
 @dataclass
@@ -45,6 +102,7 @@ def read_pdf(path: str, pages: list[int] | None = None) -> ReadResult:
     """
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
+    _guard_pdfminer()
     lines: list[_Line] = []
     notes: list[str] = []
     try:
@@ -54,9 +112,13 @@ def read_pdf(path: str, pages: list[int] | None = None) -> ReadResult:
             for page in pdf.pages:
                 try:
                     lines.extend(_page_lines(page, page.page_number))
+                except MemoryError:
+                    raise
                 except Exception as exc:  # noqa: BLE001 - one damaged page of a book
-                    if _encrypted(exc):
+                    if _encrypted(exc) or _bomb(exc):
                         raise
+                    if any(isinstance(x, MemoryError) for x in _causes(exc)):  # pdfplumber wraps it
+                        raise MemoryError from exc
                     damaged.append(page.page_number)
                 finally:
                     page.close()  # release pdfminer's layout cache: bounded memory on long books
@@ -68,11 +130,14 @@ def read_pdf(path: str, pages: list[int] | None = None) -> ReadResult:
                                      path=path, hint="the file is damaged")
                 notes.append(f"page{'s' if len(damaged) > 1 else ''} {', '.join(map(str, damaged))} could not be "
                              "read (damaged content) and {} missing".format("are" if len(damaged) > 1 else "is"))
-    except DocketError:
+    except (DocketError, MemoryError):
         raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise EncryptedPDF("the PDF is encrypted", path=path, hint="remove the password and try again") from exc
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for broken files
+        if _bomb(exc):
+            raise DecompressionBomb(f"a compressed stream in the PDF expands past {MAX_STREAM_BYTES // 2**20} MB",
+                                    path=path, hint="a decompression bomb? docket refuses it rather than fill memory") from exc
         if _encrypted(exc):
             raise EncryptedPDF("the PDF is encrypted", path=path, hint="remove the password and try again") from exc
         name = type(exc).__name__
@@ -89,13 +154,21 @@ def read_pdf(path: str, pages: list[int] | None = None) -> ReadResult:
     return ReadResult(text=text, blocks=tuple(blocks), format="pdf", pages=npages, notes=tuple(notes))
 
 
+def _causes(exc: BaseException) -> list[BaseException]:
+    """An error and the ones it wraps: pdfplumber wraps pdfminer's errors in its own."""
+    return [exc, *(x for x in (*exc.args, exc.__cause__, exc.__context__) if isinstance(x, BaseException))]
+
+
+def _bomb(exc: BaseException) -> bool:
+    """Whether an error (possibly wrapped by pdfplumber) is the Flate cap being hit."""
+    return any(isinstance(x, _StreamTooLarge) for x in _causes(exc))
+
+
 def _encrypted(exc: BaseException) -> bool:
     """Whether an error (possibly wrapped by pdfplumber) says the file is encrypted."""
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-    # pdfplumber wraps pdfminer's errors: look at the original one too
-    inner = [exc, *(x for x in (*exc.args, exc.__cause__, exc.__context__) if isinstance(x, BaseException))]
-    return any(isinstance(x, (PDFPasswordIncorrect, PDFEncryptionError)) for x in inner)
+    return any(isinstance(x, (PDFPasswordIncorrect, PDFEncryptionError)) for x in _causes(exc))
 
 
 def _open(path: str, pages: list[int] | None, notes: list[str]):  # noqa: ANN202 - pdfplumber.PDF

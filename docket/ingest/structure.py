@@ -24,6 +24,30 @@ def heading_text(raw: str) -> str:
     return " ".join(raw.split())
 
 
+MAX_PARAGRAPH_CHARS = 30_000  # the longest real paragraph in the corpus has 20,360
+
+
+def split_long(text: str, start: int, end: int, limit: int = MAX_PARAGRAPH_CHARS) -> list[tuple[int, int]]:
+    """``text[start:end]`` as pieces of at most ``limit`` characters, cut after the last sentence
+    end (else the last space) that fits: a "paragraph" of megabytes (a file with no line
+    breaks) is no citable passage, and the language model refuses texts over a million characters."""
+    out: list[tuple[int, int]] = []
+    while end - start > limit:
+        window = text[start : start + limit]
+        cut = max(window.rfind(". "), window.rfind("! "), window.rfind("? "))
+        cut = cut + 1 if cut > limit // 2 else window.rfind(" ")
+        if cut <= limit // 2:
+            cut = limit
+        piece_end = start + cut
+        out.append((start, piece_end))
+        start = piece_end
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        out.append((start, end))
+    return out
+
+
 def build_document(raw: RawFile, result: ReadResult, metadata: Metadata) -> Document:
     """Assemble the Document that the store persists."""
     text = result.text
@@ -40,16 +64,17 @@ def build_document(raw: RawFile, result: ReadResult, metadata: Metadata) -> Docu
             sections.append(sec)
             stack.append(sec)
         else:
-            paragraphs.append(
-                Paragraph(
-                    ordinal=len(paragraphs),
-                    section=stack[-1].ordinal if stack else None,
-                    start=block.start,
-                    end=block.end,
-                    text=text[block.start : block.end],
-                    page=block.page,
+            for start, end in split_long(text, block.start, block.end):
+                paragraphs.append(
+                    Paragraph(
+                        ordinal=len(paragraphs),
+                        section=stack[-1].ordinal if stack else None,
+                        start=start,
+                        end=end,
+                        text=text[start:end],
+                        page=block.page,
+                    )
                 )
-            )
     # A section's extent runs to the start of the next section at the same or a higher level.
     ends = []
     for i, s in enumerate(sections):

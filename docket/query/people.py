@@ -127,6 +127,7 @@ class PeopleCache:
         self._records: list[PersonRecord] = []
         self._linking: Linking | None = None
         self._lock = threading.Lock()
+        self._by_id: dict[str, PersonRecord] = {}
 
     def get(self, store: Store, key: str = "") -> list[PersonRecord]:
         """The persons of ``store`` (``key`` tells apart databases sharing one cache). After an
@@ -136,6 +137,7 @@ class PeopleCache:
             if state != self._state:
                 same_db = self._state is not None and self._state[0] == key
                 self._records, self._linking = _people(store, self._linking if same_db else None)
+                self._by_id = {p.cluster.id: p for p in self._records}
                 self._state = state
             return self._records
 
@@ -146,4 +148,6 @@ class PeopleCache:
 
     def by_id(self, store: Store, person_id: str, key: str = "") -> PersonRecord | None:
         """One person by id."""
-        return next((p for p in self.get(store, key) if p.cluster.id == person_id), None)
+        self.get(store, key)  # refreshed when stale
+        with self._lock:
+            return self._by_id.get(person_id)

@@ -9,6 +9,7 @@ full-text search. Only ``docket.store`` holds SQL.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timezone
@@ -306,6 +307,9 @@ class SQLStore:
 
 
 
+_MARKERS = re.compile("([\x02\x03])")
+
+
 def _hit(r: Row, rank: float, marked_snippet: str) -> SearchHit:
     """A search hit from a paragraph row and its snippet marked with ``\\x02`` … ``\\x03``."""
     return SearchHit(
@@ -321,16 +325,15 @@ def _hit(r: Row, rank: float, marked_snippet: str) -> SearchHit:
 
 def _highlighted(marked: str) -> dict[str, object]:
     """Turn an FTS5 snippet with \\x02/\\x03 markers into plain text plus highlight spans."""
-    marked = " ".join(marked.split())
     plain: list[str] = []
     spans: list[tuple[int, int]] = []
-    pos, start = 0, 0
-    for ch in marked:
-        if ch == "\x02":
+    pos = start = 0
+    for piece in _MARKERS.split(" ".join(marked.split())):
+        if piece == "\x02":
             start = pos
-        elif ch == "\x03":
+        elif piece == "\x03":
             spans.append((start, pos))
         else:
-            plain.append(ch)
-            pos += 1
+            plain.append(piece)
+            pos += len(piece)
     return {"snippet": "".join(plain), "highlights": tuple(spans)}

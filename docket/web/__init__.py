@@ -8,6 +8,7 @@ which are written under the data folder with sanitised names.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -25,8 +26,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from docket import __version__
 from docket.errors import DocketError, StoreError
-from docket.web.deps import LoginLimiter
+from docket.web.deps import LoginLimiter, warm_up
 from docket.web.pagecache import PageCacheFront
+from docket.web.render import select
 from docket.web.settings import Settings
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
@@ -68,9 +70,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        # Page routes are synchronous and hold the GIL while they render: a few threads per
-        # process serve more requests per second than anyio's default forty contending for it.
-        anyio.to_thread.current_default_thread_limiter().total_tokens = int(os.environ.get("DOCKET_THREADS", "6"))
+        # Page routes are synchronous and hold the GIL while they render: two threads per process
+        # (one may wait on a lock while the other renders) serve more requests per second, with
+        # shorter tails, than anyio's default forty contending for it (bench/RESULTS.md, load).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = int(os.environ.get("DOCKET_THREADS", "2"))
+        if os.environ.get("DOCKET_WARM_UP", "1") != "0":
+            threading.Thread(target=warm_up, args=(settings,), name="docket-warm-up", daemon=True).start()
         yield
 
     app = FastAPI(lifespan=lifespan,
@@ -81,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     folder = Path(str(resources.files("docket.web")))
     app.state.templates = Jinja2Templates(directory=folder / "templates")
     app.state.templates.env.globals["version"] = __version__
+    app.state.templates.env.globals["select"] = select
     app.add_middleware(PageCacheFront, settings=settings)  # inside the session middleware: it reads the session
     app.add_middleware(SessionMiddleware, secret_key=settings.secret, session_cookie="docket_session",
                        same_site="strict", https_only=settings.secure_cookies, max_age=8 * 3600)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from markupsafe import Markup
 
 
 @dataclass(frozen=True)
@@ -47,3 +51,24 @@ def cite_href(document_id: str, paragraph: int, start: int | None = None, end: i
     """The reader URL of a cited passage: the paragraph anchor, with the quoted range highlighted."""
     mark = f"?mark={start}-{end}" if start is not None and end is not None else ""
     return f"/documents/{document_id}{mark}#p{paragraph}"
+
+
+def select(name: str, label: str, options: Sequence[object], current: object) -> Markup:
+    """A labelled ``<select>`` of filter values (``"any"`` first), ``current`` selected; escaped.
+
+    An option is a value or a (value, label) pair. The markup is kept per arguments: the search
+    and cases pages draw the same country and publisher lists (hundreds of options) every time.
+    """
+    opts = tuple(tuple(o) if isinstance(o, (list, tuple)) else o for o in options)
+    return _select(name, label, opts, "" if current is None else str(current))
+
+
+@functools.lru_cache(maxsize=512)
+def _select(name: str, label: str, options: tuple[object, ...], current: str) -> Markup:
+    out = [Markup('<label>{}\n<select name="{}">\n  <option value="">any</option>\n').format(label, name)]
+    for o in options:
+        value, text = (o[0], o[1]) if isinstance(o, tuple) else (o, o)
+        chosen = " selected" if current == str(value) else ""
+        out.append(Markup('  <option value="{}"{}>{}</option>\n').format(value, Markup(chosen), text))
+    out.append(Markup("</select></label>"))
+    return Markup("").join(out)

@@ -187,3 +187,41 @@ def test_encrypted_pdf_is_named_as_such(tmp_path: Path) -> None:
     with pytest.raises(EncryptedPDF) as info:
         load_document(f)
     assert "locked.pdf" in str(info.value) and "E107" in str(info.value)
+
+
+def test_a_pdf_decompression_bomb_is_refused_without_filling_memory(tmp_path: Path) -> None:
+    """A 1 GB content stream in a 1 MB PDF: refused (E112) once 64 MB are inflated, not read whole."""
+    import resource
+
+    from docket.errors import DecompressionBomb
+    from tests.reliability.test_hostile_input import flate_bomb_pdf
+
+    f = tmp_path / "bomb.pdf"
+    f.write_bytes(flate_bomb_pdf(1000))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(DecompressionBomb, match="bomb.pdf.*expands past 64 MB"):
+        read_file(f)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 300, grown_mb
+    small = tmp_path / "small.pdf"  # the same construction under the cap reads normally
+    small.write_bytes(flate_bomb_pdf(1))
+    assert "Kazakhstan report" in read_file(small)[1].text
+
+
+def test_reading_past_the_memory_cap_fails_that_file_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last guard, for what the readers' own caps miss: past ``read_memory_mb`` a file fails with
+    E998 naming it and the cap, and the next file reads normally (the limit is restored)."""
+    from docket.ingest import pdf
+    from docket.pipeline import IngestOptions, prepare_file
+    from tests.reliability.test_hostile_input import flate_bomb_pdf
+
+    monkeypatch.setattr(pdf, "MAX_STREAM_BYTES", 10**12)  # as if the Flate cap missed this bomb
+    f = tmp_path / "bomb.pdf"
+    f.write_bytes(flate_bomb_pdf(600))
+    options = IngestOptions(extract=False, read_memory_mb=200)
+    failed = prepare_file(f, options).failure
+    assert failed is not None and failed.error_code == "E998", failed
+    assert "bomb.pdf" in failed.error and "200 MB" in failed.error and "\n" not in failed.error
+    good = tmp_path / "good.txt"
+    good.write_text("Report\n\nThe court in Almaty sentenced a blogger on 3 May 2024.\n" + "More text. " * 10**6)
+    assert prepare_file(good, options).failure is None

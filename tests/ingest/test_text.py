@@ -66,3 +66,18 @@ def test_pdf_extracted_corpus_lines_rejoin_into_paragraphs() -> None:
     doc = load_document(CORPUS / "amnesty-annual" / "amnesty_kazakhstan_2005.txt")
     assert any("presidential election, which saw" in p.text and "Constitutional Council" in p.text
                for p in doc.paragraphs)
+
+
+def test_a_file_without_line_breaks_becomes_citable_paragraphs(tmp_path) -> None:  # noqa: ANN001
+    """Megabytes on one line are cut after sentence ends into paragraphs the model accepts
+    (spaCy refuses a text over a million characters); the offsets stay exact."""
+    from docket.ingest.structure import MAX_PARAGRAPH_CHARS
+    from docket.pipeline import load_document
+
+    f = tmp_path / "one-line.txt"
+    f.write_text("Kazakhstan report\n\n" + "The police in Almaty detained the blogger Aigul Utepova. " * 40_000, "utf-8")
+    doc = load_document(f)
+    assert len(doc.paragraphs) > 70
+    for p in doc.paragraphs:
+        assert 0 < len(p.text) <= MAX_PARAGRAPH_CHARS and doc.text[p.start : p.end] == p.text
+        assert p.text.startswith("The police") and p.text.endswith("Utepova.")  # cut after a sentence

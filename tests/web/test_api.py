@@ -160,3 +160,54 @@ def test_uploads_are_type_and_size_checked_and_kept_inside_the_data_folder(seede
     stored = [p.relative_to(tmp_path / "data") for p in (tmp_path / "data").rglob("*") if p.is_file()]
     assert [p.name for p in stored] == ["escape.txt"] and stored[0].parts[0] == "uploads"
     assert not (tmp_path / "escape.txt").exists()
+
+
+def test_kept_connections_read_what_another_process_writes(settings: Settings, tmp_path) -> None:  # noqa: ANN001
+    """Request threads keep their SQLite connection between requests; each request still reads the
+    latest committed state (a document ingested meanwhile by another connection appears)."""
+    import shutil
+
+    from docket.pipeline import IngestOptions, ingest_paths
+    from docket.store import SQLiteStore
+
+    db = tmp_path / "kept.db"
+    shutil.copy(settings.db, db)
+    app = create_app(Settings(db=str(db), token=TOKEN, data_dir=tmp_path / "data"))
+    with TestClient(app) as c:
+        before = len(c.get("/api/v1/documents").json())
+        assert len(c.get("/api/v1/documents").json()) == before  # served from a kept connection
+        report = tmp_path / "new.txt"
+        report.write_text("Kazakhstan: a new report\n\nOn 3 May 2024 the police in Almaty detained the "
+                          "journalist Aigul Utepova.\n", "utf-8")
+        writer = SQLiteStore(db)
+        ingest_paths(writer, [report], IngestOptions(extract=False))
+        writer.close()
+        docs = c.get("/api/v1/documents").json()
+        assert len(docs) == before + 1 and any(d["file_name"] == "new.txt" for d in docs)
+
+
+def test_the_server_links_persons_at_start_up(settings: Settings, tmp_path) -> None:  # noqa: ANN001
+    """The person cache is filled by a background thread when the app starts, before any request."""
+    import shutil
+    import time
+
+    from docket.web import deps
+
+    db = tmp_path / "warm.db"
+    shutil.copy(settings.db, db)
+    app = create_app(Settings(db=str(db), token=TOKEN, data_dir=tmp_path / "data"))
+    with TestClient(app):
+        deadline = time.monotonic() + 60
+        while (deps._people._state or ("",))[0] != str(db) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (deps._people._state or ("",))[0] == str(db)
+
+
+def test_the_server_parses_http_with_httptools_and_sets_no_delay() -> None:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    from docket.web.server import NoDelayH11Protocol, event_loop, http_protocol
+
+    assert issubclass(http_protocol("auto"), HttpToolsProtocol)
+    assert http_protocol("h11") is NoDelayH11Protocol
+    assert event_loop("auto") == "uvloop" and event_loop("asyncio") == "asyncio"
