@@ -1,8 +1,9 @@
 """End to end in a real browser: Playwright driving Debian's Chromium against a live server.
 
 The browser is never downloaded: Chromium comes from Debian (``apt-get install chromium``),
-installed here on first use when it is missing. Screenshots of the main pages go to
-``docs/screenshots/`` (shown in the README).
+installed here on first use when it is missing. The tests take screenshots of the main pages;
+they go to ``docs/screenshots/`` (shown in the README) only when asked, so that a test run leaves
+the working tree as it was: ``DOCKET_SCREENSHOTS=docs/screenshots pytest tests/web/test_browser.py``.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +22,8 @@ from tests.conftest import ROOT
 from tests.web.conftest import TOKEN
 
 CHROMIUM = os.environ.get("DOCKET_CHROMIUM", "/usr/bin/chromium")
-SHOTS = ROOT / "docs" / "screenshots"
+SHOTS = (ROOT / os.environ["DOCKET_SCREENSHOTS"] if os.environ.get("DOCKET_SCREENSHOTS")
+         else Path(tempfile.gettempdir()) / f"docket-screenshots-{os.getpid()}")
 
 
 def _ensure_chromium() -> str:
