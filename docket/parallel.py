@@ -58,18 +58,20 @@ def die_with_parent(parent: int) -> None:
 
 
 def prepared_in_order(files: Sequence[Path], options: IngestOptions, known_ids: Container[str], *,
-                      workers: int = 1, cluster: str | None = None,
+                      workers: int = 1, cluster: str | None = None, isolate: bool = False,
                       prepare: Prepare = prepare_file) -> Iterator[Prepared]:
     """Each file prepared (by ``prepare``, a picklable function), yielded in input order.
 
-    See the module docstring for where it runs.
+    See the module docstring for where it runs. ``isolate``: even one worker is a separate
+    process (the web server's uploads: the per-file time and memory limits act only in a
+    process's main thread, and a parser crash must not take the server down).
     """
     if cluster:
         with _dask_executor(cluster) as (executor, slots):
             yield from _windowed(files, options, known_ids, lambda: executor, slots, prepare, local=False)
         return
-    workers = min(workers, len(files))
-    if workers <= 1:  # no pool for one file or one worker: the per-file timer works in the main thread
+    workers = max(1, min(workers, len(files)))
+    if workers == 1 and not isolate:  # no pool for one file or one worker: the per-file timer works here
         for f in files:
             yield prepare(str(f), options, known_ids)
         return

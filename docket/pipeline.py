@@ -316,19 +316,20 @@ def _facts(doc: Document) -> tuple[list[Mention], list[Event], list[Entity]]:
 
 
 def iter_ingest(store: Store, files: list[Path], options: IngestOptions | None = None, *,
-                workers: int = 1, cluster: str | None = None) -> Iterator[FileOutcome]:
+                workers: int = 1, cluster: str | None = None, isolate: bool = False) -> Iterator[FileOutcome]:
     """Ingest ``files``, yielding each outcome in input order as it is written.
 
-    Reading and extraction run in ``workers`` local processes, or on the Dask cluster at
-    ``cluster`` (a scheduler address); writing stays here, one transaction per file.
+    Reading and extraction run in ``workers`` local processes (``isolate``: a separate process
+    even for one worker), or on the Dask cluster at ``cluster`` (a scheduler address); writing
+    stays here, one transaction per file.
     """
     from docket.parallel import prepared_in_order
 
     options = options or IngestOptions()
     known: Container[str] = _StoredIds(store)
-    if workers > 1 or cluster:  # worker processes cannot ask the store
+    if workers > 1 or cluster or isolate:  # worker processes cannot ask the store
         known = frozenset(d.id for d in store.list_documents()) if options.extract else frozenset()
-    for prepared in prepared_in_order(files, options, known, workers=workers, cluster=cluster):
+    for prepared in prepared_in_order(files, options, known, workers=workers, cluster=cluster, isolate=isolate):
         yield write_prepared(store, prepared, options)
 
 

@@ -29,6 +29,8 @@ def serve(
 
     from docket.web.settings import Settings
 
+    if http not in ("auto", "httptools", "h11") or loop not in ("auto", "uvloop", "asyncio"):
+        _fail(DocketError(f"unknown --http {http!r} or --loop {loop!r}", hint="see docket serve --help"))
     settings = Settings.from_env(db)
     try:
         store = open_store(settings.db)
@@ -47,8 +49,6 @@ def serve(
                  "(read-only: add a curator with `docket curator add NAME` or set DOCKET_TOKEN)"))
     from docket.web.server import event_loop, http_protocol
 
-    if http not in ("auto", "httptools", "h11") or loop not in ("auto", "uvloop", "asyncio"):
-        _fail(DocketError(f"unknown --http {http!r} or --loop {loop!r}", hint="see docket serve --help"))
     try:
         protocol = http_protocol(http)
     except ValueError as exc:

@@ -44,6 +44,12 @@ class PersonCluster:
         return list(dict.fromkeys(m.text for _, m in self.mentions))
 
     @property
+    def anchor(self) -> str:
+        """The first full-name form among the mentions, in their order (else the first form)."""
+        return next((m.text for _, m in self.mentions if len(m.text.split()) >= 2), self.mentions[0][1].text
+                    if self.mentions else "")
+
+    @property
     def canonical(self) -> str:
         """The most frequent full-name form (ties: the longest)."""
         full = [m.text for _, m in self.mentions if len(m.text.split()) >= 2] or [m.text for _, m in self.mentions]
@@ -117,7 +123,8 @@ class Linker:
 
     def clusters(self, order: list[str] | None = None) -> list[PersonCluster]:
         """The persons so far, listed (and numbered, for equal names) as if the documents had been
-        added in ``order`` (default: the order they were added)."""
+        added in ``order`` (default: the order they were added); ids are slugs of each person's
+        first full name in that order."""
         result = self._clusterer.result()
         indices = range(len(self._groups))
         if order is not None:
@@ -135,9 +142,12 @@ class Linker:
         for i, j, decision in result.links:
             clusters[result.cluster_of[i]].links.append(
                 Link(self._groups[i].display, self._groups[j].display, decision.score, decision.levels))
+        # Ids stay put as documents are added (pass ``order`` oldest first): a person's id is the
+        # slug of the first full name it was seen under (not of the most frequent spelling, which
+        # a new report can change), and namesakes are numbered by who was seen first.
         used: Counter[str] = Counter()
         for c in out:
-            base = slug(c.canonical)
+            base = slug(c.anchor)
             used[base] += 1
             c.id = base if used[base] == 1 else f"{base}-{used[base]}"
         return out

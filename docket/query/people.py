@@ -6,7 +6,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from docket.extract.link import Linker, PersonCluster, name_key
+from docket.extract.link import Linker, PersonCluster, name_key, slug
 from docket.extract.roles import role_of, side_of
 from docket.query.reviews import apply_reviews
 from docket.resolve.cluster import Constraints
@@ -59,7 +59,8 @@ def _people(store: Store, previous: Linking | None) -> tuple[list[PersonRecord],
         linking.facts[d.id] = store.document_facts(d.id)
     linking.linker.add([(d.id, linking.facts[d.id][0]) for d in new], countries={d.id: d.country for d in new})
     linking.added = len(new) if linking is previous else 0
-    clusters = linking.linker.clusters(order=[d.id for d in docs])
+    # Oldest first, so that a report ingested later never renumbers the persons already there.
+    clusters = linking.linker.clusters(order=[d.id for d in sorted(docs, key=lambda d: (d.ingested_at, d.source_path))])
     events_of: dict[tuple[str, object], list[Event]] = {}
     for doc_id, (_, events) in linking.facts.items():
         for e in events:
@@ -128,6 +129,7 @@ class PeopleCache:
         self._linking: Linking | None = None
         self._lock = threading.Lock()
         self._by_id: dict[str, PersonRecord] = {}
+        self._by_form: dict[str, PersonRecord] = {}
 
     def get(self, store: Store, key: str = "") -> list[PersonRecord]:
         """The persons of ``store`` (``key`` tells apart databases sharing one cache). After an
@@ -138,6 +140,11 @@ class PeopleCache:
                 same_db = self._state is not None and self._state[0] == key
                 self._records, self._linking = _people(store, self._linking if same_db else None)
                 self._by_id = {p.cluster.id: p for p in self._records}
+                self._by_form = {}
+                for p in self._records:  # older persons first: a namesake's spelling stays with the first
+                    for form in p.cluster.forms:
+                        if len(form.split()) >= 2:
+                            self._by_form.setdefault(slug(form), p)
                 self._state = state
             return self._records
 
@@ -147,7 +154,8 @@ class PeopleCache:
         return self._linking.added if self._linking else 0
 
     def by_id(self, store: Store, person_id: str, key: str = "") -> PersonRecord | None:
-        """One person by id."""
+        """One person by id, or by the slug of any full name they appear under (``max-bokayev``
+        finds the person whose id, from the first spelling seen, is ``maks-bokaev``)."""
         self.get(store, key)  # refreshed when stale
         with self._lock:
-            return self._by_id.get(person_id)
+            return self._by_id.get(person_id) or self._by_form.get(person_id)

@@ -26,6 +26,7 @@ class Settings:
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     data_dir: Path | None = None
     max_upload_bytes: int = 20 * 1024 * 1024
+    upload_timeout_s: float = 300.0  # reading, or extracting, one uploaded file ($DOCKET_UPLOAD_TIMEOUT)
     secure_cookies: bool = False
 
     def __post_init__(self) -> None:
@@ -46,6 +47,8 @@ class Settings:
             values["token_hash"] = os.environ["DOCKET_TOKEN_HASH"]
         if os.environ.get("DOCKET_SECRET"):
             values["secret"] = os.environ["DOCKET_SECRET"]
+        if os.environ.get("DOCKET_UPLOAD_TIMEOUT"):
+            values["upload_timeout_s"] = float(os.environ["DOCKET_UPLOAD_TIMEOUT"])
         if os.environ.get("DOCKET_DATA"):
             values["data_dir"] = Path(os.environ["DOCKET_DATA"])
         values.update(overrides)

@@ -1,5 +1,6 @@
 """The ingest page: curators upload reports; each is size- and type-checked, kept outside any served
-path, and ingested whole or not at all, with a per-file result."""
+path, read and analysed in a separate process under the per-file time and memory limits, and
+ingested whole or not at all, with a per-file result."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from docket.models import FileOutcome
-from docket.pipeline import IngestOptions, ingest_file
+from docket.pipeline import IngestOptions, iter_ingest
 from docket.web.deps import SettingsDep, StoreDep, check_csrf, curator_of
 from docket.web.pages import _page
 
@@ -45,6 +46,7 @@ async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep
     if len(files) > MAX_FILES:
         raise HTTPException(413, f"at most {MAX_FILES} files per upload")
     outcomes: list[FileOutcome] = []
+    paths: list[Path] = []
     for up in files:
         name = safe_name(up.filename or "")
         if Path(name).suffix.lower() not in ALLOWED:
@@ -60,8 +62,11 @@ async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / name
         path.write_bytes(data)
-        outcomes.append(await run_in_threadpool(ingest_file, store, path, IngestOptions(max_text_bytes=settings.max_upload_bytes,
-                                                               max_pdf_bytes=settings.max_upload_bytes)))
+        paths.append(path)
+    if paths:  # read and extracted in a worker process, under the per-file time and memory limits
+        options = IngestOptions(max_text_bytes=settings.max_upload_bytes, max_pdf_bytes=settings.max_upload_bytes,
+                                read_timeout_s=settings.upload_timeout_s)
+        outcomes += await run_in_threadpool(lambda: list(iter_ingest(store, paths, options, isolate=True)))
     if any(o.status in ("added", "replaced") for o in outcomes):
         await run_in_threadpool(store.refresh_search_index)
     return _page(request, "ingest.html", outcomes=outcomes, allowed=sorted(ALLOWED),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 
+from docket.extract.link import slug
 from docket.pipeline import IngestOptions, ingest_paths
 from docket.query.people import find_person, people
 from docket.store import SQLiteStore
@@ -111,3 +112,34 @@ def test_incremental_linking_equals_linking_from_scratch(seeded_template, tmp_pa
     assert len(p.documents) == 3  # linked across an old and two new reports
     reference.close()
     store.close()
+
+
+def test_person_ids_stay_put_when_reports_are_added(tmp_path) -> None:  # noqa: ANN001
+    """A person's id is the slug of the first full name it was seen under, and namesakes are
+    numbered by who was seen first: a report added later changes no id already given, even when
+    it makes another spelling the most frequent one or brings a namesake."""
+    store = SQLiteStore(tmp_path / "ids.db")
+    files = seed_files()
+    ingest_paths(store, files[:3])
+    before = {p.cluster.id: {(d, m.start) for d, m in p.cluster.mentions} for p in people(store)}
+    ingest_paths(store, files[3:])
+    after = {p.cluster.id: {(d, m.start) for d, m in p.cluster.mentions} for p in people(store)}
+    moved = [pid for pid, mentions in before.items() if not mentions <= after.get(pid, set())]
+    assert not moved, moved
+    # Each id is the slug of its first full name, not of the most frequent spelling.
+    for p in people(store):
+        base = slug(p.cluster.anchor)
+        assert p.cluster.id == base or (p.cluster.id.startswith(base + "-") and p.cluster.id[len(base) + 1:].isdigit())
+    store.close()
+
+
+def test_a_person_is_found_by_the_slug_of_any_full_spelling(seeded: SQLiteStore) -> None:
+    from docket.query.people import PeopleCache
+
+    cache = PeopleCache()
+    [p] = [p for p in cache.get(seeded) if "Duman Mukhammedkarim" in p.cluster.forms]
+    full = [f for f in p.cluster.forms if len(f.split()) >= 2]
+    assert len(full) >= 2  # the journalist appears under several spellings
+    for form in full:
+        assert cache.by_id(seeded, slug(form)) is p
+    assert cache.by_id(seeded, p.cluster.id) is p and cache.by_id(seeded, "nobody-at-all") is None

@@ -211,3 +211,24 @@ def test_the_server_parses_http_with_httptools_and_sets_no_delay() -> None:
     assert issubclass(http_protocol("auto"), HttpToolsProtocol)
     assert http_protocol("h11") is NoDelayH11Protocol
     assert event_loop("auto") == "uvloop" and event_loop("asyncio") == "asyncio"
+
+
+def test_uploads_are_read_in_a_worker_process_under_the_time_limit(seeded_db, tmp_path) -> None:  # noqa: ANN001
+    """The per-file time limit is a signal timer that works only in a process's main thread; a web
+    request runs in a worker thread, so uploads are read and analysed in a separate process: a
+    pathological file (150,000 sentences on one line) fails with E110 and the server goes on."""
+    import shutil
+
+    db = tmp_path / "up.db"
+    shutil.copy(seeded_db, db)
+    settings = Settings(db=str(db), token=TOKEN, data_dir=tmp_path / "data", upload_timeout_s=3)
+    c = TestClient(create_app(settings))
+    csrf = c.get("/login").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    c.post("/login", data={"name": "ana", "token": TOKEN, "csrf": csrf})
+    slow = b"Report 1. " + b"Police detained him. Ms Utepova was fined. " * 36_000
+    good = b"Kazakhstan: a note\n\nOn 3 May 2024 the police in Almaty detained the journalist Aigul Utepova.\n"
+    r = c.post("/ingest", files=[("files", ("slow.txt", slow, "text/plain")), ("files", ("good.txt", good, "text/plain"))],
+               data={"csrf": csrf})
+    assert r.status_code == 200
+    assert "E110" in r.text and "took longer than 3 s" in r.text
+    assert any(d["file_name"] == "good.txt" for d in c.get("/api/v1/documents").json())
