@@ -40,7 +40,7 @@ class IngestOptions:
     split_books: bool = True  # a PDF holding many country chapters becomes one document per chapter
     read_timeout_s: float | None = 300.0  # reading one file, or extracting one document, longer fails it (E110)
     read_memory_mb: int | None = 2048  # reading one file, or extracting one document, may allocate this much
-    # more; past it, E998 (the language model holds every paragraph's analysis: ~1 GB per MB of text)
+    # more; past it, E998; None: no cap
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -144,11 +144,18 @@ def time_limit(seconds: float | None, path: Path, doing: str = "reading") -> Ite
         signal.signal(signal.SIGALRM, previous)
 
 
+@contextmanager
+def file_limits(options: IngestOptions, path: Path, doing: str = "reading") -> Iterator[None]:
+    """The per-file time limit and memory cap of ``options`` around one stage of one file."""
+    with time_limit(options.read_timeout_s, path, doing), memory_limit(options.read_memory_mb):
+        yield
+
+
 def load_documents(path: str | os.PathLike[str], options: IngestOptions | None = None) -> tuple[list[Document], Book | None]:
     """Read one file into its documents: one, or one per country chapter when it is a multi-country book."""
     options = options or IngestOptions()
     p = Path(path)
-    with time_limit(options.read_timeout_s, p), memory_limit(options.read_memory_mb):
+    with file_limits(options, p):
         raw, result = read_file(p, max_text_bytes=options.max_text_bytes, max_pdf_bytes=options.max_pdf_bytes)
         book = split_book(result, p.name) if result.format == "pdf" and options.split_books else None
     if book is None:
@@ -202,8 +209,7 @@ def prepare_file(path: str | os.PathLike[str], options: IngestOptions,
         records, extracted = [], []
         for doc in docs:
             fresh = options.extract and doc.id not in known_ids
-            with time_limit(options.read_timeout_s, p, "extracting people and events"), \
-                    memory_limit(options.read_memory_mb):
+            with file_limits(options, p, "extracting people and events"):
                 mentions, events, entities = _facts(doc) if fresh else ([], [], [])
             records.append(DocumentRecord(doc, None, mentions, events, paragraph_topics(doc), entities))
             extracted.append(fresh or not options.extract)

@@ -23,8 +23,12 @@ class Topic:
     id: str
     label: str
     headings: re.Pattern[str]
-    text: tuple[re.Pattern[str], ...]
-    cues: tuple[tuple[str, re.Pattern[str]], ...] = ()  # (a literal every match contains, lowercased; pattern)
+    cues: tuple[tuple[str, re.Pattern[str]], ...]  # (a literal every match contains, lowercased; pattern)
+
+    @property
+    def text(self) -> tuple[re.Pattern[str], ...]:
+        """The text cue patterns (case-insensitive)."""
+        return tuple(rx for _, rx in self.cues)
 
 
 # The non-ASCII characters a case-insensitive regex matches to ASCII letters (found by trying every
@@ -64,7 +68,7 @@ def taxonomy() -> tuple[Topic, ...]:
     """The packaged taxonomy, in its documented order."""
     raw = json.loads(resources.files("docket.data").joinpath("topics.json").read_text("utf-8"))
     return tuple(
-        Topic(tid, t["label"], re.compile("|".join(t["headings"]), re.I), tuple(re.compile(x, re.I) for x in t["text"]),
+        Topic(tid, t["label"], re.compile("|".join(t["headings"]), re.I),
               tuple((required_literal(x), re.compile(x, re.I)) for x in t["text"]))
         for tid, t in raw["topics"].items()
     )

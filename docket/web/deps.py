@@ -72,20 +72,13 @@ def get_store(settings: SettingsDep) -> Iterator[Store]:
     """
     from docket.store.sqlite import SQLiteStore
 
-    if settings.db.startswith(("postgres://", "postgresql://")):
-        store = open_store(settings.db)
-        try:
-            yield store
-        finally:
-            store.close()
-        return
     kept: dict[str, Store] = _thread_stores.__dict__.setdefault("stores", {})
     store = kept.pop(settings.db, None) or open_store(settings.db)
     try:
         yield store
     finally:
-        if isinstance(store, SQLiteStore) and store.conn.in_transaction:
-            store.close()  # left mid-transaction by an error: start afresh next time
+        if not isinstance(store, SQLiteStore) or store.conn.in_transaction:
+            store.close()  # not SQLite, or left mid-transaction by an error: start afresh next time
         else:
             kept[settings.db] = store  # most recently used last
             while len(kept) > _KEPT_PER_THREAD:

@@ -45,7 +45,7 @@ async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep
     check_csrf(request, csrf)
     if len(files) > MAX_FILES:
         raise HTTPException(413, f"at most {MAX_FILES} files per upload")
-    outcomes: list[FileOutcome] = []
+    outcomes: list[FileOutcome | None] = []  # in upload order; None: to be ingested (``paths``)
     paths: list[Path] = []
     for up in files:
         name = safe_name(up.filename or "")
@@ -63,10 +63,12 @@ async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep
         path = folder / name
         path.write_bytes(data)
         paths.append(path)
+        outcomes.append(None)
     if paths:  # read and extracted in a worker process, under the per-file time and memory limits
         options = IngestOptions(max_text_bytes=settings.max_upload_bytes, max_pdf_bytes=settings.max_upload_bytes,
                                 read_timeout_s=settings.upload_timeout_s)
-        outcomes += await run_in_threadpool(lambda: list(iter_ingest(store, paths, options, isolate=True)))
+        ingested = iter(await run_in_threadpool(lambda: list(iter_ingest(store, paths, options, isolate=True))))
+        outcomes = [o if o is not None else next(ingested) for o in outcomes]
     if any(o.status in ("added", "replaced") for o in outcomes):
         await run_in_threadpool(store.refresh_search_index)
     return _page(request, "ingest.html", outcomes=outcomes, allowed=sorted(ALLOWED),
