@@ -99,9 +99,19 @@ def _windowed(files: Sequence[Path], options: IngestOptions, known_ids: Containe
     pending: deque[tuple[Path, Future[Prepared]]] = deque()
     todo = iter(files)
 
+    def submit(f: Path) -> Future[Prepared]:
+        try:
+            return executor.submit(prepare, str(f), options, known_ids)
+        except BrokenProcessPool as exc:  # the pool broke since the last result: handled when its turn comes
+            if not local:
+                raise
+            broken: Future[Prepared] = Future()
+            broken.set_exception(exc)
+            return broken
+
     def fill() -> None:
         while len(pending) < window and (f := next(todo, None)) is not None:
-            pending.append((f, executor.submit(prepare, str(f), options, known_ids)))
+            pending.append((f, submit(f)))
 
     fill()
     while pending:
@@ -112,10 +122,14 @@ def _windowed(files: Sequence[Path], options: IngestOptions, known_ids: Containe
             if not local:
                 raise
             # Which file killed the pool is unknown: retry each file that was in flight alone,
-            # so only the culprit fails, then go on with a fresh pool.
-            retry = [path, *(p for p, _ in pending)]
+            # so only the culprit fails, then go on with a fresh pool. Files whose result came
+            # back before the pool broke keep it.
+            retry = [(path, None), *pending]
             pending.clear()
-            for p in retry:
+            for p, done in retry:
+                if done is not None and done.done() and not done.cancelled() and done.exception() is None:
+                    yield done.result()
+                    continue
                 executor = new_executor()
                 try:
                     yield executor.submit(prepare, str(p), options, known_ids).result()

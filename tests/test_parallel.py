@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Container
 from pathlib import Path
 
@@ -69,6 +70,25 @@ def test_a_dying_worker_fails_only_its_file(tmp_path: Path) -> None:
     failed = [p for p in out if p.failure is not None]
     assert [Path(p.path).name for p in failed] == ["poison.txt"]
     assert failed[0].failure.error_code == "E111" and "poison.txt" in failed[0].failure.error
+
+
+def test_a_pool_broken_between_two_results_fails_only_the_culprit(tmp_path: Path) -> None:
+    # The window is refilled after each result; when the poison file kills the pool while the
+    # caller is busy with a result, the next submit finds the pool broken. That must go through
+    # the same retry as a broken result (it once escaped as BrokenProcessPool, by timing).
+    files = []
+    for i in range(6):
+        f = tmp_path / ("poison.txt" if i == 1 else f"r{i}.txt")
+        f.write_text(f"Report {i}\n\nThe court in Almaty sentenced a journalist on {i + 1} May 2024.\n", "utf-8")
+        files.append(f)
+    results = prepared_in_order(files, IngestOptions(extract=False), frozenset(), workers=2,
+                                prepare=die_on_poison)
+    first = next(results)
+    time.sleep(2.0)  # the poison file is read meanwhile, and the pool breaks
+    out = [first, *results]
+    assert [Path(p.path).name for p in out] == [f.name for f in files]
+    assert [Path(p.path).name for p in out if p.failure is not None] == ["poison.txt"]
+    assert all(p.failure is None for p in out if Path(p.path).name != "poison.txt")
 
 
 def test_dask_local_cluster_stores_what_local_processes_store(seeded_template: Path, tmp_path: Path) -> None:
