@@ -7,7 +7,7 @@ Starts ``docket serve`` on a loopback port over ``--db`` (build it first, e.g.
 target with ``wrk`` (Debian's ``apt-get install wrk``; a Lua script rotates the URLs) at each
 concurrency. Machines here are noisy: compare the ratios to the baseline, not the numbers.
 
-usage: python bench/load_web.py --db corpus.db [--duration 10] [--connections 10 50]
+usage: python bench/load_web.py --db corpus.db [--duration 10] [--connections 10 50] [--warm-up 5]
 """
 
 from __future__ import annotations
@@ -75,6 +75,9 @@ def main() -> None:
     ap.add_argument("--loop", default="auto", help="docket serve --loop (auto, uvloop, asyncio)")
     ap.add_argument("--no-page-cache", action="store_true",
                     help="render every page (DOCKET_PAGE_CACHE=0) instead of once per database state")
+    ap.add_argument("--warm-up", type=int, default=5, metavar="SECONDS",
+                    help="drive each target this long, unmeasured, before measuring (0: measure from cold, "
+                         "when each server process renders each page for the first time under load)")
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -100,13 +103,14 @@ def main() -> None:
         searches = [f"/search?{urllib.parse.urlencode({'q': q})}" for q in QUERIES]
         docs = json.loads(_get(base + "/api/v1/documents"))
         print(f"{args.workers} server process(es), --http {args.http} --loop {args.loop}, "
-              f"page cache {'off' if args.no_page_cache else 'on'}; "
+              f"page cache {'off' if args.no_page_cache else 'on'}, warm-up {args.warm_up} s per target; "
               f"database: {len(docs)} documents, {cases['total']} persons; "
               f"first request (linking every person) {warm:.1f} s", flush=True)
-        for p in searches + people[:20]:
-            _get(base + p)
         targets = {"static file (baseline)": ["/static/docket.css"], "search page": searches,
                    "person page": people}
+        if args.warm_up:  # every URL of every target at least once in each server process
+            for paths in targets.values():
+                run_wrk(base, paths, 10, args.warm_up, args.threads)
         print(f"{'target':<24}{'clients':>8}{'req/s':>9}{'× baseline':>12}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
         for c in args.connections:
             baseline = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from docket.extract.link import Linker, PersonCluster, name_key, slug
@@ -123,7 +123,8 @@ class PeopleCache:
     """``people(store)`` computed once per database state: linking the whole database is the
     expensive step, and a web server answers many requests between two ingests."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_refresh: Callable[[], None] | None = None) -> None:
+        self.on_refresh = on_refresh  # called (outside the lock) after each relinking
         self._state: tuple[str, str] | None = None
         self._records: list[PersonRecord] = []
         self._linking: Linking | None = None
@@ -136,7 +137,8 @@ class PeopleCache:
         ingest that only added documents, only their names are linked (see :func:`_people`)."""
         state = (key, store.state())
         with self._lock:
-            if state != self._state:
+            refreshed = state != self._state
+            if refreshed:
                 same_db = self._state is not None and self._state[0] == key
                 self._records, self._linking = _people(store, self._linking if same_db else None)
                 self._by_id = {p.cluster.id: p for p in self._records}
@@ -146,7 +148,10 @@ class PeopleCache:
                         if len(form.split()) >= 2:
                             self._by_form.setdefault(slug(form), p)
                 self._state = state
-            return self._records
+            records = self._records
+        if refreshed and self.on_refresh is not None:
+            self.on_refresh()
+        return records
 
     @property
     def last_added(self) -> int:

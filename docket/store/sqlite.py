@@ -36,6 +36,7 @@ class SQLiteStore(SQLStore):
     def __init__(self, path: str | Path):
         self.path = str(path)
         self.read_only = False
+        self._state_memo: tuple[int, str] | None = None  # (PRAGMA data_version, state)
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -110,6 +111,19 @@ class SQLiteStore(SQLStore):
             self.conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts, rank) VALUES ('integrity-check', 1)")
         return result
 
+    def state(self) -> str:
+        """As :meth:`Store.state`, read again only when the database changed: ``PRAGMA data_version``
+        (one cheap statement) moves when another connection commits, and this connection's own
+        writes drop the memo. Every cached page checks the state, and its three queries had been
+        about a seventh of a cached page's CPU time."""
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        memo = self._state_memo
+        if memo is not None and memo[0] == version:
+            return memo[1]
+        value = super().state()
+        self._state_memo = (version, value)
+        return value
+
     @contextmanager
     def _write(self) -> Iterator[None]:
         """One write transaction: committed whole, or rolled back with the storage error translated."""
@@ -123,6 +137,8 @@ class SQLiteStore(SQLStore):
             if isinstance(exc, sqlite3.OperationalError):
                 raise self._storage_error(exc) from exc
             raise
+        finally:
+            self._state_memo = None  # own commits leave data_version as it was
 
     def _storage_error(self, exc: sqlite3.Error) -> StoreError:
         """A write that failed for a reason outside docket, as an error that says what to do."""

@@ -143,3 +143,20 @@ def test_a_person_is_found_by_the_slug_of_any_full_spelling(seeded: SQLiteStore)
     for form in full:
         assert cache.by_id(seeded, slug(form)) is p
     assert cache.by_id(seeded, p.cluster.id) is p and cache.by_id(seeded, "nobody-at-all") is None
+
+
+def test_the_cache_calls_its_refresh_hook_once_per_relinking(tmp_path) -> None:  # noqa: ANN001
+    from docket.query.people import PeopleCache
+
+    store = SQLiteStore(tmp_path / "hook.db")
+    ingest_paths(store, seed_files()[:1])
+    calls: list[int] = []
+    cache = PeopleCache(on_refresh=lambda: calls.append(len(cache.get(store))))  # re-entry sees no change
+    first = cache.get(store)
+    cache.get(store)
+    cache.by_id(store, "nobody")
+    assert calls == [len(first)]
+    ingest_paths(store, seed_files()[1:2])
+    cache.by_id(store, "nobody")
+    assert len(calls) == 2 and calls[1] > calls[0]
+    store.close()

@@ -110,3 +110,30 @@ def test_not_a_database(tmp_path: Path) -> None:
     f.write_text("this is not sqlite " * 100)
     with pytest.raises(StoreError, match="notes.db"):
         open_store(f)
+
+
+def test_state_moves_with_every_commit_of_any_connection(tmp_path: Path) -> None:
+    # state() is memoised on PRAGMA data_version: it must still move when this connection
+    # writes (data_version does not) and when another connection does (it does), and stay put
+    # otherwise, since every cached web page is keyed on it.
+    path = tmp_path / "s.db"
+    reader, writer = SQLiteStore(path), SQLiteStore(path)
+    try:
+        first = reader.state()
+        assert reader.state() == first
+        ingest_paths(writer, [seed_files()[0]])  # another connection adds a document
+        second = reader.state()
+        assert second != first and reader.state() == second == writer.state()
+        writer.set_curator("alice", "$argon2id$fake")  # a commit, but no change a page shows
+        assert reader.state() == second
+        ingest_paths(reader, [seed_files()[1]])  # this connection writes
+        third = reader.state()
+        assert third != second and writer.state() == third
+        writer.add_curation("merge", "Ann Bee", "Anne Bee", "ann bee", "anne bee", "alice", None)
+        fourth = reader.state()
+        assert fourth not in (first, second, third)
+        reader.add_review("s1", "verify", None, None, None, "alice", None)
+        assert reader.state() not in (first, second, third, fourth) and writer.state() == reader.state()
+    finally:
+        reader.close()
+        writer.close()

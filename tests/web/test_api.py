@@ -187,7 +187,8 @@ def test_kept_connections_read_what_another_process_writes(settings: Settings, t
 
 
 def test_the_server_links_persons_at_start_up(settings: Settings, tmp_path) -> None:  # noqa: ANN001
-    """The person cache is filled by a background thread when the app starts, before any request."""
+    """The person cache is filled by a background thread when the app starts, before any request,
+    and what it linked is frozen (gc.freeze)."""
     import shutil
     import time
 
@@ -201,6 +202,13 @@ def test_the_server_links_persons_at_start_up(settings: Settings, tmp_path) -> N
         while (deps._people._state or ("",))[0] != str(db) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert (deps._people._state or ("",))[0] == str(db)
+        # ...and moves them out of reach of full garbage collections (bench/RESULTS.md, load)
+        import gc
+
+        while not gc.get_freeze_count() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert gc.get_freeze_count() > 0
+    gc.unfreeze()
 
 
 def test_the_server_parses_http_with_httptools_and_sets_no_delay() -> None:
