@@ -6,6 +6,9 @@ all serialise through these functions, and ``docket/data/export.schema.json`` de
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import asdict
 from functools import lru_cache
 
@@ -17,15 +20,51 @@ from docket.store.base import Store
 SCHEMA_VERSION = "docket-export/1"
 
 
-class Citer:
-    """Looks up the section heading and page of a cited paragraph (cached per document)."""
+Places = dict[int, tuple[str | None, int | None]]
 
-    def __init__(self, store: Store | None):
+
+class SharedPlaces:
+    """Paragraph places of the most recently cited documents, shared by the :class:`Citer` of
+    many requests (a web server's), thread-safe. Valid for one database state: the caller drops
+    it when the documents change."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._places: OrderedDict[str, Places] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, document_id: str, load: Callable[[], Places]) -> Places:
+        """The places of a document, loaded by ``load`` when not kept."""
+        with self._lock:
+            hit = self._places.get(document_id)
+            if hit is not None:
+                self._places.move_to_end(document_id)
+                return hit
+        places = load()
+        with self._lock:
+            self._places[document_id] = places
+            while len(self._places) > self.size:
+                self._places.popitem(last=False)
+        return places
+
+
+class Citer:
+    """Looks up the section heading and page of a cited paragraph (cached per document; in
+    ``shared`` too when given, so that a web server loads a document's places once, not once per
+    page that cites it)."""
+
+    def __init__(self, store: Store | None, shared: SharedPlaces | None = None):
         self._store = store
+        self._shared = shared
         self._places = lru_cache(maxsize=256)(self._load)
 
-    def _load(self, document_id: str) -> dict[int, tuple[str | None, int | None]]:
-        return self._store.paragraph_places(document_id) if self._store else {}
+    def _load(self, document_id: str) -> Places:
+        if self._store is None:
+            return {}
+        store = self._store
+        if self._shared is not None:
+            return self._shared.get(document_id, lambda: store.paragraph_places(document_id))
+        return store.paragraph_places(document_id)
 
     def place(self, document_id: str, paragraph: int) -> tuple[str | None, int | None]:
         """(section heading, page) of a paragraph; ``(None, None)`` when unknown."""

@@ -15,7 +15,7 @@ from docket.query.search import search as run_search
 from docket.query.stats import persons_by_status, statistics
 from docket.query.reviews import review
 from docket.resolve.curate import record
-from docket.web.deps import SettingsDep, StoreDep, person_case, persons, require_bearer
+from docket.web.deps import SettingsDep, StoreDep, citer_for, person_case, persons, require_bearer
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -83,7 +83,7 @@ def cases(store: StoreDep, settings: SettingsDep, name: Text = None, country: Te
 @router.get("/persons/{person_id}", summary="A person's case file: status, cited timeline, conflicts")
 def person(person_id: Annotated[str, PathParam(max_length=200)], store: StoreDep, settings: SettingsDep) -> dict:
     case = person_case(store, settings, person_id)
-    out = case_dict(case, Citer(store))
+    out = case_dict(case, citer_for(store, settings))
     out["curation"] = [vars(e) for e in store.curation_log()
                        if {e.name_a, e.name_b} & set(case.person.cluster.forms)]
     keys = {statement_key(e) for _, e in (*case.person.events, *case.person.rejected)}

@@ -10,12 +10,14 @@ import hmac
 import secrets
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Request
 
 from docket.auth import verify_secret
+from docket.export.serialize import Citer, SharedPlaces
 from docket.query.cases import CaseFile, case_file
 from docket.query.people import PeopleCache, PersonRecord
 from docket.store import open_store
@@ -75,31 +77,62 @@ def get_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-_thread_stores = threading.local()
-_KEPT_PER_THREAD = 4  # databases a request thread keeps a connection to (tests serve many)
+class StorePool:
+    """Idle SQLite connections per database, handed to one request at a time.
+
+    Opening one costs about 1 ms (pragmas, the schema check), as much as rendering a small page.
+    FastAPI runs a dependency's setup, the route and the teardown in whichever worker threads are
+    free, so connections are pooled, not kept per thread: a thread-local pool lost a connection
+    whenever two requests overlapped on one thread (one put back over the other), and under load
+    it opened one for every other request. A connection is used by one request at a time and,
+    between requests, holds no transaction, so each request reads the latest committed state (WAL).
+    """
+
+    def __init__(self, idle_per_db: int = 8, databases: int = 4) -> None:
+        self.idle_per_db, self.databases = idle_per_db, databases
+        self._idle: OrderedDict[str, list[Store]] = OrderedDict()  # most recently used last
+        self._lock = threading.Lock()
+        self.opened = 0  # connections opened so far (for tests and the load benchmark)
+
+    def take(self, db: str) -> Store:
+        """An idle connection to ``db``, or a new one."""
+        with self._lock:
+            idle = self._idle.get(db)
+            if idle:
+                return idle.pop()
+            self.opened += 1
+        return open_store(db)
+
+    def give_back(self, db: str, store: Store) -> None:
+        """Keep ``store`` for the next request, or close it (not SQLite, left mid-transaction by an
+        error, or more idle connections than needed)."""
+        from docket.store.sqlite import SQLiteStore
+
+        to_close: list[Store] = [store]
+        if isinstance(store, SQLiteStore) and not store.conn.in_transaction:
+            with self._lock:
+                idle = self._idle.setdefault(db, [])
+                self._idle.move_to_end(db)
+                if len(idle) < self.idle_per_db:
+                    idle.append(store)
+                    to_close.clear()
+                while len(self._idle) > self.databases:  # a server serves one; tests open many
+                    to_close.extend(self._idle.popitem(last=False)[1])
+        for old in to_close:
+            old.close()
+
+
+store_pool = StorePool()
 
 
 def get_store(settings: SettingsDep) -> Iterator[Store]:
-    """The store for this request: a SQLite connection kept per request thread and reused.
-
-    Opening one costs about 1 ms (pragmas, the schema check), as much as rendering a small
-    page; connections are never shared between threads, and between requests none holds a
-    transaction, so each request reads the latest committed state (WAL). A PostgreSQL store is
-    opened per request, so a dropped server connection costs one request, not a thread's life.
-    """
-    from docket.store.sqlite import SQLiteStore
-
-    kept: dict[str, Store] = _thread_stores.__dict__.setdefault("stores", {})
-    store = kept.pop(settings.db, None) or open_store(settings.db)
+    """The store for this request: a pooled SQLite connection (see :class:`StorePool`). A
+    PostgreSQL store is opened per request, so a dropped server connection costs one request."""
+    store = store_pool.take(settings.db)
     try:
         yield store
     finally:
-        if not isinstance(store, SQLiteStore) or store.conn.in_transaction:
-            store.close()  # not SQLite, or left mid-transaction by an error: start afresh next time
-        else:
-            kept[settings.db] = store  # most recently used last
-            while len(kept) > _KEPT_PER_THREAD:
-                kept.pop(next(iter(kept))).close()
+        store_pool.give_back(settings.db, store)
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -118,6 +151,12 @@ def warm_up(settings: Settings) -> None:
 def persons(store: Store, settings: Settings) -> list[PersonRecord]:
     """Every person in the database, linked once per database state."""
     return _people.get(store, settings.db)
+
+
+def citer_for(store: Store, settings: Settings) -> Citer:
+    """A citer for this request whose paragraph places are shared by all requests until the
+    database changes (loading a cited document's places had been a fifth of a case file page)."""
+    return Citer(store, shared=cache.get(store, settings, "places", SharedPlaces))
 
 
 def person_case(store: Store, settings: Settings, person_id: str) -> CaseFile:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from docket.export import csv_cell
-from docket.export.serialize import Citer, case_summary
+from docket.export.serialize import case_summary
 from docket.extract.topics import taxonomy
 from docket.models import SearchFilters
 from docket.query.cases import CaseFilter, case_files, sanction_text, select_cases, year_diff
@@ -23,7 +23,8 @@ from docket.resolve.curate import record
 from docket.web import charts
 from docket.web.pagecache import cached_page
 from docket.web.deps import (
-    SettingsDep, StoreDep, cache, check_csrf, csrf_token, curator_of, person_case, persons, credentials_ok, curation_enabled,
+    SettingsDep, StoreDep, cache, check_csrf, citer_for, csrf_token, curator_of, person_case, persons, credentials_ok,
+    curation_enabled,
 )
 from docket.web.render import Span, cite_href, segments
 
@@ -170,7 +171,7 @@ def reader_page(request: Request, document_id: str, store: StoreDep, settings: S
 @cached_page
 def person_page(request: Request, person_id: str, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
     case = person_case(store, settings, person_id)
-    citer = Citer(store)
+    citer = citer_for(store, settings)
     log = [e for e in store.curation_log() if {e.name_a, e.name_b} & set(case.person.cluster.forms)]
     keys = {statement_key(e) for _, e in (*case.person.events, *case.person.rejected)}
     reviews = [r for r in store.reviews() if r.statement in keys]

@@ -124,3 +124,24 @@ def test_database_views_name_their_sources(seeded: SQLiteStore) -> None:
     assert row["publisher"] == "US Department of State" and row["section"] and row["paragraph_id"].endswith(":p20")
     assert conn.execute("SELECT COUNT(*) FROM paragraph_citations").fetchone()[0] == seeded.counts()["paragraphs"]
     assert conn.execute("SELECT COUNT(*) FROM document_list WHERE events > 0").fetchone()[0] == 5
+
+
+def test_citers_sharing_places_load_each_document_once(seeded: SQLiteStore) -> None:
+    from docket.export.serialize import Citer, SharedPlaces
+
+    loads: list[str] = []
+
+    class Counting:
+        def paragraph_places(self, document_id: str):  # noqa: ANN202
+            loads.append(document_id)
+            return seeded.paragraph_places(document_id)
+
+    doc = seeded.list_documents()[0]
+    shared = SharedPlaces(size=1)
+    first, second = Citer(Counting(), shared=shared), Citer(Counting(), shared=shared)  # type: ignore[arg-type]
+    assert first.place(doc.id, 3) == second.place(doc.id, 3) == Citer(seeded).place(doc.id, 3)
+    assert loads == [doc.id]
+    other = seeded.list_documents()[1]
+    second.place(other.id, 1)
+    Citer(Counting(), shared=shared).place(doc.id, 3)  # pushed out by the other (size 1): loaded again
+    assert loads == [doc.id, other.id, doc.id]

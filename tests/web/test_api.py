@@ -163,7 +163,7 @@ def test_uploads_are_type_and_size_checked_and_kept_inside_the_data_folder(seede
 
 
 def test_kept_connections_read_what_another_process_writes(settings: Settings, tmp_path) -> None:  # noqa: ANN001
-    """Request threads keep their SQLite connection between requests; each request still reads the
+    """SQLite connections are pooled between requests; each request still reads the
     latest committed state (a document ingested meanwhile by another connection appears)."""
     import shutil
 
@@ -184,6 +184,63 @@ def test_kept_connections_read_what_another_process_writes(settings: Settings, t
         writer.close()
         docs = c.get("/api/v1/documents").json()
         assert len(docs) == before + 1 and any(d["file_name"] == "new.txt" for d in docs)
+
+
+def test_the_store_pool_reuses_closes_and_bounds_connections(settings: Settings, tmp_path) -> None:  # noqa: ANN001
+    import shutil
+
+    from docket.web.deps import StorePool
+
+    pool = StorePool(idle_per_db=2, databases=2)
+    a, b, c = pool.take(settings.db), pool.take(settings.db), pool.take(settings.db)
+    assert pool.opened == 3 and len({id(a), id(b), id(c)}) == 3  # in use at once: one each
+    for s in (a, b, c):
+        pool.give_back(settings.db, s)
+    assert c.conn is None or _closed(c)  # beyond the idle limit: closed
+    assert {id(pool.take(settings.db)), id(pool.take(settings.db))} == {id(a), id(b)} and pool.opened == 3
+    a.conn.execute("BEGIN")  # left mid-transaction by a failed request: not reused
+    pool.give_back(settings.db, a)
+    assert _closed(a)
+    pool.give_back(settings.db, b)
+    others = [shutil.copy(settings.db, tmp_path / f"o{i}.db") for i in range(2)]
+    for db in others:  # two more databases: the least recently used one's connections are closed
+        pool.give_back(str(db), pool.take(str(db)))
+    assert _closed(b) and pool.take(settings.db) is not b
+
+
+def _closed(store) -> bool:  # noqa: ANN001
+    import sqlite3
+
+    try:
+        store.conn.execute("SELECT 1")
+    except sqlite3.ProgrammingError:
+        return True
+    return False
+
+
+def test_concurrent_requests_share_a_few_connections(settings: Settings) -> None:
+    """FastAPI runs a dependency's setup, the route and its teardown in any free thread; the pool
+    must not open a connection per request when requests overlap (a thread-local pool did: about
+    one for every other request under load)."""
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    from docket.web.deps import store_pool
+    from tests.conftest import serve_in_thread
+
+    base, stop = serve_in_thread(settings)
+    try:
+        def get(i: int) -> int:
+            with urllib.request.urlopen(f"{base}/api/v1/documents?n={i}", timeout=30) as r:  # noqa: S310
+                return r.status
+
+        before = store_pool.opened
+        with ThreadPoolExecutor(8) as ex:
+            statuses = list(ex.map(get, range(240)))
+        assert statuses == [200] * 240
+        assert store_pool.opened - before <= 8, store_pool.opened - before
+    finally:
+        stop()
 
 
 def test_the_server_links_persons_at_start_up(settings: Settings, tmp_path) -> None:  # noqa: ANN001
