@@ -58,12 +58,18 @@ def die_on_poison(path: str, options: IngestOptions, known: Container[str]) -> P
     return prepare_file(path, options, known)
 
 
-def test_a_dying_worker_fails_only_its_file(tmp_path: Path) -> None:
+def _reports(folder: Path, n: int, *, poison_at: int) -> list[Path]:
+    """``n`` small reports, the one at ``poison_at`` named poison.txt (see :func:`die_on_poison`)."""
     files = []
-    for i in range(5):
-        f = tmp_path / ("poison.txt" if i == 2 else f"r{i}.txt")
+    for i in range(n):
+        f = folder / ("poison.txt" if i == poison_at else f"r{i}.txt")
         f.write_text(f"Report {i}\n\nThe court in Almaty sentenced a journalist on {i + 1} May 2024.\n", "utf-8")
         files.append(f)
+    return files
+
+
+def test_a_dying_worker_fails_only_its_file(tmp_path: Path) -> None:
+    files = _reports(tmp_path, 5, poison_at=2)
     out = list(prepared_in_order(files, IngestOptions(extract=False), frozenset(), workers=2,
                                  prepare=die_on_poison))
     assert [Path(p.path).name for p in out] == [f.name for f in files]
@@ -76,11 +82,7 @@ def test_a_pool_broken_between_two_results_fails_only_the_culprit(tmp_path: Path
     # The window is refilled after each result; when the poison file kills the pool while the
     # caller is busy with a result, the next submit finds the pool broken. That must go through
     # the same retry as a broken result (it once escaped as BrokenProcessPool, by timing).
-    files = []
-    for i in range(6):
-        f = tmp_path / ("poison.txt" if i == 1 else f"r{i}.txt")
-        f.write_text(f"Report {i}\n\nThe court in Almaty sentenced a journalist on {i + 1} May 2024.\n", "utf-8")
-        files.append(f)
+    files = _reports(tmp_path, 6, poison_at=1)
     results = prepared_in_order(files, IngestOptions(extract=False), frozenset(), workers=2,
                                 prepare=die_on_poison)
     first = next(results)
