@@ -27,7 +27,6 @@ from docket.web.settings import Settings
 T = TypeVar("T")
 
 
-
 def settle_heap() -> None:
     """Move every object alive now out of reach of Python's full garbage collections.
 
@@ -92,7 +91,7 @@ class StorePool:
         self.idle_per_db, self.databases = idle_per_db, databases
         self._idle: OrderedDict[str, list[Store]] = OrderedDict()  # most recently used last
         self._lock = threading.Lock()
-        self.opened = 0  # connections opened so far (for tests and the load benchmark)
+        self.opened = 0  # connections opened so far (the tests check it stays small)
 
     def take(self, db: str) -> Store:
         """An idle connection to ``db``, or a new one."""
