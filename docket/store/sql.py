@@ -146,7 +146,8 @@ class SQLStore:
         rows = self._sql(
             "SELECT p.ordinal, s.heading, p.page FROM paragraphs p LEFT JOIN sections s "
             "ON s.document_id = p.document_id AND s.ordinal = p.section WHERE p.document_id = ?", (document_id,))
-        return {r[0]: (r[1], r[2]) for r in rows}
+        headings: dict[str, str] = {}  # one string per section, not one per paragraph
+        return {r[0]: (headings.setdefault(r[1], r[1]) if r[1] else r[1], r[2]) for r in rows}
 
     def counts(self) -> dict[str, int]:
         return {

@@ -34,8 +34,22 @@ Text = Annotated[str | None, Query(max_length=200)]
 
 
 def _page(request: Request, name: str, **context: object) -> HTMLResponse:
-    context.update(request=request, curator=curator_of(request), csrf=csrf_token(request))
+    context.update(request=request, curator=curator_of(request), csrf=LazyToken(request))
     return request.app.state.templates.TemplateResponse(request, name, context)
+
+
+class LazyToken:
+    """The session's CSRF token, created when a template writes it into a form. Pages without a
+    form (everything an anonymous visitor reads, but the login page) then start no session: no
+    cookie to sign on every fresh page, and none handed to readers who never log in."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+
+    def __html__(self) -> str:
+        return csrf_token(self.request)  # URL-safe base64: nothing to escape
+
+    __str__ = __html__
 
 
 def _facets(store, settings) -> dict[str, list]:  # noqa: ANN001 - Store, Settings

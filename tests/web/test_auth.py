@@ -76,3 +76,17 @@ def test_secure_cookie_flag_when_asked(db: Path) -> None:
     c = TestClient(create_app(Settings(db=str(db), token=TOKEN, secure_cookies=True)), base_url="https://testserver")
     r = c.post("/login", data={"name": "ana", "token": TOKEN, "csrf": _csrf(c)}, follow_redirects=False)
     assert r.status_code == 303 and "secure" in r.headers["set-cookie"].lower()
+
+
+def test_readers_get_no_session_cookie_until_a_form_needs_one(db: Path) -> None:
+    c = TestClient(create_app(Settings(db=str(db), token=TOKEN)))
+    person = "/persons/" + c.get("/api/v1/cases?limit=1").json()["cases"][0]["id"]
+    for url in ("/", "/search?q=torture", person, "/cases", "/documents", "/analytics"):
+        r = c.get(url)
+        assert r.status_code == 200 and "set-cookie" not in r.headers, url
+    r = c.get("/login")  # a form: its CSRF token lives in the session
+    token = r.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    assert len(token) > 20 and "httponly" in r.headers["set-cookie"].lower()
+    r = c.post("/login", data={"name": "ana", "token": TOKEN, "csrf": token}, follow_redirects=False)
+    assert r.status_code == 303
+    assert 'name="csrf" value="' + token in c.get("/search?q=torture").text  # the curator's log-out form
