@@ -124,6 +124,14 @@ class SQLiteStore(SQLStore):
         self._state_memo = (version, value)
         return value
 
+    def documents_state(self) -> str:
+        """As :meth:`SQLStore.documents_state`, from the memo of :meth:`state` (which starts with
+        it) while the database has not changed: every search checks it against the text index."""
+        memo = self._state_memo
+        if memo is not None and memo[0] == self.conn.execute("PRAGMA data_version").fetchone()[0]:
+            return memo[1].partition("|")[0]
+        return super().documents_state()
+
     @contextmanager
     def _write(self) -> Iterator[None]:
         """One write transaction: committed whole, or rolled back with the storage error translated."""

@@ -118,15 +118,23 @@ def test_state_moves_with_every_commit_of_any_connection(tmp_path: Path) -> None
     # otherwise, since every cached web page is keyed on it.
     path = tmp_path / "s.db"
     reader, writer = SQLiteStore(path), SQLiteStore(path)
+
+    def generation() -> str:  # documents_state() read straight from the table
+        with sqlite3.connect(path) as conn:
+            return "{}:{}".format(*conn.execute("SELECT epoch, n FROM documents_generation").fetchone())
+
     try:
         first = reader.state()
+        assert reader.documents_state() == generation() == first.partition("|")[0]
         assert reader.state() == first
         ingest_paths(writer, [seed_files()[0]])  # another connection adds a document
+        assert reader.documents_state() == generation() != first.partition("|")[0]  # before state() saw it
         second = reader.state()
         assert second != first and reader.state() == second == writer.state()
         writer.set_curator("alice", "$argon2id$fake")  # a commit, but no change a page shows
         assert reader.state() == second
         ingest_paths(reader, [seed_files()[1]])  # this connection writes
+        assert reader.documents_state() == generation() == writer.documents_state()
         third = reader.state()
         assert third != second and writer.state() == third
         writer.add_curation("merge", "Ann Bee", "Anne Bee", "ann bee", "anne bee", "alice", None)

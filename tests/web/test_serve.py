@@ -13,6 +13,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 
 def _children(pid: int) -> set[int]:
     """Descendants of ``pid``, from /proc."""
@@ -73,3 +75,11 @@ def test_serve_answers_pages_and_stops_on_sigterm(seeded_db: Path, tmp_path: Pat
     left = {p for p in workers if Path(f"/proc/{p}").exists() and "Z" not in Path(f"/proc/{p}/stat").read_text()
             .rsplit(")", 1)[1].split()[0]}
     assert not left, f"processes left behind: {left}"
+
+
+def test_serve_runs_two_processes_per_core_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    from docket.cli.web import default_workers
+
+    for cores, expected in ((1, 2), (2, 4), (3, 6), (16, 8)):
+        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)), raising=False)
+        assert default_workers() == expected
