@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 from docket.models import CurationEntry, Review, Document, DocumentRecord, DocumentSummary, Entity, Event, Mention, SearchFilters, SearchHit, SearchQuery
@@ -96,6 +97,11 @@ class Store(Protocol):
 
     def state(self) -> str:
         """A token that changes whenever documents or curated decisions change (for caches)."""
+        ...
+
+    def steady(self) -> AbstractContextManager[None]:
+        """Within this context (one web request), :meth:`state` may answer what it answered first
+        without asking the database again; this store's own writes still move it."""
         ...
 
     def integrity_check(self) -> str:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
@@ -159,6 +159,11 @@ class SQLStore:
         curated = self._sql("SELECT COUNT(*), MAX(id) FROM curation").fetchone()
         reviewed = self._sql("SELECT MAX(id) FROM reviews").fetchone()
         return f"{self.documents_state()}|{curated[0]}|{curated[1]}|{reviewed[0]}"
+
+    @contextmanager
+    def steady(self) -> Iterator[None]:
+        """As :meth:`Store.steady`; here :meth:`state` always asks the database."""
+        yield
 
     def documents_state(self) -> str:
         """A token that changes whenever a document is added, replaced or removed."""

@@ -28,7 +28,7 @@ from docket import __version__
 from docket.errors import DocketError, StoreError
 from docket.web.deps import LoginLimiter, warm_up
 from docket.web.pagecache import PageCacheFront
-from docket.web.render import select
+from docket.web.render import page_environment, select
 from docket.web.settings import Settings
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
@@ -84,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.login_limiter = LoginLimiter()
     folder = Path(str(resources.files("docket.web")))
-    app.state.templates = Jinja2Templates(directory=folder / "templates")
+    app.state.templates = Jinja2Templates(env=page_environment(folder / "templates"))
     app.state.templates.env.globals["version"] = __version__
     app.state.templates.env.globals["select"] = select
     app.add_middleware(PageCacheFront, settings=settings)  # inside the session middleware: it reads the session

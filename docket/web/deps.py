@@ -146,7 +146,8 @@ async def get_store(settings: SettingsDep) -> AsyncIterator[Store]:
     if store is None:
         store = await run_in_threadpool(store_pool.open, settings.db)
     try:
-        yield store
+        with store.steady():  # one state for the request's caches (see SQLiteStore.steady)
+            yield store
     finally:
         to_close = store_pool.give_back(settings.db, store)
         if to_close:

@@ -142,6 +142,18 @@ def test_state_moves_with_every_commit_of_any_connection(tmp_path: Path) -> None
         assert fourth not in (first, second, third)
         reader.add_review("s1", "verify", None, None, None, "alice", None)
         assert reader.state() not in (first, second, third, fourth) and writer.state() == reader.state()
+        fourth = reader.state()
+        writer.add_review("s1b", "verify", None, None, None, "alice", None)  # between two requests
+        with reader.steady():  # one web request: asked once, then that answer holds against other commits
+            fifth = reader.state()
+            assert fifth != fourth and fifth == writer.state()
+            writer.add_review("s2", "verify", None, None, None, "alice", None)
+            assert reader.state() == fifth and reader.documents_state() == fifth.partition("|")[0]
+            reader.add_review("s3", "verify", None, None, None, "alice", None)  # but not against its own
+            sixth = reader.state()
+            assert sixth not in (fifth, first) and sixth == writer.state()
+        writer.add_review("s4", "verify", None, None, None, "alice", None)
+        assert reader.state() != sixth  # after the request, asked again
     finally:
         reader.close()
         writer.close()
