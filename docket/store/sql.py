@@ -158,7 +158,7 @@ class SQLStore:
     def state(self) -> str:
         curated = self._sql("SELECT COUNT(*), MAX(id) FROM curation").fetchone()
         reviewed = self._sql("SELECT MAX(id) FROM reviews").fetchone()
-        return f"{self.documents_state()}|{curated[0]}|{curated[1]}|{reviewed[0]}"
+        return f"{self._documents_generation()}|{curated[0]}|{curated[1]}|{reviewed[0]}"
 
     @contextmanager
     def steady(self) -> Iterator[None]:
@@ -167,6 +167,10 @@ class SQLStore:
 
     def documents_state(self) -> str:
         """A token that changes whenever a document is added, replaced or removed."""
+        return self._documents_generation()
+
+    def _documents_generation(self) -> str:
+        """:meth:`documents_state` read from its table (a backend may answer the former from a memo)."""
         row = self._sql("SELECT epoch, n FROM documents_generation").fetchone()
         return f"{row[0]}:{row[1]}"
 

@@ -39,6 +39,7 @@ class SQLiteStore(SQLStore):
         self._state_memo: tuple[int, str] | None = None  # (PRAGMA data_version, state)
         self._steady = False  # inside steady()
         self._asked = False  # inside steady(), and the memo was checked: it answers without asking
+        self._index: TextIndex | None = None  # the process-wide text index of this file, once found
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -130,8 +131,10 @@ class SQLiteStore(SQLStore):
     def documents_state(self) -> str:
         """As :meth:`SQLStore.documents_state`, from the memo of :meth:`state` (which starts with
         it) while the database has not changed: every search checks it against the text index."""
+        if self._steady:  # the whole state once, then its memo for the rest of the request
+            return self.state().partition("|")[0]
         memo = self._state_memo
-        if memo is not None and (self._asked or memo[0] == self.conn.execute("PRAGMA data_version").fetchone()[0]):
+        if memo is not None and memo[0] == self.conn.execute("PRAGMA data_version").fetchone()[0]:
             return memo[1].partition("|")[0]
         return super().documents_state()
 
@@ -194,7 +197,9 @@ class SQLiteStore(SQLStore):
         if self.path == ":memory:" or os.environ.get("DOCKET_SEARCH", "").lower() == "fts5":
             return None
         try:
-            index = text_index_for(self.path)
+            if self._index is None:  # the path is resolved once per connection, not per search
+                self._index = text_index_for(self.path)
+            index = self._index
             state = self.documents_state()
             if not index.is_synced(state):
                 index.sync(state, self._paragraph_blocks(), self._index_rows)
