@@ -18,7 +18,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int | None, typer.Option(
-        min=1, help="Server processes, each with its own caches (default: two per core, at most 8).")] = None,
+        min=1, help="Server processes, each with its own caches (default: one per core and one more, at most 8).")] = None,
     http: Annotated[str, typer.Option(help="HTTP parser: auto (httptools when installed), httptools or h11.")] = "auto",
     loop: Annotated[str, typer.Option(help="Event loop: auto (uvloop when installed), uvloop or asyncio.")] = "auto",
 ) -> None:
@@ -61,14 +61,17 @@ def serve(
 
 
 def default_workers() -> int:
-    """Server processes when ``--workers`` is not given: two per usable core, at most 8.
+    """Server processes when ``--workers`` is not given: one per usable core and one more, at most 8.
 
-    More processes than cores, because each process's event loop serves its connections in turn:
-    on 2 cores at 200 clients, cached pages had p99 1.1-1.9 s with one process, 36-170 ms with
-    two and 28-56 ms with four (bench/RESULTS.md). At most 8, because each keeps its own caches
-    (about 250 MB over the whole ../shared corpus).
+    Measured on 2 cores over the whole ../shared corpus (bench/RESULTS.md, session 6): with 2
+    processes, cached pages at 200 clients had p99 40-162 ms (each event loop holds many
+    connections); with 4, pages rendered fresh lost a sixth of their throughput and their p99
+    at 50 clients went from 90 to 160 ms (four processes sharing two cores). Three kept cached
+    pages at 200 clients under 50 ms and fresh case files at 50 clients under 100 ms, with the
+    most fresh pages per second. At most 8, because each process keeps its own caches (210-230
+    MB over the whole corpus after serving its pages).
     """
     import os
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(8, 2 * cores))
+    return max(1, min(8, cores + 1))

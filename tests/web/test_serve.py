@@ -77,9 +77,9 @@ def test_serve_answers_pages_and_stops_on_sigterm(seeded_db: Path, tmp_path: Pat
     assert not left, f"processes left behind: {left}"
 
 
-def test_serve_runs_two_processes_per_core_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_runs_a_process_per_core_and_one_more_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     from docket.cli.web import default_workers
 
-    for cores, expected in ((1, 2), (2, 4), (3, 6), (16, 8)):
+    for cores, expected in ((1, 2), (2, 3), (4, 5), (16, 8)):
         monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)), raising=False)
         assert default_workers() == expected
