@@ -100,23 +100,29 @@ def test_login_is_rate_limited(seeded_db) -> None:
 def test_api_fuzz_finds_no_server_error(seeded_db, tmp_path) -> None:  # noqa: ANN001
     """Schemathesis generates requests from the app's own OpenAPI schema, each sent once without
     and once with the curation token (so that generated bodies reach the write endpoints'
-    validation, on a copy of the database); none may get a 5xx."""
+    validation, on a copy of the database); none may get a 5xx. ``DOCKET_FUZZ_EXAMPLES``: examples
+    per operation (25; the README's figures: 200, with ``-s`` to see the counts)."""
+    import os
     import shutil
+    from collections import Counter
 
     db = shutil.copy(seeded_db, tmp_path / "fuzz.db")
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", create_app(Settings(db=str(db), token=TOKEN)))
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 10
+    examples = int(os.environ.get("DOCKET_FUZZ_EXAMPLES", "25"))  # per operation
     seen: list[tuple[str, bool, int]] = []
     for op in operations:
         @given(case=op.as_strategy())
-        @hsettings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @hsettings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def run(case) -> None:  # noqa: ANN001 - schemathesis Case
             for auth in (False, True):
                 response = case.call(headers={"Authorization": f"Bearer {TOKEN}"} if auth else None)
                 seen.append((case.method, auth, response.status_code))
                 assert response.status_code < 500, (case.method, case.formatted_path, case.query, response.text[:300])
         run()
+    print(f"{len(operations)} operations, {len(seen)} requests; (method, with token, status): "
+          f"{dict(sorted(Counter(seen).items()))}")
     codes = [code for _, _, code in seen]
     assert len(seen) > 200 and any(code < 300 for code in codes) and any(400 <= code < 500 for code in codes)
     writes = {(auth, code) for method, auth, code in seen if method == "POST"}
