@@ -140,7 +140,7 @@ async def get_store(settings: SettingsDep) -> AsyncIterator[Store]:
     A coroutine: taking and returning an idle connection is a lock and a list operation, done on
     the event loop; only opening or closing one (pragmas and the schema check, or a network round
     trip) goes to a worker thread. As a plain generator, FastAPI ran its setup and its teardown
-    in worker threads: two thread hand-overs per request, a sixth of a fresh page's time.
+    in worker threads: two more thread hand-overs per request than the route's own.
     """
     store = store_pool.take_idle(settings.db)
     if store is None:
