@@ -18,7 +18,6 @@ import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -28,7 +27,7 @@ from docket import __version__
 from docket.errors import DocketError, StoreError
 from docket.web.deps import LoginLimiter, warm_up
 from docket.web.pagecache import PageCacheFront
-from docket.web.render import page_environment, select
+from docket.web.render import VersionedStatic, page_environment, select
 from docket.web.settings import Settings
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
@@ -87,10 +86,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = Jinja2Templates(env=page_environment(folder / "templates"))
     app.state.templates.env.globals["version"] = __version__
     app.state.templates.env.globals["select"] = select
+    static = VersionedStatic(folder / "static")
+    app.state.templates.env.globals["static_url"] = static.url
     app.add_middleware(PageCacheFront, settings=settings)  # inside the session middleware: it reads the session
     app.add_middleware(SessionMiddleware, secret_key=settings.secret, session_cookie="docket_session",
                        same_site="strict", https_only=settings.secure_cookies, max_age=8 * 3600)
-    app.mount("/static", StaticFiles(directory=folder / "static"), name="static")
+    app.mount("/static", static, name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(upload.router)

@@ -4,13 +4,18 @@ template renders (always escaped)."""
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import jinja2
 from markupsafe import Markup
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 
 class PageEnvironment(jinja2.Environment):
@@ -31,6 +36,30 @@ class PageEnvironment(jinja2.Environment):
             except KeyError:
                 pass
         return super().getattr(obj, attribute)
+
+
+class VersionedStatic(StaticFiles):
+    """The static files (the style sheet). Pages link them as ``/static/NAME?v=HASH`` (see
+    :meth:`url`), with a hash of the file's content: a browser may keep such a response for a
+    year without asking again, and a changed file gets a new URL. Any other request for the file
+    is revalidated as Starlette does (ETag, Last-Modified)."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(directory=directory)
+        self.hashes = {f.name: hashlib.sha256(f.read_bytes()).hexdigest()[:16]
+                       for f in Path(directory).iterdir() if f.is_file()}
+
+    def url(self, name: str) -> str:
+        """The URL that pages use for the static file ``name``."""
+        return f"/static/{name}?v={self.hashes[name]}"
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        """Starlette's response, marked immutable when the URL names the file's current hash."""
+        response = await super().get_response(path, scope)
+        asked = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("v", [""])[0]
+        if response.status_code in (200, 304) and asked and asked == self.hashes.get(path):
+            response.headers["cache-control"] = "public, max-age=31536000, immutable"
+        return response
 
 
 def page_environment(folder: Path) -> PageEnvironment:

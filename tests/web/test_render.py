@@ -18,3 +18,24 @@ def test_dot_lookups_on_dicts_objects_and_missing_keys(tmp_path: Path) -> None:
     assert html == "&lt;script&gt;alert(1)&lt;/script&gt;||attribute|2"  # escaped; missing is empty
     (tmp_path / "t.html").write_text("changed", "utf-8")
     assert env.get_template("t.html").render(d={"items": []}, o=Obj()) == "||attribute|0"  # read once, not again
+
+
+def test_the_style_sheet_is_linked_by_content_hash_and_kept_by_browsers(settings) -> None:  # noqa: ANN001
+    import hashlib
+    import re
+    from importlib import resources
+
+    from fastapi.testclient import TestClient
+
+    from docket.web import create_app
+
+    c = TestClient(create_app(settings))
+    url = re.search(r'<link rel="stylesheet" href="([^"]+)"', c.get("/").text)[1]
+    css = (Path(str(resources.files("docket.web"))) / "static" / "docket.css").read_bytes()
+    assert url == "/static/docket.css?v=" + hashlib.sha256(css).hexdigest()[:16]
+    r = c.get(url)
+    assert r.status_code == 200 and r.content == css and "immutable" in r.headers["cache-control"]
+    for other in ("/static/docket.css", "/static/docket.css?v=0123456789abcdef"):  # unversioned, or an old hash
+        r = c.get(other)
+        assert r.status_code == 200 and "cache-control" not in r.headers and r.headers["etag"]
+    assert c.get("/static/nothing.css?v=x").status_code == 404
