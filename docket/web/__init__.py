@@ -62,6 +62,28 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+class HeadAsGet:
+    """Pure ASGI middleware answering HEAD as GET without the body: FastAPI's routes declare GET
+    only and said 405 to HEAD, which link checkers, reference managers and uptime monitors send."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The application for one database (``Settings.from_env()`` when none is given)."""
     from docket.web import api, pages, upload
@@ -97,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(upload.router)
 
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
 
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", "")

@@ -39,3 +39,19 @@ def test_the_style_sheet_is_linked_by_content_hash_and_kept_by_browsers(settings
         r = c.get(other)
         assert r.status_code == 200 and "cache-control" not in r.headers and r.headers["etag"]
     assert c.get("/static/nothing.css?v=x").status_code == 404
+
+
+def test_head_is_answered_like_get_without_a_body(settings) -> None:  # noqa: ANN001
+    from fastapi.testclient import TestClient
+
+    from docket.web import create_app
+
+    c = TestClient(create_app(settings))
+    person = "/persons/" + c.get("/api/v1/cases?limit=1").json()["cases"][0]["id"]
+    for url in ("/", "/search?q=torture", person, "/api/v1/documents", "/static/docket.css"):
+        got, head = c.get(url), c.head(url)
+        assert head.status_code == got.status_code == 200 and head.content == b"", url
+        assert head.headers["content-type"] == got.headers["content-type"], url
+        assert "default-src" in head.headers["content-security-policy"]
+    assert c.head("/persons/nobody-at-all").status_code == 404
+    assert c.post("/api/v1/curation", json={}).status_code == 401  # other methods untouched
