@@ -70,7 +70,8 @@ def main() -> None:
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--connections", type=int, nargs="+", default=[10, 50])
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--workers", type=int, default=1, help="server processes (docket serve --workers)")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="server processes (docket serve --workers; default: docket serve's own)")
     ap.add_argument("--http", default="auto", help="docket serve --http (auto, httptools, h11)")
     ap.add_argument("--loop", default="auto", help="docket serve --loop (auto, uvloop, asyncio)")
     ap.add_argument("--no-page-cache", action="store_true",
@@ -85,6 +86,10 @@ def main() -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
+    if args.workers is None:
+        from docket.cli.web import default_workers
+
+        args.workers = default_workers()
     server = subprocess.Popen([sys.executable, "-m", "docket.cli", "serve", "--db", args.db, "--port", str(port),
                                "--workers", str(args.workers), "--http", args.http, "--loop", args.loop],
                               stderr=subprocess.DEVNULL,
