@@ -71,7 +71,6 @@ def default_workers() -> int:
     most fresh pages per second. At most 8, because each process keeps its own caches (210-230
     MB over the whole corpus after serving its pages).
     """
-    import os
+    from docket.parallel import default_workers as cores  # one per usable core
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(8, cores + 1))
+    return min(8, cores() + 1)

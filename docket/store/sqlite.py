@@ -240,8 +240,7 @@ class SQLiteStore(SQLStore):
             marks = ",".join("?" * len(chunk))
             yield from self.conn.execute(f"""
                 SELECT p.id, p.document_id, p.text, d.publisher, d.country, d.period,
-                       (SELECT group_concat(t.topic, ',') FROM paragraph_topics t
-                         WHERE t.document_id = p.document_id AND t.paragraph = p.ordinal)
+                       {_TOPICS}
                 FROM paragraphs p JOIN documents d ON d.id = p.document_id
                 WHERE p.document_id IN ({marks})""", chunk)  # noqa: S608 - placeholders only
 
@@ -280,8 +279,7 @@ class SQLiteStore(SQLStore):
             SELECT json_group_array(json_array(
                    p.id, p.text, p.ordinal, p.start, p."end", p.document_id, d.publisher, d.title, d.period,
                    s.heading,
-                   (SELECT group_concat(t.topic, ',') FROM paragraph_topics t
-                     WHERE t.document_id = p.document_id AND t.paragraph = p.ordinal)))
+                   {_TOPICS}))
             FROM paragraphs p
             JOIN documents d ON d.id = p.document_id
             LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
@@ -298,8 +296,7 @@ class SQLiteStore(SQLStore):
                    snippet(paragraphs_fts, 0, char(2), char(3), '…', 24) AS snip,
                    p.text, p.ordinal, p.start, p."end", p.document_id,
                    d.publisher, d.title, d.period, s.heading AS section,
-                   (SELECT group_concat(t.topic, ',') FROM paragraph_topics t
-                     WHERE t.document_id = p.document_id AND t.paragraph = p.ordinal) AS topics
+                   {_TOPICS} AS topics
             FROM paragraphs_fts
             JOIN paragraphs p ON p.id = paragraphs_fts.rowid
             JOIN documents d ON d.id = p.document_id
@@ -320,6 +317,8 @@ class SQLiteStore(SQLStore):
 _PUBLISHERS: dict[str, tuple[str, list[str]]] = {}  # database path -> (documents state, publishers)
 
 
+_TOPICS = ("(SELECT group_concat(t.topic, ',') FROM paragraph_topics t "
+           "WHERE t.document_id = p.document_id AND t.paragraph = p.ordinal)")  # a paragraph's topics, comma-separated
 _HIT_COLUMNS = ("id", "text", "ordinal", "start", "end", "document_id", "publisher", "title", "period", "section",
                 "topics")
 
