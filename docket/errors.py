@@ -86,6 +86,12 @@ class DecompressionBomb(CorruptPDF):
     code = "E112"
 
 
+class ComponentError(DocketError):
+    """An extraction component failed or returned something other than its Analysis (names the component)."""
+
+    code = "E401"
+
+
 class ClusterError(DocketError):
     """Parallel or distributed extraction cannot start (no Dask installed, scheduler unreachable)."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -9,11 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docket.extract.events import find_events
+from docket.extract.components import run_components
 from docket.extract.link import link_documents
-from docket.extract.entities import find_entities
-from docket.extract.persons import find_mentions, parse
-from docket.extract.roles import mention_context, role_of, side_of
+from docket.extract.persons import find_mentions
+from docket.extract.roles import role_of, side_of
 from docket.models import Document, Entity, Event, Mention
 
 __all__ = ["DocumentFacts", "analyse_document", "analyse_documents", "extract_documents", "find_mentions",
@@ -51,29 +51,32 @@ class DocumentFacts:
     entities: list[Entity] = field(default_factory=list)
 
 
-def analyse_document(doc: Document) -> DocumentFacts:
-    """The per-document, pure part of extraction (safe to run in worker processes)."""
-    parsed = parse(doc)
-    mentions = [mention_context(doc.text, m) for m in find_mentions(doc, parsed)]
-    entities = find_entities(doc, parsed, mentions)
-    return DocumentFacts(doc, mentions, find_events(doc, mentions, entities), entities)
+def analyse_document(doc: Document, disable: Iterable[str] = ()) -> DocumentFacts:
+    """The per-document, pure part of extraction (safe to run in worker processes).
+
+    Runs the components of the document's language (:mod:`docket.extract.components`);
+    ``disable`` switches components off by name, for ablation.
+    """
+    state = run_components(doc, disable)
+    return DocumentFacts(doc, state.mentions, state.events, state.entities)
 
 
-def analyse_documents(docs: Iterable[Document], workers: int = 1) -> Iterator[DocumentFacts]:
+def analyse_documents(docs: Iterable[Document], workers: int = 1, disable: Iterable[str] = ()) -> Iterator[DocumentFacts]:
     """:func:`analyse_document` over ``docs``, in order, on ``workers`` local processes."""
+    run = functools.partial(analyse_document, disable=tuple(disable))
     if workers <= 1:
-        yield from map(analyse_document, docs)
+        yield from map(run, docs)
         return
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield from pool.map(analyse_document, docs, chunksize=4)
+        yield from pool.map(run, docs, chunksize=4)
 
 
-def extract_documents(docs: list[Document], workers: int = 1) -> dict[str, Any]:
+def extract_documents(docs: list[Document], workers: int = 1, disable: Iterable[str] = ()) -> dict[str, Any]:
     """Extract people and events from ``docs`` into the gold-shaped JSON (documents, persons, events).
 
     Every mention and event keeps its citation (paragraph id, offsets, exact quote).
     """
-    facts = list(analyse_documents(docs, workers))
+    facts = list(analyse_documents(docs, workers, disable))
     clusters = link_documents([(f.document.file_name, f.mentions) for f in facts],
                               countries={f.document.file_name: f.document.metadata.country for f in facts})
     ids = {doc.file_name: doc.id for doc in docs}

@@ -24,7 +24,7 @@ from docket.ingest.metadata import canonical_country, known_countries
 from docket.extract.sanctions import find_charge, find_sanctions
 from docket.models import Document, Entity, Event, Mention, Sanction
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’)]?\s+(?=[“\"(]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’)]?\s+(?=[“\"(]?[A-Z0-9])|\s*\n\s*")  # a line break (a bullet) ends one too
 # A sentence continues the previous one when its subject or object points back to it.
 _CONTINUES = re.compile(r"^\W*(he|she|they|both|each|the court|the (activist|journalist|blogger|defender|lawyer)s?)\b|"
                         r"\b(sentenced|fined|detained|arrested|convicted|released|found) (each|both|them|him|her)\b|"
@@ -79,7 +79,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans of a paragraph (abbreviations and initials do not end a sentence)."""
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(text):
-        if _ABBREV.search(text[start : m.start()]):
+        if "\n" not in m.group() and _ABBREV.search(text[start : m.start()]):
             continue
         spans.append((start, m.start()))
         start = m.end()
@@ -88,8 +88,13 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
-def find_events(doc: Document, mentions: list[Mention], entities: list[Entity] | None = None) -> list[Event]:
-    """Event statements in ``doc`` for the given person mentions (``entities`` supply places)."""
+def find_events(doc: Document, mentions: list[Mention], entities: list[Entity] | None = None,
+                syntax: bool = True) -> list[Event]:
+    """Event statements in ``doc`` for the given person mentions (``entities`` supply places).
+
+    ``syntax``: give each event to the people its trigger is about in the dependency parse of the
+    sentence; off, to every person the sentence names.
+    """
     places = [e for e in entities or [] if e.label == "place"]
     by_para: dict[int, list[Mention]] = {}
     for m in mentions:

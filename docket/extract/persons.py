@@ -116,8 +116,12 @@ def parse(doc: Document) -> list:  # noqa: ANN201 - list[spacy.tokens.Doc]
 _BATCH_CHARS = 100_000
 
 
-def find_mentions(doc: Document, parsed: list | None = None) -> list[Mention]:
-    """All person mentions in ``doc``, in text order, without overlaps."""
+def find_mentions(doc: Document, parsed: list | None = None, evidence: bool = True) -> list[Mention]:
+    """All person mentions in ``doc``, in text order, without overlaps.
+
+    ``evidence`` weighs each candidate against the name and organisation lexicons
+    (:mod:`docket.extract.personness`); off, every candidate the model and cues give is kept.
+    """
     spans: dict[tuple[int, int], str] = {}
     for para, sdoc in zip(doc.paragraphs, parsed if parsed is not None else parse(doc)):
         for ent in sdoc.ents:
@@ -139,8 +143,8 @@ def find_mentions(doc: Document, parsed: list | None = None) -> list[Mention]:
 _FACT_BOX_NAME = re.compile(
     r"Head of (?:state and government|state|government)\s*:\s*"
     r"(?:(?:King|Queen|Emperor|Sultan|Prince|Amir|Emir|Sheikh|al-Shaikh|General|President)\s+)?"
-    r"((?:[A-Z][\w’'.-]+|al-[\w’'-]+)(?:\s+(?:bin|ibn|de|da|van|von|al-[\w’'-]+|(?!Head\b|Death\b|Population\b)"
-    r"[A-Z][\w’'.-]+))*)")
+    r"((?:[A-Z][\w’'.-]+|al-[\w’'-]+)(?:[ \t]+(?:bin|ibn|de|da|van|von|al-[\w’'-]+|(?!Head\b|Death\b|Population\b)"
+    r"[A-Z][\w’'.-]+))*)")  # a name never runs on past the end of the fact-box line
 
 
 def fact_box_names(text: str, within: int = 3000) -> list[tuple[int, int]]:
