@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -127,7 +128,9 @@ def find_events(doc: Document, mentions: list[Mention], entities: list[Entity] |
             if types and subjects:
                 place = _place([e for e in places if s_abs <= e.start < e_abs and e.text != doc.metadata.country],
                                doc.text, s_abs, e_abs)
-                found = _events_for(doc, para.ordinal, s_abs, e_abs, sentence, subjects, types, dates, inherited)
+                keep = _syntactic_filter(sentence, s_abs, people, subjects, previous_people) if syntax else None
+                found = _events_for(doc, para.ordinal, s_abs, e_abs, sentence, subjects, types, dates, inherited,
+                                    keep)
                 out.extend(replace(e, place=place) for e in found)
             # "The police officers (A, B, C) …" names the people the previous sentence spoke of.
             if pending and people and re.match(r"^\W*The \w+( \w+)? \(", sentence):
@@ -223,8 +226,91 @@ def _subjects(sentence: str, people: list[Mention], previous: list[Mention], off
     return []
 
 
+def _cue_positions(sentence: str) -> dict[str, list[int]]:
+    """Every position where a cue of each event type matches (appeal outcomes under the appeal cue)."""
+    r = rules()
+    found: dict[str, list[int]] = {}
+    for etype, patterns in r.triggers:
+        hits = sorted(m.start() for p in patterns for m in p.finditer(sentence))
+        if hits:
+            found[etype] = hits
+    appeal = sorted(m.start() for p in r.appeal for m in p.finditer(sentence))
+    if appeal:
+        for etype, patterns in (("appeal_changed", r.changed), ("appeal_upheld", r.upheld)):
+            hits = sorted(m.start() for p in patterns for m in p.finditer(sentence))
+            if hits:
+                found[etype] = hits + appeal
+    return found
+
+
+# An event kind derived from another one's cue (a conviction stated by a sentence or fine).
+_DERIVED = {"convicted": ("sentenced", "fined"), "sentenced": ("sentenced", "detained", "fined")}
+
+
+def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects: list[Mention],
+                      previous: list[Mention]) -> Callable[[Mention, str], bool] | None:
+    """A predicate (person, kind) -> the sentence's trigger of that kind is about that person.
+
+    Built from the dependency parse (:mod:`docket.extract.syntax`): a person named in the sentence
+    keeps a kind when one of its cues is about them and is neither hedged nor negated; when no named
+    person is linked but the cue's clause has a pronoun ("officers tortured him"), the first named
+    person who is not an agent, modifier or relative, else the previous sentence's people, keep it.
+    """
+    from docket.extract.syntax import parse_sentence, pronoun_in_clause, relation
+
+    cues_at = _cue_positions(sentence)
+    # A custodial sanction states a sentence even without the verb ("received 18 years"): its words
+    # are a cue of the sentence (and the conviction) for the person it is about.
+    stated = [x.start for x in find_sanctions(sentence) if x.kind not in ("fine", "ban")]
+    if stated:
+        cues_at["sentenced"] = sorted(set(cues_at.get("sentenced", []) + stated))
+    if not cues_at:
+        return None
+    sdoc = parse_sentence(sentence)
+    spans = {m: (m.start - s_abs, m.end - s_abs) for m in people}
+    allowed: dict[str, set[Mention]] = {}
+    every = sorted(p for ps in cues_at.values() for p in ps)
+    for kind in {k for k in cues_at} | set(_DERIVED):
+        # a kind stated only by a sanction ("jailed over two dozen people … for 15 days") reads every cue
+        positions = cues_at.get(kind) or [p for k in _DERIVED.get(kind, ()) for p in cues_at.get(k, [])] or every
+        linked: set[Mention] = set()
+        fallback: list[Mention] = []
+        live = False  # a cue of this kind that is stated as a fact
+        for at in positions:
+            rels = {m: relation(sdoc, at, span, [x for k, x in spans.items() if k is not m]) for m, span in spans.items()}
+            facts = {m: r for m, r in rels.items() if not (r.hedged or r.negated)}
+            if len(facts) < len(rels) and not facts:
+                continue
+            if not rels:
+                hedged, negated = _cue_modality(sdoc, at)
+                live = live or not (hedged or negated)
+                continue
+            live = True
+            hit = {m for m, r in facts.items() if r.linked}
+            linked |= hit
+            if not hit:
+                # Nobody is the cue's argument: a pronoun there points back ("officers tortured him":
+                # the first free person; "they": all); without one, the parse may simply have failed,
+                # so the free persons keep it.
+                free = [m for m, r in facts.items() if r.kind == "other"]
+                fallback += free[:1] if pronoun_in_clause(sdoc, at) == "singular" else free
+        if not people:
+            allowed[kind] = set(subjects) if live else set()
+        else:
+            allowed[kind] = linked or set(fallback)
+    return lambda person, kind: person in allowed.get(kind, set())
+
+
+def _cue_modality(sdoc, at: int) -> tuple[bool, bool]:  # noqa: ANN001 - spacy Doc
+    from docket.extract.syntax import _modality, token_at, trigger_clause
+
+    v = token_at(sdoc, at)
+    return _modality(v, trigger_clause(v))
+
+
 def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence: str, subjects: list[Mention],
-                types: list[tuple[str, int]], dates: list, inherited: str | None = None) -> list[Event]:  # noqa: ANN001
+                types: list[tuple[str, int]], dates: list, inherited: str | None = None,  # noqa: ANN001
+                keep: Callable[[Mention, str], bool] | None = None) -> list[Event]:
     r = rules()
     names = dict(types)
     appeal = any(p.search(sentence) for p in r.appeal)
@@ -259,7 +345,10 @@ def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence:
         if owned and not person_kinds:
             person_kinds = {_OWNED_ACT[owned.group(1).lower()]}
         for kind in sorted(person_kinds, key=lambda k: names.get(k, 99)):
-            if kind in r.victim_only and not _victim(sentence, person.start - s_abs, names.get(kind, 0)):
+            # without the parse, word order tells the victim from the agent
+            if kind in r.victim_only and keep is None and not _victim(sentence, person.start - s_abs, names.get(kind, 0)):
+                continue
+            if keep is not None and not owned and not keep(person, kind):
                 continue
             # derived kinds (a conviction implied by a sentence) date like the cue they come from
             cue_at = names.get(kind, min(names.values()))
