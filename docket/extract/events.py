@@ -51,6 +51,7 @@ class _Rules:
     leading_pronoun: re.Pattern[str]
     no_sanction: re.Pattern[str]
     victim_only: frozenset[str]
+    charge_grounds: tuple[re.Pattern[str], ...]
 
 
 @lru_cache(maxsize=1)
@@ -73,6 +74,7 @@ def rules() -> _Rules:
         leading_pronoun=re.compile(rf"^\W*(?:\w+ \w+, )?({words})\b", re.I),
         no_sanction=re.compile("|".join(raw["no_sanction_context"]), re.I),
         victim_only=frozenset(raw["victim_only"]),
+        charge_grounds=comp(raw["charge_grounds"]),
     )
 
 
@@ -198,13 +200,27 @@ def _types(sentence: str) -> list[tuple[str, int]]:
         if hits:
             found.append((etype, min(hits)))
     r = rules()
-    if any(p.search(sentence) for p in r.appeal):
+    appeal = any(p.search(sentence) for p in r.appeal)
+    if appeal:
         for etype, patterns in (("appeal_changed", r.changed), ("appeal_upheld", r.upheld)):
             hits = [m.start() for p in patterns for m in [p.search(sentence)] if m]
             if hits:
                 found.append((etype, min(hits)))
                 break
+    grounds = _grounds(sentence, {t for t, _ in found}, appeal)
+    if grounds and not any(t == "charged" for t, _ in found):
+        found.append(("charged", grounds[0]))
     return found
+
+
+_VERDICTS = frozenset({"sentenced", "convicted", "fined", "acquitted", "appeal_upheld", "appeal_changed"})
+
+
+def _grounds(sentence: str, kinds: set[str], appeal: bool) -> list[int]:
+    """Positions of "on charges of" phrases that state a prosecution: only in a sentence with no verdict."""
+    if appeal or kinds & _VERDICTS:
+        return []
+    return sorted(m.start() for p in rules().charge_grounds for m in p.finditer(sentence))
 
 
 def _subjects(sentence: str, people: list[Mention], previous: list[Mention], offset: int) -> list[Mention]:
@@ -240,6 +256,9 @@ def _cue_positions(sentence: str) -> dict[str, list[int]]:
             hits = sorted(m.start() for p in patterns for m in p.finditer(sentence))
             if hits:
                 found[etype] = hits + appeal
+    grounds = _grounds(sentence, set(found), bool(appeal))
+    if grounds:
+        found["charged"] = sorted(found.get("charged", []) + grounds)
     return found
 
 

@@ -102,6 +102,16 @@ def find_sanctions(text: str) -> list[Sanction]:
         amount, currency = _fine_amount(text)
         out.append(Sanction(kind="fine", amount=amount, currency=currency,
                             start=re.search(r"\bfine", text, re.I).start()))  # type: ignore[union-attr]
+    # A death sentence is a sanction of its own kind (the vocabulary's "other"); a life term is
+    # imprisonment without a length.
+    for m in re.finditer(r"\b(?:sentenced (?:\w+ ){0,3}to death|death (?:sentence|penalty)s? (?:was |were )?(?:passed|imposed|handed)|"
+                         r"death sentences?)\b", text, re.I):
+        if not re.search(r"\b(abolish|moratorium|commut|retentionist)", text[max(0, m.start() - 40) : m.end() + 40], re.I):
+            out.append(Sanction(kind="other", start=m.start()))
+            break
+    for m in re.finditer(r"\b(?:life (?:sentence|imprisonment|term)|sentenced (?:\w+ ){0,3}to life)\b", text, re.I):
+        out.append(Sanction(kind="imprisonment", start=m.start()))
+        break
     if re.search(r"psychiatric (detention|treatment|hospital|clinic)", text, re.I) and \
             not any(s.kind == "psychiatric" for s in out):
         out.append(Sanction(kind="psychiatric", start=text.lower().find("psychiatric")))
