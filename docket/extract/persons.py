@@ -134,6 +134,20 @@ def find_mentions(doc: Document, parsed: list | None = None, evidence: bool = Tr
     # A lone capitalised word is a person only when a full name in the document confirms it
     # (the back-reference pass below finds those); alone it is too often a place or a group.
     spans = {k: v for k, v in spans.items() if " " in doc.text[k[0] : k[1]].strip()}
+    if evidence:
+        from docket.extract.personness import judge
+
+        verdicts = {k: judge(doc.text, k[0], k[1], v) for k, v in spans.items()}
+        # A form refused as an organisation somewhere is refused throughout the document (it does not
+        # become a person where no cue happens to stand beside it).
+        refused = {doc.text[s:e] for (s, e), v in verdicts.items() if not v.keep}
+        spans = {k: v for k, v in spans.items() if verdicts[k].keep and doc.text[k[0] : k[1]] not in refused
+                 and not _listed_with_org(doc.text, k, verdicts)}
+        for para, sdoc in zip(doc.paragraphs, parsed if parsed is not None else parse(doc)):
+            for a, b in _lexicon_runs(sdoc):
+                s, e = para.start + a, para.start + b
+                if not any(s < ke and ks < e for ks, ke in spans) and judge(doc.text, s, e, "lexicon").keep:
+                    spans[(s, e)] = "lexicon"
     mentions = _resolve_overlaps(doc, spans)
     mentions += _back_references(doc, mentions)
     mentions.sort(key=lambda m: m.start)
@@ -226,6 +240,38 @@ def _cued_runs(sdoc) -> list[tuple[int, int]]:  # noqa: ANN001 - spacy Doc
                 accepted.update({k, k + 1})
                 changed = True
     return [(sdoc[runs[k][0]].idx, sdoc[runs[k][1] - 1].idx + len(sdoc[runs[k][1] - 1].text)) for k in sorted(accepted)]
+
+
+def _listed_with_org(text: str, span: tuple[int, int], verdicts: dict) -> bool:  # noqa: ANN001
+    """A candidate with no name evidence listed right beside a rejected organisation is one too
+    ("organizations, including Golos Svobody, Bir Duino, and …")."""
+    from docket.extract.personness import name_evidence
+
+    if name_evidence(text[span[0] : span[1]].split()) >= 0.5:
+        return False
+    for (s, e), v in verdicts.items():
+        if v.keep or (s, e) == span:
+            continue
+        gap = text[e : span[0]] if e <= span[0] else text[span[1] : s]
+        if gap.strip() in {",", "and", ", and", "or", ", or"} and len(gap) <= 6:
+            return True
+    return False
+
+
+def _lexicon_runs(sdoc) -> list[tuple[int, int]]:  # noqa: ANN001 - spacy Doc
+    """Character spans of name runs the lexicons vouch for: a known given name followed by words
+    with a surname or patronymic ending ("Tolib Ayombekov"), whatever the model labelled them."""
+    from docket.extract.personness import has_surname_ending, is_given_name
+
+    out = []
+    for i, j in _name_runs(sdoc):
+        words = [t.text for t in sdoc[i:j]]
+        if len(words) <= 3 and is_given_name(words[0]) and all(has_surname_ending(w) for w in words[1:]):
+            cleaned = clean_name(sdoc[i:j].text)
+            if cleaned:
+                a = sdoc[i].idx
+                out.append((a + cleaned[0], a + cleaned[1]))
+    return out
 
 
 def _resolve_overlaps(doc: Document, spans: dict[tuple[int, int], str]) -> list[Mention]:
