@@ -92,6 +92,12 @@ class ComponentError(DocketError):
     code = "E401"
 
 
+class GoldError(DocketError):
+    """A gold set for ``docket eval``, or a report it annotates, cannot be found."""
+
+    code = "E402"
+
+
 class ClusterError(DocketError):
     """Parallel or distributed extraction cannot start (no Dask installed, scheduler unreachable)."""
 

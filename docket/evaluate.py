@@ -48,6 +48,17 @@ def publisher_family(s: str | None) -> str:
     return s
 
 
+# Official and common names of one country count as one country (as in the reference scorer).
+COUNTRY_ALIASES = {"russian federation": "russia", "kyrgyz republic": "kyrgyzstan", "kazakstan": "kazakhstan",
+                   "republic of belarus": "belarus"}
+
+
+def country_key(s: str | None) -> str:
+    """A country name compared the scorer's way: normalised, official names folded to common ones."""
+    key = norm(s)
+    return COUNTRY_ALIASES.get(key, key)
+
+
 def load_gold(gold_dir: str | Path) -> dict[str, Any]:
     """documents, persons, events and hard negatives of a gold directory."""
     d = Path(gold_dir)
@@ -101,7 +112,7 @@ def score(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, Any]:
     for g in gold["documents"]:
         p = pdocs.get(g["file"], {})
         acc["publisher"] += publisher_family(p.get("publisher")) == publisher_family(g["publisher"])
-        acc["country"] += norm(p.get("country")) == norm(g["country"])
+        acc["country"] += country_key(p.get("country")) == country_key(g["country"])
         acc["period"] += str(p.get("period")) == str(g["period"])
         acc["title"] += difflib.SequenceMatcher(None, norm(p.get("title")), norm(g["title"])).ratio() >= 0.8
     out["documents"] = {k: round(acc[k] / len(gold["documents"]), 4) for k in ("publisher", "country", "period",

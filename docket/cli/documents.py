@@ -271,64 +271,48 @@ def extract(
         raise typer.Exit(1)
 
 
-_EVAL_ROWS = [
-    ("person mentions P", ("mentions", "p")), ("person mentions R", ("mentions", "r")),
-    ("person mentions F1", ("mentions", "f1")), ("person-file recall", ("person_file_recall",)),
-    ("linking pairwise P", ("resolution", "p")), ("linking pairwise R", ("resolution", "r")),
-    ("linking pairwise F1", ("resolution", "f1")), ("linking B-cubed F1", ("resolution", "bcubed_f1")),
-    ("hard-negative merges", ("resolution", "hard_negative_merges")),
-    ("person side accuracy", ("person_side_acc",)),
-    ("events P", ("events", "p")), ("events R", ("events", "r")), ("events F1", ("events", "f1")),
-    ("event date accuracy", ("events", "date_acc")), ("event sanction accuracy", ("events", "sanction_acc")),
-    ("event charge accuracy", ("events", "charge_acc")),
-    ("event place accuracy", ("events", "place_acc")),
-    ("documents publisher", ("documents", "publisher")), ("documents country", ("documents", "country")),
-    ("documents period", ("documents", "period")), ("documents title", ("documents", "title")),
-]
-
-
-def _metric(scores: dict, path: tuple[str, ...]) -> str:
-    value = scores
-    for key in path:
-        value = value.get(key, 0) if isinstance(value, dict) else 0
-    return f"{value:.3f}" if isinstance(value, float) else str(value)
-
-
 @app.command("eval")
 def eval_(
-    gold: Annotated[Path, typer.Option(help="Gold directory (documents.json, persons.json, events.jsonl).")],
-    reports: Annotated[Path, typer.Option(help="Folder with the reports the gold annotates.")],
+    gold: Annotated[list[Path], typer.Option(help="A gold directory (documents.json, persons.json, events.jsonl); "
+                                                   "repeat for several sets.")],
+    reports: Annotated[Optional[list[Path]], typer.Option(
+        help="Folders with the reports the gold annotates (searched by file name, recursively; repeatable). "
+             "Default: ../seeds and ../corpus/* beside the gold's parent folder.")] = None,
+    ablation: Annotated[bool, typer.Option(help="Also score with each switchable component off in turn.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Precision/recall/F1 against gold annotations, beside a spaCy-only baseline from the same run."""
-    from docket.evaluate import fuzzy_linking_baseline, load_gold, place_accuracy, score, side_accuracy, spacy_baseline
-    from docket.extract import extract_documents
-    from docket.pipeline import load_document
+    """Precision/recall/F1 per gold set and pooled, per publisher, beside a spaCy-only baseline from the same run."""
+    from dataclasses import asdict
+
+    from docket.evalsets import evaluate_sets
 
     try:
-        g = load_gold(gold)
-        docs = [load_document(reports / d["file"]) for d in g["documents"]]
-        prediction, baseline = extract_documents(docs), spacy_baseline(docs)
-        ours, base = score(g, prediction), score(g, baseline)
-        fuzzy = score(g, fuzzy_linking_baseline(prediction))
-        ours["person_side_acc"] = side_accuracy(g, prediction)
-        base["person_side_acc"] = side_accuracy(g, baseline)
-        ours["events"]["place_acc"] = place_accuracy(g, prediction)
-        base["events"]["place_acc"] = place_accuracy(g, baseline)
+        report = evaluate_sets(gold, reports or [], ablation=ablation)
     except (DocketError, OSError, ValueError) as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from None
     if as_json:
-        print(json.dumps({"docket": ours, "baseline": base, "fuzzy_linking_baseline": fuzzy}, indent=1))
+        print(json.dumps(asdict(report), indent=1))
         return
-    table = Table(title=f"docket eval: {len(docs)} documents vs {gold}")
-    for col in ("metric", "docket", "spaCy baseline", "rapidfuzz linking"):
-        table.add_column(col, no_wrap=True)
-    for label, path in _EVAL_ROWS:
-        linking = path[0] == "resolution"
-        table.add_row(label, *(_metric(s, path) for s in (ours, base)), _metric(fuzzy, path) if linking else "")
-    out.print(table)
-
+    for title, rows in (("docket", [*report.sets, report.pooled]),
+                        ("spaCy-only baseline (PERSON entities, exact-string linking, no events)",
+                         [*report.baseline, report.baseline_pooled]),
+                        ("docket by publisher family (pooled over the sets)", report.publishers),
+                        ("ablation: pooled, one component off", [r for _, r in report.ablation])):
+        if not rows:
+            continue
+        table = Table(title=title)
+        for col in ("set", "docs", "mentions F1 (P/R)", "events F1 (P/R)", "date", "sanction", "charge",
+                    "linking F1", "hard-neg. merges"):
+            table.add_column(col, no_wrap=True)
+        names = [n for n, _ in report.ablation] if rows and rows[0] is (report.ablation[0][1] if report.ablation else None) else None
+        for i, r in enumerate(rows):
+            m, e = r.mentions, r.events
+            label = f"without {names[i]}" if names else r.name
+            table.add_row(label, str(r.documents), f"{m['f1']:.3f} ({m['p']:.2f}/{m['r']:.2f})",
+                          f"{e['f1']:.3f} ({e['p']:.2f}/{e['r']:.2f})", f"{r.date_acc:.2f}", f"{r.sanction_acc:.2f}",
+                          f"{r.charge_acc:.2f}", f"{r.linking['f1']:.3f}", str(r.hard_negative_merges))
+        out.print(table)
 
 
 @app.command("split-book")
