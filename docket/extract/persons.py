@@ -258,6 +258,15 @@ def _listed_with_org(text: str, span: tuple[int, int], verdicts: dict) -> bool: 
     return False
 
 
+def _place_or_org_word(word: str) -> bool:
+    """A word that alone names a country, a nationality or an organisation, not a person ("Kyrgyzstan").
+    (Cities are not counted: many surnames are also towns.)"""
+    from docket.extract.personness import lexicons
+
+    lex = lexicons()
+    return word in lex.org_words or word in lex.demonyms or word in lex.countries
+
+
 def _lexicon_runs(sdoc) -> list[tuple[int, int]]:  # noqa: ANN001 - spacy Doc
     """Character spans of name runs the lexicons vouch for: a known given name followed by words
     with a surname or patronymic ending ("Tolib Ayombekov"), whatever the model labelled them."""
@@ -306,7 +315,7 @@ def _back_references(doc: Document, mentions: list[Mention]) -> list[Mention]:
         words = m.text.split()
         if len(words) >= 2:
             parts.update({words[0], words[-1]})
-    parts = {p for p in parts if len(p) >= 3 and p not in cues().not_names}
+    parts = {p for p in parts if len(p) >= 3 and p not in cues().not_names and not _place_or_org_word(p)}
     if not parts:
         return []
     taken = [(m.start, m.end) for m in mentions]

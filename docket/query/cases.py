@@ -255,8 +255,18 @@ def case_file(person: PersonRecord) -> CaseFile:
     facts = build_facts(list(person.events))
     for f in facts:
         f.verified = any(statement_key(e) in person.verified for _, e in f.statements)
-    status, rests_on = derive_status(facts)
+    # An official acting for the state (head of state, minister, judge, police) is named beside the
+    # acts they order or preside over; those statements never give them a custody or death status.
+    status_facts = [f for f in facts if f.type not in _OFFICIAL_EXCLUDED] if person.side == "state" else facts
+    status, rests_on = derive_status(status_facts)
+    if person.side == "state" and status == "unknown":
+        status = "official (no status: acts they ordered or presided over are not their own)"
     return CaseFile(person, facts, find_conflicts(person, facts), status, rests_on)
+
+
+_OFFICIAL_EXCLUDED = frozenset({"detained", "transferred", "extradition", "hunger_strike", "sentenced", "convicted",
+                                "death", "charged", "fined", "released", "acquitted", "appeal_upheld",
+                                "appeal_changed"})
 
 
 def case_files(records: list[PersonRecord]) -> list[CaseFile]:
