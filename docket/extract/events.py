@@ -103,6 +103,7 @@ def find_events(doc: Document, mentions: list[Mention], entities: list[Entity] |
     for m in mentions:
         by_para.setdefault(m.paragraph, []).append(m)
     period = doc.metadata.period
+    officials = _official_forms(mentions)
     out: list[Event] = []
     last_date: str | None = None
     section: int | None = -1
@@ -130,7 +131,8 @@ def find_events(doc: Document, mentions: list[Mention], entities: list[Entity] |
             if types and subjects:
                 place = _place([e for e in places if s_abs <= e.start < e_abs and e.text != doc.metadata.country],
                                doc.text, s_abs, e_abs)
-                keep = _syntactic_filter(sentence, s_abs, people, subjects, previous_people) if syntax else None
+                keep = _syntactic_filter(sentence, s_abs, people, subjects, previous_people, officials) \
+                    if syntax else None
                 found = _events_for(doc, para.ordinal, s_abs, e_abs, sentence, subjects, types, dates, inherited,
                                     keep)
                 out.extend(replace(e, place=place) for e in found)
@@ -266,8 +268,19 @@ def _cue_positions(sentence: str) -> dict[str, list[int]]:
 _DERIVED = {"convicted": ("sentenced", "fined"), "sentenced": ("sentenced", "detained", "fined")}
 
 
+def _official_forms(mentions: list[Mention]) -> frozenset[str]:
+    """Names (and surnames) that the document introduces with a state role ("President X", "Judge Y")."""
+    roles = tuple(r.lower() for r in cues().state_roles)
+    out: set[str] = set()
+    for m in mentions:
+        role = (m.role or "").lower()
+        if role and any(re.search(rf"\b{re.escape(r)}\b", role) for r in roles) and "former" not in role:
+            out.update({m.text, m.text.split()[-1]})
+    return frozenset(out)
+
+
 def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects: list[Mention],
-                      previous: list[Mention]) -> Callable[[Mention, str], bool] | None:
+                      previous: list[Mention], officials: frozenset[str] = frozenset()) -> Callable[[Mention, str], bool] | None:
     """A predicate (person, kind) -> the sentence's trigger of that kind is about that person.
 
     Built from the dependency parse (:mod:`docket.extract.syntax`): a person named in the sentence
@@ -311,7 +324,8 @@ def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects
                 # Nobody is the cue's argument: a pronoun there points back ("officers tortured him":
                 # the first free person; "they": all); without one, the parse may simply have failed,
                 # so the free persons keep it.
-                free = [m for m, r in facts.items() if r.kind == "other"]
+                # An official named beside the act without being its argument ordered or presided over it.
+                free = [m for m, r in facts.items() if r.kind == "other" and m.text not in officials]
                 fallback += free[:1] if pronoun_in_clause(sdoc, at) == "singular" else free
         if not people:
             allowed[kind] = set(subjects) if live else set()

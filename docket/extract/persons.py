@@ -258,6 +258,12 @@ def _listed_with_org(text: str, span: tuple[int, int], verdicts: dict) -> bool: 
     return False
 
 
+def _given(word: str) -> bool:
+    from docket.extract.personness import is_given_name
+
+    return is_given_name(word)
+
+
 def _place_or_org_word(word: str) -> bool:
     """A word that alone names a country, a nationality or an organisation, not a person ("Kyrgyzstan").
     (Cities are not counted: many surnames are also towns.)"""
@@ -332,6 +338,12 @@ def _back_references(doc: Document, mentions: list[Mention]) -> list[Mention]:
             if after[:1].isupper() and after.split(" ", 1)[0].rstrip(".,;:") not in cues().not_names and \
                     _is_name_token(after.split(" ", 1)[0].rstrip(".,;:’'")):
                 continue
+            # "… Zhanbolat Mamay": a given name right before the part makes the pair one full name
+            before = re.search(r"([A-Z][^\W\d_]+) $", para.text[max(0, m.start() - 30) : m.start()])
+            if before and _is_name_token(before.group(1)) and _given(before.group(1)):
+                s -= len(before.group(0))
+                if any(s < te and ts < e for ts, te in taken):
+                    continue
             out.append(Mention(doc.id, para.ordinal, s, e, doc.text[s:e], "backref"))
             taken.append((s, e))
     return out

@@ -67,3 +67,14 @@ def test_statistics(seeded: SQLiteStore) -> None:
     assert st.topic_year_publisher[("assembly", 2016, "Human Rights Watch")] > 0
     assert {y for (_, y) in st.events_by_type_year} == {2016, 2017, 2024, 2025}
     assert st.charges  # charges are counted from charged/convicted statements
+
+
+def test_an_official_never_gets_a_custody_status(seeded: SQLiteStore) -> None:
+    """Issue 16: statements about acts an official ordered or presided over give them no custody status."""
+    from dataclasses import replace
+
+    [person] = find_person(seeded, "Mukhammedkarim")
+    assert case_file(person).status.startswith("imprisoned")
+    as_official = case_file(replace(person, side="state"))
+    assert not as_official.status.startswith(("imprisoned", "detained", "died", "facing extradition", "released"))
+    assert as_official.facts == case_file(person).facts  # the statements stay, cited; only the status differs
