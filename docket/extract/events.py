@@ -131,10 +131,10 @@ def find_events(doc: Document, mentions: list[Mention], entities: list[Entity] |
             if types and subjects:
                 place = _place([e for e in places if s_abs <= e.start < e_abs and e.text != doc.metadata.country],
                                doc.text, s_abs, e_abs)
-                keep = _syntactic_filter(sentence, s_abs, people, subjects, previous_people, officials) \
+                parsed = _syntactic_filter(sentence, s_abs, people, subjects, previous_people, officials) \
                     if syntax else None
                 found = _events_for(doc, para.ordinal, s_abs, e_abs, sentence, subjects, types, dates, inherited,
-                                    keep)
+                                    parsed)
                 out.extend(replace(e, place=place) for e in found)
             # "The police officers (A, B, C) …" names the people the previous sentence spoke of.
             if pending and people and re.match(r"^\W*The \w+( \w+)? \(", sentence):
@@ -280,7 +280,7 @@ def _official_forms(mentions: list[Mention]) -> frozenset[str]:
 
 
 def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects: list[Mention],
-                      previous: list[Mention], officials: frozenset[str] = frozenset()) -> Callable[[Mention, str], bool] | None:
+                      previous: list[Mention], officials: frozenset[str] = frozenset()) -> _Syntax | None:
     """A predicate (person, kind) -> the sentence's trigger of that kind is about that person.
 
     Built from the dependency parse (:mod:`docket.extract.syntax`): a person named in the sentence
@@ -331,7 +331,31 @@ def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects
             allowed[kind] = set(subjects) if live else set()
         else:
             allowed[kind] = linked or set(fallback)
-    return lambda person, kind: person in allowed.get(kind, set())
+    return _Syntax(lambda person, kind: person in allowed.get(kind, set()), sdoc, cues_at)
+
+
+@dataclass(frozen=True)
+class _Syntax:
+    """What the parse of one sentence says: who each kind is about, and which dates belong to it."""
+
+    keep: Callable[[Mention, str], bool]
+    sdoc: object
+    cues_at: dict[str, list[int]]
+
+    def date(self, kind: str, dates: list[DateMention]) -> tuple[bool, str | None]:
+        """(decided, date): the date the parse attaches to the kind's cue; not decided when the cue is
+        in the main clause with no date of its own (the word-order rules decide then)."""
+        from docket.extract.syntax import attached
+
+        positions = self.cues_at.get(kind) or [p for k in _DERIVED.get(kind, ()) for p in self.cues_at.get(k, [])]
+        if not positions or not dates:
+            return False, None
+        spans = [(d.start, d.end) for d in dates]
+        for at in positions:
+            hit = attached(self.sdoc, at, spans)
+            if hit:
+                return True, dates[hit[0]].value
+        return False, None
 
 
 def _cue_modality(sdoc, at: int) -> tuple[bool, bool]:  # noqa: ANN001 - spacy Doc
@@ -343,7 +367,7 @@ def _cue_modality(sdoc, at: int) -> tuple[bool, bool]:  # noqa: ANN001 - spacy D
 
 def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence: str, subjects: list[Mention],
                 types: list[tuple[str, int]], dates: list, inherited: str | None = None,  # noqa: ANN001
-                keep: Callable[[Mention, str], bool] | None = None) -> list[Event]:
+                syntax: _Syntax | None = None) -> list[Event]:
     r = rules()
     names = dict(types)
     appeal = any(p.search(sentence) for p in r.appeal)
@@ -379,15 +403,18 @@ def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence:
             person_kinds = {_OWNED_ACT[owned.group(1).lower()]}
         for kind in sorted(person_kinds, key=lambda k: names.get(k, 99)):
             # without the parse, word order tells the victim from the agent
-            if kind in r.victim_only and keep is None and not _victim(sentence, person.start - s_abs, names.get(kind, 0)):
+            if kind in r.victim_only and syntax is None and not _victim(sentence, person.start - s_abs,
+                                                                        names.get(kind, 0)):
                 continue
-            if keep is not None and not owned and not keep(person, kind):
+            if syntax is not None and not owned and not syntax.keep(person, kind):
                 continue
             # derived kinds (a conviction implied by a sentence) date like the cue they come from
             cue_at = names.get(kind, min(names.values()))
-            date = _date_for(sentence, dates, cue_at, inherited)
-            if kind in r.victim_only:  # "convicted on 27 February of torturing X to death … in 2022"
-                date = _date_after(sentence, dates, cue_at) or date
+            decided, date = syntax.date(kind, dates) if syntax is not None else (False, None)
+            if not decided:
+                date = _date_for(sentence, dates, cue_at, inherited)
+                if kind in r.victim_only:  # "convicted on 27 February of torturing X to death … in 2022"
+                    date = _date_after(sentence, dates, cue_at) or date
             if kind == "sentenced":
                 custodial = [s for s in sanctions if s.kind != "fine"]
                 mine = [sanctions[i]] if respectively else _own_sanctions(person, subjects, custodial, s_abs) or [None]

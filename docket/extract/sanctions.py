@@ -81,7 +81,8 @@ def find_sanctions(text: str) -> list[Sanction]:
                      r"served|serving|for several|for)\s*$", before) and not re.search(r"\b(sentenced|jailed|imprisoned|"
                      r"arrested|detained)\b[^.]{0,40}$", before):
             continue
-        if re.match(r"\s+(of\s+(a|an|his|her|their)\b|later|earlier|ago|before|after|into)", text[m.end() :], re.I):
+        if re.match(r"\s+(of\s+(a|an|his|her|their)\b|later|earlier|ago|before|after|into|(in |of )?pre-?trial)",
+                    text[m.end() :], re.I):  # time elapsed, or custody before any verdict
             continue
         kind = _kind_near(text, m.start(), m.end())
         if kind is None or kind == "fine":

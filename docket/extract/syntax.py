@@ -228,3 +228,29 @@ def pronoun_in_clause(sdoc: Any, trigger_char: int) -> str | None:
     if not found:
         return None
     return "plural" if any(w in _PLURAL for w in found) else "singular"
+
+
+def own_clause(tok: Any) -> Any:
+    """The nearest clause head at or above ``tok`` (no subject inheritance)."""
+    c = tok
+    while (c.dep_ not in _CLAUSE or (c.dep_ == "conj" and not c.tag_.startswith("VB"))) and c.head.i != c.i:
+        c = c.head
+    return c
+
+
+def attached(sdoc: Any, trigger_char: int, spans: list[tuple[int, int]]) -> list[int]:
+    """Indexes of the ``spans`` (time expressions) that belong to the trigger's own clause, or to
+    the clause whose subject it shares ("arrested on 8 June and charged"), nearest clause first."""
+    v = token_at(sdoc, trigger_char)
+    own, shared = own_clause(v), trigger_clause(v)
+    first, second = [], []
+    for k, (a, b) in enumerate(spans):
+        head = _span_head(sdoc, a, b)
+        if head is None:
+            continue
+        c = own_clause(head)
+        if c.i == own.i:
+            first.append(k)
+        elif c.i == shared.i:
+            second.append(k)
+    return first or second
