@@ -133,6 +133,8 @@ def find_events(doc: Document, mentions: list[Mention], entities: list[Entity] |
                                doc.text, s_abs, e_abs)
                 parsed = _syntactic_filter(sentence, s_abs, people, subjects, previous_people, officials) \
                     if syntax else None
+                if parsed is not None and people:  # the parse decides among the named and the antecedents
+                    subjects = _unique(people + subjects)
                 found = _events_for(doc, para.ordinal, s_abs, e_abs, sentence, subjects, types, dates, inherited,
                                     parsed)
                 out.extend(replace(e, place=place) for e in found)
@@ -288,7 +290,7 @@ def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects
     person is linked but the cue's clause has a pronoun ("officers tortured him"), the first named
     person who is not an agent, modifier or relative, else the previous sentence's people, keep it.
     """
-    from docket.extract.syntax import parse_sentence, pronoun_in_clause, relation
+    from docket.extract.syntax import parse_sentence, pronoun_argument, pronoun_in_clause, relation
 
     cues_at = _cue_positions(sentence)
     # A custodial sanction states a sentence even without the verb ("received 18 years"): its words
@@ -320,6 +322,11 @@ def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects
             live = True
             hit = {m for m, r in facts.items() if r.linked}
             linked |= hit
+            # "He was tried together with X": a pronoun argument of the cue is the previous sentence's person
+            # (only a pronoun before every name of the sentence: "X said that he …" points to X)
+            pro = pronoun_argument(sdoc, at, before=min((a for a, _ in spans.values()), default=None))
+            if pro and previous:
+                linked |= set(_unique(previous)) if pro == "plural" else {previous[-1]}
             if not hit:
                 # Nobody is the cue's argument: a pronoun there points back ("officers tortured him":
                 # the first free person; "they": all); without one, the parse may simply have failed,
@@ -331,7 +338,9 @@ def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects
             allowed[kind] = set(subjects) if live else set()
         else:
             allowed[kind] = linked or set(fallback)
-    return _Syntax(lambda person, kind: person in allowed.get(kind, set()), sdoc, cues_at)
+    # by name: a pronoun-led sentence's subjects are the previous sentence's mentions of the same people
+    names = {kind: {m.text for m in ms} for kind, ms in allowed.items()}
+    return _Syntax(lambda person, kind: person.text in names.get(kind, set()), sdoc, cues_at)
 
 
 @dataclass(frozen=True)

@@ -81,9 +81,10 @@ def find_sanctions(text: str) -> list[Sanction]:
                      r"served|serving|for several|for)\s*$", before) and not re.search(r"\b(sentenced|jailed|imprisoned|"
                      r"arrested|detained)\b[^.]{0,40}$", before):
             continue
-        if re.match(r"\s+(of\s+(a|an|his|her|their)\b|later|earlier|ago|before|after|into|(in |of )?pre-?trial)",
-                    text[m.end() :], re.I):  # time elapsed, or custody before any verdict
-            continue
+        imposed = re.search(r"\b(sentenced|jailed|imprisoned)\s+(\w+\s+){0,2}(to|for)\s*$", before)
+        if re.match(r"\s+(of\s+(a|an|his|her|their)\b|later|earlier|ago|into|(in |of )?pre-?trial)",
+                    text[m.end() :], re.I) or (not imposed and re.match(r"\s+(before|after)\b", text[m.end() :], re.I)):
+            continue  # time elapsed, or custody before any verdict ("jailed for 15 days after …" is a sentence)
         kind = _kind_near(text, m.start(), m.end())
         if kind is None or kind == "fine":
             continue

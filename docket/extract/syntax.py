@@ -254,3 +254,15 @@ def attached(sdoc: Any, trigger_char: int, spans: list[tuple[int, int]]) -> list
         elif c.i == shared.i:
             second.append(k)
     return first or second
+
+
+def pronoun_argument(sdoc: Any, trigger_char: int, before: int | None = None) -> str | None:
+    """A personal pronoun that is a direct argument (subject or object) of the trigger's clause and
+    stands before character ``before`` (when given): ``"plural"``, ``"singular"`` or None."""
+    v = token_at(sdoc, trigger_char)
+    heads = {v.i, trigger_clause(v).i}
+    for t in sdoc:
+        if t.head.i in heads and t.dep_ in {"nsubj", "nsubjpass", "dobj"} and t.tag_ == "PRP" \
+                and t.lower_ in {"he", "she", "they", "him", "her", "them"} and (before is None or t.idx < before):
+            return "plural" if t.lower_ in _PLURAL else "singular"
+    return None
