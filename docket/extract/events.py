@@ -107,6 +107,8 @@ def find_events(doc: Document, mentions: list[Mention], entities: list[Entity] |
     out: list[Event] = []
     last_date: str | None = None
     section: int | None = -1
+    # The sentences the parse will be asked about (a cue, and a name or a pronoun), parsed in one batch.
+    parses = _parse_cue_sentences(doc, by_para) if syntax else {}
     for para in doc.paragraphs:
         # The date context ("those sentences", "the day before") runs on across the paragraphs of a
         # section (flattened pages split one story over several); pronouns look back within the
@@ -131,8 +133,8 @@ def find_events(doc: Document, mentions: list[Mention], entities: list[Entity] |
             if types and subjects:
                 place = _place([e for e in places if s_abs <= e.start < e_abs and e.text != doc.metadata.country],
                                doc.text, s_abs, e_abs)
-                parsed = _syntactic_filter(sentence, s_abs, people, subjects, previous_people, officials) \
-                    if syntax else None
+                parsed = _syntactic_filter(sentence, s_abs, people, subjects, previous_people, officials,
+                                           parses.get(sentence)) if syntax else None
                 if parsed is not None and people:  # the parse decides among the named and the antecedents
                     subjects = _unique(people + subjects)
                 found = _events_for(doc, para.ordinal, s_abs, e_abs, sentence, subjects, types, dates, inherited,
@@ -281,8 +283,25 @@ def _official_forms(mentions: list[Mention]) -> frozenset[str]:
     return frozenset(out)
 
 
+def _parse_cue_sentences(doc: Document, by_para: dict[int, list[Mention]]) -> dict[str, object]:
+    """Parses of the sentences of ``doc`` that hold a cue and a name or a pronoun, by sentence text."""
+    from docket.extract.syntax import parse_sentences
+
+    wanted: list[str] = []
+    for para in doc.paragraphs:
+        names = by_para.get(para.ordinal, [])
+        for a, b in sentences(para.text):
+            sentence = para.text[a:b].replace("\xa0", " ").replace("\u202f", " ")
+            has_name = any(para.start + a <= m.start < para.start + b for m in names)
+            if (has_name or rules().pronoun.search(sentence)) and (_cue_positions(sentence) or
+                                                                   find_sanctions(sentence)):
+                wanted.append(sentence)
+    return parse_sentences(wanted)
+
+
 def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects: list[Mention],
-                      previous: list[Mention], officials: frozenset[str] = frozenset()) -> _Syntax | None:
+                      previous: list[Mention], officials: frozenset[str] = frozenset(),
+                      sdoc: object | None = None) -> _Syntax | None:
     """A predicate (person, kind) -> the sentence's trigger of that kind is about that person.
 
     Built from the dependency parse (:mod:`docket.extract.syntax`): a person named in the sentence
@@ -300,7 +319,8 @@ def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects
         cues_at["sentenced"] = sorted(set(cues_at.get("sentenced", []) + stated))
     if not cues_at:
         return None
-    sdoc = parse_sentence(sentence)
+    if sdoc is None:
+        sdoc = parse_sentence(sentence)
     spans = {m: (m.start - s_abs, m.end - s_abs) for m in people}
     allowed: dict[str, set[Mention]] = {}
     every = sorted(p for ps in cues_at.values() for p in ps)

@@ -83,6 +83,12 @@ def parse_sentence(text: str) -> Any:
     return load_parser()(text)
 
 
+def parse_sentences(texts: list[str]) -> dict[str, Any]:
+    """Parses of many sentences in batches (much cheaper than one call each), keyed by text."""
+    unique = list(dict.fromkeys(texts))
+    return dict(zip(unique, load_parser().pipe(unique, batch_size=64)))
+
+
 def token_at(sdoc: Any, char: int) -> Any:
     """The token covering character ``char`` of the parsed text (the nearest one after it)."""
     for tok in sdoc:
