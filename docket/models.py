@@ -238,6 +238,8 @@ class Mention:
     # named just before it. Not part of a mention's identity.
     role: str | None = field(default=None, compare=False)
     foreign: bool | None = field(default=None, compare=False)
+    # How sure extraction is that this is a person, 0-1 (None: stored before confidence existed).
+    confidence: float | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -290,6 +292,10 @@ class Event:
     sanction: Sanction | None
     quote: str
     place: str | None = None
+    # How sure extraction is that the sentence states this event of this person, 0-1: how the
+    # person was tied to the cue (its argument in the parse, a pronoun's antecedent, or only named
+    # beside it) times the confidence of the mention. None: stored before confidence existed.
+    confidence: float | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def person(
     as_json: JsonOption = False,
 ) -> None:
     """One person's case file: status, a timeline of facts with their sources, and conflicts between sources."""
-    from docket.query.cases import case_file, sanction_text
+    from docket.query.cases import STATUS_MIN_CONFIDENCE, case_file, sanction_text
 
     store, hits = find_or_exit(db, name)
     cases = [case_file(p) for p in hits]
@@ -73,8 +73,11 @@ def person(
             charge = f" — {f.charge}" if f.charge else ""
             place = f" in {f.place}" if f.place else ""
             sources = f"{len(f.publishers)} publisher{'s' if len(f.publishers) > 1 else ''}"
+            sure = "" if f.confidence is None else (
+                f" [yellow]confidence {f.confidence:.2f}, low: not counted for the status[/yellow]"
+                if f.confidence < STATUS_MIN_CONFIDENCE else f" [dim]confidence {f.confidence:.2f}[/dim]")
             out.print(f"  {f.date or '(no date)':<10} [bold]{f.type}[/bold]{escape(sanction)}{escape(charge)}"
-                      f"{escape(place)} [green]({sources})[/green]")
+                      f"{escape(place)} [green]({sources})[/green]{sure}")
             for d, e in f.statements:
                 out.print(f"      [dim]{escape(d.publisher or '?')}, {escape(d.title or '?')} — {d.id}:p{e.paragraph} "
                           f"[{e.start}:{e.end}][/dim] “{escape(e.quote[:150])}”")

@@ -86,7 +86,7 @@ def statement_dict(d: DocumentSummary, e: Event, citer: Citer | None = None) -> 
     return {
         "type": e.type, "date": e.date, "charge": e.charge,
         "sanction": e.sanction.as_dict() if e.sanction else None, "place": e.place,
-        "name_as_printed": e.person.text, "key": statement_key(e),
+        "name_as_printed": e.person.text, "key": statement_key(e), "confidence": e.confidence,
         "citation": {"document_id": d.id, "paragraph_id": f"{d.id}:p{e.paragraph}", "publisher": d.publisher,
                      "title": d.title, "period": d.period, "section": section, "page": page,
                      "start": e.start, "end": e.end, "quote": e.quote},
@@ -97,7 +97,7 @@ def fact_dict(f: Fact, citer: Citer | None = None) -> dict:
     """A fact with its corroboration and every supporting statement."""
     return {"type": f.type, "date": f.date, "sanction": f.sanction, "charge": f.charge, "place": f.place,
             "corroboration": {"publishers": len(f.publishers), "documents": len(f.documents)},
-            "verified": f.verified,
+            "verified": f.verified, "confidence": f.confidence,
             "publishers": f.publishers, "documents": f.documents,
             "statements": [statement_dict(d, e, citer) for d, e in f.statements]}
 
@@ -112,6 +112,7 @@ def person_dict(p: PersonRecord) -> dict:
     """A person: names, role, side, documents and why the names were linked."""
     return {"id": p.cluster.id, "canonical": p.cluster.canonical, "variants": list(p.cluster.forms),
             "role": p.role, "side": p.side, "documents": [d.id for d in p.documents],
+            "confidence": max((m.confidence for _, m in p.cluster.mentions if m.confidence is not None), default=None),
             "links": [asdict(link) for link in p.cluster.links]}
 
 

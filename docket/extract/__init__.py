@@ -97,11 +97,14 @@ def extract_documents(docs: list[Document], workers: int = 1, disable: Iterable[
                 if e.date and len(e.date) > len(twin["date"] or ""):
                     twin["date"] = e.date
                 twin["charge"] = twin["charge"] or e.charge
+                if e.confidence is not None and (twin["confidence"] or 0) < e.confidence:
+                    twin["confidence"] = e.confidence  # the surest statement of the two
                 continue
             record = {
                 "file": file_name, "person": pid, "type": e.type, "date": e.date, "charge": e.charge,
                 "sanction": sanction, "place": e.place, "quote": e.quote,
                 "paragraph_id": f"{doc.id}:p{e.paragraph}", "start": e.start, "end": e.end,
+                "confidence": e.confidence,
             }
             candidates.append(record)
             events.append(record)
@@ -127,11 +130,12 @@ def extract_documents(docs: list[Document], workers: int = 1, disable: Iterable[
             "mentions": mentions,
             "role": role,
             "side": side,
+            "confidence": max((m.confidence for _, m in c.mentions if m.confidence is not None), default=None),
             "links": [{"a": link.a, "b": link.b, "score": link.score, "levels": list(link.levels)}
                       for link in c.links],
             "citations": [
                 {"file": f, "paragraph_id": f"{ids[f]}:p{m.paragraph}", "start": m.start, "end": m.end,
-                 "quote": m.text, "source": m.source}
+                 "quote": m.text, "source": m.source, "confidence": m.confidence}
                 for f, m in c.mentions
             ],
         })

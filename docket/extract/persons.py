@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -148,8 +148,17 @@ def find_mentions(doc: Document, parsed: list | None = None, evidence: bool = Tr
                 s, e = para.start + a, para.start + b
                 if not any(s < ke and ks < e for ks, ke in spans) and judge(doc.text, s, e, "lexicon").keep:
                     spans[(s, e)] = "lexicon"
-    mentions = _resolve_overlaps(doc, spans)
-    mentions += _back_references(doc, mentions)
+        mentions = [replace(m, confidence=judge(doc.text, m.start, m.end, m.source).score)
+                    for m in _resolve_overlaps(doc, spans)]
+    else:
+        mentions = _resolve_overlaps(doc, spans)
+    # a bare surname or given name is as sure as the surest full name it was taken from
+    sure: dict[str, float] = {}
+    for m in mentions:
+        for w in m.text.split():
+            sure[w] = max(sure.get(w, 0.0), m.confidence or 0.0)
+    mentions += [replace(m, confidence=round(0.9 * sure.get(m.text.split()[-1], 0.0), 2) if evidence else None)
+                 for m in _back_references(doc, mentions)]
     mentions.sort(key=lambda m: m.start)
     return mentions
 

@@ -222,26 +222,28 @@ class SQLStore:
         ids: dict[Mention, int] = {}
         for m in mentions:
             ids[m] = self._insert_id(
-                'INSERT INTO mentions (document_id, paragraph, start, "end", text, source, role, foreign_body)'
-                " VALUES (?,?,?,?,?,?,?,?)",
+                'INSERT INTO mentions (document_id, paragraph, start, "end", text, source, role, foreign_body,'
+                " confidence) VALUES (?,?,?,?,?,?,?,?,?)",
                 (document_id, m.paragraph, m.start, m.end, m.text, m.source, m.role,
-                 None if m.foreign is None else int(m.foreign)),
+                 None if m.foreign is None else int(m.foreign), m.confidence),
             )
         self._many(
             'INSERT INTO events (document_id, mention_id, paragraph, start, "end", type, date, charge, sanction, quote,'
-            " place) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            " place, confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             [(document_id, ids[e.person], e.paragraph, e.start, e.end, e.type, e.date, e.charge,
-              json.dumps(e.sanction.as_dict()) if e.sanction else None, e.quote, e.place) for e in events],
+              json.dumps(e.sanction.as_dict()) if e.sanction else None, e.quote, e.place, e.confidence) for e in events],
         )
 
     def document_facts(self, document_id: str) -> tuple[list[Mention], list[Event]]:
         mentions: dict[int, Mention] = {}
         for r in self._sql('SELECT * FROM mentions WHERE document_id = ? ORDER BY start', (document_id,)):
             mentions[r["id"]] = Mention(document_id, r["paragraph"], r["start"], r["end"], r["text"], r["source"],
-                                        r["role"], None if r["foreign_body"] is None else bool(r["foreign_body"]))
+                                        r["role"], None if r["foreign_body"] is None else bool(r["foreign_body"]),
+                                        r["confidence"])
         events = [
             Event(document_id, r["paragraph"], r["start"], r["end"], mentions[r["mention_id"]], r["type"], r["date"],
-                  r["charge"], Sanction(**json.loads(r["sanction"])) if r["sanction"] else None, r["quote"], r["place"])
+                  r["charge"], Sanction(**json.loads(r["sanction"])) if r["sanction"] else None, r["quote"], r["place"],
+                  r["confidence"])
             for r in self._sql("SELECT * FROM events WHERE document_id = ? ORDER BY start, id", (document_id,))
         ]
         return list(mentions.values()), events

@@ -14,7 +14,7 @@ from docket.export import csv_cell
 from docket.export.serialize import case_summary
 from docket.extract.topics import taxonomy
 from docket.models import SearchFilters
-from docket.query.cases import CaseFilter, case_files, sanction_text, select_cases, year_diff
+from docket.query.cases import STATUS_MIN_CONFIDENCE, CaseFilter, case_files, sanction_text, select_cases, year_diff
 from docket.query.search import search as run_search
 from docket.query.stats import persons_by_status, statistics
 from docket.models import statement_key
@@ -196,7 +196,7 @@ def person_page(request: Request, person_id: str, store: StoreDep, settings: Set
     rejected = [{"doc": d, "event": e, "href": cite_href(d.id, e.paragraph, e.start, e.end)}
                 for d, e in case.person.rejected]
     return _page(request, "person.html", case=case, facts=facts, timeline=_timeline(case), log=log,
-                 reviews=reviews, rejected=rejected,
+                 reviews=reviews, rejected=rejected, min_confidence=STATUS_MIN_CONFIDENCE,
                  conflicts=[{"c": x, "sides": [{"doc": d, "event": e, "href": cite_href(d.id, e.paragraph, e.start, e.end)}
                                                for d, e in (x.a, x.b) if d]} for x in case.conflicts if x.a],
                  spelling=[x for x in case.conflicts if x.kind == "spelling"])

@@ -157,3 +157,19 @@ def test_state_moves_with_every_commit_of_any_connection(tmp_path: Path) -> None
     finally:
         reader.close()
         writer.close()
+
+
+def test_confidence_is_stored_with_every_fact(tmp_path: Path) -> None:
+    """Issue 16: the confidence of mentions and event statements survives the store."""
+    from docket.pipeline import ingest_paths
+    from tests.conftest import seed_files
+
+    store = SQLiteStore(tmp_path / "c.db")
+    ingest_paths(store, seed_files()[:1])
+    doc_id = store.list_documents()[0].id
+    mentions, events = store.document_facts(doc_id)
+    assert mentions and events
+    assert all(m.confidence is not None and 0 <= m.confidence <= 1 for m in mentions)
+    assert all(e.confidence is not None and 0 < e.confidence <= 1 for e in events)
+    assert len({e.confidence for e in events}) > 1  # graded, not one constant
+    store.close()
