@@ -69,3 +69,30 @@ def test_context_backs_one_letter_differences() -> None:
     assert not apart.link and "context: no shared country or co-mentioned person" in apart.levels
     # exact folded names need no context
     assert compare(name_parts("Maks Bokaev"), name_parts("Max Bokayev"), kz_with, ru).link
+
+
+def test_graded_surnames_link_with_context_only() -> None:
+    """Issue 16: one edit in an ordinary-length surname (-met-/-med-, -nb-/-mb-) links when the context
+    agrees; without context, or in other countries, it stays apart."""
+    from docket.resolve.compare import Context
+
+    kz = Context(frozenset({"Kazakhstan"}))
+    for a, b in [("Kanat Akhmetov", "Kanat Akhmedov"), ("Aidos Sadykbayev", "Aidos Sadykbaev"),
+                 ("Nurlan Sembayev", "Nurlan Sembaev"), ("Asel Kunbekova", "Asel Kumbekova")]:
+        pa, pb = name_parts(a), name_parts(b)
+        with_context = compare(pa, pb, kz, kz)
+        assert with_context.link and any("Jaro-Winkler" in lvl for lvl in with_context.levels) \
+            or fold_token(pa.surname) == fold_token(pb.surname), (a, b, with_context.levels)
+    pa, pb = name_parts("Kanat Akhmetov"), name_parts("Kanat Akhmedov")
+    assert not compare(pa, pb).link
+    assert not compare(pa, pb, kz, Context(frozenset({"Russia"}))).link
+
+
+@pytest.mark.parametrize("gold_set", ["seeds", "dev-amnesty", "dev-freedomhouse", "dev-usdos", "ovdinfo-crossscript"])
+def test_no_hard_negative_of_any_gold_set_links_even_with_context(gold_set: str) -> None:
+    from docket.resolve.compare import Context
+
+    same = Context(frozenset({"Kazakhstan", "Russia", "Belarus", "Tajikistan", "Azerbaijan", "Kyrgyzstan"}))
+    for h in json.loads((GOLD.parent / gold_set / "hard_negatives.json").read_text()):
+        a, b = h["pair"]
+        assert not compare(name_parts(a), name_parts(b), same, same).link, h
