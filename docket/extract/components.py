@@ -35,6 +35,7 @@ class Analysis:
     mentions: list[Mention] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    refused: list[tuple[int, int]] = field(default_factory=list)  # candidates judged organisations
     disabled: frozenset[str] = frozenset()
 
 
@@ -57,14 +58,18 @@ def _persons(a: Analysis) -> Analysis:
     from docket.extract.persons import find_mentions
     from docket.extract.roles import mention_context
 
-    found = find_mentions(a.view, a.parsed or None, evidence="evidence" not in a.disabled)
-    return replace(a, mentions=[mention_context(a.view.text, m) for m in found])
+    refused: list[tuple[int, int]] = []
+    found = find_mentions(a.view, a.parsed or None, evidence="evidence" not in a.disabled, refused_out=refused)
+    return replace(a, mentions=[mention_context(a.view.text, m) for m in found], refused=refused)
 
 
 def _entities(a: Analysis) -> Analysis:
     from docket.extract.entities import find_entities
 
-    return replace(a, entities=find_entities(a.view, a.parsed, a.mentions) if a.parsed else [])
+    from docket.extract.entities import refused_organisations
+
+    found = find_entities(a.view, a.parsed, a.mentions) if a.parsed else []
+    return replace(a, entities=found + refused_organisations(a.view, a.refused, found, a.mentions))
 
 
 def _events(a: Analysis) -> Analysis:

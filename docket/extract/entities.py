@@ -36,3 +36,21 @@ def find_entities(doc: Document, parsed: list, mentions: list[Mention]) -> list[
                 continue
             out.append(Entity(doc.id, para.ordinal, start, end, doc.text[start:end], label))
     return out
+
+
+def refused_organisations(doc: Document, spans: list[tuple[int, int]], entities: list[Entity],
+                          mentions: list[Mention]) -> list[Entity]:
+    """Person candidates the evidence judged organisations, media or parties ("Nur Otan", "Bir Duino"),
+    as organisation entities, where no entity or person covers them already."""
+    taken = [(e.start, e.end) for e in entities] + [(m.start, m.end) for m in mentions]
+    out: list[Entity] = []
+    for s, e in sorted(set(spans)):
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        out.append(Entity(doc.id, _paragraph_of(doc, s), s, e, doc.text[s:e], "org"))
+        taken.append((s, e))
+    return out
+
+
+def _paragraph_of(doc: Document, offset: int) -> int:
+    return next((p.ordinal for p in doc.paragraphs if p.start <= offset < p.end), doc.paragraphs[-1].ordinal)

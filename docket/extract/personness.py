@@ -68,7 +68,7 @@ def lexicons() -> _Lexicons:
         org_words=frozenset(raw["org_words"]),
         org_before=re.compile(rf"\b(?:{before})(?:\s+(?:the|a|an|its|his|her|their|independent|opposition|state|"
                               rf"private|online|local|regional|national|daily|weekly|news))*"
-                              rf"(?:\s+|,?\s*(?:including|such as|like)\s+)$", re.I),
+                              rf"(?:\s+|[,:]?\s*(?:(?:including|such as|like)\s+)?)$", re.I),
         demonyms=frozenset(raw["demonyms"]),
         places=frozenset(p for p in places if " " not in p),
         countries=frozenset(countries),
@@ -83,10 +83,11 @@ _ORG_HEADS = frozenset({"Radio", "Television", "TV", "News", "Party", "Union", "
                         "University", "School", "Commission", "Ministry", "Service", "Monitor", "Watch", "Portal"})
 
 
-_ORG_AFTER = re.compile(r"[’']?s?\s+(?:\w+\s+)?(?:party|parties|movement|bloc|coalition|faction|newspaper|weekly|daily|"
-                        r"magazine|website|portal|outlet|channel|station|TV|television|radio|agency|organi[sz]ation|"
-                        r"NGO|group|foundation|association|union|network|company|bank|project|initiative|platform|"
-                        r"campaign|programme|program|publication|news)\b")
+_ORG_AFTER = re.compile(r"[ \t]+(?:party|parties|movements?|blocs?|coalitions?|factions?|newspapers?|weekl(?:y|ies)|"
+                        r"dail(?:y|ies)|magazines?|websites?|portals?|outlets?|channels?|stations?|TV|television|radio|"
+                        r"agency|agencies|organi[sz]ations?|NGOs?|groups?|foundations?|associations?|unions?|networks?|"
+                        r"compan(?:y|ies)|banks?|projects?|initiatives?|platforms?|campaigns?|programmes?|programs?|"
+                        r"publications?|news)\b")
 
 
 @lru_cache(maxsize=1)
@@ -144,12 +145,14 @@ def judge(text: str, start: int, end: int, source: str) -> Verdict:
         if w in lex.countries:
             return Verdict(False, 0.1, f"country name {w!r}")
     # "the Nur Otan party", "Ekho Moskvy radio station": a lower-case organisation noun right after
-    if _ORG_AFTER.match(text, end) and evidence < 0.5:
+    if _ORG_AFTER.match(text, end):
         return Verdict(False, 0.1, "named as an organisation or medium (the noun follows)")
     if words[0] in lex.places and not is_given_name(words[0]):
         return Verdict(False, 0.1, f"place name {words[0]!r}")
     if len(words) > 2 and words[-1] in lex.places and evidence < 0.5:  # "X Y Osh": an NGO's branch
         return Verdict(False, 0.1, f"place name {words[-1]!r}")
+    if re.search(r"\w[–-]$", text[max(0, start - 2) : start]) and evidence < 0.5:  # "Respublika–Ata Jurt"
+        return Verdict(False, 0.1, "part of an organisation's compound name")
     after = re.match(r"[ \t]+([A-Z][\w’'-]*)", text[end : end + 40])
     if after and after.group(1) in lex.org_heads:
         return Verdict(False, 0.1, f"part of an organisation's name ({after.group(1)!r} follows)")

@@ -116,7 +116,8 @@ def parse(doc: Document) -> list:  # noqa: ANN201 - list[spacy.tokens.Doc]
 _BATCH_CHARS = 100_000
 
 
-def find_mentions(doc: Document, parsed: list | None = None, evidence: bool = True) -> list[Mention]:
+def find_mentions(doc: Document, parsed: list | None = None, evidence: bool = True,
+                  refused_out: list[tuple[int, int]] | None = None) -> list[Mention]:
     """All person mentions in ``doc``, in text order, without overlaps.
 
     ``evidence`` weighs each candidate against the name and organisation lexicons
@@ -141,6 +142,9 @@ def find_mentions(doc: Document, parsed: list | None = None, evidence: bool = Tr
         # A form refused as an organisation somewhere is refused throughout the document (it does not
         # become a person where no cue happens to stand beside it).
         refused = {doc.text[s:e] for (s, e), v in verdicts.items() if not v.keep}
+        refused |= _named_as_organisation(doc.text, {doc.text[s:e] for (s, e), v in verdicts.items() if v.keep})
+        if refused_out is not None:  # organisations, media and parties, for the entity list
+            refused_out.extend(k for k, v in verdicts.items() if not v.keep and v.reason.startswith(_ORG_REASONS))
         spans = {k: v for k, v in spans.items() if verdicts[k].keep and doc.text[k[0] : k[1]] not in refused
                  and not _listed_with_org(doc.text, k, verdicts)}
         for para, sdoc in zip(doc.paragraphs, parsed if parsed is not None else parse(doc)):
@@ -159,6 +163,19 @@ def find_mentions(doc: Document, parsed: list | None = None, evidence: bool = Tr
             sure[w] = max(sure.get(w, 0.0), m.confidence or 0.0)
     mentions += [replace(m, confidence=round(0.9 * sure.get(m.text.split()[-1], 0.0), 2) if evidence else None)
                  for m in _back_references(doc, mentions)]
+    if evidence:
+        # A form that any of its occurrences shows to be an organisation ("the ruling X party") is one
+        # everywhere in the document, whichever pass found it.
+        from docket.extract.personness import judge
+
+        orgs = {m.text for m in mentions if " " in m.text
+                and (v := judge(doc.text, m.start, m.end, m.source)).reason.startswith(_ORG_REASONS) and not v.keep}
+        if orgs:
+            if refused_out is not None:
+                refused_out.extend((m.start, m.end) for m in mentions if m.text in orgs)
+            parts = {w for o in orgs for w in o.split()}
+            mentions = [m for m in mentions if m.text not in orgs and not (" " not in m.text and m.text in parts
+                                                                           and m.source == "backref")]
     mentions.sort(key=lambda m: m.start)
     return mentions
 
@@ -267,6 +284,27 @@ def _listed_with_org(text: str, span: tuple[int, int], verdicts: dict) -> bool: 
     return False
 
 
+def _named_as_organisation(text: str, forms: set[str]) -> set[str]:
+    """Forms that some occurrence in ``text``, candidate or not, shows to be an organisation's name
+    ("… the opposition X party" makes every bare "X" of the report the party)."""
+    from docket.extract.personness import judge
+
+    out = set()
+    for form in forms:
+        if " " not in form:
+            continue
+        for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
+            v = judge(text, m.start(), m.end(), "cue")
+            if not v.keep and v.reason.startswith(_ORG_REASONS):
+                out.add(form)
+                break
+    return out
+
+
+_ORG_REASONS = ("organisation word", "part of an organisation", "introduced as an organisation",
+                "named as an organisation")
+
+
 def _given(word: str) -> bool:
     from docket.extract.personness import is_given_name
 
@@ -349,7 +387,8 @@ def _back_references(doc: Document, mentions: list[Mention]) -> list[Mention]:
                 continue
             # "… Zhanbolat Mamay": a given name right before the part makes the pair one full name
             before = re.search(r"([A-Z][^\W\d_]+) $", para.text[max(0, m.start() - 30) : m.start()])
-            if before and _is_name_token(before.group(1)) and _given(before.group(1)):
+            if before and _is_name_token(before.group(1)) and _given(before.group(1)) \
+                    and not _place_or_org_word(before.group(1)):
                 s -= len(before.group(0))
                 if any(s < te and ts < e for ts, te in taken):
                     continue

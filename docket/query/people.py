@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from docket.extract.link import Linker, PersonCluster, name_key, slug
 from docket.extract.roles import role_of, side_of
 from docket.query.reviews import apply_reviews
 from docket.resolve.cluster import Constraints
 from docket.resolve.curate import constraints
-from docket.models import DocumentSummary, Event, Mention
+from docket.models import DocumentSummary, Entity, Event, Mention
 from docket.store.base import Store
 
 
@@ -41,6 +41,7 @@ class Linking:
     constraints: Constraints
     facts: dict[str, tuple[list[Mention], list[Event]]]
     added: int = 0  # documents added incrementally by the last call (0: linked from scratch)
+    orgs: dict[str, frozenset[str]] = field(default_factory=dict)  # organisation names per document
 
 
 def _people(store: Store, previous: Linking | None) -> tuple[list[PersonRecord], Linking]:
@@ -57,6 +58,8 @@ def _people(store: Store, previous: Linking | None) -> tuple[list[PersonRecord],
         new = docs
     for d in new:
         linking.facts[d.id] = store.document_facts(d.id)
+        linking.orgs[d.id] = organisation_names(store.document_entities(d.id), linking.facts[d.id][0])
+    organisations = frozenset().union(*linking.orgs.values()) if linking.orgs else frozenset()
     linking.linker.add([(d.id, linking.facts[d.id][0]) for d in new], countries={d.id: d.country for d in new})
     linking.added = len(new) if linking is previous else 0
     # Oldest first, so that a report ingested later never renumbers the persons already there.
@@ -69,6 +72,8 @@ def _people(store: Store, previous: Linking | None) -> tuple[list[PersonRecord],
     reviews = store.reviews()
     out = []
     for c in clusters:
+        if _organisation(c, organisations):
+            continue
         applied = apply_reviews([(by_id[d], e) for d, m in c.mentions for e in events_of.get((d, m), [])], reviews)
         evs = applied.kept
         evs.sort(key=lambda x: (x[1].date or str(x[0].period or ""), x[0].id, x[1].start))
@@ -79,6 +84,21 @@ def _people(store: Store, previous: Linking | None) -> tuple[list[PersonRecord],
                                 tuple(applied.rejected), applied.verified))
     out.sort(key=lambda p: (-len(p.documents), -len(p.events), p.cluster.canonical))
     return out, linking
+
+
+def organisation_names(entities: list[Entity], mentions: list[Mention]) -> frozenset[str]:
+    """The names a document uses for organisations only (never for a person mention in it)."""
+    persons = {m.text for m in mentions}
+    return frozenset(e.text for e in entities if e.label == "org" and " " in e.text and e.text not in persons)
+
+
+def _organisation(cluster: PersonCluster, organisations: frozenset[str]) -> bool:
+    """A cluster whose every full name another report names as an organisation, with nothing in the
+    words of a personal name ("Nur Otan" called a party in one report, bare in the next)."""
+    from docket.extract.personness import name_evidence
+
+    full = [f for f in cluster.forms if " " in f]
+    return bool(full) and all(f in organisations and name_evidence(f.split()) < 0.5 for f in full)
 
 
 # Document ids are hashes of their text, and a stored document's mentions never change, so the
