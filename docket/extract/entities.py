@@ -42,7 +42,9 @@ def refused_organisations(doc: Document, spans: list[tuple[int, int]], entities:
                           mentions: list[Mention]) -> list[Entity]:
     """Person candidates the evidence judged organisations, media or parties ("Nur Otan", "Bir Duino"),
     as organisation entities, where no entity or person covers them already."""
-    taken = [(e.start, e.end) for e in entities] + [(m.start, m.end) for m in mentions]
+    # a model entity around it ("X party") is kept too: the bare name is what other reports print
+    taken = [(e.start, e.end) for e in entities if e.label == "org" and (e.start, e.end) in set(spans)] + \
+        [(m.start, m.end) for m in mentions]
     out: list[Entity] = []
     for s, e in sorted(set(spans)):
         if any(s < te and ts < e for ts, te in taken):

@@ -93,12 +93,15 @@ def organisation_names(entities: list[Entity], mentions: list[Mention]) -> froze
 
 
 def _organisation(cluster: PersonCluster, organisations: frozenset[str]) -> bool:
-    """A cluster whose every full name another report names as an organisation, with nothing in the
-    words of a personal name ("Nur Otan" called a party in one report, bare in the next)."""
+    """A cluster whose every full name another report names as an organisation, that no role word
+    introduces and whose words are not a given name and a surname ("Ata Meken" called a party in one
+    report, bare in the next)."""
     from docket.extract.personness import name_evidence
 
     full = [f for f in cluster.forms if " " in f]
-    return bool(full) and all(f in organisations and name_evidence(f.split()) < 0.5 for f in full)
+    if not full or any(m.source in ("cue", "lexicon") for _, m in cluster.mentions):
+        return False  # a role word or the name lexicons spoke for a person somewhere
+    return all(f in organisations and name_evidence(f.split()) < 0.9 for f in full)
 
 
 # Document ids are hashes of their text, and a stored document's mentions never change, so the
