@@ -27,7 +27,8 @@ from docket.models import Document, Entity, Event, Mention, Sanction
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’)]?\s+(?=[“\"(]?[A-Z0-9])|\s*\n\s*")  # a line break (a bullet) ends one too
 # A sentence continues the previous one when its subject or object points back to it.
-_CONTINUES = re.compile(r"^\W*(he|she|they|both|each|the court|the (activist|journalist|blogger|defender|lawyer)s?)\b|"
+# (A pronoun alone does not carry the date over: the gold leaves "He was charged with …" undated.)
+_CONTINUES = re.compile(r"^\W*(both|each|the court|the (activist|journalist|blogger|defender|lawyer)s?)\b|"
                         r"\b(sentenced|fined|detained|arrested|convicted|released|found) (each|both|them|him|her)\b|"
                         r"\b(those|these|the same) (sentences?|charges?|protests?|cases?|detentions?)\b|"
                         r"\bthe (court )?(ruling|decision|verdict)\b", re.I)
