@@ -27,7 +27,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dmy", re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MON + r"(?:,?\s+(\d{4}))?\b")),
     ("my", re.compile(r"\b(?:(?:early|late|mid-?|end of|beginning of|in|since|by|from|until|during)\s+)?" + _MON +
                       r"(?:\s+(\d{4}))?\b", re.I)),
-    ("y", re.compile(r"\b(?:in|since|during|of|by|from)\s+(19[5-9]\d|20\d\d)\b")),
+    ("y", re.compile(r"\b(?:[Ii]n|[Ss]ince|[Dd]uring|of|[Bb]y|[Ff]rom)\s+(19[5-9]\d|20\d\d)\b")),
     ("rel_year", re.compile(r"\b(last year|this year|earlier this year|the previous year)\b", re.I)),
     ("rel_days", re.compile(r"\b(\w+) (days|weeks|months) later\b", re.I)),
     ("rel_day", re.compile(r"\bthe (day before|previous day|next day|following day|day after)\b", re.I)),
@@ -94,6 +94,8 @@ def _resolve(kind: str, m: re.Match[str], period: int | None, previous: str | No
         y = m.group(2)
         if y:
             year = int(y)
+        if re.match(r"(?i)by\s", m.group(0)):  # "by December": at some point before then, in that year
+            return _fmt(year) if year else None
         return _fmt(year, MONTHS[word.lower()]) if year else None
     if kind == "y":
         return m.group(1)
