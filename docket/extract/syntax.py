@@ -270,5 +270,8 @@ def pronoun_argument(sdoc: Any, trigger_char: int, before: int | None = None) ->
     for t in sdoc:
         if t.head.i in heads and t.dep_ in {"nsubj", "nsubjpass", "dobj"} and t.tag_ == "PRP" \
                 and t.lower_ in {"he", "she", "they", "him", "her", "them"} and (before is None or t.idx < before):
+            if t.lower_ in _PLURAL and any(u.i < t.i and u.tag_ == "NNS" and u.dep_ in {"nsubj", "nsubjpass"}
+                                           for u in sdoc):
+                return None  # "Media members reported … harassed them": the group named before it
             return "plural" if t.lower_ in _PLURAL else "singular"
     return None
