@@ -312,7 +312,7 @@ def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects
     person is linked but the cue's clause has a pronoun ("officers tortured him"), the first named
     person who is not an agent, modifier or relative, else the previous sentence's people, keep it.
     """
-    from docket.extract.syntax import parse_sentence, pronoun_argument, pronoun_in_clause, relation
+    from docket.extract.syntax import parse_sentence, pronoun_argument, pronoun_in_clause, relation, unnamed_patient
 
     cues_at = _cue_positions(sentence)
     # A custodial sanction states a sentence even without the verb ("received 18 years"): its words
@@ -361,7 +361,10 @@ def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects
                 # so the free persons keep it.
                 # An official named beside the act without being its argument ordered or presided over it.
                 free = [m for m, r in facts.items() if r.kind == "other" and m.text not in officials]
-                fallback += free[:1] if pronoun_in_clause(sdoc, at) == "singular" else free
+                pronoun = pronoun_in_clause(sdoc, at)
+                if pronoun is None and unnamed_patient(sdoc, at):
+                    continue  # "the authorities arrested her husband": someone unnamed is the argument
+                fallback += free[:1] if pronoun == "singular" else free
         if not people:
             allowed[kind] = set(subjects) if live else set()
             for m in allowed[kind]:

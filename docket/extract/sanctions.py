@@ -81,6 +81,8 @@ def find_sanctions(text: str) -> list[Sanction]:
                      r"served|serving|for several|for)\s*$", before) and not re.search(r"\b(sentenced|jailed|imprisoned|"
                      r"arrested|detained)\b[^.]{0,40}$", before):
             continue
+        if re.match(r"[- ]+(?:years?|months?)?[- ]*old\b", text[m.end() :]):
+            continue  # "27-year-old X": an age
         imposed = re.search(r"\b(sentenced|jailed|imprisoned)\s+(\w+\s+){0,2}(to|for)\s*$", before)
         if re.match(r"\s+(of\s+(a|an|his|her|their)\b|later|earlier|ago|into|(in |of )?pre-?trial)",
                     text[m.end() :], re.I) or (not imposed and re.match(r"\s+(before|after)\b", text[m.end() :], re.I)):

@@ -275,3 +275,30 @@ def pronoun_argument(sdoc: Any, trigger_char: int, before: int | None = None) ->
                 return None  # "Media members reported … harassed them": the group named before it
             return "plural" if t.lower_ in _PLURAL else "singular"
     return None
+
+
+def unnamed_patient(sdoc: Any, trigger_char: int) -> bool:
+    """The trigger's undergoer is a common noun ("her husband was arrested", "arrested her husband"),
+    so the act is about someone the sentence does not name."""
+    v = token_at(sdoc, trigger_char)
+    if not v.tag_.startswith("VB"):
+        return False
+    for c in v.children:
+        if c.dep_ == "nsubjpass" or (c.dep_ == "dobj" and not any(x.dep_ == "nsubjpass" for x in v.children)):
+            if c.tag_ in {"NN", "NNS"} and _human(c.lower_) and not any(
+                    x.dep_ in {"appos", "compound"} and x.tag_ == "NNP" for x in c.children):
+                return True
+    return False
+
+
+def _human(noun: str) -> bool:
+    """A noun for a person or people (kin, roles, "people", "members"), not a thing ("a fine")."""
+    from docket.extract.persons import cues
+
+    return noun in words().kin or noun in cues().roles or noun in _PEOPLE
+
+
+_PEOPLE = frozenset({"people", "persons", "person", "men", "women", "man", "woman", "members", "member", "individuals",
+                     "residents", "officers", "officials", "employees", "director", "editor", "editors", "staff",
+                     "protesters", "demonstrators", "detainees", "prisoners", "students", "believers", "citizens",
+                     "candidates", "leaders", "leader", "others"})
