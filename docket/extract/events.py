@@ -366,7 +366,9 @@ def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects
                     continue  # "the authorities arrested her husband": someone unnamed is the argument
                 fallback += free[:1] if pronoun == "singular" else free
         if not people:
-            allowed[kind] = set(subjects) if live else set()
+            # "the authorities arrested her husband": the act is the unnamed relative's, not the antecedent's
+            unnamed = all(unnamed_patient(sdoc, at) for at in positions)
+            allowed[kind] = set(subjects) if live and not unnamed else set()
             for m in allowed[kind]:
                 route.setdefault((kind, m.text), _ROUTE["antecedent"])
         else:
