@@ -88,6 +88,12 @@ def find_sanctions(text: str) -> list[Sanction]:
                     text[m.end() :], re.I) or (not imposed and re.match(r"\s+(before|after)\b", text[m.end() :], re.I)):
             continue  # time elapsed, or custody before any verdict ("jailed for 15 days after …" is a sentence)
         kind = _kind_near(text, m.start(), m.end())
+        if kind is None:
+            # no kind word nearby: the verb right before says it ("arrested for 15 days", "received 18 years")
+            if re.search(r"\b(arrested|detained|jailed|imprisoned|held)\s+for\s*$", before):
+                kind = "detention" if unit in ("day", "hour") else "imprisonment"
+            elif re.search(r"\b(received|given|handed|got)\s*$", before):
+                kind = "imprisonment"
         if kind is None or kind == "fine":
             continue
         if kind == "imprisonment" and unit in ("day", "hour"):
