@@ -63,17 +63,23 @@ def lexicons() -> _Lexicons:
     # Capitalised words that head an organisation's name (an adjacent one makes the run part of it).
     org_heads = frozenset(raw["org_words"]) | {w for w in cues().not_names if w in _ORG_HEADS}
     return _Lexicons(
-        given=frozenset(w.casefold() for w in raw["given"]),
+        given=frozenset(w.casefold() for w in raw["given"] + _mined_given()),
         endings=tuple(sorted(raw["surname_endings"], key=len, reverse=True)),
         org_words=frozenset(raw["org_words"]),
-        org_before=re.compile(rf"\b(?:{before})(?:\s+(?:the|a|an|its|his|her|their|independent|opposition|state|"
-                              rf"private|online|local|regional|national|daily|weekly|news))*"
-                              rf"(?:\s+|[,:]?\s*(?:(?:including|such as|like)\s+)?)$", re.I),
+        org_before=re.compile(rf"\b(?:{before})(?:\s+(?:the|a|an|its|his|her|their|independent|opposition|"
+                              rf"state-run|state-owned|private|online|local|regional|national|daily|weekly|news))*"
+                              rf"(?:\s+|,?\s*(?:including|such as|like)\s+|:\s*)$", re.I),
         demonyms=frozenset(raw["demonyms"]),
         places=frozenset(p for p in places if " " not in p),
         countries=frozenset(countries),
         org_heads=org_heads,
     )
+
+
+def _mined_given() -> list[str]:
+    """Given names mined from raw report text (``scripts/mine_given_names.py``; empty when not mined)."""
+    f = resources.files("docket.data").joinpath("given_names_mined.json")
+    return json.loads(f.read_text("utf-8"))["given"] if f.is_file() else []
 
 
 _ORG_HEADS = frozenset({"Radio", "Television", "TV", "News", "Party", "Union", "Movement", "Front", "Bank", "Agency",

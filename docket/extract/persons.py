@@ -141,7 +141,9 @@ def find_mentions(doc: Document, parsed: list | None = None, evidence: bool = Tr
         verdicts = {k: judge(doc.text, k[0], k[1], v) for k, v in spans.items()}
         # A form refused as an organisation somewhere is refused throughout the document (it does not
         # become a person where no cue happens to stand beside it).
-        refused = {doc.text[s:e] for (s, e), v in verdicts.items() if not v.keep}
+        # (only what the words or the name's own phrase show: a phrase before one occurrence says less)
+        refused = {doc.text[s:e] for (s, e), v in verdicts.items() if not v.keep
+                   and not v.reason.startswith("introduced as")}
         refused |= _named_as_organisation(doc.text, {doc.text[s:e] for (s, e), v in verdicts.items() if v.keep})
         if refused_out is not None:  # organisations, media and parties, for the entity list
             refused_out.extend(k for k, v in verdicts.items() if not v.keep and v.reason.startswith(_ORG_REASONS))
@@ -156,6 +158,7 @@ def find_mentions(doc: Document, parsed: list | None = None, evidence: bool = Tr
                     for m in _resolve_overlaps(doc, spans)]
     else:
         mentions = _resolve_overlaps(doc, spans)
+    mentions += _shared_surname(doc, mentions)
     # a bare surname or given name is as sure as the surest full name it was taken from
     sure: dict[str, float] = {}
     for m in mentions:
@@ -320,6 +323,10 @@ def _place_or_org_word(word: str) -> bool:
     return word in lex.org_words or word in lex.demonyms or word in lex.countries
 
 
+_STRONG_SURNAME = re.compile(r"(?:[^aeiou]ov|[^aeiou]ova|[^aeiou]ev|[^aeiou]eva|yev|yeva|iyev|enko|shvili|dze|zade|zoda|"
+                             r"bekov|bekova|bayev|bayeva|ovich|evich|ovna|evna|uly|kyzy|skaya|skiy|yan|ian)$")
+
+
 def _lexicon_runs(sdoc) -> list[tuple[int, int]]:  # noqa: ANN001 - spacy Doc
     """Character spans of name runs the lexicons vouch for: a known given name followed by words
     with a surname or patronymic ending ("Tolib Ayombekov"), whatever the model labelled them."""
@@ -328,7 +335,10 @@ def _lexicon_runs(sdoc) -> list[tuple[int, int]]:  # noqa: ANN001 - spacy Doc
     out = []
     for i, j in _name_runs(sdoc):
         words = [t.text for t in sdoc[i:j]]
-        if len(words) <= 3 and is_given_name(words[0]) and all(has_surname_ending(w) for w in words[1:]):
+        # a known given name before surname-shaped words, or two words the second of which has a
+        # distinctly Slavic, Turkic, Caucasian or Iranian surname ending ("Kanykei Aranov")
+        strong = len(words) == 2 and _STRONG_SURNAME.search(words[1]) and not _place_or_org_word(words[0])
+        if len(words) <= 3 and (strong or is_given_name(words[0])) and all(has_surname_ending(w) for w in words[1:]):
             cleaned = clean_name(sdoc[i:j].text)
             if cleaned:
                 a = sdoc[i].idx
@@ -361,6 +371,26 @@ def _paragraph_at(doc: Document, offset: int) -> int:
     return doc.paragraphs[lo].ordinal
 
 
+def _shared_surname(doc: Document, mentions: list[Mention]) -> list[Mention]:
+    """Given names that share the surname of the full name right after them ("Oraz and Ramzi
+    Vazirbekov": Oraz is a person too), when the dictionaries know the given name."""
+    from docket.extract.personness import is_given_name
+
+    full = {m.start: m for m in mentions if len(m.text.split()) == 2}
+    taken = [(m.start, m.end) for m in mentions]
+    out = []
+    for para in doc.paragraphs:
+        for x in re.finditer(r"(?<![\w-])([A-Z][a-z]+) and (?=([A-Z][a-z]+) [A-Z])", para.text):
+            s, e = para.start + x.start(1), para.start + x.end(1)
+            nxt = full.get(para.start + x.start(2))
+            if nxt is None or any(s < te and ts < e for ts, te in taken) or not is_given_name(x.group(1)) \
+                    or not is_given_name(x.group(2)) or x.group(1) in cues().not_names:
+                continue
+            out.append(Mention(doc.id, para.ordinal, s, e, doc.text[s:e], "cue",
+                               confidence=round(0.8 * (nxt.confidence or 1.0), 2)))
+    return out
+
+
 def _back_references(doc: Document, mentions: list[Mention]) -> list[Mention]:
     """Later bare occurrences of a known surname or given name in the same document."""
     parts: set[str] = set()
@@ -368,6 +398,8 @@ def _back_references(doc: Document, mentions: list[Mention]) -> list[Mention]:
         words = m.text.split()
         if len(words) >= 2:
             parts.update({words[0], words[-1]})
+        elif m.source == "cue":  # a given name sharing a listed surname ("Oraz and Ramzi X")
+            parts.add(m.text)
     parts = {p for p in parts if len(p) >= 3 and p not in cues().not_names and not _place_or_org_word(p)}
     if not parts:
         return []
