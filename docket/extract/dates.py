@@ -24,7 +24,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("range", re.compile(r"\b(?:between\s+|from\s+)?" + _MON + r"\s+(?:and|to|-|–)\s+" + _MON +
                          r"(?:,?\s+(\d{4}))?\b")),
     ("mdy", re.compile(_MON + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b")),
-    ("dmy", re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MON + r"(?:,?\s+(\d{4}))?\b")),
+    # (also after a letter: PDF text loses the space in "on17 December")
+    ("dmy", re.compile(r"(?:\b|(?<=[a-z]))(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MON + r"(?:,?\s+(\d{4}))?\b")),
     ("my", re.compile(r"\b(?:(?:early|late|mid-?|end of|beginning of|in|since|by|from|until|during)\s+)?" + _MON +
                       r"(?:\s+(\d{4}))?\b", re.I)),
     ("y", re.compile(r"\b(?:[Ii]n|[Ss]ince|[Dd]uring|of|[Bb]y|[Ff]rom)\s+(19[5-9]\d|20\d\d)\b")),

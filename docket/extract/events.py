@@ -468,11 +468,18 @@ def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence:
             confidence = round(how * (person.confidence if person.confidence is not None else 1.0), 2)
             # derived kinds (a conviction implied by a sentence) date like the cue they come from
             cue_at = names.get(kind, min(names.values()))
-            decided, date = syntax.date(kind, dates) if syntax is not None else (False, None)
+            # "A (executed in March 2010) and B (executed in July 2011)": a parenthesis right after a
+            # name dates that person's act, and no one else's
+            own, others = _parenthetical_dates(sentence, person, subjects, dates, s_abs)
+            usable = [d for d in dates if d not in others]
+            if own and any(own[0].start - 40 <= p <= own[0].end for p in _kind_cues(kind, names)):
+                decided, date = True, own[0].value
+            else:
+                decided, date = syntax.date(kind, usable) if syntax is not None else (False, None)
             if not decided:
-                date = _date_for(sentence, dates, cue_at, inherited)
+                date = _date_for(sentence, usable, cue_at, inherited)
                 if kind in r.victim_only:  # "convicted on 27 February of torturing X to death … in 2022"
-                    date = _date_after(sentence, dates, cue_at) or date
+                    date = _date_after(sentence, usable, cue_at) or date
             if kind == "sentenced":
                 custodial = [s for s in sanctions if s.kind != "fine"]
                 mine = [sanctions[i]] if respectively else _own_sanctions(person, subjects, custodial, s_abs) or [None]
@@ -486,6 +493,31 @@ def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence:
             out.append(Event(doc.id, paragraph, s_abs, e_abs, person, kind, date, charge, sanction,
                              doc.text[s_abs:e_abs], confidence=confidence))
     return out
+
+
+def _parenthetical_dates(sentence: str, person: Mention, subjects: list[Mention], dates: list,  # noqa: ANN001
+                         s_abs: int) -> tuple[list, set]:
+    """(this person's dates, every person's dates) inside a parenthesis that opens right after a name."""
+    mine: list = []
+    everyone: set = set()
+    for m in subjects:
+        at = m.end - s_abs
+        if not 0 <= at < len(sentence):
+            continue
+        paren = re.match(r"(?:['’]s?)?\s*\(([^()]{0,80})\)", sentence[at:])
+        if not paren:
+            continue
+        a, b = at + paren.start(1), at + paren.end(1)
+        inside = [d for d in dates if a <= d.start < b]
+        everyone.update(inside)
+        if m is person:
+            mine = inside
+    return mine, everyone
+
+
+def _kind_cues(kind: str, names: dict[str, int]) -> list[int]:
+    """Where the cue of ``kind`` stands (its first position, as found by :func:`_types`)."""
+    return [names[kind]] if kind in names else list(names.values())
 
 
 def _own_sanctions(person: Mention, subjects: list[Mention], sanctions: list[Sanction], s_abs: int) -> list[Sanction]:
