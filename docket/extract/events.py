@@ -312,7 +312,8 @@ def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects
     person is linked but the cue's clause has a pronoun ("officers tortured him"), the first named
     person who is not an agent, modifier or relative, else the previous sentence's people, keep it.
     """
-    from docket.extract.syntax import parse_sentence, pronoun_argument, pronoun_in_clause, relation, unnamed_patient
+    from docket.extract.syntax import (parse_sentence, pronoun_argument, pronoun_in_clause, relation, unnamed_holder,
+                                       unnamed_patient)
 
     cues_at = _cue_positions(sentence)
     # A custodial sanction states a sentence even without the verb ("received 18 years"): its words
@@ -345,6 +346,8 @@ def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects
                 continue
             live = True
             hit = {m for m, r in facts.items() if r.linked}
+            if kind in rules().victim_only and unnamed_patient(sdoc, at):
+                hit = set()  # "convicted … for beating his wife to death": the victim is the unnamed wife
             linked |= hit
             for m in hit:
                 route[(kind, m.text)] = max(route.get((kind, m.text), 0.0), _ROUTE["argument"])
@@ -362,8 +365,8 @@ def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects
                 # An official named beside the act without being its argument ordered or presided over it.
                 free = [m for m, r in facts.items() if r.kind == "other" and m.text not in officials]
                 pronoun = pronoun_in_clause(sdoc, at)
-                if pronoun is None and unnamed_patient(sdoc, at):
-                    continue  # "the authorities arrested her husband": someone unnamed is the argument
+                if pronoun is None and (unnamed_patient(sdoc, at) or unnamed_holder(sdoc, at)):
+                    continue  # "arrested her husband", "officers convicted of …": someone unnamed is the argument
                 fallback += free[:1] if pronoun == "singular" else free
         if not people:
             # "the authorities arrested her husband": the act is the unnamed relative's, not the antecedent's

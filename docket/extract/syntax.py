@@ -302,3 +302,12 @@ _PEOPLE = frozenset({"people", "persons", "person", "men", "women", "man", "woma
                      "residents", "officers", "officials", "employees", "director", "editor", "editors", "staff",
                      "protesters", "demonstrators", "detainees", "prisoners", "students", "believers", "citizens",
                      "candidates", "leaders", "leader", "others"})
+
+
+def unnamed_holder(sdoc: Any, trigger_char: int) -> bool:
+    """The trigger's clause is a relative clause or participle on a common noun for people ("two
+    police officers convicted of torturing X"): the act is theirs."""
+    c = own_clause(token_at(sdoc, trigger_char))
+    holder = c.head
+    named = any(x.tag_ == "NNP" and x.dep_ in {"appos", "compound", "conj", "nmod"} for x in holder.children)
+    return c.dep_ in {"relcl", "acl"} and holder.tag_ in {"NN", "NNS"} and _human(holder.lower_) and not named
