@@ -14,7 +14,7 @@ from docket.models import Sanction
 
 _NUM = r"(\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|a|an)"
 _HALF = r"(?:[\s-]+and[\s-]+(?:a[\s-]+)?half)?"
-_LENGTH = re.compile(_NUM + _HALF + r"[- ](years?|months?|days?|hours?)(?:['’])?(?:\s+and\s+" + _NUM +
+_LENGTH = re.compile(_NUM + _HALF + r"(?:\s+(?:further|additional|more))?[- ](years?|months?|days?|hours?)(?:['’])?(?:\s+and\s+" + _NUM +
                      r"[- ](months?|days?))?", re.I)
 _CURRENCIES = [
     (r"(?:Kazakhstani\s+)?tenge|KZT", "KZT"), (r"(?:US\s+)?dollars?|USD|\$", "USD"), (r"euros?|EUR|€", "EUR"),
@@ -92,8 +92,9 @@ def find_sanctions(text: str) -> list[Sanction]:
             # no kind word nearby: the verb right before says it ("arrested for 15 days", "received 18 years")
             if re.search(r"\b(arrested|detained|jailed|imprisoned|held)\s+for\s*$", before):
                 kind = "detention" if unit in ("day", "hour") else "imprisonment"
-            elif re.search(r"\b(received|given|handed|got)\s*$", before):
-                kind = "imprisonment"
+            elif re.search(r"\b(received|given|handed|got)\s*$", before) or \
+                    re.match(r"['’]?\s*(?:prison\s+|jail\s+)?(?:sentence|term)\b", text[m.end() :]):
+                kind = "imprisonment"  # "a five-year sentence"
         if kind is None or kind == "fine":
             continue
         if kind == "imprisonment" and unit in ("day", "hour"):
