@@ -377,14 +377,18 @@ def _shared_surname(doc: Document, mentions: list[Mention]) -> list[Mention]:
     from docket.extract.personness import is_given_name
 
     full = {m.start: m for m in mentions if len(m.text.split()) == 2}
+    lowered = set(re.findall(r"\b[a-z][a-z’'-]+\b", doc.text))
     taken = [(m.start, m.end) for m in mentions]
     out = []
     for para in doc.paragraphs:
         for x in re.finditer(r"(?<![\w-])([A-Z][a-z]+) and (?=([A-Z][a-z]+) [A-Z])", para.text):
             s, e = para.start + x.start(1), para.start + x.end(1)
             nxt = full.get(para.start + x.start(2))
-            if nxt is None or any(s < te and ts < e for ts, te in taken) or not is_given_name(x.group(1)) \
-                    or not is_given_name(x.group(2)) or x.group(1) in cues().not_names:
+            first = x.group(1)
+            # the first word is a given name, or at least a proper noun: never written in lower case
+            proper = is_given_name(first) or (first.lower() not in lowered and not _place_or_org_word(first))
+            if nxt is None or any(s < te and ts < e for ts, te in taken) or not proper \
+                    or first in cues().not_names:
                 continue
             out.append(Mention(doc.id, para.ordinal, s, e, doc.text[s:e], "cue",
                                confidence=round(0.8 * (nxt.confidence or 1.0), 2)))

@@ -123,6 +123,11 @@ def find_sanctions(text: str) -> list[Sanction]:
     for m in re.finditer(r"\b(?:life (?:sentence|imprisonment|term)|sentenced (?:\w+ ){0,3}to life)\b", text, re.I):
         out.append(Sanction(kind="imprisonment", start=m.start()))
         break
+    # "received lengthy prison terms": a custodial sentence with no length stated
+    bare = re.search(r"\b(?:lengthy |long |harsh |heavy )?(?:prison|jail) (?:terms?|sentences?)\b", text, re.I)
+    if bare and not any(x.kind in ("imprisonment", "suspended", "detention") for x in out) and \
+            not re.search(r"\b(abolish|could|would|faces?|up to|maximum|punishable)\b", text[max(0, bare.start() - 40) : bare.start()], re.I):
+        out.append(Sanction(kind="imprisonment", start=bare.start()))
     if re.search(r"psychiatric (detention|treatment|hospital|clinic)", text, re.I) and \
             not any(s.kind == "psychiatric" for s in out):
         out.append(Sanction(kind="psychiatric", start=text.lower().find("psychiatric")))
