@@ -272,8 +272,8 @@ def case_file(person: PersonRecord) -> CaseFile:
     return CaseFile(person, facts, find_conflicts(person, facts), status, rests_on)
 
 
-# Facts below this confidence are shown, marked, but never decide a status: below it, about one
-# statement in seven was wrong on the development gold (bench/RESULTS.md, "Extraction redesign").
+# Facts below this confidence are shown, marked, but never decide a status (how confidence relates
+# to correctness on the development gold: bench/RESULTS.md, "Extraction redesign").
 STATUS_MIN_CONFIDENCE = 0.5
 
 _OFFICIAL_EXCLUDED = frozenset({"detained", "transferred", "extradition", "hunger_strike", "sentenced", "convicted",
