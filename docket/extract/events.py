@@ -454,6 +454,7 @@ def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence:
         kinds.update({"sentenced", "convicted"})
     out: list[Event] = []
     respectively = "respectively" in sentence and len(sanctions) == len(subjects) > 1
+    respective = _respective_months(sentence, doc.metadata.period) if "respectively" in sentence else []
     for i, person in enumerate(subjects):
         # "protesting X's detention": X is named only as the owner of one act
         owned = _POSSESSED.match(sentence, person.end - s_abs)
@@ -483,6 +484,9 @@ def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence:
                 date = _date_for(sentence, usable, cue_at, inherited)
                 if kind in r.victim_only:  # "convicted on 27 February of torturing X to death … in 2022"
                     date = _date_after(sentence, usable, cue_at) or date
+            # "A and B, sentenced in June and July 2009 respectively": each their own month
+            if respective and date == respective[0][:4] and len(respective) == len(subjects):
+                date = respective[subjects.index(person)]
             if kind == "sentenced":
                 custodial = [s for s in sanctions if s.kind != "fine"]
                 mine = [sanctions[i]] if respectively else _own_sanctions(person, subjects, custodial, s_abs) or [None]
@@ -496,6 +500,19 @@ def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence:
             out.append(Event(doc.id, paragraph, s_abs, e_abs, person, kind, date, charge, sanction,
                              doc.text[s_abs:e_abs], confidence=confidence))
     return out
+
+
+def _respective_months(sentence: str, period: int | None) -> list[str]:
+    """The months of "in June and July 2009 … respectively", one per person in order (else [])."""
+    from docket.extract.dates import MONTHS
+
+    m = re.search(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
+                  r"\s+and\s+(January|February|March|April|May|June|July|August|September|October|November|"
+                  r"December)(?:,?\s+(\d{4}))?\b[^.;]{0,60}\brespectively\b", sentence)
+    year = int(m.group(3)) if m and m.group(3) else period
+    if not m or not year:
+        return []
+    return [f"{year:04d}-{MONTHS[m.group(k).lower()]:02d}" for k in (1, 2)]
 
 
 def _parenthetical_dates(sentence: str, person: Mention, subjects: list[Mention], dates: list,  # noqa: ANN001
