@@ -152,13 +152,14 @@ def find_mentions(doc: Document, parsed: list | None = None, evidence: bool = Tr
         for para, sdoc in zip(doc.paragraphs, parsed if parsed is not None else parse(doc)):
             for a, b in _lexicon_runs(sdoc):
                 s, e = para.start + a, para.start + b
-                if not any(s < ke and ks < e for ks, ke in spans) and judge(doc.text, s, e, "lexicon").keep:
-                    spans[(s, e)] = "lexicon"
-        mentions = [replace(m, confidence=judge(doc.text, m.start, m.end, m.source).score)
-                    for m in _resolve_overlaps(doc, spans)]
+                if not any(s < ke and ks < e for ks, ke in spans):
+                    verdicts[(s, e)] = judge(doc.text, s, e, "lexicon")
+                    if verdicts[(s, e)].keep:
+                        spans[(s, e)] = "lexicon"
+        mentions = [replace(m, confidence=verdicts[(m.start, m.end)].score) for m in _resolve_overlaps(doc, spans)]
+        mentions += _shared_surname(doc, mentions)
     else:
         mentions = _resolve_overlaps(doc, spans)
-    mentions += _shared_surname(doc, mentions)
     # a bare surname or given name is as sure as the surest full name it was taken from
     sure: dict[str, float] = {}
     for m in mentions:
@@ -167,12 +168,9 @@ def find_mentions(doc: Document, parsed: list | None = None, evidence: bool = Tr
     mentions += [replace(m, confidence=round(0.9 * sure.get(m.text.split()[-1], 0.0), 2) if evidence else None)
                  for m in _back_references(doc, mentions)]
     if evidence:
-        # A form that any of its occurrences shows to be an organisation ("the ruling X party") is one
-        # everywhere in the document, whichever pass found it.
-        from docket.extract.personness import judge
-
-        orgs = {m.text for m in mentions if " " in m.text
-                and (v := judge(doc.text, m.start, m.end, m.source)).reason.startswith(_ORG_REASONS) and not v.keep}
+        # The full names the back-references made ("Nur" + "Otan") are weighed like the others: a form
+        # any of whose occurrences shows an organisation is one everywhere in the document.
+        orgs = _named_as_organisation(doc.text, {m.text for m in mentions if m.source == "backref"})
         if orgs:
             if refused_out is not None:
                 refused_out.extend((m.start, m.end) for m in mentions if m.text in orgs)
@@ -308,12 +306,6 @@ _ORG_REASONS = ("organisation word", "part of an organisation", "introduced as a
                 "named as an organisation")
 
 
-def _given(word: str) -> bool:
-    from docket.extract.personness import is_given_name
-
-    return is_given_name(word)
-
-
 def _place_or_org_word(word: str) -> bool:
     """A word that alone names a country, a nationality or an organisation, not a person ("Kyrgyzstan").
     (Cities are not counted: many surnames are also towns.)"""
@@ -397,6 +389,8 @@ def _shared_surname(doc: Document, mentions: list[Mention]) -> list[Mention]:
 
 def _back_references(doc: Document, mentions: list[Mention]) -> list[Mention]:
     """Later bare occurrences of a known surname or given name in the same document."""
+    from docket.extract.personness import is_given_name
+
     parts: set[str] = set()
     for m in mentions:
         words = m.text.split()
@@ -423,7 +417,7 @@ def _back_references(doc: Document, mentions: list[Mention]) -> list[Mention]:
                 continue
             # "… Zhanbolat Mamay": a given name right before the part makes the pair one full name
             before = re.search(r"([A-Z][^\W\d_]+) $", para.text[max(0, m.start() - 30) : m.start()])
-            if before and _is_name_token(before.group(1)) and _given(before.group(1)) \
+            if before and _is_name_token(before.group(1)) and is_given_name(before.group(1)) \
                     and not _place_or_org_word(before.group(1)):
                 s -= len(before.group(0))
                 if any(s < te and ts < e for ts, te in taken):
