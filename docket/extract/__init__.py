@@ -114,12 +114,13 @@ def extract_documents(docs: list[Document], workers: int = 1, disable: Iterable[
     for fact in facts:
         for e in fact.events:
             events_by_person.setdefault(person_of[(fact.document.file_name, e.person)], []).append(e)
-    from docket.query.people import _organisation, organisation_names
+    from docket.resolve.orgs import named_only_as_organisation, organisation_names
 
     # A name another report uses only for an organisation is not a person anywhere ("Nur Otan").
     organisations = frozenset().union(*(organisation_names(f.entities, f.mentions) for f in facts)) if facts \
         else frozenset()
-    dropped = {c.id for c in clusters if _organisation(c, organisations)}
+    dropped = {c.id for c in clusters
+               if named_only_as_organisation(c.forms, [m.source for _, m in c.mentions], organisations)}
     events = [e for e in events if e["person"] not in dropped]
     persons = []
     for c in clusters:

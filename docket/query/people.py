@@ -11,7 +11,8 @@ from docket.extract.roles import role_of, side_of
 from docket.query.reviews import apply_reviews
 from docket.resolve.cluster import Constraints
 from docket.resolve.curate import constraints
-from docket.models import DocumentSummary, Entity, Event, Mention
+from docket.resolve.orgs import named_only_as_organisation, organisation_names
+from docket.models import DocumentSummary, Event, Mention
 from docket.store.base import Store
 
 
@@ -72,7 +73,7 @@ def _people(store: Store, previous: Linking | None) -> tuple[list[PersonRecord],
     reviews = store.reviews()
     out = []
     for c in clusters:
-        if _organisation(c, organisations):
+        if named_only_as_organisation(c.forms, [m.source for _, m in c.mentions], organisations):
             continue
         applied = apply_reviews([(by_id[d], e) for d, m in c.mentions for e in events_of.get((d, m), [])], reviews)
         evs = applied.kept
@@ -84,24 +85,6 @@ def _people(store: Store, previous: Linking | None) -> tuple[list[PersonRecord],
                                 tuple(applied.rejected), applied.verified))
     out.sort(key=lambda p: (-len(p.documents), -len(p.events), p.cluster.canonical))
     return out, linking
-
-
-def organisation_names(entities: list[Entity], mentions: list[Mention]) -> frozenset[str]:
-    """The names a document uses for organisations only (never for a person mention in it)."""
-    persons = {m.text for m in mentions}
-    return frozenset(e.text for e in entities if e.label == "org" and " " in e.text and e.text not in persons)
-
-
-def _organisation(cluster: PersonCluster, organisations: frozenset[str]) -> bool:
-    """A cluster whose every full name another report names as an organisation, that no role word
-    introduces and whose words are not a given name and a surname ("Ata Meken" called a party in one
-    report, bare in the next)."""
-    from docket.extract.personness import name_evidence
-
-    full = [f for f in cluster.forms if " " in f]
-    if not full or any(m.source in ("cue", "lexicon") for _, m in cluster.mentions):
-        return False  # a role word or the name lexicons spoke for a person somewhere
-    return all(f in organisations and name_evidence(f.split()) < 0.9 for f in full)
 
 
 # Document ids are hashes of their text, and a stored document's mentions never change, so the

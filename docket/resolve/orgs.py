@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from docket.models import Entity
+from docket.models import Entity, Mention
 from docket.resolve.fold import fold_token
 
 _GENERIC = frozenset(
@@ -63,3 +64,22 @@ def link_organisations(entities: list[Entity]) -> list[OrgCluster]:
         cluster.forms[e.text] += 1
         cluster.documents.add(e.document_id)
     return sorted(clusters.values(), key=lambda c: (-len(c.documents), -sum(c.forms.values()), c.name))
+
+
+def organisation_names(entities: list[Entity], mentions: list[Mention]) -> frozenset[str]:
+    """The multi-word names a document uses for organisations only (never for a person mention in it)."""
+    persons = {m.text for m in mentions}
+    return frozenset(e.text for e in entities if e.label == "org" and " " in e.text and e.text not in persons)
+
+
+def named_only_as_organisation(forms: Iterable[str], sources: Iterable[str], organisations: frozenset[str]) -> bool:
+    """A person cluster (its surface ``forms``, the ``sources`` of its mentions) whose every full name
+    some report uses only for an organisation, that no role word or name lexicon introduced, and
+    whose words are not a given name and a surname ("Ata Meken" called a party in one report, bare
+    in the next)."""
+    from docket.extract.personness import name_evidence
+
+    full = [f for f in forms if " " in f]
+    if not full or any(s in ("cue", "lexicon") for s in sources):
+        return False
+    return all(f in organisations and name_evidence(f.split()) < 0.9 for f in full)
