@@ -252,7 +252,21 @@ def _subjects(sentence: str, people: list[Mention], previous: list[Mention], off
 
 
 def _cue_positions(sentence: str) -> dict[str, list[int]]:
-    """Every position where a cue of each event type matches (appeal outcomes under the appeal cue)."""
+    """Every position where a cue of each event type matches (appeal outcomes under the appeal cue).
+
+    A fresh dict each call (callers add to it); the scan itself runs once per sentence.
+    """
+    return {k: list(v) for k, v in _scan_cues(sentence).items()}
+
+
+@lru_cache(maxsize=4096)
+def _sanctions_of(sentence: str) -> tuple[Sanction, ...]:
+    """:func:`find_sanctions` once per sentence (the pre-parse pass, the filter and the events read it)."""
+    return tuple(find_sanctions(sentence))
+
+
+@lru_cache(maxsize=4096)
+def _scan_cues(sentence: str) -> dict[str, tuple[int, ...]]:
     r = rules()
     found: dict[str, list[int]] = {}
     for etype, patterns in r.triggers:
@@ -268,7 +282,7 @@ def _cue_positions(sentence: str) -> dict[str, list[int]]:
     grounds = _grounds(sentence, set(found), bool(appeal))
     if grounds:
         found["charged"] = sorted(found.get("charged", []) + grounds)
-    return found
+    return {k: tuple(v) for k, v in found.items()}
 
 
 # An event kind derived from another one's cue (a conviction stated by a sentence or fine).
@@ -296,8 +310,8 @@ def _parse_cue_sentences(doc: Document, by_para: dict[int, list[Mention]]) -> di
         for a, b in sentences(para.text):
             sentence = para.text[a:b].replace("\xa0", " ").replace("\u202f", " ")
             has_name = any(para.start + a <= m.start < para.start + b for m in names)
-            if (has_name or rules().pronoun.search(sentence)) and (_cue_positions(sentence) or
-                                                                   find_sanctions(sentence)):
+            if (has_name or rules().pronoun.search(sentence)) and (_scan_cues(sentence) or
+                                                                   _sanctions_of(sentence)):
                 wanted.append(sentence)
     return parse_sentences(wanted)
 
@@ -312,13 +326,13 @@ def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects
     person is linked but the cue's clause has a pronoun ("officers tortured him"), the first named
     person who is not an agent, modifier or relative, else the previous sentence's people, keep it.
     """
-    from docket.extract.syntax import (parse_sentence, pronoun_argument, pronoun_in_clause, relation, unnamed_holder,
-                                       unnamed_patient)
+    from docket.extract.syntax import (cue_modality, parse_sentence, pronoun_argument, pronoun_in_clause, relation,
+                                       unnamed_holder, unnamed_patient)
 
     cues_at = _cue_positions(sentence)
     # A custodial sanction states a sentence even without the verb ("received 18 years"): its words
     # are a cue of the sentence (and the conviction) for the person it is about.
-    stated = [x.start for x in find_sanctions(sentence) if x.kind not in ("fine", "ban")]
+    stated = [x.start for x in _sanctions_of(sentence) if x.kind not in ("fine", "ban")]
     if stated:
         cues_at["sentenced"] = sorted(set(cues_at.get("sentenced", []) + stated))
     if not cues_at:
@@ -328,6 +342,13 @@ def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects
     spans = {m: (m.start - s_abs, m.end - s_abs) for m in people}
     allowed: dict[str, set[Mention]] = {}
     route: dict[tuple[str, str], float] = {}
+    known: dict[tuple[int, Mention], object] = {}
+
+    def relation_at(at: int, m: Mention):  # noqa: ANN202 - a Relation; derived kinds reuse their source's cues
+        if (at, m) not in known:
+            known[(at, m)] = relation(sdoc, at, spans[m], [x for k, x in spans.items() if k is not m])
+        return known[(at, m)]
+
     every = sorted(p for ps in cues_at.values() for p in ps)
     for kind in {k for k in cues_at} | set(_DERIVED):
         # a kind stated only by a sanction ("jailed over two dozen people … for 15 days") reads every cue
@@ -336,12 +357,12 @@ def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects
         fallback: list[Mention] = []
         live = False  # a cue of this kind that is stated as a fact
         for at in positions:
-            rels = {m: relation(sdoc, at, span, [x for k, x in spans.items() if k is not m]) for m, span in spans.items()}
+            rels = {m: relation_at(at, m) for m in spans}
             facts = {m: r for m, r in rels.items() if not (r.hedged or r.negated)}
             if len(facts) < len(rels) and not facts:
                 continue
             if not rels:
-                hedged, negated = _cue_modality(sdoc, at)
+                hedged, negated = cue_modality(sdoc, at)
                 live = live or not (hedged or negated)
                 continue
             live = True
@@ -417,20 +438,13 @@ class _Syntax:
         return False, None
 
 
-def _cue_modality(sdoc, at: int) -> tuple[bool, bool]:  # noqa: ANN001 - spacy Doc
-    from docket.extract.syntax import _modality, token_at, trigger_clause
-
-    v = token_at(sdoc, at)
-    return _modality(v, trigger_clause(v))
-
-
 def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence: str, subjects: list[Mention],
                 types: list[tuple[str, int]], dates: list, inherited: str | None = None,  # noqa: ANN001
                 syntax: _Syntax | None = None) -> list[Event]:
     r = rules()
     names = dict(types)
     appeal = any(p.search(sentence) for p in r.appeal)
-    sanctions = [x for x in find_sanctions(sentence)
+    sanctions = [x for x in _sanctions_of(sentence)
                  if not r.no_sanction.search(sentence[max(0, x.start - 30) : x.start])]
     charge = find_charge(sentence)
     kinds = set(names)

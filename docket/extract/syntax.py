@@ -153,6 +153,12 @@ def _modality(v: Any, clause: Any) -> tuple[bool, bool]:
     return hedged, negated
 
 
+def cue_modality(sdoc: Any, trigger_char: int) -> tuple[bool, bool]:
+    """(hedged, negated) for the cue at ``trigger_char``."""
+    v = token_at(sdoc, trigger_char)
+    return _modality(v, trigger_clause(v))
+
+
 def relation(sdoc: Any, trigger_char: int, span: tuple[int, int], others: list[tuple[int, int]]) -> Relation:
     """How the person at characters ``span`` relates to the trigger at ``trigger_char``.
 
