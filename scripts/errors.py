@@ -45,9 +45,14 @@ def main() -> None:
         docs = [load_document(locate(f)) for f in files]
         cache.write_bytes(pickle.dumps(docs))
     pred = extract_documents(docs)
+    pooled = defaultdict(float)
     for name, g in golds.items():
         s = score(g, pred)
         m, e = s["mentions"], s["events"]
+        pooled["tp"] += e["tp"]
+        pooled["pred"] += e["pred"]
+        pooled["gold"] += e["gold"]
+        pooled["date"] += round(e["date_acc"] * e["tp"])
         print(f"== {name}: mentions {m['f1']:.3f} (p {m['p']:.2f} r {m['r']:.2f}) events {e['f1']:.3f} "
               f"(p {e['p']:.2f} r {e['r']:.2f}) date {e['date_acc']:.2f} sanc {e['sanction_acc']:.2f} "
               f"charge {e['charge_acc']:.2f} link {s['resolution']['f1']:.3f} hn {s['resolution']['hard_negative_merges']}")
@@ -76,6 +81,11 @@ def main() -> None:
                 for gv, pv in zip(gs, ps):
                     if gv["date"] != pv["date"]:
                         print(f"  DATE {k[0][:22]} {k[1]} {k[2]} gold {gv['date']} pred {pv['date']} | {pv['quote'][:120]!r}")
+    pr = pooled["tp"] / pooled["pred"] if pooled["pred"] else 0.0
+    rc = pooled["tp"] / pooled["gold"] if pooled["gold"] else 0.0
+    f1 = 2 * pr * rc / (pr + rc) if pr + rc else 0.0
+    print(f"== pooled: events {f1:.3f} (p {pr:.2f} r {rc:.2f}) date "
+          f"{pooled['date'] / pooled['tp'] if pooled['tp'] else 0.0:.3f}")
 
 
 if __name__ == "__main__":

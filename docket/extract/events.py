@@ -425,7 +425,7 @@ class _Syntax:
     def date(self, kind: str, dates: list[DateMention]) -> tuple[bool, str | None]:
         """(decided, date): the date the parse attaches to the kind's cue; not decided when the cue is
         in the main clause with no date of its own (the word-order rules decide then)."""
-        from docket.extract.syntax import attached
+        from docket.extract.syntax import attached, in_modifier_clause
 
         positions = self.cues_at.get(kind) or [p for k in _DERIVED.get(kind, ()) for p in self.cues_at.get(k, [])]
         if not positions or not dates:
@@ -435,6 +435,10 @@ class _Syntax:
             hit = attached(self.sdoc, at, spans)
             if hit:
                 return True, dates[hit[0]].value
+        # A participle or relative clause with no date of its own does not take the main clause's
+        # ("released on 26 December: A, arrested in …"), unless the sentence opens on a framing date.
+        if all(in_modifier_clause(self.sdoc, at) for at in positions) and min(d.start for d in dates) > 15:
+            return True, None
         return False, None
 
 
@@ -489,8 +493,10 @@ def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence:
             # "A (executed in March 2010) and B (executed in July 2011)": a parenthesis right after a
             # name dates that person's act, and no one else's
             own, others = _parenthetical_dates(sentence, person, subjects, dates, s_abs)
-            usable = [d for d in dates if d not in others]
-            if own and any(own[0].start - 40 <= p <= own[0].end for p in _kind_cues(kind, names)):
+            usable = [d for d in dates
+                      if d not in others and not _CAUSE_DATE.search(sentence[max(0, d.start - 70) : d.start])]
+            if own and any(own[0].start - 40 <= p <= own[0].end
+                           for p in _scan_cues(sentence).get(kind, ()) or _kind_cues(kind, names)):
                 decided, date = True, own[0].value
             else:
                 decided, date = syntax.date(kind, usable) if syntax is not None else (False, None)
@@ -531,21 +537,33 @@ def _respective_months(sentence: str, period: int | None) -> list[str]:
 
 def _parenthetical_dates(sentence: str, person: Mention, subjects: list[Mention], dates: list,  # noqa: ANN001
                          s_abs: int) -> tuple[list, set]:
-    """(this person's dates, every person's dates) inside a parenthesis that opens right after a name."""
+    """(this person's dates, every person's dates) inside a parenthesis that opens right after a name.
+
+    Names joined only by "and" or a comma before the parenthesis share it ("A and B (executed in
+    March 2010)").
+    """
     mine: list = []
     everyone: set = set()
-    for m in subjects:
+    ordered = sorted(subjects, key=lambda m: m.start)
+    group: list[Mention] = []
+    for k, m in enumerate(ordered):
         at = m.end - s_abs
+        group.append(m)
         if not 0 <= at < len(sentence):
+            group = []
             continue
         paren = re.match(r"(?:['’]s?)?\s*\(([^()]{0,80})\)", sentence[at:])
         if not paren:
+            nxt = ordered[k + 1].start - s_abs if k + 1 < len(ordered) else None
+            if nxt is None or not re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", sentence[at:nxt]):
+                group = []
             continue
         a, b = at + paren.start(1), at + paren.end(1)
         inside = [d for d in dates if a <= d.start < b]
         everyone.update(inside)
-        if m is person:
+        if person in group:
             mine = inside
+        group = []
     return mine, everyone
 
 
@@ -586,6 +604,9 @@ _POSSESSED = re.compile(r"['’]s?\s+(?:\w+\s+)?(" + "|".join(_OWNED_ACT) + r")\
 _PREP_BEFORE = re.compile(r"\b(in|on|since|during|by|at the end of)\s+(early\s+|late\s+|mid-)?$", re.I)
 _PREP_INSIDE = re.compile(r"(in|on|since|during|between|from|the (day|next|following|previous)|\w+ (days|weeks) later)\b",
                           re.I)  # relative dates attach to the act they follow
+# "in connection with their participation in a demonstration on 19 December": the date of the cause
+_CAUSE_DATE = re.compile(r"\b(in connection with|in relation to|because of|for (?:their|his|her) (?:participation|role))\b"
+                         r"[^.;,]{0,60}$", re.I)
 _BEFORE_DATE = re.compile(r"\b(before|ahead of|in advance of|prior to|planned for|scheduled for)\b[^.;]{0,40}$", re.I)
 
 

@@ -250,11 +250,19 @@ def own_clause(tok: Any) -> Any:
     return c
 
 
+def in_modifier_clause(sdoc: Any, trigger_char: int) -> bool:
+    """The trigger heads a participle or relative clause on a noun ("A, arrested in 2011, …",
+    "A, who was detained …"): the main clause's time expressions are not its own."""
+    return own_clause(token_at(sdoc, trigger_char)).dep_ in {"acl", "relcl"}
+
+
 def attached(sdoc: Any, trigger_char: int, spans: list[tuple[int, int]]) -> list[int]:
     """Indexes of the ``spans`` (time expressions) that belong to the trigger's own clause, or to
     the clause whose subject it shares ("arrested on 8 June and charged"), nearest clause first."""
     v = token_at(sdoc, trigger_char)
     own, shared = own_clause(v), trigger_clause(v)
+    if in_modifier_clause(sdoc, trigger_char):  # "A, arrested in connection with …": its own time only
+        shared = own
     first, second = [], []
     for k, (a, b) in enumerate(spans):
         head = _span_head(sdoc, a, b)

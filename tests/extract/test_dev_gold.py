@@ -128,3 +128,47 @@ def test_other_outcomes_are_found(prediction) -> None:
     found = [e for e in prediction["events"] if e["type"] == "other"]
     assert len(found) >= 15
     assert all(norm(e["quote"]) for e in found)
+
+
+def test_event_dates_hold(prediction) -> None:
+    """Pooled event date accuracy (issue 16 target 0.85)."""
+    ok = n = 0
+    for g in GOLDS.values():
+        e = score(load_gold(g), prediction)["events"]
+        ok, n = ok + round(e["date_acc"] * e["tp"]), n + e["tp"]
+    assert ok / n >= 0.85, (ok, n)
+
+
+def test_a_cause_does_not_date_the_act(prediction) -> None:
+    """Error kind: the date of another event. "… in connection with a demonstration on 19 December"
+    dates the demonstration, not the detention."""
+    cause = re.compile(r"\bin connection with\b[^.;,]{0,60}?\bon (\d{1,2}) (January|February|March|April|May|June|July|"
+                       r"August|September|October|November|December)")
+    seen = 0
+    for e in prediction["events"]:
+        m = cause.search(e["quote"])
+        if m and e["date"] and len(re.findall(r"\b\d{1,2} [A-Z][a-z]+\b", e["quote"])) == 1:
+            seen += 1
+            assert not e["date"].endswith(f"-{int(m.group(1)):02d}"), (e["date"], e["quote"][:120])
+    assert seen or any(cause.search(e["quote"]) for e in prediction["events"])
+
+
+def test_a_parenthesis_dates_the_names_it_follows(prediction) -> None:
+    """Error kind: attributes. "A and B (executed in March 2010), and C (executed in July 2011)": A and B in
+    March 2010, C in July 2011."""
+    paren = re.compile(r"([A-Z][a-z]+) and [A-Z][a-z]+ ([A-Z][a-z]+) \((?:executed|arrested|detained|sentenced) in "
+                       r"(January|February|March|April|May|June|July|August|September|October|November|December) "
+                       r"(\d{4})\)")
+    from docket.extract.dates import MONTHS
+
+    checked = 0
+    for e in prediction["events"]:
+        m = paren.search(e["quote"])
+        if not m:
+            continue
+        want = f"{m.group(4)}-{MONTHS[m.group(3).lower()]:02d}"
+        name = e["person"].replace("-", " ").split()[-1]
+        if name in {m.group(1).lower(), m.group(2).lower()} and e["type"] == "death":
+            checked += 1
+            assert e["date"] == want, (e["person"], e["date"], want)
+    assert checked >= 2
