@@ -1,7 +1,7 @@
 """Time expressions resolved to calendar dates, keeping their precision.
 
 "In May" in a report on 2024 is ``2024-05``; "On August 2" is ``2024-08-02``; "in
-November 2023" is ``2023-11``; "last year" is the year before the period; "ten days
+November 2023" is ``2023-11``; "that September" is in the year of the previous date; "last year" is the year before the period; "ten days
 later" counts from the previous date found in the paragraph. A date is a string
 ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
 """
@@ -95,6 +95,8 @@ def _resolve(kind: str, m: re.Match[str], period: int | None, previous: str | No
         y = m.group(2)
         if y:
             year = int(y)
+        elif previous and re.search(r"\b[Tt]hat $", m.string[max(0, m.start() - 5) : m.start()]):
+            year = int(previous[:4])  # "That September": the month of the year just spoken of
         if re.match(r"(?i)by\s", m.group(0)):  # "by December": at some point before then, in that year
             return _fmt(year) if year else None
         return _fmt(year, MONTHS[word.lower()]) if year else None

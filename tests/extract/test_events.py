@@ -70,7 +70,8 @@ def test_unseen_report(tmp_path) -> None:
      ("in November 2023", 2024, None, "2023-11"), ("On 12th June 2017", 2017, None, "2017-06-12"),
      ("ten days later", 2017, "2017-06-14", "2017-06-24"), ("Last year he was jailed.", 2017, None, "2016"),
      ("Between February and April, the government detained", 2024, None, "2024"),
-     ("the day before the verdict", 2024, "2024-08-02", "2024-08-01")],
+     ("the day before the verdict", 2024, "2024-08-02", "2024-08-01"),
+     ("That March, police beat her.", 2022, "2019-11", "2019-03"), ("In March, police beat her.", 2022, "2019-11", "2022-03")],
 )
 def test_dates(text: str, period: int, previous: str | None, value: str) -> None:
     assert find_dates(text, period, previous)[0].value == value
