@@ -425,7 +425,7 @@ class _Syntax:
     def date(self, kind: str, dates: list[DateMention]) -> tuple[bool, str | None]:
         """(decided, date): the date the parse attaches to the kind's cue; not decided when the cue is
         in the main clause with no date of its own (the word-order rules decide then)."""
-        from docket.extract.syntax import attached, in_modifier_clause
+        from docket.extract.syntax import attached, dates_of_other_clauses, in_modifier_clause
 
         positions = self.cues_at.get(kind) or [p for k in _DERIVED.get(kind, ()) for p in self.cues_at.get(k, [])]
         if not positions or not dates:
@@ -437,7 +437,8 @@ class _Syntax:
                 return True, dates[hit[0]].value
         # A participle or relative clause with no date of its own does not take the main clause's
         # ("released on 26 December: A, arrested in …"), unless the sentence opens on a framing date.
-        if all(in_modifier_clause(self.sdoc, at) for at in positions) and min(d.start for d in dates) > 15:
+        if min(d.start for d in dates) > 15 and (all(in_modifier_clause(self.sdoc, at) for at in positions) or
+                                                 all(dates_of_other_clauses(self.sdoc, at, spans) for at in positions)):
             return True, None
         return False, None
 

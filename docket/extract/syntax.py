@@ -256,6 +256,21 @@ def in_modifier_clause(sdoc: Any, trigger_char: int) -> bool:
     return own_clause(token_at(sdoc, trigger_char)).dep_ in {"acl", "relcl"}
 
 
+def dates_of_other_clauses(sdoc: Any, trigger_char: int, spans: list[tuple[int, int]]) -> bool:
+    """Every time expression sits in another clause with a subject of its own ("arrested him after
+    he posted a video in March"): it dates that clause's act."""
+    v = token_at(sdoc, trigger_char)
+    mine = {own_clause(v).i, trigger_clause(v).i}
+    for a, b in spans:
+        head = _span_head(sdoc, a, b)
+        if head is None:
+            return False
+        c = own_clause(head)
+        if c.i in mine or not any(x.dep_ in _SUBJECTS for x in c.children):
+            return False
+    return bool(spans)
+
+
 def attached(sdoc: Any, trigger_char: int, spans: list[tuple[int, int]]) -> list[int]:
     """Indexes of the ``spans`` (time expressions) that belong to the trigger's own clause, or to
     the clause whose subject it shares ("arrested on 8 June and charged"), nearest clause first."""
