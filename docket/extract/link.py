@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from docket.models import Mention
 from docket.resolve.cluster import Clusterer, Constraints, folded_key
 from docket.resolve.compare import Context
-from docket.resolve.fold import NameParts, name_parts
+from docket.resolve.fold import NameParts, misspelling_key, name_parts
 
 
 @dataclass(frozen=True)
@@ -203,10 +203,14 @@ def _link_within(file_name: str, mentions: list[Mention]) -> list[_Group]:
             continue
         folded = name_parts(m.text).surname
         candidates = owners.get(folded, set())
+        typo = not candidates and misspelling_key(m.text) is not None
+        if typo:  # "Gurtabi" after "Abdullo Gurbati": letters swapped in typing
+            candidates = {k for k, g in full.items() if misspelling_key(g.parts.surname) == misspelling_key(m.text)}
         if len(candidates) == 1:
             target = full[next(iter(candidates))]
-            target.links.append(Link(target.mentions[0].text, m.text, 0.9,
-                                     ("same document", "short form of the only full name containing it")))
+            why = "the only full name with that surname, letters swapped" if typo else \
+                "short form of the only full name containing it"
+            target.links.append(Link(target.mentions[0].text, m.text, 0.8 if typo else 0.9, ("same document", why)))
             target.mentions.append(m)
         else:
             short.setdefault(folded, _Group(file_name, [], None)).mentions.append(m)

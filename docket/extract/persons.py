@@ -168,6 +168,8 @@ def find_mentions(doc: Document, parsed: list | None = None, evidence: bool = Tr
     mentions += [replace(m, confidence=round(0.9 * sure.get(m.text.split()[-1], 0.0), 2) if evidence else None)
                  for m in _back_references(doc, mentions)]
     if evidence:
+        mentions += _misspelt_surnames(doc, mentions)
+    if evidence:
         # The full names the back-references made ("Nur" + "Otan") are weighed like the others: a form
         # any of whose occurrences shows an organisation is one everywhere in the document.
         orgs = _named_as_organisation(doc.text, {m.text for m in mentions if m.source == "backref"})
@@ -424,4 +426,35 @@ def _back_references(doc: Document, mentions: list[Mention]) -> list[Mention]:
                     continue
             out.append(Mention(doc.id, para.ordinal, s, e, doc.text[s:e], "backref"))
             taken.append((s, e))
+    return out
+
+
+def _misspelt_surnames(doc: Document, mentions: list[Mention]) -> list[Mention]:
+    """Bare words that are a full name's surname with letters swapped ("Gurtabi" after "Abdullo
+    Gurbati"), as back-references of lower confidence."""
+    from docket.resolve.fold import misspelling_key
+
+    keys: dict[str, str] = {}
+    sure: dict[str, float] = {}
+    for m in mentions:
+        words = m.text.split()
+        if len(words) >= 2 and (key := misspelling_key(words[-1])):
+            keys[key] = words[-1]
+            sure[words[-1]] = max(sure.get(words[-1], 0.0), m.confidence or 0.0)
+    if not keys:
+        return []
+    known = {w for m in mentions for w in m.text.split()}
+    taken = [(m.start, m.end) for m in mentions]
+    out = []
+    for para in doc.paragraphs:
+        for w in re.finditer(r"(?<![\w-])[A-Z][a-z]{5,}(?=(?:['’]s?)?(?![\w-]))", para.text):
+            word = w.group(0)
+            surname = keys.get(misspelling_key(word) or "")
+            if not surname or word in known or word in cues().not_names or _place_or_org_word(word):
+                continue
+            s, e = para.start + w.start(), para.start + w.end()
+            after = para.text[w.end() :].lstrip(" ")
+            if any(s < te and ts < e for ts, te in taken) or (after[:1].isupper() and _is_name_token(after.split(" ")[0])):
+                continue
+            out.append(Mention(doc.id, para.ordinal, s, e, word, "backref", confidence=round(0.8 * sure[surname], 2)))
     return out

@@ -56,3 +56,14 @@ def name_parts(form: str) -> NameParts:
     if not folded:
         return NameParts((), "", aliases)
     return NameParts(tuple(folded[:-1]), folded[-1], aliases)
+
+
+def misspelling_key(surname: str) -> str | None:
+    """A key two spellings of one surname share when letters were swapped in typing
+    ("Gurbati" / "Gurtabi"): the first two letters and the sorted letters. None for surnames under
+    six letters, where such swaps make other real names. (Printed letters, not the folded key: a
+    swap can break a digraph the folding reads.)"""
+    s = re.sub(r"[^a-z]", "", anyascii(surname).lower())
+    if len(s) < 6:
+        return None
+    return s[:2] + ":" + "".join(sorted(s))

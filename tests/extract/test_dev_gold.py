@@ -172,3 +172,24 @@ def test_a_parenthesis_dates_the_names_it_follows(prediction) -> None:
             checked += 1
             assert e["date"] == want, (e["person"], e["date"], want)
     assert checked >= 2
+
+
+def test_a_misspelt_surname_joins_its_full_name(prediction) -> None:
+    """Error kind: linking. A bare surname printed with two letters swapped is the one full name's person."""
+    from docket.resolve.fold import misspelling_key
+
+    checked = 0
+    for g in GOLDS.values():
+        for p in load_gold(g)["persons"]:
+            for f, forms in p["mentions"].items():
+                full = [x for x in forms if len(x.split()) >= 2]
+                for bare in (x for x in forms if " " not in x):
+                    key = misspelling_key(bare)
+                    if key is None or not any(misspelling_key(x.split()[-1]) == key and bare != x.split()[-1]
+                                              for x in full):
+                        continue
+                    owner = {q["id"] for q in prediction["persons"] for form in q["mentions"].get(f, [])
+                             if norm(form) in {norm(bare), *map(norm, full)}}
+                    checked += 1
+                    assert len(owner) == 1, (bare, full, owner)
+    assert checked >= 1

@@ -46,3 +46,23 @@ def test_different_given_names_stay_apart(a: str, b: str) -> None:
         return
     # the same surname under another given name is another person (father and son, brothers)
     assert not compare(name_parts(f"{given_a} {b.split()[1]}"), name_parts(b)).link
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(REAL), st.data())
+def test_swapped_letters_share_the_misspelling_key(name: str, data: st.DataObject) -> None:
+    """Two letters of a real surname swapped in typing keep its key; a different letter or length does not."""
+    from docket.resolve.fold import misspelling_key
+
+    surname = name.split()[-1]
+    key = misspelling_key(surname)
+    if key is None:
+        assert len(re.sub(r"[^a-z]", "", surname.lower())) < 6
+        return
+    letters = list(surname)
+    i = data.draw(st.integers(2, len(letters) - 1))
+    j = data.draw(st.integers(2, len(letters) - 1))
+    letters[i], letters[j] = letters[j], letters[i]
+    assert misspelling_key("".join(letters)) == key
+    assert misspelling_key(surname + "a") != key
+    assert misspelling_key("Zz" + surname[2:]) != key
