@@ -1,7 +1,8 @@
 """Grouping mentions into persons, within a document and across documents.
 
 Within a document, full names group by their transliteration-folded key, and a bare
-surname or given name joins the one full name that has it (left alone when two do).
+surname or given name joins the one full name that has it; a bare surname two full names share
+joins the one the report introduced first, with a lower score that names the other.
 Across documents, groups are blocked on the folded surname and compared with the
 labelled levels of :mod:`docket.resolve.compare`; every accepted link keeps the levels
 that fired, so ``explain`` can say why two names were joined.
@@ -211,6 +212,16 @@ def _link_within(file_name: str, mentions: list[Mention]) -> list[_Group]:
             why = "the only full name with that surname, letters swapped" if typo else \
                 "short form of the only full name containing it"
             target.links.append(Link(target.mentions[0].text, m.text, 0.8 if typo else 0.9, ("same document", why)))
+            target.mentions.append(m)
+        elif len(candidates) > 1 and folded == name_parts(m.text).surname and len(m.text.split()) == 1 \
+                and not any(full[k].parts.given and full[k].parts.given[0] == folded for k in candidates):
+            # A surname two people of the report share ("A Surname" and later his wife "B Surname"):
+            # reports call the person they introduced first by it; the link says it was a choice.
+            target = min((full[k] for k in candidates), key=lambda g: min(x.start for x in g.mentions))
+            others = sorted({full[k].mentions[0].text for k in candidates} - {target.mentions[0].text})
+            target.links.append(Link(target.mentions[0].text, m.text, 0.6,
+                                     ("same document", "surname shared with " + ", ".join(others) +
+                                      ": the first of them introduced")))
             target.mentions.append(m)
         else:
             short.setdefault(folded, _Group(file_name, [], None)).mentions.append(m)

@@ -193,3 +193,24 @@ def test_a_misspelt_surname_joins_its_full_name(prediction) -> None:
                     checked += 1
                     assert len(owner) == 1, (bare, full, owner)
     assert checked >= 1
+
+
+def test_a_shared_surname_goes_to_the_person_introduced_first(prediction) -> None:
+    """Error kind: linking. A bare surname two people of a report share is linked to the one introduced
+    first, as the gold reads it, and the link says it was a choice (it names the other person)."""
+    checked = 0
+    for g in GOLDS.values():
+        persons = load_gold(g)["persons"]
+        for p in persons:
+            for f, forms in p["mentions"].items():
+                for bare in (x for x in forms if " " not in x):
+                    sharing = [q for q in persons if any(len(x.split()) >= 2 and x.split()[-1] == bare
+                                                         for x in q["mentions"].get(f, []))]
+                    if len(sharing) < 2:
+                        continue
+                    owner = [q for q in prediction["persons"] if bare in q["mentions"].get(f, [])]
+                    assert len(owner) == 1 and any(norm(x) in map(norm, owner[0]["mentions"][f])
+                                                   for x in p["mentions"][f] if " " in x), (bare, owner)
+                    assert any("shared with" in " ".join(link["levels"]) for link in owner[0]["links"])
+                    checked += 1
+    assert checked >= 1
