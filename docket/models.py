@@ -331,3 +331,10 @@ class Review:
 def statement_key(e: Event) -> str:
     """A stable key of an event statement: document, quoted sentence, type and the person's mention."""
     return f"{e.document_id}:{e.start}:{e.end}:{e.type}:{e.person.start}"
+
+
+def statement_anchor(key: str) -> str:
+    """A short HTML anchor for the statement ``key`` (``s-`` and 12 hex digits)."""
+    import hashlib
+
+    return "s-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]

@@ -107,3 +107,17 @@ def test_stats_counts_persons_by_status(seeded_db: str) -> None:
     r = runner.invoke(app, ["stats", "--db", seeded_db, "--json"])
     st = json.loads(r.stdout)
     assert r.exit_code == 0 and st["persons_by_status"]["imprisoned"] >= 3
+
+
+def test_an_ambiguous_name_is_listed_never_guessed(seeded_db: str) -> None:
+    r = runner.invoke(app, ["people", "--db", seeded_db, "--json", "--limit", "1000"])
+    mataev = [p["id"] for p in json.loads(r.stdout) if p["canonical"].endswith("Mataev")]
+    assert len(mataev) == 2
+    for command in (["person", "Mataev"], ["explain", "Mataev"], ["merge", "Mataev", "Max Bokayev"]):
+        r = runner.invoke(app, [*command, "--db", seeded_db])
+        assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+        assert all(pid in r.output for pid in mataev), r.output
+    r = runner.invoke(app, ["person", mataev[0], "--db", seeded_db, "--json"])
+    assert r.exit_code == 0 and [p["id"] for p in json.loads(r.stdout)] == [mataev[0]]
+    log = runner.invoke(app, ["merge", "Nobody Atall", "Max Bokayev", "--db", seeded_db])
+    assert log.exit_code == 2 and "nobody called" in log.output

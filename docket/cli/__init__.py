@@ -37,19 +37,36 @@ def _fail(exc: DocketError) -> None:
 
 
 def find_or_exit(db: str | None, name: str):  # noqa: ANN201 - (Store, list[PersonRecord])
-    """The store and the persons matching ``name``; a one-line error and exit 2 when nobody matches."""
-    from docket.query.people import find_person
+    """The store and the one person ``name`` names (an id or a name, see
+    :func:`docket.query.people.lookup_person`). When nobody or several persons match, says so
+    (listing the candidates with their ids) and exits 2: a name is never guessed."""
+    from docket.query.people import lookup_person, people
     from docket.store import open_store
 
     try:
         store = open_store(db)
-        hits = find_person(store, name)
+        found = lookup_person(people(store), name)
     except DocketError as exc:
         _fail(exc)
-    if not hits:
+    if not found.matches:
         err.print(f"[red]error:[/red] nobody called {escape(name)!r} (see `docket people`)")
         raise typer.Exit(2)
-    return store, hits
+    if found.ambiguous:
+        from rich.table import Table
+
+        table = Table(title=f"{escape(name)!r} names {len(found.matches)} persons: give the id")
+        table.add_column("id", no_wrap=True)
+        for col in ("name", "role", "side", "country", "reports"):
+            table.add_column(col, overflow="fold")
+        for p in found.matches:
+            countries = sorted({d.country for d in p.documents if d.country})
+            table.add_row(p.cluster.id, escape(p.cluster.canonical), escape(p.role or ""), p.side,
+                          escape(", ".join(countries)), str(len(p.documents)))
+        err.print(table)
+        err.print(f"[red]error:[/red] {escape(name)!r} is ambiguous; run again with one of the ids: "
+                  + ", ".join(p.cluster.id for p in found.matches))
+        raise typer.Exit(2)
+    return store, list(found.matches)
 
 
 @app.callback()

@@ -16,16 +16,10 @@ from docket.cli import DbOption, JsonOption, _fail, app, err, find_or_exit, out
 
 
 def _curate(action: str, name_a: str, name_b: str, db: str | None, who: str | None, why: str | None) -> None:
-    from docket.query.people import find_person
-    from docket.resolve.curate import record
+    from docket.query.curation import curate_names
 
     try:
-        store = open_store(db)
-        for name in (name_a, name_b):
-            if not find_person(store, name):
-                err.print(f"[red]error:[/red] nobody called {escape(name)!r} in the database (see `docket people`)")
-                raise typer.Exit(2)
-        entry = record(store, action, name_a, name_b, who=who, why=why)
+        entry = curate_names(open_store(db), action, name_a, name_b, who=who, why=why)
     except DocketError as exc:
         _fail(exc)
     out.print(f"{entry.action} #{entry.id}: {escape(entry.name_a)!r} and {escape(entry.name_b)!r} "
@@ -38,8 +32,8 @@ WhyOption = Annotated[Optional[str], typer.Option(help="Reason, kept in the audi
 
 @app.command()
 def merge(
-    name_a: Annotated[str, typer.Argument(help="A full name as printed in a report.")],
-    name_b: Annotated[str, typer.Argument(help="Another full name of the same person.")],
+    name_a: Annotated[str, typer.Argument(help="A full name as printed in a report, or a person id.")],
+    name_b: Annotated[str, typer.Argument(help="Another full name of the same person, or its id.")],
     db: DbOption = None, who: WhoOption = None, why: WhyOption = None,
 ) -> None:
     """Curate: the two names are one person (kept across re-ingest; automatic linking never undoes it)."""
@@ -48,8 +42,8 @@ def merge(
 
 @app.command()
 def split(
-    name_a: Annotated[str, typer.Argument(help="A full name as printed in a report.")],
-    name_b: Annotated[str, typer.Argument(help="A full name of a different person.")],
+    name_a: Annotated[str, typer.Argument(help="A full name as printed in a report, or a person id.")],
+    name_b: Annotated[str, typer.Argument(help="A full name of a different person, or its id.")],
     db: DbOption = None, who: WhoOption = None, why: WhyOption = None,
 ) -> None:
     """Curate: the two names are different people, never to be linked (kept across re-ingest)."""

@@ -43,12 +43,18 @@ class ExportData:
 def collect(store: Store, *, person: str | None = None, country: str | None = None,
             records: list[PersonRecord] | None = None) -> ExportData:
     """Gather documents and case files, optionally only one person's (any spelling) or one country's."""
-    from docket.query.people import find_person
+    from docket.query.people import lookup_person
 
     if person:
-        records = find_person(store, person)
-        if not records:
+        found = lookup_person(records if records is not None else people(store), person)
+        if not found.matches:
             raise ExportError(f"nobody called {person!r} in the database", hint="see `docket people`")
+        if found.ambiguous:
+            from docket.query.curation import candidates_text
+
+            raise ExportError(f"{person!r} names {len(found.matches)} persons: {candidates_text(found.matches)}",
+                              hint="give the person id")
+        records = list(found.matches)
     elif records is None:
         records = people(store)
     docs = store.list_documents()

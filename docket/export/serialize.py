@@ -95,7 +95,7 @@ def statement_dict(d: DocumentSummary, e: Event, citer: Citer | None = None) -> 
 
 def fact_dict(f: Fact, citer: Citer | None = None) -> dict:
     """A fact with its corroboration and every supporting statement."""
-    return {"type": f.type, "date": f.date, "sanction": f.sanction, "charge": f.charge, "place": f.place,
+    return {"id": f.id, "type": f.type, "date": f.date, "sanction": f.sanction, "charge": f.charge, "place": f.place,
             "corroboration": {"publishers": len(f.publishers), "documents": len(f.documents)},
             "verified": f.verified, "confidence": f.confidence,
             "publishers": f.publishers, "documents": f.documents,

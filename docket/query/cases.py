@@ -27,6 +27,16 @@ class Fact:
     verified: bool = False  # a curator verified one of its statements
 
     @property
+    def id(self) -> str:
+        """A stable id (``fact-`` and 10 hex digits): from the type and the smallest key of its
+        statements, so corrections, verifications and re-ingest of the same text keep it (a
+        rejection of that very statement moves the fact to its next one)."""
+        import hashlib
+
+        first = min(statement_key(e) for _, e in self.statements)
+        return "fact-" + hashlib.sha1(f"{self.type}|{first}".encode()).hexdigest()[:10]
+
+    @property
     def date(self) -> str | None:
         """The most precise date any statement gives."""
         dates = [e.date for _, e in self.statements if e.date]
@@ -179,14 +189,39 @@ def find_conflicts(person: PersonRecord, facts: list[Fact]) -> list[Conflict]:
     return out
 
 
-def sanction_text(s: dict | None) -> str:
-    """A sanction in words: "imprisonment 7 years", "fine 73,840 KZT", "ban 3 years"."""
+_UNITS = ("years", "months", "days", "hours")
+
+
+def duration_text(s: dict | None) -> str:
+    """A sanction's length in words: "7 years", "27 months", "3 years and 6 months", "4.5 years",
+    "1 day" ("" when it states none)."""
     if not s:
         return ""
-    size = ", ".join(f"{s[k]:g} {k}" for k in ("years", "months", "days", "hours") if k in s)
-    if "amount" in s:
-        size = ", ".join(x for x in (size, f"{s['amount']:,.0f} {s.get('currency') or ''}".strip()) if x)
-    return f"{str(s['kind']).replace('_', ' ')} {size}".strip()
+    parts = []
+    for unit in _UNITS:
+        n = s.get(unit)
+        if n is None:
+            continue
+        parts.append(f"{n:g} {unit[:-1] if n == 1 else unit}")
+    return " and ".join(parts)
+
+
+def sanction_text(s: dict | None) -> str:
+    """A sanction in words: "imprisonment, 7 years", "fine of 73,840 KZT", "3-year ban",
+    "restricted freedom, 27 months", "administrative detention, 15 days"."""
+    if not s:
+        return ""
+    kind = str(s["kind"]).replace("_", " ")
+    length = duration_text(s)
+    if s["kind"] == "fine":
+        amount = s.get("amount")
+        return f"fine of {amount:,.0f} {s.get('currency') or ''}".strip() if amount is not None else "fine"
+    if s["kind"] == "ban":
+        units = [u for u in _UNITS if s.get(u) is not None]
+        if len(units) == 1 and float(s[units[0]]).is_integer():
+            return f"{s[units[0]]:g}-{units[0][:-1]} ban"
+        return f"ban of {length}" if length else "ban"
+    return f"{kind}, {length}" if length else kind
 
 
 def _differ(a: dict, b: dict) -> bool:
@@ -204,7 +239,7 @@ def _different_charges(a: str, b: str) -> bool:
     return len(wa & wb) / len(wa | wb) < 0.3
 
 
-_STATUS_WORDS = {"asylum_denied": "asylum refused", "appeal_upheld": "appeal rejected (verdict upheld)",
+_STATUS_WORDS = {"asylum_denied": "asylum refused", "sentenced": "sentenced", "appeal_upheld": "appeal rejected (verdict upheld)",
                  "appeal_changed": "verdict changed on appeal", "convicted": "convicted", "charged": "charged",
                  "fined": "fined", "harassed": "harassed", "ill_treatment": "ill-treated", "death": "died",
                  "acquitted": "acquitted", "other": "other development"}
@@ -222,18 +257,13 @@ def derive_status(facts: list[Fact]) -> tuple[str, list[Fact]]:
     if death:
         return f"died {death.date or ''}{reported}".replace("  ", " "), [death]
     if prison and any("in absentia" in e.quote for _, e in prison.statements):
-        years = prison.sanction.get("years") if prison.sanction else None
-        return f"sentenced in absentia to {years} years {prison.date or ''}{reported}".replace("  ", " "), [prison]
+        term = duration_text(prison.sanction) or "an unstated term"
+        return f"sentenced in absentia to {term} {prison.date or ''}{reported}".replace("  ", " "), [prison]
     if prison and (last_release is None or last_release.sort_key < prison.sort_key):
-        years = prison.sanction.get("years") if prison.sanction else None
-        end = ""
-        if years and prison.date:
-            y = int(prison.date[:4]) + int(years)
-            end = f" (expected end {y}{prison.date[4:7]})" if float(years).is_integer() else ""
-            if end and f"{y}{prison.date[4:7]}" < date.today().isoformat()[:7]:
-                end = end[:-1] + ", now past: no later report)"
+        end = _expected_end(prison)
         later = [f for f in facts if f.sort_key > prison.sort_key and f.type in custody]
-        return (f"imprisoned since {prison.date or 'an unknown date'}, sentence {years} years{end}{reported}",
+        term = duration_text(prison.sanction) or "of unstated length"
+        return (f"imprisoned since {prison.date or 'an unknown date'}, sentence {term}{end}{reported}",
                 [prison, *later])
     if last_release and (latest is last_release or latest.sort_key <= last_release.sort_key):
         how = " on parole" if any("parole" in e.quote for _, e in last_release.statements) else ""
@@ -244,8 +274,27 @@ def derive_status(facts: list[Fact]) -> tuple[str, list[Fact]]:
         return f"detained since {latest.date or 'an unknown date'}{reported}", [latest]
     if latest:
         words = _STATUS_WORDS.get(latest.type, latest.type)
+        if latest.type in ("fined", "sentenced") and latest.sanction:  # "fined (fine of 73,840 KZT)"
+            words = f"{words} ({sanction_text(latest.sanction)})"
         return f"{words} {latest.date or ''}{reported}".replace("  ", " "), [latest]
     return "unknown", []
+
+
+def _expected_end(prison: Fact) -> str:
+    """" (expected end 2031-08)" from the sentence's date and whole years or months ("" otherwise)."""
+    s, when = prison.sanction or {}, prison.date
+    years, months = s.get("years") or 0, s.get("months") or 0
+    if not when or s.get("days") or s.get("hours") or not float(years).is_integer() or not (years or months):
+        return ""
+    if len(when) == 4:  # a year only: the end is a year, when the term is whole years
+        if months:
+            return ""
+        end = f"{int(when) + int(years):04d}"
+    else:
+        total = int(when[:4]) * 12 + int(when[5:7]) - 1 + int(years) * 12 + int(months)
+        end = f"{total // 12:04d}-{total % 12 + 1:02d}"
+    past = ", now past: no later report" if end < date.today().isoformat()[:7] else ""
+    return f" (expected end {end}{past})"
 
 
 def _last_reported(facts: list[Fact]) -> str:

@@ -114,15 +114,69 @@ class _LazyTexts(Mapping[str, str]):
         return len(self._texts)
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """What a name or id typed by a user finds: one person, several to choose among, or nobody.
+
+    ``exact``: the query was a person id or one person's full name as printed (that wins outright
+    over partial matches of other persons).
+    """
+
+    query: str
+    matches: tuple[PersonRecord, ...]
+    exact: bool = False
+
+    @property
+    def person(self) -> PersonRecord | None:
+        """The person, when exactly one matched."""
+        return self.matches[0] if len(self.matches) == 1 else None
+
+    @property
+    def ambiguous(self) -> bool:
+        """Several persons matched: the caller must list them and ask for an id."""
+        return len(self.matches) > 1
+
+
+def lookup_person(records: list[PersonRecord], query: str) -> Lookup:
+    """The persons ``query`` names, never guessed among several.
+
+    In order, the first rule that matches anyone decides: a person id (or the slug of a full name
+    the person appears under); a full name as printed (case and accents aside); a full name through
+    transliteration folding ("Max Bokayev" finds "Maks Bokaev", Cyrillic finds Latin); every word of
+    the query equal to a folded word of one of the person's names ("Karimov" finds "Islam Karimov"
+    and a bare "Karimov", never "Abdukarimov"). Several persons under the deciding rule are all
+    returned.
+    """
+    from docket.resolve.fold import fold_token
+
+    q = query.strip()
+    if not q:
+        return Lookup(query, ())
+    ids = [p for p in records if p.cluster.id == q]
+    if not ids:
+        ids = [p for p in records if any(slug(f) == q for f in p.cluster.forms if len(f.split()) >= 2)]
+    if ids:
+        return Lookup(query, tuple(ids), exact=len(ids) == 1)
+    key = name_key(q)
+    # a one-word query is a part of many names: it goes to the word rule, which lists them all
+    printed = [p for p in records if any(name_key(f) == key for f in p.cluster.forms)] if len(q.split()) >= 2 else []
+    if printed:
+        return Lookup(query, tuple(printed), exact=len(printed) == 1)
+    words = [fold_token(w) for w in q.split()]
+    words = [w for w in words if w]
+    if not words:
+        return Lookup(query, ())
+    folded = [p for p in records if any(len(f.split()) >= 2 and [fold_token(w) for w in f.split()] == words
+                                        for f in p.cluster.forms)]
+    if folded:
+        return Lookup(query, tuple(folded), exact=len(folded) == 1)
+    hits = [p for p in records if any(set(words) <= {fold_token(w) for w in f.split()} for f in p.cluster.forms)]
+    return Lookup(query, tuple(hits))
+
+
 def find_person(store: Store, query: str) -> list[PersonRecord]:
-    """Persons whose id, canonical name or any form matches ``query`` (case- and accent-insensitive)."""
-    key = name_key(query)
-    hits = []
-    for p in people(store):
-        forms = [name_key(f) for f in p.cluster.forms] + [p.cluster.id]
-        if any(key in f for f in forms):
-            hits.append(p)
-    return hits
+    """The persons :func:`lookup_person` finds for ``query`` (several when the name is ambiguous)."""
+    return list(lookup_person(people(store), query).matches)
 
 
 class PeopleCache:
@@ -136,7 +190,7 @@ class PeopleCache:
         self._linking: Linking | None = None
         self._lock = threading.Lock()
         self._by_id: dict[str, PersonRecord] = {}
-        self._by_form: dict[str, PersonRecord] = {}
+        self._by_form: dict[str, list[PersonRecord]] = {}
 
     def get(self, store: Store, key: str = "") -> list[PersonRecord]:
         """The persons of ``store`` (``key`` tells apart databases sharing one cache). After an
@@ -149,10 +203,9 @@ class PeopleCache:
                 self._records, self._linking = _people(store, self._linking if same_db else None)
                 self._by_id = {p.cluster.id: p for p in self._records}
                 self._by_form = {}
-                for p in self._records:  # older persons first: a namesake's spelling stays with the first
-                    for form in p.cluster.forms:
-                        if len(form.split()) >= 2:
-                            self._by_form.setdefault(slug(form), p)
+                for p in self._records:  # namesakes share a slug: a lookup by it lists them all
+                    for form in dict.fromkeys(slug(f) for f in p.cluster.forms if len(f.split()) >= 2):
+                        self._by_form.setdefault(form, []).append(p)
                 self._state = state
             records = self._records
         if refreshed and self.on_refresh is not None:
@@ -164,9 +217,17 @@ class PeopleCache:
         """Documents the last refresh linked incrementally (0: it linked from scratch)."""
         return self._linking.added if self._linking else 0
 
-    def by_id(self, store: Store, person_id: str, key: str = "") -> PersonRecord | None:
-        """One person by id, or by the slug of any full name they appear under (``max-bokayev``
-        finds the person whose id, from the first spelling seen, is ``maks-bokaev``)."""
+    def lookup(self, store: Store, person_id: str, key: str = "") -> Lookup:
+        """The person of an id, or those appearing under a full name with this slug (``max-bokayev``
+        finds the person whose id, from the first spelling seen, is ``maks-bokaev``; namesakes
+        sharing the slug are all returned, for the caller to list)."""
         self.get(store, key)  # refreshed when stale
         with self._lock:
-            return self._by_id.get(person_id) or self._by_form.get(person_id)
+            if person_id in self._by_id:
+                return Lookup(person_id, (self._by_id[person_id],), exact=True)
+            found = tuple(self._by_form.get(person_id, ()))
+            return Lookup(person_id, found, exact=len(found) == 1)
+
+    def by_id(self, store: Store, person_id: str, key: str = "") -> PersonRecord | None:
+        """The one person :meth:`lookup` finds (None when nobody or several)."""
+        return self.lookup(store, person_id, key).person

@@ -45,9 +45,16 @@ def review(store: Store, key: str, action: str, *, who: str, field: str | None =
     if field not in FIELDS:
         raise ReviewError(f"cannot correct field {field!r}", hint="one of " + ", ".join(FIELDS))
     value = (value or "").strip() or None
-    if field == "date" and value is not None and not _DATE.match(value):
+    # An empty correction would wipe the field (a wrong statement is rejected instead), and a
+    # correction without a reason cannot be checked by the next reader of the audit log.
+    if value is None:
+        raise ReviewError(f"a correction of the {field} needs the corrected value",
+                          hint="to remove a wrong statement, reject it")
+    if not (why or "").strip():
+        raise ReviewError("a correction needs a reason", hint="say where the right value comes from")
+    if field == "date" and not _DATE.match(value):
         raise ReviewError(f"{value!r} is not a date", hint="YYYY, YYYY-MM or YYYY-MM-DD")
-    if value is not None and len(value) > 300:
+    if len(value) > 300:
         raise ReviewError("the corrected value is too long (300 characters at most)")
     return store.add_review(key, "correct", field, getattr(event, field), value, who, why)
 

@@ -11,10 +11,10 @@ from pydantic import BaseModel, Field
 from docket.export.serialize import Citer, case_dict, case_summary, document_dict
 from docket.models import SearchFilters, statement_key
 from docket.query.cases import CaseFilter, select_cases, year_diff
+from docket.query.curation import curate_names
 from docket.query.search import search as run_search
 from docket.query.stats import persons_by_status, statistics
 from docket.query.reviews import review
-from docket.resolve.curate import record
 from docket.web.deps import SettingsDep, StoreDep, citer_for, person_case, persons, require_bearer
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -131,8 +131,10 @@ def curation_log(store: StoreDep) -> list[dict]:
 
 
 @router.post("/curation", status_code=201, summary="Merge or split two names (needs the bearer token)")
-def curate(body: CurationIn, store: StoreDep, who: Annotated[str, Depends(require_bearer)]) -> dict:
-    return vars(record(store, body.action, body.name_a, body.name_b, who=who, why=body.why))
+def curate(body: CurationIn, store: StoreDep, settings: SettingsDep,
+           who: Annotated[str, Depends(require_bearer)]) -> dict:
+    return vars(curate_names(store, body.action, body.name_a, body.name_b, who=who, why=body.why,
+                             records=persons(store, settings)))
 
 
 class ReviewIn(BaseModel):

@@ -183,12 +183,24 @@ def citer_for(store: Store, settings: Settings) -> Citer:
     return Citer(store, shared=cache.get(store, settings, "places", SharedPlaces))
 
 
-def person_case(store: Store, settings: Settings, person_id: str) -> CaseFile:
-    """The case file of a person id, or 404."""
-    record = _people.by_id(store, person_id, settings.db)
-    if record is None:
+def person_record(store: Store, settings: Settings, person_id: str) -> PersonRecord:
+    """The person of an id (or of a full name's slug); 404 when nobody, 409 listing the
+    candidates' ids when several persons share that name."""
+    found = _people.lookup(store, person_id, settings.db)
+    if not found.matches:
         raise HTTPException(404, f"no person with id {person_id!r}")
-    return case_file(record)
+    if found.ambiguous:
+        from docket.query.curation import candidates_text
+
+        raise HTTPException(409, f"{person_id!r} names {len(found.matches)} persons: "
+                                 f"{candidates_text(found.matches)}. Open /persons/ID with one of the ids.")
+    assert found.person is not None
+    return found.person
+
+
+def person_case(store: Store, settings: Settings, person_id: str) -> CaseFile:
+    """The case file of a person id, or 404 / 409 (see :func:`person_record`)."""
+    return case_file(person_record(store, settings, person_id))
 
 
 def token_ok(settings: Settings, given: str | None) -> bool:

@@ -14,16 +14,18 @@ from docket.export import csv_cell
 from docket.export.serialize import case_summary
 from docket.extract.topics import taxonomy
 from docket.models import SearchFilters
-from docket.query.cases import STATUS_MIN_CONFIDENCE, CaseFilter, case_files, sanction_text, select_cases, year_diff
+from docket.query.cases import (STATUS_MIN_CONFIDENCE, CaseFilter, case_file, case_files, sanction_text, select_cases,
+                                 year_diff)
 from docket.query.search import search as run_search
 from docket.query.stats import persons_by_status, statistics
-from docket.models import statement_key
+from docket.models import statement_anchor, statement_key
 from docket.query.reviews import review
-from docket.resolve.curate import record
+from docket.query.curation import curate_names
 from docket.web import charts
 from docket.web.pagecache import cached_page
 from docket.web.deps import (
-    SettingsDep, StoreDep, cache, check_csrf, citer_for, csrf_token, curator_of, person_case, persons, credentials_ok,
+    SettingsDep, StoreDep, cache, check_csrf, citer_for, csrf_token, curator_of, person_case, person_record, persons,
+    credentials_ok,
     curation_enabled,
 )
 from docket.web.render import Span, cite_href, segments
@@ -183,17 +185,22 @@ def reader_page(request: Request, document_id: str, store: StoreDep, settings: S
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
 @cached_page
-def person_page(request: Request, person_id: str, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
-    case = person_case(store, settings, person_id)
+def person_page(request: Request, person_id: str, store: StoreDep, settings: SettingsDep) -> Response:
+    record = person_record(store, settings, person_id)
+    if record.cluster.id != person_id:  # another spelling's slug: the person's own address
+        return RedirectResponse(f"/persons/{record.cluster.id}", status_code=301)
+    case = case_file(record)
     citer = citer_for(store, settings)
     log = [e for e in store.curation_log() if {e.name_a, e.name_b} & set(case.person.cluster.forms)]
     keys = {statement_key(e) for _, e in (*case.person.events, *case.person.rejected)}
     reviews = [r for r in store.reviews() if r.statement in keys]
     facts = [{"fact": f, "sanction": sanction_text(f.sanction), "statements": [
         {"doc": d, "event": e, "href": cite_href(d.id, e.paragraph, e.start, e.end), "key": statement_key(e),
+         "anchor": statement_anchor(statement_key(e)),
          "section": citer.place(d.id, e.paragraph)[0], "page": citer.place(d.id, e.paragraph)[1]}
         for d, e in f.statements]} for f in case.facts]
-    rejected = [{"doc": d, "event": e, "href": cite_href(d.id, e.paragraph, e.start, e.end)}
+    rejected = [{"doc": d, "event": e, "href": cite_href(d.id, e.paragraph, e.start, e.end),
+                 "anchor": statement_anchor(statement_key(e))}
                 for d, e in case.person.rejected]
     return _page(request, "person.html", case=case, facts=facts, timeline=_timeline(case), log=log,
                  reviews=reviews, rejected=rejected, min_confidence=STATUS_MIN_CONFIDENCE,
@@ -231,7 +238,7 @@ def curate_page(request: Request, person_id: str, store: StoreDep, settings: Set
     if not who:
         raise HTTPException(401, "log in with the curation token to change a case")
     check_csrf(request, csrf)
-    record(store, action, name_a, name_b, who=who, why=why or None)
+    curate_names(store, action, name_a, name_b, who=who, why=why or None, records=persons(store, settings))
     return RedirectResponse(f"/persons/{person_id}", status_code=303)
 
 
@@ -247,7 +254,8 @@ def review_page(request: Request, person_id: str, store: StoreDep,
     check_csrf(request, csrf)
     verb, _, field = action.partition("-")
     review(store, statement, verb, who=who, field=field or None, value=value or None, why=why or None)
-    return RedirectResponse(f"/persons/{person_id}#status", status_code=303)
+    # back to the statement just reviewed (in its fact, or among the rejected ones), not the top
+    return RedirectResponse(f"/persons/{person_id}#{statement_anchor(statement)}", status_code=303)
 
 
 def _case_rows(store, settings, request: Request) -> tuple[list, dict]:  # noqa: ANN001

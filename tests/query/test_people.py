@@ -160,3 +160,29 @@ def test_the_cache_calls_its_refresh_hook_once_per_relinking(tmp_path) -> None: 
     cache.by_id(store, "nobody")
     assert len(calls) == 2 and calls[1] > calls[0]
     store.close()
+
+
+def test_a_lookup_never_guesses(seeded: SQLiteStore) -> None:
+    """Ids and full names find their person outright; a shared surname lists every carrier; a word
+    inside a longer surname finds nobody by substring; spellings fold."""
+    from docket.extract.link import name_key
+    from docket.query.people import lookup_person
+
+    records = people(seeded)
+    for p in records:
+        found = lookup_person(records, p.cluster.id)
+        assert found.person is p and found.exact
+        for form in p.cluster.forms:
+            namesakes = [q for q in records if any(name_key(g) == name_key(form) for g in q.cluster.forms)]
+            if len(form.split()) >= 2 and namesakes == [p]:
+                assert lookup_person(records, form).person is p, form
+    found = lookup_person(records, "Mataev")
+    assert found.ambiguous and len(found.matches) == 2
+    longer = [p for p in records if len(p.cluster.canonical.split()[-1]) >= 9]
+    assert longer
+    for p in longer:
+        assert p not in lookup_person(records, p.cluster.canonical.split()[-1][3:]).matches
+    folded = [(p, f) for p in records for f in p.cluster.forms if "kh" in f and len(f.split()) >= 2]
+    assert folded
+    for p, form in folded:
+        assert p in lookup_person(records, form.replace("kh", "h")).matches, form

@@ -318,3 +318,29 @@ def test_uploads_are_read_in_a_worker_process_under_the_time_limit(seeded_db, tm
     assert r.status_code == 200
     assert "E110" in r.text and "took longer than 3 s" in r.text
     assert any(d["file_name"] == "good.txt" for d in c.get("/api/v1/documents").json())
+
+
+def test_refused_curation_says_why_and_writes_nothing(client: TestClient) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}", "X-Docket-User": "ana"}
+    before = client.get("/api/v1/curation").json()
+    mataev = [c["id"] for c in client.get("/api/v1/cases", params={"name": "Mataev"}).json()["cases"]]
+    assert len(mataev) == 2
+    for body, needle in (({"action": "merge", "name_a": "Nobody Atall", "name_b": "Max Bokayev"}, "nobody called"),
+                         ({"action": "merge", "name_a": "Mataev", "name_b": "Max Bokayev"}, mataev[0])):
+        r = client.post("/api/v1/curation", json=body, headers=auth)
+        assert r.status_code == 400 and needle in r.json()["error"]["message"], r.text
+    assert client.get("/api/v1/curation").json() == before
+    r = client.post("/api/v1/curation", json={"action": "split", "name_a": mataev[0], "name_b": mataev[1],
+                                             "why": "by id"}, headers=auth)
+    assert r.status_code == 201 and r.json()["name_a"].endswith("Mataev")
+
+
+def test_another_spellings_address_redirects_to_the_person(client: TestClient) -> None:
+    row = client.get("/api/v1/cases", params={"name": "Bokayev"}).json()["cases"][0]
+    other = next(v for v in row["variants"] if len(v.split()) == 2 and v != row["canonical"])
+    from docket.extract.link import slug
+
+    r = client.get(f"/persons/{slug(other)}", follow_redirects=False, headers={"accept": "text/html"})
+    if slug(other) != row["id"]:
+        assert r.status_code == 301 and r.headers["location"] == f"/persons/{row['id']}"
+    assert client.get(f"/api/v1/persons/{slug(other)}").json()["id"] == row["id"]

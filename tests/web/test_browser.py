@@ -9,6 +9,7 @@ the working tree as it was: ``DOCKET_SCREENSHOTS=docs/screenshots pytest tests/w
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -83,7 +84,7 @@ def test_search_person_timeline_and_citation(page) -> None:  # noqa: ANN001
     page.click("a.person-link")
     page.wait_for_selector("svg.timeline")
     assert page.locator("#status").inner_text().startswith("Status: imprisoned since 2024-08")
-    sentence = page.locator("li.fact", has_text="imprisonment 7 years").first
+    sentence = page.locator("li.fact", has_text="imprisonment, 7 years").first
     citations = sentence.locator("a.citation")
     assert citations.count() >= 2
     assert "2024" in sentence.locator(".date").inner_text()
@@ -149,6 +150,9 @@ def test_curation_refused_without_token_and_recorded_with_it(page) -> None:  # n
     form.locator("input[name=why]").fill("checked against the original")
     form.locator("button").click()
     expect(page.locator("li.fact .badge.verified").first).to_be_visible()
+    # back at the statement just reviewed, not the top of the page
+    expect(page).to_have_url(re.compile(r"#s-[0-9a-f]{12}$"))
+    expect(page.locator("#" + page.url.rsplit("#", 1)[1])).to_be_in_viewport()
     expect(page.locator("table.reviews tr", has_text="checked against the original")).to_have_count(1)
 
 

@@ -1,0 +1,69 @@
+"""Curation writes as every surface makes them (CLI, API, web): validated once, here.
+
+A write that is refused raises a :class:`~docket.errors.DocketError` that says why and changes
+nothing; the store is only written after every check has passed.
+"""
+
+from __future__ import annotations
+
+from docket.extract.link import name_key
+from docket.models import CurationEntry
+from docket.query.people import PersonRecord, lookup_person, people
+from docket.resolve.cluster import folded_key
+from docket.resolve.curate import CurationError, record
+from docket.resolve.fold import name_parts
+from docket.store.base import Store
+
+
+def candidates_text(matches: tuple[PersonRecord, ...], limit: int = 10) -> str:
+    """A one-line list of persons to choose among: name, role, side, id."""
+    shown = [f"{p.cluster.canonical} ({p.role or 'no role'}, {p.side}, {len(p.documents)} reports; id {p.cluster.id})"
+             for p in matches[:limit]]
+    more = f"; and {len(matches) - limit} more" if len(matches) > limit else ""
+    return "; ".join(shown) + more
+
+
+def resolve_one(records: list[PersonRecord], name: str) -> PersonRecord:
+    """The one person ``name`` names, or a :class:`CurationError` saying there is none or several."""
+    found = lookup_person(records, name)
+    if not found.matches:
+        raise CurationError(f"nobody called {name!r} in the database", hint="see `docket people`")
+    if found.ambiguous:
+        raise CurationError(f"{name!r} names {len(found.matches)} persons: {candidates_text(found.matches)}",
+                            hint="give the person id (or the full name as printed)")
+    assert found.person is not None
+    return found.person
+
+
+def _full_form(person: PersonRecord, typed: str) -> str:
+    """The full name to record for ``person``: the typed one when it is one of theirs (by folding)."""
+    parts = name_parts(typed)
+    if parts.full and " " in typed.strip():  # (an id or a slug is not a name as printed)
+        key = folded_key(parts)
+        for form in person.cluster.forms:
+            fp = name_parts(form)
+            if fp.full and (folded_key(fp) == key or name_key(form) == name_key(typed)):
+                return typed
+    full = [f for f in person.cluster.forms if name_parts(f).full]
+    if not full:
+        raise CurationError(f"{person.cluster.canonical!r} ({person.cluster.id}) is known by a surname only",
+                            hint="merge and split take persons with a full name")
+    return person.cluster.canonical if person.cluster.canonical in full else full[0]
+
+
+def curate_names(store: Store, action: str, name_a: str, name_b: str, *, who: str | None = None,
+                 why: str | None = None, records: list[PersonRecord] | None = None) -> CurationEntry:
+    """Record a ``merge`` or ``split`` between two existing persons, named by id or name.
+
+    Refused (nothing written): an unknown action, a name that matches nobody or several persons,
+    a person known by a surname only, both names one person for a split.
+    """
+    if action not in ("merge", "split"):
+        raise CurationError(f"unknown curation action {action!r}", hint="merge or split")
+    records = records if records is not None else people(store)
+    a, b = resolve_one(records, name_a), resolve_one(records, name_b)
+    form_a, form_b = _full_form(a, name_a), _full_form(b, name_b)
+    if action == "split" and a.cluster.id == b.cluster.id and folded_key(name_parts(form_a)) == \
+            folded_key(name_parts(form_b)):
+        raise CurationError(f"{name_a!r} and {name_b!r} are spellings of one name: they cannot be split")
+    return record(store, action, form_a, form_b, who=who, why=why)

@@ -1,0 +1,84 @@
+"""Curation writes as every surface makes them: refused writes say why and leave the database as it was."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from docket.errors import DocketError
+from docket.query.curation import curate_names
+from docket.query.people import people
+from docket.query.reviews import review
+from docket.models import statement_key
+from docket.store import SQLiteStore
+
+
+def _dump(path: Path) -> list[str]:
+    con = sqlite3.connect(path)
+    try:
+        return list(con.iterdump())
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def db(seeded_template: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    shutil.copyfile(seeded_template, tmp_path / "c.db")
+    return tmp_path / "c.db"
+
+
+def _surname_of_two(records) -> str:  # noqa: ANN001
+    """A surname that two different persons of the database carry."""
+    from collections import Counter
+
+    counts = Counter(p.cluster.canonical.split()[-1] for p in records if len(p.cluster.canonical.split()) >= 2)
+    return next(s for s, n in counts.items() if n >= 2)
+
+
+def test_refused_writes_change_nothing(db: Path) -> None:
+    store = SQLiteStore(db)
+    records = people(store)
+    before = _dump(db)
+    ambiguous = _surname_of_two(records)
+    some = next(p for p in records if len(p.cluster.canonical.split()) >= 2)
+    statement = statement_key(next(e for p in records for _, e in p.events))
+    refused = [
+        lambda: curate_names(store, "merge", "Nobody Atall", some.cluster.canonical, who="t", records=records),
+        lambda: curate_names(store, "merge", ambiguous, some.cluster.canonical, who="t", records=records),
+        lambda: curate_names(store, "split", some.cluster.canonical, some.cluster.canonical, who="t", records=records),
+        lambda: curate_names(store, "join", some.cluster.canonical, some.cluster.canonical, who="t", records=records),
+        lambda: review(store, statement, "correct", who="t", field="date", value="", why="empty"),
+        lambda: review(store, statement, "correct", who="t", field="date", value="2024-02", why=None),
+        lambda: review(store, statement, "correct", who="t", field="date", value="someday", why="bad"),
+        lambda: review(store, "nope:1:2:x:3", "verify", who="t"),
+    ]
+    for write in refused:
+        with pytest.raises(DocketError) as info:
+            write()
+        assert info.value.message
+    store.close()
+    assert _dump(db) == before
+
+
+def test_an_ambiguous_name_lists_the_candidates_with_their_ids(db: Path) -> None:
+    store = SQLiteStore(db)
+    records = people(store)
+    surname = _surname_of_two(records)
+    with pytest.raises(DocketError) as info:
+        curate_names(store, "split", surname, records[0].cluster.id, who="t", records=records)
+    carriers = [p for p in records if p.cluster.canonical.split()[-1] == surname]
+    assert all(p.cluster.id in info.value.message for p in carriers)
+    store.close()
+
+
+def test_a_person_id_names_the_person_in_a_merge(db: Path) -> None:
+    store = SQLiteStore(db)
+    records = people(store)
+    a, b = [p for p in records if len(p.cluster.canonical.split()) >= 2][:2]
+    entry = curate_names(store, "split", a.cluster.id, b.cluster.id, who="t", why="test", records=records)
+    assert (entry.name_a, entry.name_b) == (a.cluster.canonical, b.cluster.canonical)
+    store.close()
