@@ -132,6 +132,12 @@ class QueryError(DocketError):
     code = "E300"
 
 
+class CaseQueryError(DocketError):
+    """A case list asked for with filters that cannot be answered (a bad date, a reversed range)."""
+
+    code = "E301"
+
+
 class ExportError(DocketError):
     """An export that cannot be written as asked."""
 

@@ -78,9 +78,9 @@ def test_case_file_cases_and_diff(seeded_db: str) -> None:
     assert any(c["kind"] == "date" and len(c["statements"]) == 2 for c in case["conflicts"])
     assert all(s["citation"]["quote"] and s["citation"]["section"] for f in case["facts"] for s in f["statements"])
     r = runner.invoke(app, ["cases", "--db", db, "--status", "imprisoned", "--json"])
-    assert r.exit_code == 0 and all("imprisoned" in c["status"] for c in json.loads(r.stdout))
+    assert r.exit_code == 0 and all("imprisoned" in c["status"] for c in json.loads(r.stdout)["cases"])
     r = runner.invoke(app, ["cases", "--db", db, "--topic", "torture", "--json"])
-    tortured = json.loads(r.stdout)
+    tortured = json.loads(r.stdout)["cases"]
     assert r.exit_code == 0 and 0 < len(tortured) < 40
     r = runner.invoke(app, ["diff", "--from", "2024", "--to", "2025", "--country", "Kazakhstan", "--db", db, "--json"])
     d = json.loads(r.stdout)
@@ -121,3 +121,33 @@ def test_an_ambiguous_name_is_listed_never_guessed(seeded_db: str) -> None:
     assert r.exit_code == 0 and [p["id"] for p in json.loads(r.stdout)] == [mataev[0]]
     log = runner.invoke(app, ["merge", "Nobody Atall", "Max Bokayev", "--db", seeded_db])
     assert log.exit_code == 2 and "nobody called" in log.output
+
+
+def test_cases_filter_sort_and_count_honestly(seeded_db: str) -> None:
+    def listed(*args: str) -> dict:
+        r = runner.invoke(app, ["cases", "--db", seeded_db, "--json", "--limit", "1000", *args])
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)
+
+    everyone = listed("--side", "any")
+    targets = listed()
+    assert targets["total"] < everyone["total"] and all(c["side"] == "target" for c in targets["cases"])
+    page = runner.invoke(app, ["cases", "--db", seeded_db, "--limit", "5"])
+    assert f"showing 1–5 of {targets['total']} cases" in page.output
+    second = listed("--limit", "5", "--offset", "5")
+    assert [c["id"] for c in second["cases"]] == [c["id"] for c in targets["cases"][5:10]]
+    sentenced = listed("--event", "sentenced", "--from", "2024-01-01", "--to", "2024-12-31")
+    assert sentenced["cases"] and all(any(f["type"] == "sentenced" and (f["date"] or "").startswith("2024")
+                                          for f in c["facts"]) for c in sentenced["cases"])
+    single = listed("--max-publishers", "1")
+    several = listed("--min-publishers", "2")
+    assert single["total"] + several["total"] == targets["total"]
+    assert all(len({p for f in c["facts"] for p in f["publishers"]}) >= 2 for c in several["cases"])
+    by_name = [c["canonical"].casefold() for c in listed("--sort", "name")["cases"]]
+    assert by_name == sorted(by_name)
+    journalists = listed("--role", "journalist")
+    assert journalists["cases"] and all("journalist" in (c["role"] or "").casefold() for c in journalists["cases"])
+    for bad in (["--from", "2025", "--to", "2024"], ["--from", "someday"], ["--side", "victim"],
+                ["--event", "arrest"], ["--sort", "height"]):
+        r = runner.invoke(app, ["cases", "--db", seeded_db, *bad])
+        assert r.exit_code == 2 and "E301" in r.output and "Traceback" not in r.output, (bad, r.output)

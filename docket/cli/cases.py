@@ -97,31 +97,50 @@ def cases(
     publisher: Annotated[Optional[str], typer.Option(help="Only persons named by this publisher (substring).")] = None,
     status: Annotated[Optional[str], typer.Option(help="Only statuses containing this (e.g. imprisoned).")] = None,
     topic: Annotated[Optional[str], typer.Option(help="Only persons named in paragraphs on this topic id.")] = None,
+    event: Annotated[Optional[str], typer.Option(help="Only persons with a fact of this type (e.g. sentenced).")] = None,
+    date_from: Annotated[Optional[str], typer.Option("--from", help="… dated on or after this (YYYY[-MM[-DD]]).")] = None,
+    date_to: Annotated[Optional[str], typer.Option("--to", help="… dated on or before this (YYYY[-MM[-DD]]).")] = None,
+    side: Annotated[str, typer.Option(help="target (default), state, other, or any.")] = "target",
+    role: Annotated[Optional[str], typer.Option(help="Only roles containing these words (e.g. journalist).")] = None,
+    min_publishers: Annotated[Optional[int], typer.Option(help="At least this many independent publishers.")] = None,
+    max_publishers: Annotated[Optional[int], typer.Option(help="At most this many (1: single-source cases).")] = None,
+    last_reported: Annotated[Optional[int], typer.Option(help="Only persons last reported on this year.")] = None,
+    sort: Annotated[str, typer.Option(help="name, status, side, facts, publishers, documents, last_report or "
+                                           "last_event.")] = "documents",
+    descending: Annotated[Optional[bool], typer.Option("--desc/--asc", help="Sort order (default: counts and "
+                                                       "dates high first, names A-Z).", show_default=False)] = None,
     limit: Annotated[int, typer.Option(help="Show at most this many.")] = 100,
+    offset: Annotated[int, typer.Option(help="Skip this many first (pagination).")] = 0,
     as_json: JsonOption = False,
 ) -> None:
-    """Persons with their status, number of facts and sources, and last report."""
-    from docket.query.cases import CaseFilter, select_cases
+    """Persons with their status, number of facts and sources, and last report; filter and sort as an analyst asks."""
+    from docket.query.cases import CaseFilter, case_publishers, select_cases, sort_cases
     from docket.query.people import people
 
     try:
         store = open_store(db)
-        where = CaseFilter(country=country, year=year, publisher=publisher, status=status, topic=topic)
-        files = select_cases(people(store), where, store.paragraph_topics)[:limit]
+        where = CaseFilter(country=country, year=year, publisher=publisher, status=status, topic=topic, event=event,
+                           date_from=date_from, date_to=date_to, side=None if side == "any" else side, role=role,
+                           min_publishers=min_publishers, max_publishers=max_publishers, last_reported=last_reported)
+        matched = sort_cases(select_cases(people(store), where, store.paragraph_topics), sort, descending)
     except DocketError as exc:
         _fail(exc)
+    files = matched[max(0, offset) : max(0, offset) + max(0, limit)]
     if as_json:
         citer = Citer(store)
-        print(json.dumps([case_dict(c, citer) for c in files], ensure_ascii=False, indent=1))
+        print(json.dumps({"total": len(matched), "offset": offset, "limit": limit,
+                          "cases": [case_dict(c, citer) for c in files]}, ensure_ascii=False, indent=1))
         return
-    table = Table(title=f"{len(files)} cases")
+    shown = f"{offset + 1}–{offset + len(files)}" if files else "none"
+    table = Table(title=f"showing {shown} of {len(matched)} cases")
     for col in ("person", "side", "status", "facts", "publishers", "documents"):
         table.add_column(col, overflow="fold")
     for c in files:
-        pubs = {pub for f in c.facts for pub in f.publishers}
         table.add_row(escape(c.person.cluster.canonical), c.person.side, escape(c.status), str(len(c.facts)),
-                      str(len(pubs)), str(len(c.person.documents)))
+                      str(len(case_publishers(c))), str(len(c.person.documents)))
     out.print(table)
+    if offset + len(files) < len(matched):
+        out.print(f"[dim]{len(matched) - offset - len(files)} more: --offset {offset + len(files)}[/dim]")
 
 
 @app.command()

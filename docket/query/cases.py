@@ -7,11 +7,13 @@ other: 2024 ⊃ 2024-08 ⊃ 2024-08-02) become one *fact*; every statement stays
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from docket.evaluate import norm
+from docket.errors import CaseQueryError
 from docket.models import DocumentSummary, Event, statement_key
 from docket.query.people import PersonRecord
 
@@ -367,7 +369,13 @@ def year_diff(records: list[PersonRecord], *, start: int, end: int, country: str
 
 @dataclass(frozen=True)
 class CaseFilter:
-    """Which case files to list; ``None`` means no filter. Text filters are case-insensitive."""
+    """Which case files to list; ``None`` means no filter. Text filters are case-insensitive.
+
+    ``event``, ``date_from`` and ``date_to`` ask for a fact of that type (any type when ``event``
+    is None) dated within the range; a partial date ("2024-05") is in the range when any of its
+    days is. ``min_publishers`` / ``max_publishers`` count the independent publishers of the
+    person's facts (``max_publishers=1``: single-source cases).
+    """
 
     country: str | None = None
     year: int | None = None  # named in a report covering this year
@@ -375,6 +383,57 @@ class CaseFilter:
     status: str | None = None  # substring of the status sentence ("imprisoned", "released")
     topic: str | None = None  # named in a paragraph tagged with this topic id
     name: str | None = None  # substring of any spelling
+    event: str | None = None  # a fact of this type (detained, sentenced, ...)
+    date_from: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD
+    date_to: str | None = None
+    side: str | None = None  # target | state | other
+    role: str | None = None  # words of the role phrase ("journalist")
+    min_publishers: int | None = None
+    max_publishers: int | None = None
+    last_reported: int | None = None  # the latest report naming the person covers this year
+
+    def __post_init__(self) -> None:
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            if value is not None and not _ISO_DATE.match(value):
+                raise CaseQueryError(f"{value!r} is not a date", hint="YYYY, YYYY-MM or YYYY-MM-DD")
+        if self.date_from and self.date_to and _day_range(self.date_from)[0] > _day_range(self.date_to)[1]:
+            raise CaseQueryError(f"the date range {self.date_from} to {self.date_to} is reversed")
+        if self.side is not None and self.side not in SIDES:
+            raise CaseQueryError(f"unknown side {self.side!r}", hint="one of " + ", ".join(SIDES))
+        if self.event is not None and self.event not in EVENT_TYPES:
+            raise CaseQueryError(f"unknown event type {self.event!r}", hint="one of " + ", ".join(EVENT_TYPES))
+        if self.min_publishers is not None and self.max_publishers is not None \
+                and self.min_publishers > self.max_publishers:
+            raise CaseQueryError("--min-publishers is above --max-publishers")
+
+
+SIDES = ("target", "state", "other")
+EVENT_TYPES = ("detained", "charged", "convicted", "sentenced", "fined", "acquitted", "released", "appeal_upheld",
+               "appeal_changed", "transferred", "extradition", "ill_treatment", "death", "harassed",
+               "hunger_strike", "asylum_denied", "other")
+_ISO_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+
+
+def _day_range(d: str) -> tuple[str, str]:
+    """The first and last day a partial date covers (as ISO strings, comparable as text)."""
+    if len(d) == 4:
+        return f"{d}-01-01", f"{d}-12-31"
+    if len(d) == 7:
+        return f"{d}-01", f"{d}-31"
+    return d, d
+
+
+def _dated_within(f: Fact, start: str | None, end: str | None) -> bool:
+    if not f.date:
+        return False
+    a, b = _day_range(f.date)
+    return (start is None or b >= _day_range(start)[0]) and (end is None or a <= _day_range(end)[1])
+
+
+def case_publishers(c: CaseFile) -> list[str]:
+    """The independent publishers whose statements make up the case's facts."""
+    return sorted({p for f in c.facts for p in f.publishers})
 
 
 def select_cases(records: list[PersonRecord], where: CaseFilter,
@@ -394,11 +453,50 @@ def select_cases(records: list[PersonRecord], where: CaseFilter,
             continue
         if key and not any(key in name_key(f) for f in p.cluster.forms):
             continue
+        if where.side and p.side != where.side:
+            continue
+        if where.role and where.role.casefold() not in (p.role or "").casefold():
+            continue
+        if where.last_reported is not None and max((d.period or 0 for d in docs), default=0) != where.last_reported:
+            continue
         if where.topic:
             if topics is None or not any(where.topic in topics(doc).get(m.paragraph, ()) for doc, m in p.cluster.mentions):
                 continue
         case = case_file(p)
         if where.status and where.status.casefold() not in case.status.casefold():
             continue
+        if where.event or where.date_from or where.date_to:
+            facts = [f for f in case.facts if where.event is None or f.type == where.event]
+            if where.date_from or where.date_to:
+                facts = [f for f in facts if _dated_within(f, where.date_from, where.date_to)]
+            if not facts:
+                continue
+        n = len(case_publishers(case))
+        if (where.min_publishers is not None and n < where.min_publishers) or \
+                (where.max_publishers is not None and n > where.max_publishers):
+            continue
         out.append(case)
     return out
+
+
+SORTS = ("name", "status", "side", "facts", "publishers", "documents", "last_report", "last_event")
+
+
+def sort_cases(cases: list[CaseFile], by: str = "documents", descending: bool | None = None) -> list[CaseFile]:
+    """``cases`` sorted by a column of the list; counts and dates sort largest or latest first
+    unless ``descending`` is False, names and statuses A to Z unless it is True."""
+    if by not in SORTS:
+        raise CaseQueryError(f"cannot sort by {by!r}", hint="one of " + ", ".join(SORTS))
+    keys = {
+        "name": lambda c: c.person.cluster.canonical.casefold(),
+        "status": lambda c: c.status.casefold(),
+        "side": lambda c: c.person.side,
+        "facts": lambda c: len(c.facts),
+        "publishers": lambda c: len(case_publishers(c)),
+        "documents": lambda c: (len(c.person.documents), len(c.facts)),
+        "last_report": lambda c: max((d.period or 0 for d in c.person.documents), default=0),
+        "last_event": lambda c: max((f.sort_key for f in c.facts), default=""),
+    }
+    textual = by in ("name", "status", "side")
+    reverse = (not textual) if descending is None else descending
+    return sorted(cases, key=keys[by], reverse=reverse)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from docket.export.serialize import Citer, case_dict, case_summary, document_dict
 from docket.models import SearchFilters, statement_key
-from docket.query.cases import CaseFilter, select_cases, year_diff
+from docket.query.cases import CaseFilter, select_cases, sort_cases, year_diff
 from docket.query.curation import curate_names
 from docket.query.search import search as run_search
 from docket.query.stats import persons_by_status, statistics
@@ -72,9 +72,18 @@ def search(store: StoreDep, q: Annotated[str, Query(min_length=1, max_length=500
 @router.get("/cases", summary="Case list: persons with status, facts, sources; filterable")
 def cases(store: StoreDep, settings: SettingsDep, name: Text = None, country: Text = None, year: Year = None,
           publisher: Text = None, status: Text = None, topic: Text = None, with_facts: bool = False,
+          event: Text = None, date_from: Annotated[str | None, Query(alias="from", max_length=10)] = None,
+          date_to: Annotated[str | None, Query(alias="to", max_length=10)] = None,
+          side: Annotated[Literal["target", "state", "other", "any"], Query()] = "target", role: Text = None,
+          min_publishers: Annotated[int | None, Query(ge=0, le=1000)] = None,
+          max_publishers: Annotated[int | None, Query(ge=0, le=1000)] = None, last_reported: Year = None,
+          sort: Annotated[str, Query(max_length=20)] = "documents", desc: bool | None = None,
           limit: Limit = 50, offset: Offset = 0) -> dict:
-    where = CaseFilter(country=country, year=year, publisher=publisher, status=status, topic=topic, name=name)
-    rows = [c for c in select_cases(persons(store, settings), where, store.paragraph_topics)
+    where = CaseFilter(country=country, year=year, publisher=publisher, status=status, topic=topic, name=name,
+                       event=event, date_from=date_from, date_to=date_to, side=None if side == "any" else side,
+                       role=role, min_publishers=min_publishers, max_publishers=max_publishers,
+                       last_reported=last_reported)
+    rows = [c for c in sort_cases(select_cases(persons(store, settings), where, store.paragraph_topics), sort, desc)
             if c.facts or not with_facts]
     return {"total": len(rows), "limit": limit, "offset": offset,
             "cases": [case_summary(c) for c in rows[offset : offset + limit]]}

@@ -14,8 +14,8 @@ from docket.export import csv_cell
 from docket.export.serialize import case_summary
 from docket.extract.topics import taxonomy
 from docket.models import SearchFilters
-from docket.query.cases import (STATUS_MIN_CONFIDENCE, CaseFilter, case_file, case_files, sanction_text, select_cases,
-                                 year_diff)
+from docket.query.cases import (EVENT_TYPES, STATUS_MIN_CONFIDENCE, CaseFilter, case_file, case_files, sanction_text,
+                                 select_cases, sort_cases, year_diff)
 from docket.query.search import search as run_search
 from docket.query.stats import persons_by_status, statistics
 from docket.models import statement_anchor, statement_key
@@ -258,28 +258,45 @@ def review_page(request: Request, person_id: str, store: StoreDep,
     return RedirectResponse(f"/persons/{person_id}#{statement_anchor(statement)}", status_code=303)
 
 
+_CASE_ARGS = ("name", "country", "publisher", "status", "topic", "year", "sort", "facts", "event", "from", "to", "side",
+              "role", "min_publishers", "max_publishers", "last_reported", "order")
+
+
 def _case_rows(store, settings, request: Request) -> tuple[list, dict]:  # noqa: ANN001
+    """Every case the page's filters select, sorted (the page shows a slice; the CSV has them all)."""
     qp = request.query_params
-    args = {k: qp[k][:200] for k in ("name", "country", "publisher", "status", "topic", "year", "sort", "facts")
-            if qp.get(k)}
+    args = {k: qp[k][:200] for k in _CASE_ARGS if qp.get(k)}
+    side = args.get("side", "target")
     where = CaseFilter(country=args.get("country"), year=_int(args.get("year")), publisher=args.get("publisher"),
-                       status=args.get("status"), topic=args.get("topic"), name=args.get("name"))
-    rows = [case_summary(c) for c in select_cases(persons(store, settings), where, store.paragraph_topics)
-            if c.facts or args.get("facts") == "any"]
-    key = args.get("sort", "documents")
-    sorters = {"name": lambda r: r["canonical"], "status": lambda r: r["status"],
-               "facts": lambda r: -r["facts"], "documents": lambda r: (-r["documents"], -r["facts"]),
-               "last_report": lambda r: -(r["last_report"] or 0), "publishers": lambda r: -len(r["publishers"])}
-    rows.sort(key=sorters.get(key, sorters["documents"]))
+                       status=args.get("status"), topic=args.get("topic"), name=args.get("name"),
+                       event=args.get("event"), date_from=args.get("from"), date_to=args.get("to"),
+                       side=None if side == "any" else side, role=args.get("role"),
+                       min_publishers=_int(args.get("min_publishers")), max_publishers=_int(args.get("max_publishers")),
+                       last_reported=_int(args.get("last_reported")))
+    order = {"asc": False, "desc": True}.get(args.get("order", ""))
+    matched = sort_cases(select_cases(persons(store, settings), where, store.paragraph_topics),
+                         args.get("sort", "documents"), order)
+    rows = [case_summary(c) for c in matched if c.facts or args.get("facts") == "any"]
     return rows, args
 
 
+_PAGE_ROWS = 100
+
+
 @router.get("/cases", response_class=HTMLResponse)
-def cases_page(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
+def cases_page(request: Request, store: StoreDep, settings: SettingsDep,
+               page: Annotated[int, Query(ge=1, le=100000)] = 1) -> HTMLResponse:
     rows, args = _case_rows(store, settings, request)
-    base = {k: v for k, v in args.items() if k != "sort"}
-    return _page(request, "cases.html", rows=rows, args=args, facets=_facets(store, settings),
-                 csv_url="/cases.csv?" + urlencode(args), sort_url=lambda s: "/cases?" + urlencode({**base, "sort": s}))
+    base = {k: v for k, v in args.items() if k not in ("sort", "order")}
+    first = (page - 1) * _PAGE_ROWS
+    shown = rows[first : first + _PAGE_ROWS]
+    def page_url(n: int) -> str:
+        return "/cases?" + urlencode({**args, "page": n})
+    return _page(request, "cases.html", rows=shown, total=len(rows), first=first, args=args,
+                 facets=_facets(store, settings), event_types=EVENT_TYPES, csv_url="/cases.csv?" + urlencode(args),
+                 sort_url=lambda s: "/cases?" + urlencode({**base, "sort": s}),
+                 prev_url=page_url(page - 1) if page > 1 else None,
+                 next_url=page_url(page + 1) if first + _PAGE_ROWS < len(rows) else None)
 
 
 @router.get("/cases.csv")

@@ -344,3 +344,20 @@ def test_another_spellings_address_redirects_to_the_person(client: TestClient) -
     if slug(other) != row["id"]:
         assert r.status_code == 301 and r.headers["location"] == f"/persons/{row['id']}"
     assert client.get(f"/api/v1/persons/{slug(other)}").json()["id"] == row["id"]
+
+
+def test_cases_page_and_api_filter_and_count_honestly(client: TestClient) -> None:
+    everyone = client.get("/api/v1/cases", params={"side": "any", "limit": 200}).json()
+    targets = client.get("/api/v1/cases", params={"limit": 200}).json()
+    assert targets["total"] < everyone["total"] and {c["side"] for c in targets["cases"]} == {"target"}
+    page = client.get("/cases", params={"side": "any", "facts": "any"}, headers={"accept": "text/html"})
+    assert page.status_code == 200 and f"of {everyone['total']}" in page.text
+    single = client.get("/api/v1/cases", params={"max_publishers": 1, "limit": 200}).json()
+    several = client.get("/api/v1/cases", params={"min_publishers": 2, "limit": 200}).json()
+    assert single["total"] + several["total"] == targets["total"]
+    r = client.get("/api/v1/cases", params={"event": "sentenced", "from": "2024-01", "to": "2024-12"}).json()
+    assert r["total"] >= 1
+    for bad in ({"from": "2025", "to": "2024"}, {"from": "someday"}, {"event": "arrest"}, {"sort": "height"}):
+        r = client.get("/api/v1/cases", params=bad)
+        assert r.status_code == 400 and r.json()["error"]["code"] == "E301", (bad, r.text)
+        assert client.get("/cases", params=bad, headers={"accept": "text/html"}).status_code == 400
