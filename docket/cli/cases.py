@@ -157,18 +157,29 @@ def diff(
 
     try:
         store = open_store(db)
-        result = year_diff(people(store), start=start, end=end, country=country)
+        result = year_diff(people(store), start=start, end=end, country=country, documents=store.list_documents())
     except DocketError as exc:
         _fail(exc)
     if as_json:
         citer = Citer(store)
-        print(json.dumps({"new": [case_dict(c, citer) for c in result.new],
+        from docket.export.serialize import document_dict
+
+        print(json.dumps({"from": start, "to": end, "country": country,
+                          "compared": {"from": [document_dict(d) for d in result.reports_from],
+                                       "to": [document_dict(d) for d in result.reports_to]},
+                          "warnings": result.warnings,
+                          "new": [case_dict(c, citer) for c in result.new],
                           "continuing": [{**case_dict(c, citer), "added": [fact_dict(f, citer) for f in added]}
                                          for c, added in result.continuing],
                           "no_longer_mentioned": [case_dict(c, citer) for c in result.dropped]},
                          ensure_ascii=False, indent=1))
         return
     out.print(f"[bold]{start} → {end}[/bold]{' — ' + escape(country) if country else ''}")
+    for year, side in ((start, result.reports_from), (end, result.reports_to)):
+        listed = "; ".join(f"{d.publisher or 'unknown'}, {d.title or d.file_name}" for d in side) or "no report"
+        out.print(f"  compared {year}: {escape(listed)}")
+    for w in result.warnings:
+        out.print(f"  [yellow]warning:[/yellow] {escape(w)}")
     out.print(f"[bold]continuing ({len(result.continuing)})[/bold]")
     for c, added in result.continuing:
         news = "; ".join(f"{f.type} {f.date or ''}".strip() for f in added) or "nothing new"

@@ -339,20 +339,50 @@ def case_files(records: list[PersonRecord]) -> list[CaseFile]:
 
 @dataclass(frozen=True)
 class YearDiff:
-    """What changed between the reports on two years."""
+    """What changed between the reports on two years, and which reports each side is."""
 
     new: list[CaseFile]  # named in the later year's reports only
     continuing: list[tuple[CaseFile, list[Fact]]]  # named in both; with the facts the later reports add
     dropped: list[CaseFile]  # named in the earlier year's reports only
+    reports_from: list[DocumentSummary] = field(default_factory=list)  # the reports covering the earlier year
+    reports_to: list[DocumentSummary] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # a side too thin to read "new" or "no longer" literally
 
 
-def year_diff(records: list[PersonRecord], *, start: int, end: int, country: str | None = None) -> YearDiff:
-    """Compare the persons named in reports covering ``start`` with those covering ``end``."""
+def _thin_side(year: int, reports: list[DocumentSummary], where: str) -> list[str]:
+    publishers = sorted({d.publisher or "an unknown publisher" for d in reports})
+    if not reports:
+        return [f"no report covers {year}{where}: every person of the other year looks new or no longer mentioned"]
+    if len(reports) == 1:
+        return [f"only one report covers {year}{where} ({publishers[0]}): 'no longer mentioned' and 'new' "
+                f"mean only 'not in that one report'"]
+    if len(publishers) == 1:
+        return [f"every report on {year}{where} is by {publishers[0]}: a person another publisher follows can "
+                f"look new or no longer mentioned"]
+    return []
+
+
+def year_diff(records: list[PersonRecord], *, start: int, end: int, country: str | None = None,
+              documents: list[DocumentSummary] | None = None) -> YearDiff:
+    """Compare the persons named in reports covering ``start`` with those covering ``end``.
+
+    ``documents`` (default: those naming any of ``records``) tell which reports each side holds;
+    a side of one report, or of one publisher, gets a warning. A reversed or empty range is refused.
+    """
+    if start >= end:
+        raise CaseQueryError(f"the years to compare are {start} and {end}", hint="--from is the earlier year")
+
+    def covers(d: DocumentSummary, year: int) -> bool:
+        return d.period == year and (country is None or (d.country or "").casefold() == country.casefold())
 
     def periods(p: PersonRecord) -> set[int]:
         return {d.period for d in p.documents if d.period and (country is None or
                                                               (d.country or "").casefold() == country.casefold())}
 
+    docs = documents if documents is not None else list({d.id: d for p in records for d in p.documents}.values())
+    side_from = sorted((d for d in docs if covers(d, start)), key=lambda d: (d.publisher or "", d.title or ""))
+    side_to = sorted((d for d in docs if covers(d, end)), key=lambda d: (d.publisher or "", d.title or ""))
+    where = f" on {country}" if country else ""
     new, continuing, dropped = [], [], []
     for p in records:
         seen = periods(p)
@@ -364,7 +394,8 @@ def year_diff(records: list[PersonRecord], *, start: int, end: int, country: str
             continuing.append((case, added))
         elif start in seen:
             dropped.append(case_file(p))
-    return YearDiff(new, continuing, dropped)
+    return YearDiff(new, continuing, dropped, side_from, side_to,
+                    _thin_side(start, side_from, where) + _thin_side(end, side_to, where))
 
 
 @dataclass(frozen=True)

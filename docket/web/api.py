@@ -117,8 +117,10 @@ def stats(store: StoreDep, settings: SettingsDep) -> dict:
 @router.get("/diff", summary="Year over year: new, continuing and no longer mentioned cases")
 def diff(store: StoreDep, settings: SettingsDep, start: Annotated[int, Query(alias="from", ge=1900, le=2100)],
          end: Annotated[int, Query(alias="to", ge=1900, le=2100)], country: Text = None) -> dict:
-    d = year_diff(persons(store, settings), start=start, end=end, country=country)
+    d = year_diff(persons(store, settings), start=start, end=end, country=country, documents=store.list_documents())
     return {"from": start, "to": end, "country": country,
+            "compared": {"from": [document_dict(x) for x in d.reports_from], "to": [document_dict(x) for x in d.reports_to]},
+            "warnings": d.warnings,
             "new": [case_summary(c) for c in d.new],
             "continuing": [{**case_summary(c), "added": [f"{f.type} {f.date or ''}".strip() for f in added]}
                            for c, added in d.continuing],

@@ -328,8 +328,8 @@ def analytics_page(request: Request, store: StoreDep, settings: SettingsDep,
                    country: Text = None) -> HTMLResponse:
     st = _stats(store, settings)
     by_status = _by_status(store, settings)
-    diff = year_diff(persons(store, settings), start=start, end=end, country=country or None) \
-        if start and end else None
+    diff = year_diff(persons(store, settings), start=start, end=end, country=country or None,
+                     documents=store.list_documents()) if start and end else None
     return _page(request, "analytics.html", charts=list(charts.CHARTS), by_status=by_status.most_common(),
                  events=st.events_by_type.most_common(), charges=st.charges.most_common(15), diff=diff,
                  start=start, end=end, country=country or "", years=_facets(store, settings)["year"],

@@ -78,3 +78,27 @@ def test_an_official_never_gets_a_custody_status(seeded: SQLiteStore) -> None:
     as_official = case_file(replace(person, side="state"))
     assert not as_official.status.startswith(("imprisoned", "detained", "died", "facing extradition", "released"))
     assert as_official.facts == case_file(person).facts  # the statements stay, cited; only the status differs
+
+
+def test_a_diff_says_what_it_compares(seeded: SQLiteStore) -> None:
+    """Each side lists its reports; a side of one report or one publisher is warned about; a reversed
+    range is refused."""
+    import pytest
+
+    from docket.errors import CaseQueryError
+    from docket.query.cases import year_diff
+    from docket.query.people import people
+
+    docs = seeded.list_documents()
+    records = people(seeded)
+    for start, end in sorted({(a.period, b.period) for a in docs for b in docs
+                              if a.period and b.period and a.period < b.period}):
+        diff = year_diff(records, start=start, end=end, documents=docs)
+        assert {d.id for d in diff.reports_from} == {d.id for d in docs if d.period == start}
+        assert {d.id for d in diff.reports_to} == {d.id for d in docs if d.period == end}
+        for year, side in ((start, diff.reports_from), (end, diff.reports_to)):
+            thin = len(side) == 1 or len({d.publisher for d in side}) == 1
+            assert thin == any(str(year) in w for w in diff.warnings), (year, diff.warnings)
+    for start, end in ((2025, 2024), (2024, 2024)):
+        with pytest.raises(CaseQueryError):
+            year_diff(records, start=start, end=end, documents=docs)

@@ -361,3 +361,13 @@ def test_cases_page_and_api_filter_and_count_honestly(client: TestClient) -> Non
         r = client.get("/api/v1/cases", params=bad)
         assert r.status_code == 400 and r.json()["error"]["code"] == "E301", (bad, r.text)
         assert client.get("/cases", params=bad, headers={"accept": "text/html"}).status_code == 400
+
+
+def test_diff_names_the_reports_it_compares(client: TestClient) -> None:
+    d = client.get("/api/v1/diff", params={"from": 2024, "to": 2025, "country": "Kazakhstan"}).json()
+    assert d["compared"]["from"] and d["compared"]["to"]
+    assert all(x["period"] == 2024 for x in d["compared"]["from"]) and isinstance(d["warnings"], list)
+    r = client.get("/api/v1/diff", params={"from": 2025, "to": 2024})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "E301"
+    page = client.get("/analytics", params={"from": 2024, "to": 2025}, headers={"accept": "text/html"})
+    assert page.status_code == 200 and "Compared:" in page.text
