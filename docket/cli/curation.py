@@ -1,4 +1,4 @@
-"""Curation commands: merge, split, explain, orgs."""
+"""Curation commands: merge, split, not-a-person, explain, orgs."""
 
 from __future__ import annotations
 
@@ -48,6 +48,25 @@ def split(
 ) -> None:
     """Curate: the two names are different people, never to be linked (kept across re-ingest)."""
     _curate("split", name_a, name_b, db, who, why)
+
+
+@app.command("not-a-person")
+def not_a_person(
+    name: Annotated[str, typer.Argument(help="A person id, or a name that names one person.")],
+    db: DbOption = None, who: WhoOption = None, why: WhyOption = None,
+    undo: Annotated[bool, typer.Option("--undo", help="List the name as a person again.")] = False,
+) -> None:
+    """Curate: this "person" is an organisation, a place or a title: every spelling leaves case files, lists
+    and exports (kept across re-ingest; in the curation log; --undo lists it again)."""
+    from docket.query.curation import curate
+
+    try:
+        entries = curate(open_store(db), "person" if undo else "not_person", name, who=who, why=why)
+    except DocketError as exc:
+        _fail(exc)
+    for entry in entries:
+        out.print(f"{entry.action} #{entry.id}: {escape(entry.name_a)!r} by {escape(entry.who)} at {entry.at}"
+                  + (f" — {escape(entry.why)}" if entry.why else ""))
 
 
 @app.command()

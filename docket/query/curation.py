@@ -10,7 +10,7 @@ from docket.extract.link import name_key
 from docket.models import CurationEntry
 from docket.query.people import PersonRecord, lookup_person, people
 from docket.resolve.cluster import folded_key
-from docket.resolve.curate import CurationError, record
+from docket.resolve.curate import CurationError, mark_names, name_key_of, record
 from docket.resolve.fold import name_parts
 from docket.store.base import Store
 
@@ -67,3 +67,43 @@ def curate_names(store: Store, action: str, name_a: str, name_b: str, *, who: st
             folded_key(name_parts(form_b)):
         raise CurationError(f"{name_a!r} and {name_b!r} are spellings of one name: they cannot be split")
     return record(store, action, form_a, form_b, who=who, why=why)
+
+
+def mark_not_person(store: Store, name: str, *, who: str | None = None, why: str | None = None,
+                    records: list[PersonRecord] | None = None) -> list[CurationEntry]:
+    """Mark the person ``name`` names (an id or a name) as not a person: every spelling of theirs
+    leaves case files, lists and exports, now and after any re-ingest. Needs a reason."""
+    if not (why or "").strip():
+        raise CurationError("marking a name as not a person needs a reason", hint="say what it is instead")
+    person = resolve_one(records if records is not None else people(store), name)
+    return mark_names(store, "not_person", list(person.cluster.forms), who=who, why=why)
+
+
+def mark_person_again(store: Store, name: str, *, who: str | None = None,
+                      why: str | None = None) -> list[CurationEntry]:
+    """Undo :func:`mark_not_person` for a name (as it was marked: the person is not listed meanwhile)."""
+    key = name_key_of(name)
+    marked = [e for e in store.curation_log() if e.action in ("not_person", "person") and e.key_a == key]
+    if not marked or marked[-1].action != "not_person":
+        raise CurationError(f"{name!r} is not marked as not a person", hint="see the curation log")
+    forms = [e.name_a for e in store.curation_log() if e.action == "not_person" and e.at == marked[-1].at
+             and e.who == marked[-1].who]
+    return mark_names(store, "person", forms or [name], who=who, why=why)
+
+
+ACTIONS = ("merge", "split", "not_person", "person")
+
+
+def curate(store: Store, action: str, name_a: str, name_b: str | None = None, *, who: str | None = None,
+           why: str | None = None, records: list[PersonRecord] | None = None) -> list[CurationEntry]:
+    """One curation write as any surface asks for it: ``merge``/``split`` two persons, or mark one
+    ``not_person`` / ``person`` again; the entries appended (refused: nothing written)."""
+    if action in ("merge", "split"):
+        if not (name_b or "").strip():
+            raise CurationError(f"{action} needs a second person", hint="an id or a full name")
+        return [curate_names(store, action, name_a, name_b or "", who=who, why=why, records=records)]
+    if action == "not_person":
+        return mark_not_person(store, name_a, who=who, why=why, records=records)
+    if action == "person":
+        return mark_person_again(store, name_a, who=who, why=why)
+    raise CurationError(f"unknown curation action {action!r}", hint="one of " + ", ".join(ACTIONS))

@@ -10,8 +10,9 @@ from docket.extract.link import Linker, PersonCluster, name_key, slug
 from docket.extract.roles import role_of, side_of
 from docket.query.reviews import apply_reviews
 from docket.resolve.cluster import Constraints
-from docket.resolve.curate import constraints
+from docket.resolve.curate import constraints, dismissed, name_key_of
 from docket.resolve.orgs import named_only_as_organisation, organisation_names
+from docket.errors import DocketError
 from docket.models import DocumentSummary, Event, Mention
 from docket.store.base import Store
 
@@ -71,10 +72,13 @@ def _people(store: Store, previous: Linking | None) -> tuple[list[PersonRecord],
             events_of.setdefault((doc_id, e.person), []).append(e)
     texts = _LazyTexts(store)  # read only for mentions stored without their context (older databases)
     reviews = store.reviews()
+    not_persons = dismissed(store)
     out = []
     for c in clusters:
         if named_only_as_organisation(c.forms, [m.source for _, m in c.mentions], organisations):
             continue
+        if not_persons and any(_key_or_none(f) in not_persons for f in c.forms):
+            continue  # a curator said this name is not a person (kept in the curation log)
         applied = apply_reviews([(by_id[d], e) for d, m in c.mentions for e in events_of.get((d, m), [])], reviews)
         evs = applied.kept
         evs.sort(key=lambda x: (x[1].date or str(x[0].period or ""), x[0].id, x[1].start))
@@ -85,6 +89,13 @@ def _people(store: Store, previous: Linking | None) -> tuple[list[PersonRecord],
                                 tuple(applied.rejected), applied.verified))
     out.sort(key=lambda p: (-len(p.documents), -len(p.events), p.cluster.canonical))
     return out, linking
+
+
+def _key_or_none(form: str) -> str | None:
+    try:
+        return name_key_of(form)
+    except DocketError:
+        return None
 
 
 # Document ids are hashes of their text, and a stored document's mentions never change, so the

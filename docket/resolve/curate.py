@@ -1,9 +1,10 @@
-"""Curated linking decisions: merge two names into one person, or split two apart.
+"""Curated decisions on names: merge two into one person, split two apart, or mark one as not a person.
 
 Decisions are stored as transliteration-folded name keys in an append-only log, so they
 survive re-ingest and re-resolution (a changed report gets a new document id, but the
 names in it fold to the same keys). For each pair of keys the latest decision wins;
-automatic linking never overrides one.
+automatic linking never overrides one. A name marked ``not_person`` (an organisation, a place
+taken for a person) leaves every case file, list and export until marked ``person`` again.
 """
 
 from __future__ import annotations
@@ -53,3 +54,31 @@ def constraints(store: Store) -> Constraints:
     merges = tuple((e.key_a, e.key_b) for e in latest.values() if e.action == "merge")
     splits = tuple((e.key_a, e.key_b) for e in latest.values() if e.action == "split")
     return Constraints(merges=merges, splits=splits)
+
+
+def name_key_of(name: str) -> str:
+    """The folded key of any name, a full name or a single word ("Nur Otan", "Amhara")."""
+    parts = name_parts(name)
+    key = folded_key(parts) if parts.full else parts.surname
+    if not key:
+        raise CurationError(f"{name!r} has no letters to match a name by")
+    return key
+
+
+def mark_names(store: Store, action: str, names: list[str], *, who: str | None = None,
+               why: str | None = None) -> list[CurationEntry]:
+    """Append ``not_person`` (or its undoing, ``person``) for each of ``names``, one entry per distinct key."""
+    if action not in ("not_person", "person"):
+        raise CurationError(f"unknown action {action!r}", hint="not_person or person")
+    keys = {name_key_of(n): n for n in names}
+    who = who or curator()
+    return [store.add_curation(action, name, "", key, "", who, why) for key, name in keys.items()]
+
+
+def dismissed(store: Store) -> frozenset[str]:
+    """The folded keys of names currently marked as not a person (the latest mark per key wins)."""
+    latest: dict[str, str] = {}
+    for entry in store.curation_log():
+        if entry.action in ("not_person", "person"):
+            latest[entry.key_a] = entry.action
+    return frozenset(k for k, a in latest.items() if a == "not_person")

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from docket.export.serialize import Citer, case_dict, case_summary, document_dict
 from docket.models import SearchFilters, statement_key
 from docket.query.cases import CaseFilter, select_cases, sort_cases, year_diff
-from docket.query.curation import curate_names
+from docket.query.curation import curate as curate_write
 from docket.query.search import search as run_search
 from docket.query.stats import persons_by_status, statistics
 from docket.query.reviews import review
@@ -128,11 +128,12 @@ def diff(store: StoreDep, settings: SettingsDep, start: Annotated[int, Query(ali
 
 
 class CurationIn(BaseModel):
-    """A curated linking decision between two full names."""
+    """A curated decision: merge or split two persons (ids or full names), or mark one as not a person
+    (``not_person``, undone by ``person``; ``name_b`` unused)."""
 
-    action: Literal["merge", "split"]
-    name_a: str = Field(min_length=3, max_length=200)
-    name_b: str = Field(min_length=3, max_length=200)
+    action: Literal["merge", "split", "not_person", "person"]
+    name_a: str = Field(min_length=2, max_length=200)
+    name_b: str | None = Field(default=None, max_length=200)
     why: str | None = Field(default=None, max_length=2000)
 
 
@@ -141,11 +142,12 @@ def curation_log(store: StoreDep) -> list[dict]:
     return [vars(e) for e in store.curation_log()]
 
 
-@router.post("/curation", status_code=201, summary="Merge or split two names (needs the bearer token)")
+@router.post("/curation", status_code=201, summary="Merge, split, or mark not a person (needs the bearer token)")
 def curate(body: CurationIn, store: StoreDep, settings: SettingsDep,
            who: Annotated[str, Depends(require_bearer)]) -> dict:
-    return vars(curate_names(store, body.action, body.name_a, body.name_b, who=who, why=body.why,
-                             records=persons(store, settings)))
+    entries = curate_write(store, body.action, body.name_a, body.name_b, who=who, why=body.why,
+                           records=persons(store, settings))
+    return {**vars(entries[0]), "entries": [vars(e) for e in entries]}
 
 
 class ReviewIn(BaseModel):

@@ -20,7 +20,7 @@ from docket.query.search import search as run_search
 from docket.query.stats import persons_by_status, statistics
 from docket.models import statement_anchor, statement_key
 from docket.query.reviews import review
-from docket.query.curation import curate_names
+from docket.query.curation import curate
 from docket.web import charts
 from docket.web.pagecache import cached_page
 from docket.web.deps import (
@@ -230,15 +230,18 @@ def _timeline(case) -> dict:  # noqa: ANN001 - CaseFile
 
 @router.post("/persons/{person_id}/curate")
 def curate_page(request: Request, person_id: str, store: StoreDep, settings: SettingsDep,
-                action: Annotated[str, Form(pattern="^(merge|split)$")],
-                name_a: Annotated[str, Form(max_length=200)], name_b: Annotated[str, Form(max_length=200)],
+                action: Annotated[str, Form(pattern="^(merge|split|not_person)$")],
+                name_a: Annotated[str, Form(max_length=200)], name_b: Annotated[str, Form(max_length=200)] = "",
                 csrf: Annotated[str, Form(max_length=100)] = "",
                 why: Annotated[str, Form(max_length=2000)] = "") -> Response:
     who = curator_of(request)
     if not who:
         raise HTTPException(401, "log in with the curation token to change a case")
     check_csrf(request, csrf)
-    curate_names(store, action, name_a, name_b, who=who, why=why or None, records=persons(store, settings))
+    curate(store, action, person_id if action == "not_person" else name_a, name_b or None, who=who, why=why or None,
+           records=persons(store, settings))
+    if action == "not_person":  # the person is gone from the lists; the decision is in the curation log
+        return RedirectResponse("/cases", status_code=303)
     return RedirectResponse(f"/persons/{person_id}", status_code=303)
 
 

@@ -82,3 +82,42 @@ def test_a_person_id_names_the_person_in_a_merge(db: Path) -> None:
     entry = curate_names(store, "split", a.cluster.id, b.cluster.id, who="t", why="test", records=records)
     assert (entry.name_a, entry.name_b) == (a.cluster.canonical, b.cluster.canonical)
     store.close()
+
+
+def test_not_a_person_leaves_every_list_and_survives_reingest(tmp_path: Path) -> None:
+    import shutil
+
+    from docket.export import collect
+    from docket.pipeline import ingest_paths
+    from docket.query.curation import curate
+    from tests.conftest import seed_files
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for f in seed_files():
+        shutil.copy(f, folder / f.name)
+    store = SQLiteStore(tmp_path / "n.db")
+    ingest_paths(store, [folder])
+    victim = next(p for p in people(store) if len(p.documents) >= 2 and len(p.cluster.forms) >= 2)
+    forms = set(victim.cluster.forms)
+    with pytest.raises(DocketError):
+        curate(store, "not_person", victim.cluster.id, who="t")  # a reason is needed
+    entries = curate(store, "not_person", victim.cluster.id, who="t", why="a test: say it is an organisation")
+    from docket.resolve.curate import name_key_of
+
+    assert {e.key_a for e in entries} == {name_key_of(f) for f in forms}  # one entry per spelling's key
+
+    def listed() -> bool:
+        return any(forms & set(p.cluster.forms) for p in people(store))
+
+    assert not listed()
+    assert not any(forms & set(c.person.cluster.forms) for c in collect(store).cases)
+    changed = folder / seed_files()[0].name
+    changed.write_text(changed.read_text() + "\n\nA correction was published.\n")
+    assert ingest_paths(store, [folder]).counts()["replaced"] == 1
+    assert not listed()
+    undone = curate(store, "person", sorted(forms)[0], who="t", why="it was a person after all")
+    assert listed() and {e.key_a for e in undone} == {e.key_a for e in entries}
+    log = store.curation_log()  # append-only: the mark and its undoing both stay
+    assert [e.action for e in log[-2 * len(entries):]] == ["not_person"] * len(entries) + ["person"] * len(entries)
+    store.close()

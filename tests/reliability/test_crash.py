@@ -69,7 +69,11 @@ def kill_loop(tmp_path: Path, runs: int, seed: int = 5) -> list[int]:
         entry = record(store, "split", "Aset Mataev", "Seitkazy Mataev", who="tester", why=f"run {run}")
         store.close()
         proc = _ingest(db, folder, extract)
-        time.sleep(rng.uniform(0.3, 6.0 if extract else 2.5))
+        # Kill once a random number of documents is stored (plus a random few milliseconds, so the
+        # kill lands inside the next document's write as often as between two): a fixed sleep
+        # missed the batch entirely on a fast or a loaded machine.
+        _wait_for_documents(db, rng.randint(1, 34), proc)
+        time.sleep(rng.uniform(0.0, 0.08))
         workers = _children(proc.pid)
         proc.kill()
         proc.wait()
@@ -92,6 +96,24 @@ def kill_loop(tmp_path: Path, runs: int, seed: int = 5) -> list[int]:
         assert _shape(store) == reference[extract] and store.integrity_check() == "ok"
         store.close()
     return left
+
+
+def _wait_for_documents(db: Path, n: int, proc: subprocess.Popen, limit: float = 300.0) -> None:
+    """Return once ``db`` holds ``n`` documents, the ingest has exited, or ``limit`` seconds passed."""
+    import sqlite3
+
+    deadline = time.monotonic() + limit
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.05)
+            try:
+                if con.execute("SELECT count(*) FROM documents").fetchone()[0] >= n:
+                    return
+            finally:
+                con.close()
+        except sqlite3.Error:
+            pass  # locked or mid-migration: look again
+        time.sleep(0.02)
 
 
 def _children(pid: int) -> list[int]:

@@ -371,3 +371,19 @@ def test_diff_names_the_reports_it_compares(client: TestClient) -> None:
     assert r.status_code == 400 and r.json()["error"]["code"] == "E301"
     page = client.get("/analytics", params={"from": 2024, "to": 2025}, headers={"accept": "text/html"})
     assert page.status_code == 200 and "Compared:" in page.text
+
+
+def test_not_a_person_through_the_api(seeded_template, tmp_path_factory) -> None:  # noqa: ANN001
+    from tests.conftest import copy_of
+
+    c = TestClient(create_app(Settings(db=str(copy_of(seeded_template, tmp_path_factory)), token=TOKEN)))
+    auth = {"Authorization": f"Bearer {TOKEN}", "X-Docket-User": "ana"}
+    row = c.get("/api/v1/cases", params={"name": "Bokayev"}).json()["cases"][0]
+    r = c.post("/api/v1/curation", json={"action": "not_person", "name_a": row["id"]}, headers=auth)
+    assert r.status_code == 400 and "reason" in r.json()["error"]["message"]
+    r = c.post("/api/v1/curation", json={"action": "not_person", "name_a": row["id"], "why": "test"}, headers=auth)
+    assert r.status_code == 201 and r.json()["entries"]
+    assert c.get(f"/api/v1/persons/{row['id']}").status_code == 404
+    assert all(x["id"] != row["id"] for x in c.get("/api/v1/cases", params={"side": "any", "limit": 200}).json()["cases"])
+    r = c.post("/api/v1/curation", json={"action": "person", "name_a": row["canonical"], "why": "undo"}, headers=auth)
+    assert r.status_code == 201 and c.get(f"/api/v1/persons/{row['id']}").status_code == 200
