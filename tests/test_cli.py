@@ -47,7 +47,7 @@ def test_search_errors_are_clean(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "E300" in r.output and "Traceback" not in r.output
 
 
-@pytest.mark.parametrize("command", ["ingest", "search", "summary", "show", "extract", "eval", "people", "person", "explain", "merge", "split", "not-a-person", "orgs", "cases", "diff", "stats", "export"])
+@pytest.mark.parametrize("command", ["ingest", "search", "summary", "show", "extract", "eval", "people", "person", "explain", "merge", "split", "not-a-person", "reject", "orgs", "cases", "diff", "stats", "export"])
 def test_every_command_has_help(command: str) -> None:
     r = runner.invoke(app, [command, "--help"])
     assert r.exit_code == 0 and len(r.output) > 100
@@ -151,3 +151,19 @@ def test_cases_filter_sort_and_count_honestly(seeded_db: str) -> None:
                 ["--event", "arrest"], ["--sort", "height"]):
         r = runner.invoke(app, ["cases", "--db", seeded_db, *bad])
         assert r.exit_code == 2 and "E301" in r.output and "Traceback" not in r.output, (bad, r.output)
+
+
+def test_reject_a_claim_everywhere_from_the_cli(seeded_template, tmp_path_factory) -> None:  # noqa: ANN001
+    from tests.conftest import copy_of
+
+    db = str(copy_of(seeded_template, tmp_path_factory))
+    [case] = json.loads(runner.invoke(app, ["person", "Mukhammedkarim", "--db", db, "--json"]).stdout)
+    fact = next(f for f in case["facts"] if f["corroboration"]["documents"] >= 2)
+    shown = runner.invoke(app, ["person", case["id"], "--db", db])
+    assert fact["id"] in shown.output
+    r = runner.invoke(app, ["reject", case["id"], fact["id"], "--db", db])
+    assert r.exit_code == 2 and "reason" in r.output
+    r = runner.invoke(app, ["reject", case["id"], fact["id"], "--db", db, "--why", "misread", "--who", "t"])
+    assert r.exit_code == 0 and f"rejected {len(fact['statements'])} statements" in r.output, r.output
+    [after] = json.loads(runner.invoke(app, ["person", case["id"], "--db", db, "--json"]).stdout)
+    assert fact["id"] not in {f["id"] for f in after["facts"]}

@@ -77,7 +77,7 @@ def person(
                 f" [yellow]confidence {f.confidence:.2f}, low: not counted for the status[/yellow]"
                 if f.confidence < STATUS_MIN_CONFIDENCE else f" [dim]confidence {f.confidence:.2f}[/dim]")
             out.print(f"  {f.date or '(no date)':<10} [bold]{f.type}[/bold]{escape(sanction)}{escape(charge)}"
-                      f"{escape(place)} [green]({sources})[/green]{sure}")
+                      f"{escape(place)} [green]({sources})[/green]{sure} [dim]{f.id}[/dim]")
             for d, e in f.statements:
                 out.print(f"      [dim]{escape(d.publisher or '?')}, {escape(d.title or '?')} — {d.id}:p{e.paragraph} "
                           f"[{e.start}:{e.end}][/dim] “{escape(e.quote[:150])}”")

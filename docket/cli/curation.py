@@ -1,4 +1,4 @@
-"""Curation commands: merge, split, not-a-person, explain, orgs."""
+"""Curation commands: merge, split, not-a-person, reject, explain, orgs."""
 
 from __future__ import annotations
 
@@ -67,6 +67,24 @@ def not_a_person(
     for entry in entries:
         out.print(f"{entry.action} #{entry.id}: {escape(entry.name_a)!r} by {escape(entry.who)} at {entry.at}"
                   + (f" — {escape(entry.why)}" if entry.why else ""))
+
+
+@app.command()
+def reject(
+    name: Annotated[str, typer.Argument(help="A person id, or a name that names one person.")],
+    fact: Annotated[str, typer.Argument(help="The fact id shown in `docket person` (fact-…).")],
+    db: DbOption = None, who: WhoOption = None, why: WhyOption = None,
+) -> None:
+    """Curate: this claim is false: reject every statement of the fact, in every report, at once."""
+    from docket.query.curation import reject_claim
+    from docket.resolve.curate import curator
+
+    try:
+        reviews = reject_claim(open_store(db), name, fact, who=who or curator(), why=why)
+    except DocketError as exc:
+        _fail(exc)
+    out.print(f"rejected {len(reviews)} statement{'s' if len(reviews) != 1 else ''} of {escape(fact)} "
+              f"(reviews #{reviews[0].id}–#{reviews[-1].id})" + (f" — {escape(why)}" if why else ""))
 
 
 @app.command()

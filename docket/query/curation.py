@@ -7,7 +7,7 @@ nothing; the store is only written after every check has passed.
 from __future__ import annotations
 
 from docket.extract.link import name_key
-from docket.models import CurationEntry
+from docket.models import CurationEntry, Review, statement_key
 from docket.query.people import PersonRecord, lookup_person, people
 from docket.resolve.cluster import folded_key
 from docket.resolve.curate import CurationError, mark_names, name_key_of, record
@@ -107,3 +107,23 @@ def curate(store: Store, action: str, name_a: str, name_b: str | None = None, *,
     if action == "person":
         return mark_person_again(store, name_a, who=who, why=why)
     raise CurationError(f"unknown curation action {action!r}", hint="one of " + ", ".join(ACTIONS))
+
+
+def reject_claim(store: Store, person: str, fact_id: str, *, who: str, why: str | None = None,
+                 records: list[PersonRecord] | None = None) -> list[Review]:
+    """Reject one fact of a person everywhere: every statement of it, in every report, at once
+    (one review per statement in the append-only log, with the same reason). Needs a reason."""
+    from docket.query.cases import case_file
+    from docket.query.reviews import ReviewError
+
+    if not (why or "").strip():
+        raise ReviewError("rejecting a claim everywhere needs a reason", hint="say why the reports are wrong")
+    record_ = resolve_one(records if records is not None else people(store), person)
+    facts = case_file(record_).facts
+    fact = next((f for f in facts if f.id == fact_id), None)
+    if fact is None:
+        raise ReviewError(f"{record_.cluster.canonical} has no fact {fact_id!r}",
+                          hint="fact ids are shown in the case file (" + ", ".join(f.id for f in facts[:5]) +
+                          (", …" if len(facts) > 5 else "") + ")")
+    keys = [statement_key(e) for _, e in fact.statements]
+    return [store.add_review(k, "reject", None, None, None, who, why) for k in keys]

@@ -12,6 +12,7 @@ from docket.export.serialize import Citer, case_dict, case_summary, document_dic
 from docket.models import SearchFilters, statement_key
 from docket.query.cases import CaseFilter, select_cases, sort_cases, year_diff
 from docket.query.curation import curate as curate_write
+from docket.query.curation import reject_claim
 from docket.query.search import search as run_search
 from docket.query.stats import persons_by_status, statistics
 from docket.query.reviews import review
@@ -168,3 +169,18 @@ def review_log(store: StoreDep) -> list[dict]:
 @router.post("/reviews", status_code=201, summary="Verify, reject or correct an event statement (needs the token)")
 def add_review(body: ReviewIn, store: StoreDep, who: Annotated[str, Depends(require_bearer)]) -> dict:
     return vars(review(store, body.statement, body.action, who=who, field=body.field, value=body.value, why=body.why))
+
+
+class RejectIn(BaseModel):
+    """A claim to reject everywhere: one fact of one person, every statement of it in every report."""
+
+    person: str = Field(min_length=1, max_length=200)
+    fact: str = Field(min_length=5, max_length=40)
+    why: str = Field(min_length=1, max_length=2000)
+
+
+@router.post("/facts/reject", status_code=201, summary="Reject a claim everywhere: every statement of one fact")
+def reject_fact(body: RejectIn, store: StoreDep, settings: SettingsDep,
+                who: Annotated[str, Depends(require_bearer)]) -> dict:
+    reviews = reject_claim(store, body.person, body.fact, who=who, why=body.why, records=persons(store, settings))
+    return {"fact": body.fact, "rejected": [vars(r) for r in reviews]}

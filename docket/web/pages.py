@@ -20,7 +20,7 @@ from docket.query.search import search as run_search
 from docket.query.stats import persons_by_status, statistics
 from docket.models import statement_anchor, statement_key
 from docket.query.reviews import review
-from docket.query.curation import curate
+from docket.query.curation import curate, reject_claim
 from docket.web import charts
 from docket.web.pagecache import cached_page
 from docket.web.deps import (
@@ -259,6 +259,18 @@ def review_page(request: Request, person_id: str, store: StoreDep,
     review(store, statement, verb, who=who, field=field or None, value=value or None, why=why or None)
     # back to the statement just reviewed (in its fact, or among the rejected ones), not the top
     return RedirectResponse(f"/persons/{person_id}#{statement_anchor(statement)}", status_code=303)
+
+
+@router.post("/persons/{person_id}/reject")
+def reject_page(request: Request, person_id: str, store: StoreDep, settings: SettingsDep,
+                fact: Annotated[str, Form(max_length=40)], csrf: Annotated[str, Form(max_length=100)] = "",
+                why: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    who = curator_of(request)
+    if not who:
+        raise HTTPException(401, "log in with the curation token to reject a claim")
+    check_csrf(request, csrf)
+    reviews = reject_claim(store, person_id, fact, who=who, why=why or None, records=persons(store, settings))
+    return RedirectResponse(f"/persons/{person_id}#{statement_anchor(reviews[0].statement)}", status_code=303)
 
 
 _CASE_ARGS = ("name", "country", "publisher", "status", "topic", "year", "sort", "facts", "event", "from", "to", "side",

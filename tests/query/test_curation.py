@@ -121,3 +121,25 @@ def test_not_a_person_leaves_every_list_and_survives_reingest(tmp_path: Path) ->
     log = store.curation_log()  # append-only: the mark and its undoing both stay
     assert [e.action for e in log[-2 * len(entries):]] == ["not_person"] * len(entries) + ["person"] * len(entries)
     store.close()
+
+
+def test_reject_a_claim_everywhere_at_once(db: Path) -> None:
+    from docket.query.cases import case_file
+    from docket.query.curation import reject_claim
+
+    store = SQLiteStore(db)
+    records = people(store)
+    person, fact = next((p, f) for p in records for f in case_file(p).facts if len(f.documents) >= 2)
+    before = _dump(db)
+    for bad in (lambda: reject_claim(store, person.cluster.id, fact.id, who="t", why=""),
+                lambda: reject_claim(store, person.cluster.id, "fact-0000000000", who="t", why="x")):
+        with pytest.raises(DocketError):
+            bad()
+    assert _dump(db) == before
+    reviews = reject_claim(store, person.cluster.id, fact.id, who="t", why="the reports misread the verdict",
+                           records=records)
+    assert len(reviews) == len(fact.statements) and len({r.statement for r in reviews}) == len(reviews)
+    again = next(p for p in people(store) if p.cluster.id == person.cluster.id)
+    assert fact.id not in {f.id for f in case_file(again).facts}
+    assert {statement_key(e) for _, e in again.rejected} >= {r.statement for r in reviews}
+    store.close()

@@ -387,3 +387,21 @@ def test_not_a_person_through_the_api(seeded_template, tmp_path_factory) -> None
     assert all(x["id"] != row["id"] for x in c.get("/api/v1/cases", params={"side": "any", "limit": 200}).json()["cases"])
     r = c.post("/api/v1/curation", json={"action": "person", "name_a": row["canonical"], "why": "undo"}, headers=auth)
     assert r.status_code == 201 and c.get(f"/api/v1/persons/{row['id']}").status_code == 200
+
+
+def test_reject_a_claim_everywhere_through_the_api(seeded_template, tmp_path_factory) -> None:  # noqa: ANN001
+    from tests.conftest import copy_of
+
+    c = TestClient(create_app(Settings(db=str(copy_of(seeded_template, tmp_path_factory)), token=TOKEN)))
+    auth = {"Authorization": f"Bearer {TOKEN}", "X-Docket-User": "ana"}
+    row = c.get("/api/v1/cases", params={"name": "Mukhammedkarim"}).json()["cases"][0]
+    case = c.get(f"/api/v1/persons/{row['id']}").json()
+    fact = next(f for f in case["facts"] if f["corroboration"]["documents"] >= 2)
+    body = {"person": row["id"], "fact": fact["id"], "why": "test"}
+    assert c.post("/api/v1/facts/reject", json=body).status_code == 401
+    assert c.post("/api/v1/facts/reject", json={**body, "fact": "fact-0000000000"}, headers=auth).status_code == 400
+    r = c.post("/api/v1/facts/reject", json=body, headers=auth)
+    assert r.status_code == 201 and len(r.json()["rejected"]) == len(fact["statements"])
+    after = c.get(f"/api/v1/persons/{row['id']}").json()
+    assert fact["id"] not in {f["id"] for f in after["facts"]}
+    assert {s["key"] for s in fact["statements"]} <= {s["key"] for s in after["rejected"]}
