@@ -141,8 +141,12 @@ class Linker:
             clusters[root].mentions.extend((g.file, m) for m in g.mentions)
             clusters[root].links.extend(g.links)
         for i, j, decision in result.links:
-            clusters[result.cluster_of[i]].links.append(
-                Link(self._groups[i].display, self._groups[j].display, decision.score, decision.levels))
+            a, b = self._groups[i].display, self._groups[j].display
+            if name_key(a) == name_key(b):
+                continue  # the same spelling in two reports: nothing to explain
+            levels = decision.levels if self._groups[i].file == self._groups[j].file else \
+                ("across reports", *decision.levels)
+            clusters[result.cluster_of[i]].links.append(Link(a, b, decision.score, levels))
         # Ids stay put as documents are added (pass ``order`` oldest first): a person's id is the
         # slug of the first full name it was seen under (not of the most frequent spelling, which
         # a new report can change), and namesakes are numbered by who was seen first.

@@ -126,7 +126,9 @@ class Clusterer:
             key = folded_key(parts)
             self._keys_of[i] = {key}
             if key in self._representative:
-                self._union(self._representative[key], i)
+                rep = self._representative[key]
+                if self._union(rep, i):  # kept, so that explain can show spellings joined across reports
+                    self.links.append((rep, i, Decision(True, 1.0, ("same transliteration-folded name",))))
             else:
                 self._representative[key] = i
                 new_keys.append(i)

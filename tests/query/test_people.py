@@ -186,3 +186,18 @@ def test_a_lookup_never_guesses(seeded: SQLiteStore) -> None:
     assert folded
     for p, form in folded:
         assert p in lookup_person(records, form.replace("kh", "h")).matches, form
+
+
+def test_every_spelling_joined_across_reports_has_its_link(seeded: SQLiteStore) -> None:
+    """explain's material: each spelling of a person is reached from another by a link saying why."""
+    for p in people(seeded):
+        forms = {f for f in p.cluster.forms}
+        if len(forms) < 2:
+            continue
+        reached = {p.cluster.anchor} | {x for link in p.cluster.links for x in (link.a, link.b)}
+        from docket.extract.link import name_key
+
+        keys = {name_key(x) for x in reached}
+        assert all(name_key(f) in keys for f in forms), (p.cluster.id, forms, p.cluster.links)
+    [bokayev] = find_person(seeded, "Bokayev")
+    assert any("across reports" in link.levels for link in bokayev.cluster.links)
