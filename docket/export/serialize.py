@@ -110,7 +110,8 @@ def conflict_dict(x: Conflict, citer: Citer | None = None) -> dict:
 
 def person_dict(p: PersonRecord) -> dict:
     """A person: names, role, side, documents and why the names were linked."""
-    return {"id": p.cluster.id, "canonical": p.cluster.canonical, "variants": list(p.cluster.forms),
+    return {"id": p.cluster.id, "aliases": list(p.aliases), "canonical": p.cluster.canonical,
+            "variants": list(p.cluster.forms),
             "role": p.role, "side": p.side, "documents": [d.id for d in p.documents],
             "confidence": max((m.confidence for _, m in p.cluster.mentions if m.confidence is not None), default=None),
             "links": [asdict(link) for link in p.cluster.links]}

@@ -28,6 +28,7 @@ class PersonRecord:
     side: str = "other"
     rejected: tuple[tuple[DocumentSummary, Event], ...] = ()  # statements a curator rejected
     verified: frozenset[str] = frozenset()  # keys of statements a curator verified
+    aliases: tuple[str, ...] = ()  # retired ids that resolve to this person (folded into it)
 
 
 def people(store: Store) -> list[PersonRecord]:
@@ -66,6 +67,7 @@ def _people(store: Store, previous: Linking | None) -> tuple[list[PersonRecord],
     linking.added = len(new) if linking is previous else 0
     # Oldest first, so that a report ingested later never renumbers the persons already there.
     clusters = linking.linker.clusters(order=[d.id for d in sorted(docs, key=lambda d: (d.ingested_at, d.source_path))])
+    aliases_of = _stable_ids(store, clusters)
     events_of: dict[tuple[str, object], list[Event]] = {}
     for doc_id, (_, events) in linking.facts.items():
         for e in events:
@@ -86,9 +88,36 @@ def _people(store: Store, previous: Linking | None) -> tuple[list[PersonRecord],
         role = role_of(texts, c.mentions)
         side = side_of(texts, c.mentions, [e for _, e in evs], role)
         out.append(PersonRecord(c, tuple(evs), tuple(by_id[d] for d in doc_ids), role, side,
-                                tuple(applied.rejected), applied.verified))
+                                tuple(applied.rejected), applied.verified, tuple(aliases_of.get(c.id, ()))))
     out.sort(key=lambda p: (-len(p.documents), -len(p.events), p.cluster.canonical))
     return out, linking
+
+
+def _stable_ids(store: Store, clusters: list[PersonCluster]) -> dict[str, list[str]]:
+    """Give ``clusters`` their stored ids (:mod:`docket.resolve.identity`), storing the ids of persons
+    seen for the first time; the retired ids that resolve to each person, by person id.
+
+    A read-only database still gets stable ids for every person it stored ids for; new persons
+    then get computed ones until a writer stores them.
+    """
+    from docket.errors import StoreError
+    from docket.resolve.identity import assign_ids, resolve_alias
+
+    stored, aliases = store.person_ids()
+    found = assign_ids(clusters, stored, aliases)
+    for c, pid in zip(clusters, found.ids, strict=True):
+        c.id = pid
+    try:
+        store.save_person_ids(found.names, found.aliases)
+    except StoreError:
+        pass  # read-only: ids are computed the same way until someone can write them
+    aliases = {**aliases, **{a: pid for a, pid, _ in found.aliases}}
+    live = set(found.ids)
+    out: dict[str, list[str]] = {}
+    for alias in aliases:
+        if alias not in live:
+            out.setdefault(resolve_alias(alias, aliases), []).append(alias)
+    return out
 
 
 def _key_or_none(form: str) -> str | None:
@@ -151,7 +180,8 @@ class Lookup:
 def lookup_person(records: list[PersonRecord], query: str) -> Lookup:
     """The persons ``query`` names, never guessed among several.
 
-    In order, the first rule that matches anyone decides: a person id (or the slug of a full name
+    In order, the first rule that matches anyone decides: a person id (a retired id resolves to
+    the person it was folded into), or the slug of a full name
     the person appears under); a full name as printed (case and accents aside); a full name through
     transliteration folding ("Max Bokayev" finds "Maks Bokaev", Cyrillic finds Latin); every word of
     the query equal to a folded word of one of the person's names ("Karimov" finds "Islam Karimov"
@@ -163,7 +193,7 @@ def lookup_person(records: list[PersonRecord], query: str) -> Lookup:
     q = query.strip()
     if not q:
         return Lookup(query, ())
-    ids = [p for p in records if p.cluster.id == q]
+    ids = [p for p in records if p.cluster.id == q] or [p for p in records if q in p.aliases]
     if not ids:
         ids = [p for p in records if any(slug(f) == q for f in p.cluster.forms if len(f.split()) >= 2)]
     if ids:
@@ -212,7 +242,8 @@ class PeopleCache:
             if refreshed:
                 same_db = self._state is not None and self._state[0] == key
                 self._records, self._linking = _people(store, self._linking if same_db else None)
-                self._by_id = {p.cluster.id: p for p in self._records}
+                self._by_id = {a: p for p in self._records for a in p.aliases}
+                self._by_id.update({p.cluster.id: p for p in self._records})
                 self._by_form = {}
                 for p in self._records:  # namesakes share a slug: a lookup by it lists them all
                     for form in dict.fromkeys(slug(f) for f in p.cluster.forms if len(f.split()) >= 2):

@@ -75,6 +75,16 @@ class Store(Protocol):
         """Every review, oldest first."""
         ...
 
+    def person_ids(self) -> tuple[dict[str, str], dict[str, str]]:
+        """The stored person ids: (name key -> person id, retired id -> the id it resolves to)."""
+        ...
+
+    def save_person_ids(self, names: list[tuple[str, str, str]], aliases: list[tuple[str, str, str]]) -> None:
+        """Store (key, person id, spelling) rows (a key moves to the id given) and (alias, person id,
+        why) rows, in one transaction."""
+        ...
+
+
     def set_curator(self, name: str, password_hash: str | None) -> None:
         """Create or change a curator account (``password_hash``: an Argon2 hash), or remove it (``None``)."""
         ...

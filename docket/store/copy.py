@@ -65,6 +65,11 @@ def copy_store(source: Store, target: Store, *, batch: int = 20,
         if (r.statement, r.action, r.field, r.who, r.at) not in have_reviews:
             target.add_review(r.statement, r.action, r.field, r.before, r.after, r.who, r.why, at=r.at)
             reviews += 1
+    # person ids, so that links to persons keep working in the new store (the target's own win)
+    names, aliases = source.person_ids()
+    have_names, have_aliases = target.person_ids()
+    target.save_person_ids([(k, pid, k) for k, pid in names.items() if k not in have_names],
+                           [(a, pid, "copied") for a, pid in aliases.items() if a not in have_aliases])
     curators = 0
     for name in source.curators():
         if target.curator_hash(name) is None:

@@ -303,6 +303,23 @@ class SQLStore:
                 (statement, action, field, before, after, who, at, why))
         return Review(new_id, statement, action, field, before, after, who, at, why)  # type: ignore[arg-type]
 
+    def person_ids(self) -> tuple[dict[str, str], dict[str, str]]:
+        names = {r["key"]: r["person_id"] for r in self._sql("SELECT key, person_id FROM person_names")}
+        aliases = {r["alias"]: r["person_id"] for r in self._sql("SELECT alias, person_id FROM person_aliases")}
+        return names, aliases
+
+    def save_person_ids(self, names: list[tuple[str, str, str]], aliases: list[tuple[str, str, str]]) -> None:
+        if not names and not aliases:
+            return
+        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._write():
+            self._many("INSERT INTO person_names (key, person_id, form, at) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT (key) DO UPDATE SET person_id = excluded.person_id",
+                       [(k, pid, form, at) for k, pid, form in names])
+            self._many("INSERT INTO person_aliases (alias, person_id, at, why) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT (alias) DO UPDATE SET person_id = excluded.person_id, why = excluded.why",
+                       [(a, pid, at, why) for a, pid, why in aliases])
+
     def reviews(self) -> list[Review]:
         return [Review(r["id"], r["statement"], r["action"], r["field"], r["before"], r["after"], r["who"], r["at"],
                        r["why"]) for r in self._sql("SELECT * FROM reviews ORDER BY id")]
