@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from docket.errors import DocketError
 from docket.extract.link import PersonCluster, slug
@@ -36,10 +37,10 @@ def cluster_keys(c: PersonCluster) -> list[str]:
     """The name keys a cluster is known by: its folded full names, in order of appearance; a
     person named only by a surname is keyed by that surname and the first document naming them."""
     keys: dict[str, str] = {}
-    for _, m in c.mentions:
-        parts = name_parts(m.text)
-        if parts.full and " " in m.text.strip():
-            keys.setdefault(folded_key(parts), m.text)
+    for text in dict.fromkeys(m.text for _, m in c.mentions):
+        key = _full_key(text)
+        if key:
+            keys.setdefault(key, text)
     if keys:
         return list(keys)
     try:
@@ -96,12 +97,19 @@ def assign_ids(clusters: list[PersonCluster], stored: dict[str, str], aliases: d
     return Identities(ids, names, retired)
 
 
+@lru_cache(maxsize=65536)
+def _full_key(text: str) -> str | None:
+    """The folded key of a full name as printed (None for a single word)."""
+    parts = name_parts(text)
+    return folded_key(parts) if parts.full and " " in text.strip() else None
+
+
 def _forms(c: PersonCluster, keys: list[str]) -> list[str]:
     by_key: dict[str, str] = {}
-    for _, m in c.mentions:
-        parts = name_parts(m.text)
-        if parts.full and " " in m.text.strip():
-            by_key.setdefault(folded_key(parts), m.text)
+    for text in dict.fromkeys(m.text for _, m in c.mentions):
+        key = _full_key(text)
+        if key:
+            by_key.setdefault(key, text)
     return [by_key.get(k, c.anchor) for k in keys]
 
 
