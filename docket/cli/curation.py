@@ -1,4 +1,4 @@
-"""Curation commands: merge, split, not-a-person, reject, explain, orgs."""
+"""Curation commands: merge, split, not-a-person, reject, queue, explain, orgs."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from docket.errors import DocketError
+from docket.models import statement_key
 from docket.store import open_store
 from docket.cli import DbOption, JsonOption, _fail, app, err, find_or_exit, out
 
@@ -85,6 +86,41 @@ def reject(
         _fail(exc)
     out.print(f"rejected {len(reviews)} statement{'s' if len(reviews) != 1 else ''} of {escape(fact)} "
               f"(reviews #{reviews[0].id}–#{reviews[-1].id})" + (f" — {escape(why)}" if why else ""))
+
+
+@app.command()
+def queue(
+    db: DbOption = None,
+    country: Annotated[Optional[str], typer.Option(help="Only persons named in reports on this country.")] = None,
+    side: Annotated[str, typer.Option(help="target (default), state, other, or any.")] = "target",
+    limit: Annotated[int, typer.Option(help="Show at most this many.")] = 30,
+    as_json: JsonOption = False,
+) -> None:
+    """The review queue: unverified facts most worth checking first (status-deciding, unsure, single-source)."""
+    from docket.query.people import people
+    from docket.query.queue import review_queue
+
+    try:
+        items = review_queue(people(open_store(db)), country=country, side=None if side == "any" else side)
+    except DocketError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps({"total": len(items), "items": [
+            {"person": it.case.person.cluster.id, "name": it.case.person.cluster.canonical, "fact": it.fact.id,
+             "type": it.fact.type, "date": it.fact.date, "confidence": it.fact.confidence,
+             "publishers": it.fact.publishers, "reasons": list(it.reasons), "priority": it.priority,
+             "statements": [statement_key(e) for _, e in it.fact.statements]} for it in items[:limit]]},
+            ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"review queue: {min(limit, len(items))} of {len(items)} facts to check")
+    for col in ("person", "fact", "confidence", "publishers", "why", "id"):
+        table.add_column(col, overflow="fold")
+    for it in items[:limit]:
+        f = it.fact
+        table.add_row(escape(it.case.person.cluster.canonical), f"{f.type} {f.date or ''}".strip(),
+                      "" if f.confidence is None else f"{f.confidence:.2f}", str(len(f.publishers)),
+                      escape(", ".join(it.reasons)), f"{it.case.person.cluster.id} {f.id}")
+    out.print(table)
 
 
 @app.command()

@@ -184,3 +184,17 @@ def reject_fact(body: RejectIn, store: StoreDep, settings: SettingsDep,
                 who: Annotated[str, Depends(require_bearer)]) -> dict:
     reviews = reject_claim(store, body.person, body.fact, who=who, why=body.why, records=persons(store, settings))
     return {"fact": body.fact, "rejected": [vars(r) for r in reviews]}
+
+
+@router.get("/review-queue", summary="Unverified facts most worth checking first (status-deciding, unsure, single-source)")
+def review_queue_api(store: StoreDep, settings: SettingsDep, country: Text = None,
+                     side: Annotated[Literal["target", "state", "other", "any"], Query()] = "target",
+                     limit: Limit = 50, offset: Offset = 0) -> dict:
+    from docket.query.queue import review_queue
+
+    items = review_queue(persons(store, settings), country=country, side=None if side == "any" else side)
+    return {"total": len(items), "limit": limit, "offset": offset, "items": [
+        {"person": it.case.person.cluster.id, "name": it.case.person.cluster.canonical, "fact": it.fact.id,
+         "type": it.fact.type, "date": it.fact.date, "confidence": it.fact.confidence,
+         "publishers": it.fact.publishers, "reasons": list(it.reasons), "priority": it.priority,
+         "statements": [statement_key(e) for _, e in it.fact.statements]} for it in items[offset : offset + limit]]}

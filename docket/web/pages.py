@@ -273,6 +273,15 @@ def reject_page(request: Request, person_id: str, store: StoreDep, settings: Set
     return RedirectResponse(f"/persons/{person_id}#{statement_anchor(reviews[0].statement)}", status_code=303)
 
 
+@router.get("/review", response_class=HTMLResponse)
+def review_queue_page(request: Request, store: StoreDep, settings: SettingsDep, country: Text = None) -> HTMLResponse:
+    from docket.query.queue import review_queue
+
+    items = review_queue(persons(store, settings), country=country or None)
+    return _page(request, "review.html", items=items[:200], total=len(items), country=country or "",
+                 countries=_facets(store, settings)["country"])
+
+
 _CASE_ARGS = ("name", "country", "publisher", "status", "topic", "year", "sort", "facts", "event", "from", "to", "side",
               "role", "min_publishers", "max_publishers", "last_reported", "order")
 

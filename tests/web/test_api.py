@@ -405,3 +405,11 @@ def test_reject_a_claim_everywhere_through_the_api(seeded_template, tmp_path_fac
     after = c.get(f"/api/v1/persons/{row['id']}").json()
     assert fact["id"] not in {f["id"] for f in after["facts"]}
     assert {s["key"] for s in fact["statements"]} <= {s["key"] for s in after["rejected"]}
+
+
+def test_the_review_queue_on_the_api_and_the_web(client: TestClient) -> None:
+    q = client.get("/api/v1/review-queue", params={"limit": 5}).json()
+    assert q["total"] >= len(q["items"]) > 0 and all(i["reasons"] and i["fact"].startswith("fact-") for i in q["items"])
+    page = client.get("/review", headers={"accept": "text/html"})
+    first = q["items"][0]
+    assert page.status_code == 200 and f'/persons/{first["person"]}#{first["fact"]}' in page.text
