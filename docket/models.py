@@ -49,6 +49,11 @@ class Metadata:
     title: str | None = None
     sources: tuple[tuple[str, str], ...] = ()  # (field, "inferred"|"sidecar"|"manifest"|"flag")
     attributes: tuple[tuple[str, str], ...] = ()  # e.g. a book chapter's fact box: ("death penalty", "retentionist")
+    # Where the report came from, for a reference list: never inferred, given by a manifest, a
+    # sidecar, ingest flags or the upload form.
+    url: str | None = None  # the report's source URL
+    published: str | None = None  # its publication date (YYYY, YYYY-MM or YYYY-MM-DD)
+    accessed: str | None = None  # when it was retrieved (YYYY-MM-DD)
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,9 @@ class DocumentSummary:
     sections: int
     paragraphs: int
     ingested_at: str
+    url: str | None = None
+    published: str | None = None
+    accessed: str | None = None
 
 
 @dataclass(frozen=True)

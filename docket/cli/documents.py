@@ -32,6 +32,9 @@ def ingest(
     country: Annotated[Optional[str], typer.Option(help="Override the country of every file.")] = None,
     period: Annotated[Optional[int], typer.Option(help="Override the year the events cover.")] = None,
     title: Annotated[Optional[str], typer.Option(help="Override the title (only sensible for one file).")] = None,
+    url: Annotated[Optional[str], typer.Option(help="The report's source URL, for citations (one file).")] = None,
+    published: Annotated[Optional[str], typer.Option(help="Its publication date, YYYY[-MM[-DD]].")] = None,
+    accessed: Annotated[Optional[str], typer.Option(help="When it was retrieved, YYYY-MM-DD.")] = None,
     max_mb: Annotated[float, typer.Option(help="Size limit for text/HTML files, in MB (PDF: 10x).")] = 20.0,
     summary: Annotated[bool, typer.Option("--summary", help="Print the database summary afterwards.")] = False,
     extract_facts: Annotated[bool, typer.Option("--extract/--no-extract",
@@ -48,7 +51,8 @@ def ingest(
 ) -> None:
     """Ingest reports (text, HTML, PDF): each file whole or not at all; bad files are reported, not fatal."""
     explicit = {k: v for k, v in {"publisher": publisher, "country": country, "period": period,
-                                  "title": title}.items() if v is not None}
+                                  "title": title, "url": url, "published": published,
+                                  "accessed": accessed}.items() if v is not None}
     options = IngestOptions(metadata=explicit, max_text_bytes=int(max_mb * 1024 * 1024),
                             max_pdf_bytes=int(max_mb * 10 * 1024 * 1024), extract=extract_facts,
                             split_books=split_books, read_timeout_s=timeout or None,

@@ -7,8 +7,10 @@ an HTML tag or emphasis when the dossier is rendered.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from docket.export.serialize import Citer
+from docket.models import DocumentSummary
 from docket.query.cases import CaseFile, sanction_text
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~!&$])")
@@ -63,4 +65,20 @@ def dossier(case: CaseFile, citer: Citer | None = None) -> str:
             lines.append(f"- {x.kind}: {md_escape(x.detail)}" + "".join(cite(*s) for s in (x.a, x.b) if s))
     lines += ["", "## Sources", ""]
     lines += [f"[^{i}]: {n}" for i, n in enumerate(notes, 1)]
+    lines += ["", "## References", ""]
+    lines += [reference(d) for d in sorted(p.documents, key=lambda d: (d.publisher or "", d.period or 0, d.title or ""))]
     return "\n".join(lines) + "\n"
+
+
+def reference(d: DocumentSummary) -> str:
+    """One entry of a reference list: publisher (publication date), title, URL, when accessed."""
+    parts = [f"- {md_escape(d.publisher or 'Unknown publisher')}"
+             + (f" ({d.published})" if d.published else f" (report on {d.period})" if d.period else "")
+             + f". *{md_escape(d.title or d.file_name)}*."]
+    if d.url:
+        url = quote(d.url, safe=":/?#[]@!$&'()*+,;=%-._~")  # nothing in it can close the <…> or add markup
+        parts.append(f"<{url}>" + (f", accessed {d.accessed}." if d.accessed else "."))
+    elif d.accessed:
+        parts.append(f"Accessed {d.accessed}.")
+    parts.append(f"docket document {d.id}.")
+    return " ".join(parts)

@@ -77,7 +77,8 @@ def document_dict(d: DocumentSummary) -> dict:
     """A document's metadata."""
     return {"id": d.id, "file_name": d.file_name, "format": d.format, "publisher": d.publisher,
             "country": d.country, "period": d.period, "title": d.title, "sections": d.sections,
-            "paragraphs": d.paragraphs, "ingested_at": d.ingested_at}
+            "paragraphs": d.paragraphs, "ingested_at": d.ingested_at,
+            "url": d.url, "published": d.published, "accessed": d.accessed}
 
 
 def statement_dict(d: DocumentSummary, e: Event, citer: Citer | None = None) -> dict:
@@ -89,7 +90,8 @@ def statement_dict(d: DocumentSummary, e: Event, citer: Citer | None = None) -> 
         "name_as_printed": e.person.text, "key": statement_key(e), "confidence": e.confidence,
         "citation": {"document_id": d.id, "paragraph_id": f"{d.id}:p{e.paragraph}", "publisher": d.publisher,
                      "title": d.title, "period": d.period, "section": section, "page": page,
-                     "start": e.start, "end": e.end, "quote": e.quote},
+                     "start": e.start, "end": e.end, "quote": e.quote,
+                     "url": d.url, "published": d.published, "accessed": d.accessed},
     }
 
 

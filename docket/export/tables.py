@@ -26,11 +26,11 @@ class Table:
 def case_tables(documents: list[DocumentSummary], cases: list[CaseFile], citer: Citer | None = None) -> list[Table]:
     """Every table of the export, keyed so rows join: ``person_id``, ``fact_id``, ``document_id``."""
     docs = Table("documents", ("document_id", "publisher", "country", "period", "title", "file_name", "format",
-                               "sections", "paragraphs", "ingested_at"),
+                               "sections", "paragraphs", "ingested_at", "url", "published", "accessed"),
                  [(d.id, d.publisher, d.country, d.period, d.title, d.file_name, d.format, d.sections, d.paragraphs,
-                   d.ingested_at) for d in documents])
+                   d.ingested_at, d.url, d.published, d.accessed) for d in documents])
     persons = Table("persons", ("person_id", "name", "variants", "role", "side", "status_kind", "status", "facts",
-                                "publishers", "documents"), [])
+                                "publishers", "documents", "aliases"), [])
     facts = Table("facts", ("fact_id", "person_id", "person", "type", "date", "sanction_kind", "years", "months",
                             "days", "amount", "currency", "sanction", "charge", "place", "publishers", "documents",
                             "sources"), [])
@@ -43,9 +43,10 @@ def case_tables(documents: list[DocumentSummary], cases: list[CaseFile], citer: 
         pid = c.person.cluster.id
         pubs = {p for f in c.facts for p in f.publishers}
         persons.rows.append((pid, c.person.cluster.canonical, "; ".join(c.person.cluster.forms), c.person.role,
-                             c.person.side, c.status_kind, c.status, len(c.facts), len(pubs), len(c.person.documents)))
-        for i, f in enumerate(c.facts, 1):
-            fid = f"{pid}-f{i}"
+                             c.person.side, c.status_kind, c.status, len(c.facts), len(pubs), len(c.person.documents),
+                             "; ".join(c.person.aliases)))
+        for f in c.facts:
+            fid = f.id  # stable across reviews (an ordinal would renumber)
             s = f.sanction or {}
             facts.rows.append((fid, pid, c.person.cluster.canonical, f.type, f.date, s.get("kind"), s.get("years"),
                                s.get("months"), s.get("days"), s.get("amount"), s.get("currency"),

@@ -15,7 +15,9 @@ Inference order for each field (first hit wins):
 
 Overrides: ``NAME.meta.json`` beside the file, then a ``manifest.csv`` or
 ``MANIFEST.tsv`` in the folder (columns ``file, publisher, country,
-period|year_covered, title``), then explicit values (CLI flags).
+period|year_covered, title, url, published, accessed``), then explicit values (CLI
+flags). The source fields (``url``, ``published``, ``accessed``) are never inferred: they
+are what a citation's reference names, and only the person who fetched the report knows them.
 """
 
 from __future__ import annotations
@@ -257,15 +259,38 @@ def _infer_title(
 
 # --- overrides --------------------------------------------------------------------------------
 
-_FIELDS = ("publisher", "country", "period", "title")
+_FIELDS = ("publisher", "country", "period", "title", "url", "published", "accessed")
+# Other names the same columns or keys go by in manifests and sidecars.
+_SYNONYMS = {"year_covered": "period", "source_url": "url", "link": "url", "publication_date": "published",
+             "date_published": "published", "access_date": "accessed", "date_accessed": "accessed",
+             "retrieved": "accessed"}
+
+_NOT_ATTRIBUTES = frozenset({"file", "source", *_FIELDS, *_SYNONYMS})
+_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
-_NOT_ATTRIBUTES = frozenset({"file", "publisher", "country", "period", "year_covered", "title", "source"})
+def _aliased(values: dict[str, object]) -> dict[str, object]:
+    """``values`` with synonym keys renamed (a field given under its own name wins)."""
+    out = dict(values)
+    for alias, name in _SYNONYMS.items():
+        if out.get(alias) not in (None, "") and out.get(name) in (None, ""):
+            out[name] = out[alias]
+    return out
 
 
 def _coerce(field: str, value: object, where: str) -> object:
     if value in (None, ""):
         return None
+    if field in ("published", "accessed"):
+        text = str(value).strip()
+        if not _DATE.match(text):
+            raise BadMetadata(f"{field} must be a date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}", path=where)
+        return text
+    if field == "url":
+        text = str(value).strip()
+        if not re.match(r"^https?://[^\s/]+\S*$", text):
+            raise BadMetadata(f"url must be an http(s) address, got {value!r}", path=where)
+        return text
     if field == "period":
         try:
             return int(str(value).strip()[:4])
@@ -286,7 +311,7 @@ def sidecar_values(path: Path) -> dict[str, object]:
                 raise BadMetadata(f"sidecar is not valid JSON: {exc}", path=str(cand)) from exc
             if not isinstance(raw, dict):
                 raise BadMetadata("sidecar must hold a JSON object", path=str(cand))
-            raw.setdefault("period", raw.get("year_covered"))
+            raw = _aliased(raw)
             return {f: _coerce(f, raw.get(f), str(cand)) for f in _FIELDS if raw.get(f) not in (None, "")}
     return {}
 
@@ -305,9 +330,7 @@ def _manifest(folder: str, mtime_key: tuple[float, ...]) -> dict[str, dict[str, 
                     key = (row.get("file") or "").strip()
                     if not key:
                         continue
-                    row = {k.strip().lower(): v for k, v in row.items() if k}
-                    if not row.get("period"):
-                        row["period"] = row.get("year_covered")
+                    row = _aliased({k.strip().lower(): v for k, v in row.items() if k})
                     values: dict[str, object] = {
                         fld: _coerce(fld, row.get(fld), str(f)) for fld in _FIELDS if row.get(fld) not in (None, "")
                     }

@@ -30,13 +30,16 @@ class Fact:
 
     @property
     def id(self) -> str:
-        """A stable id (``fact-`` and 10 hex digits): from the type and the smallest key of its
-        statements, so corrections, verifications and re-ingest of the same text keep it (a
+        """A stable id (``fact-`` and 10 hex digits): from the type, the sanction and the smallest
+        key of its statements, so corrections, verifications and re-ingest of the same text keep it (a
         rejection of that very statement moves the fact to its next one)."""
         import hashlib
+        import json
 
         first = min(statement_key(e) for _, e in self.statements)
-        return "fact-" + hashlib.sha1(f"{self.type}|{first}".encode()).hexdigest()[:10]
+        # (the sanction too: one sentence can state two sanctions, two facts with the same first key)
+        sanction = json.dumps(self.sanction, sort_keys=True)
+        return "fact-" + hashlib.sha1(f"{self.type}|{sanction}|{first}".encode()).hexdigest()[:10]
 
     @property
     def date(self) -> str | None:

@@ -39,7 +39,10 @@ def ingest_page(request: Request, store: StoreDep, settings: SettingsDep) -> HTM
 @router.post("/ingest", response_class=HTMLResponse)
 async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep,
                         files: Annotated[list[UploadFile], File()],
-                        csrf: Annotated[str, Form(max_length=100)] = "") -> HTMLResponse:
+                        csrf: Annotated[str, Form(max_length=100)] = "",
+                        url: Annotated[str, Form(max_length=2000)] = "",
+                        published: Annotated[str, Form(max_length=10)] = "",
+                        accessed: Annotated[str, Form(max_length=10)] = "") -> HTMLResponse:
     if not curator_of(request):
         raise HTTPException(401, "log in with the curation token to ingest reports")
     check_csrf(request, csrf)
@@ -65,8 +68,10 @@ async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep
         paths.append(path)
         outcomes.append(None)
     if paths:  # read and extracted in a worker process, under the per-file time and memory limits
-        options = IngestOptions(max_text_bytes=settings.max_upload_bytes, max_pdf_bytes=settings.max_upload_bytes,
-                                read_timeout_s=settings.upload_timeout_s)
+        # the source of the upload, as the curator gives it (checked like a manifest's: a bad value fails the file)
+        source = {k: v.strip() for k, v in (("url", url), ("published", published), ("accessed", accessed)) if v.strip()}
+        options = IngestOptions(metadata=source, max_text_bytes=settings.max_upload_bytes,
+                                max_pdf_bytes=settings.max_upload_bytes, read_timeout_s=settings.upload_timeout_s)
         ingested = iter(await run_in_threadpool(lambda: list(iter_ingest(store, paths, options, isolate=True))))
         outcomes = [o if o is not None else next(ingested) for o in outcomes]
     if any(o.status in ("added", "replaced") for o in outcomes):

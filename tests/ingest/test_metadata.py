@@ -80,3 +80,49 @@ def test_publisher_families() -> None:
     assert canonical_publisher("amnesty international") == "Amnesty International"
     assert canonical_publisher("U.S. Department of State") == "US Department of State"
     assert canonical_publisher("Minority Rights Group") == "Minority Rights Group"
+
+
+def test_source_url_and_dates_reach_every_citation(tmp_path: Path) -> None:
+    """Manifest columns (and their synonyms), a sidecar and the flags give a report's source URL,
+    publication and access dates; they are stored and appear in citations, exports and the dossier."""
+    from docket.export import collect
+    from docket.export.markdown import dossier
+    from docket.export.serialize import Citer, case_dict
+    from docket.pipeline import ingest_paths
+    from docket.store import SQLiteStore
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    a, b = seed_files()[0], seed_files()[1]
+    (folder / "a.txt").write_bytes(a.read_bytes())
+    (folder / "b.txt").write_bytes(b.read_bytes())
+    (folder / "manifest.csv").write_text("file,source_url,publication_date,access_date\n"
+                                         "a.txt,https://example.org/report-a,2025-01-16,2026-11-30\n")
+    (folder / "b.meta.json").write_text(json.dumps({"url": "https://example.org/b", "published": "2017-01"}))
+    meta = load_document(folder / "a.txt").metadata
+    assert (meta.url, meta.published, meta.accessed) == ("https://example.org/report-a", "2025-01-16", "2026-11-30")
+    assert load_document(folder / "b.txt", IngestOptions(metadata={"accessed": "2026-12-01"})).metadata.accessed \
+        == "2026-12-01"
+    store = SQLiteStore(tmp_path / "m.db")
+    ingest_paths(store, [folder])
+    docs = {d.file_name: d for d in store.list_documents()}
+    assert docs["a.txt"].url == "https://example.org/report-a" and docs["b.txt"].published == "2017-01"
+    data = collect(store)
+    case = next(c for c in data.cases if any(d.file_name == "a.txt" for d in c.person.documents) and c.facts)
+    cites = [s["citation"] for f in case_dict(case, Citer(store))["facts"] for s in f["statements"]]
+    assert any(c["url"] == "https://example.org/report-a" and c["published"] == "2025-01-16" for c in cites)
+    md = dossier(case, Citer(store))
+    assert "## References" in md and "<https://example.org/report-a>, accessed 2026-11-30." in md
+    store.close()
+
+
+@pytest.mark.parametrize(("column", "value"), [("url", "javascript:alert(1)"), ("published", "last spring"),
+                                               ("accessed", "2026-13-01")])
+def test_a_bad_source_value_fails_the_file_and_says_why(tmp_path: Path, column: str, value: str) -> None:
+    from docket.errors import BadMetadata
+
+    f = tmp_path / "r.txt"
+    f.write_bytes(seed_files()[0].read_bytes())
+    (tmp_path / "manifest.csv").write_text(f"file,{column}\nr.txt,{value}\n")
+    with pytest.raises(BadMetadata, match=column):
+        load_document(f)
