@@ -1,4 +1,4 @@
-"""Curation commands: merge, split, not-a-person, reject, queue, explain, orgs."""
+"""Curation commands: merge, split, not-a-person, reject, review, queue, explain, orgs."""
 
 from __future__ import annotations
 
@@ -86,6 +86,26 @@ def reject(
         _fail(exc)
     out.print(f"rejected {len(reviews)} statement{'s' if len(reviews) != 1 else ''} of {escape(fact)} "
               f"(reviews #{reviews[0].id}–#{reviews[-1].id})" + (f" — {escape(why)}" if why else ""))
+
+
+@app.command("review")
+def review_cmd(
+    statement: Annotated[str, typer.Argument(help="The statement's key (`docket person NAME --json`: statements[].key).")],
+    action: Annotated[str, typer.Argument(help="verify, reject, or correct.")],
+    field: Annotated[Optional[str], typer.Option(help="For correct: date, charge, place, or person (wrong person).")] = None,
+    value: Annotated[Optional[str], typer.Option(help="The corrected value (for person: an id or a name).")] = None,
+    db: DbOption = None, who: WhoOption = None, why: WhyOption = None,
+) -> None:
+    """Curate one statement: verify it, reject it as a misreading, or correct its date, charge, place or person."""
+    from docket.query.reviews import review
+    from docket.resolve.curate import curator
+
+    try:
+        r = review(open_store(db), statement, action, who=who or curator(), field=field, value=value, why=why)
+    except DocketError as exc:
+        _fail(exc)
+    change = f" {r.field}: {r.before or '∅'} → {r.after or '∅'}" if r.action == "correct" else ""
+    out.print(f"{r.action} #{r.id}{escape(change)} by {escape(r.who)} at {r.at}" + (f" — {escape(r.why)}" if r.why else ""))
 
 
 @app.command()

@@ -13,7 +13,7 @@ from docket.resolve.cluster import Constraints
 from docket.resolve.curate import constraints, dismissed, name_key_of
 from docket.resolve.orgs import named_only_as_organisation, organisation_names
 from docket.errors import DocketError
-from docket.models import DocumentSummary, Event, Mention
+from docket.models import DocumentSummary, Event, Mention, statement_key
 from docket.store.base import Store
 
 
@@ -75,13 +75,14 @@ def _people(store: Store, previous: Linking | None) -> tuple[list[PersonRecord],
     texts = _LazyTexts(store)  # read only for mentions stored without their context (older databases)
     reviews = store.reviews()
     not_persons = dismissed(store)
+    statements_of = _statements_by_person(clusters, events_of, by_id, reviews, aliases_of)
     out = []
     for c in clusters:
         if named_only_as_organisation(c.forms, [m.source for _, m in c.mentions], organisations):
             continue
         if not_persons and any(_key_or_none(f) in not_persons for f in c.forms):
             continue  # a curator said this name is not a person (kept in the curation log)
-        applied = apply_reviews([(by_id[d], e) for d, m in c.mentions for e in events_of.get((d, m), [])], reviews)
+        applied = apply_reviews(statements_of[c.id], reviews)
         evs = applied.kept
         evs.sort(key=lambda x: (x[1].date or str(x[0].period or ""), x[0].id, x[1].start))
         doc_ids = list(dict.fromkeys(d for d, _ in c.mentions))
@@ -91,6 +92,33 @@ def _people(store: Store, previous: Linking | None) -> tuple[list[PersonRecord],
                                 tuple(applied.rejected), applied.verified, tuple(aliases_of.get(c.id, ()))))
     out.sort(key=lambda p: (-len(p.documents), -len(p.events), p.cluster.canonical))
     return out, linking
+
+
+def _statements_by_person(clusters: list[PersonCluster], events_of: dict, by_id: dict, reviews: list,
+                          aliases_of: dict[str, list[str]]) -> dict[str, list[tuple[DocumentSummary, Event]]]:
+    """Each person's statements: those of their mentions, less those a curator said are about
+    someone else ("wrong person"), plus those said to be about them."""
+    from docket.query.reviews import moved_statements
+
+    out = {c.id: [(by_id[d], e) for d, m in c.mentions for e in events_of.get((d, m), [])] for c in clusters}
+    moved = moved_statements(reviews)
+    if not moved:
+        return out
+    successor = {a: pid for pid, als in aliases_of.items() for a in als}
+    incoming: dict[str, list[tuple[DocumentSummary, Event]]] = {}
+    for c in clusters:
+        kept = []
+        for pair in out[c.id]:
+            target = moved.get(statement_key(pair[1]))
+            target = successor.get(target, target) if target else None
+            if target and target != c.id and target in out:
+                incoming.setdefault(target, []).append(pair)
+            else:
+                kept.append(pair)
+        out[c.id] = kept
+    for pid, pairs in incoming.items():
+        out[pid] = out[pid] + pairs
+    return out
 
 
 def _stable_ids(store: Store, clusters: list[PersonCluster]) -> dict[str, list[str]]:

@@ -15,7 +15,7 @@ from docket.errors import DocketError
 from docket.models import DocumentSummary, Event, Review, statement_key
 from docket.store.base import Store
 
-FIELDS = ("date", "charge", "place")
+FIELDS = ("date", "charge", "place", "person")
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
@@ -56,7 +56,25 @@ def review(store: Store, key: str, action: str, *, who: str, field: str | None =
         raise ReviewError(f"{value!r} is not a date", hint="YYYY, YYYY-MM or YYYY-MM-DD")
     if len(value) > 300:
         raise ReviewError("the corrected value is too long (300 characters at most)")
+    if field == "person":  # "wrong person": the statement is about someone else (an id or a name)
+        return _reassign(store, key, event, value, who, why)
     return store.add_review(key, "correct", field, getattr(event, field), value, who, why)
+
+
+def _reassign(store: Store, key: str, event: Event, target: str, who: str, why: str | None) -> Review:
+    from docket.query.curation import resolve_one
+    from docket.query.people import people
+
+    records = people(store)
+    owner = next((p for p in records if any(statement_key(e) == key for _, e in (*p.events, *p.rejected))), None)
+    try:
+        person = resolve_one(records, target)
+    except DocketError as exc:
+        raise ReviewError(exc.message, hint=exc.hint) from exc
+    if owner is not None and owner.cluster.id == person.cluster.id:
+        raise ReviewError(f"the statement is already {person.cluster.canonical}'s ({person.cluster.id})")
+    del event
+    return store.add_review(key, "correct", "person", owner.cluster.id if owner else None, person.cluster.id, who, why)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,6 +91,8 @@ def apply_reviews(statements: list[tuple[DocumentSummary, Event]], reviews: list
     status: dict[str, str] = {}
     fixes: dict[str, dict[str, str | None]] = {}
     for r in reviews:
+        if r.action == "correct" and r.field == "person":
+            continue  # which person a statement is about is settled before (see moved_statements)
         if r.action == "correct" and r.field:
             fixes.setdefault(r.statement, {})[r.field] = r.after
         else:
@@ -85,3 +105,12 @@ def apply_reviews(statements: list[tuple[DocumentSummary, Event]], reviews: list
             continue
         kept.append((d, dataclasses.replace(e, **fixes[key]) if key in fixes else e))
     return Applied(kept, rejected, frozenset(k for k, a in status.items() if a == "verify"))
+
+
+def moved_statements(reviews: list[Review]) -> dict[str, str]:
+    """Statement key -> the person id a curator said it is about ("wrong person"; the latest wins)."""
+    out: dict[str, str] = {}
+    for r in reviews:
+        if r.action == "correct" and r.field == "person" and r.after:
+            out[r.statement] = r.after
+    return out

@@ -156,7 +156,7 @@ class ReviewIn(BaseModel):
 
     statement: str = Field(min_length=5, max_length=200)
     action: Literal["verify", "reject", "correct"]
-    field: Literal["date", "charge", "place"] | None = None
+    field: Literal["date", "charge", "place", "person"] | None = None  # person: "wrong person" (value: id or name)
     value: str | None = Field(default=None, max_length=300)
     why: str | None = Field(default=None, max_length=2000)
 

@@ -248,7 +248,8 @@ def curate_page(request: Request, person_id: str, store: StoreDep, settings: Set
 @router.post("/persons/{person_id}/review")
 def review_page(request: Request, person_id: str, store: StoreDep,
                 statement: Annotated[str, Form(max_length=200)],
-                action: Annotated[str, Form(pattern="^(verify|reject|correct-date|correct-charge|correct-place)$")],
+                action: Annotated[str, Form(pattern="^(verify|reject|correct-date|correct-charge|correct-place|"
+                                                    "correct-person)$")],
                 csrf: Annotated[str, Form(max_length=100)] = "", value: Annotated[str, Form(max_length=300)] = "",
                 why: Annotated[str, Form(max_length=2000)] = "") -> Response:
     who = curator_of(request)

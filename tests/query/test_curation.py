@@ -143,3 +143,22 @@ def test_reject_a_claim_everywhere_at_once(db: Path) -> None:
     assert fact.id not in {f.id for f in case_file(again).facts}
     assert {statement_key(e) for _, e in again.rejected} >= {r.statement for r in reviews}
     store.close()
+
+
+def test_wrong_person_moves_a_statement_and_an_unknown_target_is_refused(db: Path) -> None:
+    store = SQLiteStore(db)
+    records = people(store)
+    source = next(p for p in records if p.events and len(p.cluster.canonical.split()) >= 2)
+    target = next(p for p in records if p is not source and len(p.cluster.canonical.split()) >= 2)
+    key = statement_key(source.events[0][1])
+    before = _dump(db)
+    for bad in ("Nobody Atall", source.cluster.id, ""):
+        with pytest.raises(DocketError):
+            review(store, key, "correct", who="t", field="person", value=bad, why="test")
+    assert _dump(db) == before
+    r = review(store, key, "correct", who="t", field="person", value=target.cluster.id, why="the report means her")
+    assert (r.before, r.after) == (source.cluster.id, target.cluster.id)
+    after = {p.cluster.id: p for p in people(store)}
+    assert key not in {statement_key(e) for _, e in after[source.cluster.id].events}
+    assert key in {statement_key(e) for _, e in after[target.cluster.id].events}
+    store.close()
