@@ -47,7 +47,7 @@ def test_search_errors_are_clean(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "E300" in r.output and "Traceback" not in r.output
 
 
-@pytest.mark.parametrize("command", ["ingest", "search", "summary", "show", "extract", "eval", "people", "person", "explain", "merge", "split", "not-a-person", "reject", "review", "queue", "orgs", "cases", "diff", "stats", "export"])
+@pytest.mark.parametrize("command", ["ingest", "search", "summary", "show", "extract", "eval", "people", "person", "explain", "merge", "split", "not-a-person", "reject", "review", "queue", "relink", "orgs", "cases", "diff", "stats", "export"])
 def test_every_command_has_help(command: str) -> None:
     r = runner.invoke(app, [command, "--help"])
     assert r.exit_code == 0 and len(r.output) > 100

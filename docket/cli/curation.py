@@ -1,4 +1,4 @@
-"""Curation commands: merge, split, not-a-person, reject, review, queue, explain, orgs."""
+"""Curation commands: merge, split, not-a-person, reject, review, queue, relink, explain, orgs."""
 
 from __future__ import annotations
 
@@ -141,6 +141,19 @@ def queue(
                       "" if f.confidence is None else f"{f.confidence:.2f}", str(len(f.publishers)),
                       escape(", ".join(it.reasons)), f"{it.case.person.cluster.id} {f.id}")
     out.print(table)
+
+
+@app.command()
+def relink(db: DbOption = None) -> None:
+    """Link every person again (after an upgrade that changed the linking rules); ids already given stay."""
+    from docket.query.people import relink as run
+
+    try:
+        r = run(open_store(db))
+    except DocketError as exc:
+        _fail(exc)
+    out.print(f"{r.persons} persons; {r.new_ids} given a new id; {r.retired} ids folded into another person "
+              "(they resolve to it)")
 
 
 @app.command()

@@ -36,6 +36,26 @@ def people(store: Store) -> list[PersonRecord]:
     return _people(store, None)[0]
 
 
+@dataclass(frozen=True)
+class Relinked:
+    """What linking the whole database again did to the stored person ids."""
+
+    persons: int
+    new_ids: int  # persons seen for the first time, given an id
+    retired: int  # ids folded into another person (they resolve to it)
+
+
+def relink(store: Store) -> Relinked:
+    """Link every person from scratch (as after a change of the linking rules) and store the ids of
+    persons not seen before; ids already given stay with the names they were given to."""
+    names, aliases = store.person_ids()
+    records = people(store)
+    names_after, aliases_after = store.person_ids()
+    known = set(names.values())
+    return Relinked(len(records), len({p.cluster.id for p in records} - known),
+                    len(set(aliases_after) - set(aliases)))
+
+
 @dataclass
 class Linking:
     """What linking a database left behind, for the next call to extend (see :class:`PeopleCache`)."""

@@ -83,3 +83,16 @@ def test_a_retired_id_resolves_on_the_cli_the_api_and_the_web(reports: Path, tmp
     assert case["id"] == merged.cluster.id and retired in case["aliases"]
     page = client.get(f"/persons/{retired}", follow_redirects=False, headers={"accept": "text/html"})
     assert page.status_code == 301 and page.headers["location"] == f"/persons/{merged.cluster.id}"
+
+
+def test_relink_gives_ids_once(reports: Path, tmp_path: Path) -> None:
+    from docket.pipeline import IngestOptions
+    from docket.query.people import relink
+
+    store = SQLiteStore(tmp_path / "l.db")
+    ingest_paths(store, [reports], IngestOptions())
+    first = relink(store)
+    again = relink(store)
+    assert first.persons == again.persons > 0
+    assert again.new_ids == 0 and again.retired == 0
+    store.close()
