@@ -11,7 +11,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from docket.errors import DocketError
-from docket.models import statement_key
 from docket.store import open_store
 from docket.cli import DbOption, JsonOption, _fail, app, err, find_or_exit, out
 
@@ -125,12 +124,10 @@ def queue(
     except DocketError as exc:
         _fail(exc)
     if as_json:
-        print(json.dumps({"total": len(items), "items": [
-            {"person": it.case.person.cluster.id, "name": it.case.person.cluster.canonical, "fact": it.fact.id,
-             "type": it.fact.type, "date": it.fact.date, "confidence": it.fact.confidence,
-             "publishers": it.fact.publishers, "reasons": list(it.reasons), "priority": it.priority,
-             "statements": [statement_key(e) for _, e in it.fact.statements]} for it in items[:limit]]},
-            ensure_ascii=False, indent=1))
+        from docket.export.serialize import queue_item_dict
+
+        print(json.dumps({"total": len(items), "items": [queue_item_dict(it) for it in items[:limit]]},
+                         ensure_ascii=False, indent=1))
         return
     table = Table(title=f"review queue: {min(limit, len(items))} of {len(items)} facts to check")
     for col in ("person", "fact", "confidence", "publishers", "why", "id"):

@@ -138,3 +138,11 @@ def case_summary(c: CaseFile) -> dict:
             "variants": list(c.person.cluster.forms), "role": c.person.role, "side": c.person.side,
             "status": c.status, "status_kind": c.status_kind, "facts": len(c.facts), "publishers": pubs,
             "documents": len(c.person.documents), "last_report": max(periods) if periods else None}
+
+
+def queue_item_dict(it) -> dict:  # noqa: ANN001 - docket.query.queue.QueueItem
+    """One entry of the review queue: whose fact, which, how sure, from how many publishers, why check it."""
+    return {"person": it.case.person.cluster.id, "name": it.case.person.cluster.canonical, "fact": it.fact.id,
+            "type": it.fact.type, "date": it.fact.date, "confidence": it.fact.confidence,
+            "publishers": it.fact.publishers, "reasons": list(it.reasons), "priority": it.priority,
+            "statements": [statement_key(e) for _, e in it.fact.statements]}

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
-from docket.export.serialize import Citer, case_dict, case_summary, document_dict
+from docket.export.serialize import Citer, case_dict, case_summary, document_dict, queue_item_dict
 from docket.models import SearchFilters, statement_key
 from docket.query.cases import CaseFilter, select_cases, sort_cases, year_diff
 from docket.query.curation import curate as curate_write
@@ -193,8 +193,5 @@ def review_queue_api(store: StoreDep, settings: SettingsDep, country: Text = Non
     from docket.query.queue import review_queue
 
     items = review_queue(persons(store, settings), country=country, side=None if side == "any" else side)
-    return {"total": len(items), "limit": limit, "offset": offset, "items": [
-        {"person": it.case.person.cluster.id, "name": it.case.person.cluster.canonical, "fact": it.fact.id,
-         "type": it.fact.type, "date": it.fact.date, "confidence": it.fact.confidence,
-         "publishers": it.fact.publishers, "reasons": list(it.reasons), "priority": it.priority,
-         "statements": [statement_key(e) for _, e in it.fact.statements]} for it in items[offset : offset + limit]]}
+    return {"total": len(items), "limit": limit, "offset": offset,
+            "items": [queue_item_dict(it) for it in items[offset : offset + limit]]}
