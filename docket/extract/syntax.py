@@ -310,6 +310,11 @@ def unnamed_patient(sdoc: Any, trigger_char: int) -> bool:
     """The trigger's undergoer is a common noun ("her husband was arrested", "arrested her husband"),
     so the act is about someone the sentence does not name."""
     v = token_at(sdoc, trigger_char)
+    # "beating his wife to death": a trigger phrase under a verb speaks of that verb's undergoer
+    for _ in range(2):
+        if v.tag_.startswith("VB") or v.head.i == v.i or v.dep_ not in {"prep", "pobj", "advmod"}:
+            break
+        v = v.head
     if not v.tag_.startswith("VB"):
         return False
     for c in v.children:

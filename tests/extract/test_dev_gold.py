@@ -214,3 +214,11 @@ def test_a_shared_surname_goes_to_the_person_introduced_first(prediction) -> Non
                     assert any("shared with" in " ".join(link["levels"]) for link in owner[0]["links"])
                     checked += 1
     assert checked >= 1
+
+
+def test_a_perpetrator_does_not_die_of_his_victims_death(prediction) -> None:
+    """Error kind: victim and perpetrator. "convicted … for beating his wife to death": the wife died."""
+    bad = [e for e in prediction["events"] if e["type"] == "death"
+           and re.search(r"\b(beat|beating|torturing|killing|strangling)\s+(his|her|their)\s+\w+\s+to death", e["quote"])
+           and re.search(r"\b(convict|sentenc|conviction)", e["quote"])]
+    assert not bad, [(e["person"], e["quote"][:100]) for e in bad]
