@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from docket.models import Mention
 from docket.resolve.cluster import Clusterer, Constraints, folded_key
@@ -58,6 +59,7 @@ class PersonCluster:
         return max(counts, key=lambda f: (counts[f], len(f)))
 
 
+@lru_cache(maxsize=131072)
 def name_key(form: str) -> str:
     """Case- and accent-folded name without an alias in parentheses."""
     form = re.sub(r"\s*\([^)]*\)", " ", form)
@@ -66,6 +68,7 @@ def name_key(form: str) -> str:
     return " ".join(form.replace("’", "'").split()).casefold()
 
 
+@lru_cache(maxsize=131072)
 def slug(text: str) -> str:
     """An id-friendly form of a name."""
     return re.sub(r"[^a-z0-9]+", "-", name_key(text)).strip("-") or "person"

@@ -106,11 +106,17 @@ _FOREIGN = re.compile(r"\b(EU|European|UN|United Nations|OSCE|Council of Europe|
                       r"Director)\b|©")
 
 
+@lru_cache(maxsize=1)
+def _state_words() -> tuple[str, ...]:
+    """The role words of state officials, lower-cased once (side_of runs for every person on every relinking)."""
+    return tuple(w.lower() for w in cues().state_roles)
+
+
 def side_of(texts: Mapping[str, str], mentions: Iterable[tuple[str, Mention]], events: list[Event],
             role: str | None) -> str:
     """``state``, ``target`` or ``other`` (see the module docstring)."""
     mentions = list(mentions)
-    state_words = tuple(w.lower() for w in cues().state_roles)
+    state_words = _state_words()
     first = next(((k, m) for k, m in mentions if " " in m.text), mentions[0] if mentions else None)
     if first is not None:
         key, m = first
