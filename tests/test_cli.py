@@ -165,5 +165,6 @@ def test_reject_a_claim_everywhere_from_the_cli(seeded_template, tmp_path_factor
     assert r.exit_code == 2 and "reason" in r.output
     r = runner.invoke(app, ["reject", case["id"], fact["id"], "--db", db, "--why", "misread", "--who", "t"])
     assert r.exit_code == 0 and f"rejected {len(fact['statements'])} statements" in r.output, r.output
+    assert "and the claim" in r.output
     [after] = json.loads(runner.invoke(app, ["person", case["id"], "--db", db, "--json"]).stdout)
     assert fact["id"] not in {f["id"] for f in after["facts"]}

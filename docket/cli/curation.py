@@ -83,8 +83,9 @@ def reject(
         reviews = reject_claim(open_store(db), name, fact, who=who or curator(), why=why)
     except DocketError as exc:
         _fail(exc)
-    out.print(f"rejected {len(reviews)} statement{'s' if len(reviews) != 1 else ''} of {escape(fact)} "
-              f"(reviews #{reviews[0].id}–#{reviews[-1].id})" + (f" — {escape(why)}" if why else ""))
+    n = len(reviews) - 1  # the last review is the claim itself
+    out.print(f"rejected {n} statement{'s' if n != 1 else ''} of {escape(fact)} and the claim, for reports "
+              f"ingested later (reviews #{reviews[0].id}–#{reviews[-1].id})" + (f" — {escape(why)}" if why else ""))
 
 
 @app.command("review")

@@ -111,8 +111,10 @@ def curate(store: Store, action: str, name_a: str, name_b: str | None = None, *,
 
 def reject_claim(store: Store, person: str, fact_id: str, *, who: str, why: str | None = None,
                  records: list[PersonRecord] | None = None) -> list[Review]:
-    """Reject one fact of a person everywhere: every statement of it, in every report, at once
-    (one review per statement in the append-only log, with the same reason). Needs a reason."""
+    """Reject one fact of a person everywhere: every statement of it, in every report, at once (one
+    review per statement in the append-only log, with the same reason), and the claim itself (its
+    type, sanction and date), which rejects the same statement in any report ingested later or
+    corrected. Needs a reason."""
     from docket.query.cases import case_file
     from docket.query.reviews import ReviewError
 
@@ -125,5 +127,9 @@ def reject_claim(store: Store, person: str, fact_id: str, *, who: str, why: str 
         raise ReviewError(f"{record_.cluster.canonical} has no fact {fact_id!r}",
                           hint="fact ids are shown in the case file (" + ", ".join(f.id for f in facts[:5]) +
                           (", …" if len(facts) > 5 else "") + ")")
+    from docket.query.reviews import claim_key
+
     keys = [statement_key(e) for _, e in fact.statements]
-    return [store.add_review(k, "reject", None, None, None, who, why) for k in keys]
+    # the claim itself too, so that the same statement in a corrected or a new report is rejected as well
+    claim = claim_key(record_.cluster.id, fact.type, fact.sanction, fact.date)
+    return [store.add_review(k, "reject", None, None, None, who, why) for k in [*keys, claim]]

@@ -102,7 +102,7 @@ def _people(store: Store, previous: Linking | None) -> tuple[list[PersonRecord],
             continue
         if not_persons and any(_key_or_none(f) in not_persons for f in c.forms):
             continue  # a curator said this name is not a person (kept in the curation log)
-        applied = apply_reviews(statements_of[c.id], reviews)
+        applied = apply_reviews(statements_of[c.id], reviews, {c.id, *aliases_of.get(c.id, ())})
         evs = applied.kept
         evs.sort(key=lambda x: (x[1].date or str(x[0].period or ""), x[0].id, x[1].start))
         doc_ids = list(dict.fromkeys(d for d, _ in c.mentions))

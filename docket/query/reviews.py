@@ -86,8 +86,46 @@ class Applied:
     verified: frozenset[str]
 
 
-def apply_reviews(statements: list[tuple[DocumentSummary, Event]], reviews: list[Review]) -> Applied:
-    """Apply the latest review of each statement (and field) to ``statements``."""
+CLAIM = "claim:"  # a review's ``statement`` naming a claim of a person, not one statement (see claim_key)
+
+
+def claim_key(person_id: str, kind: str, sanction: dict | None, date: str | None) -> str:
+    """The review key of one claim about a person: every statement of that type, sanction and a
+    compatible date, in any report, now or ingested later ("reject this claim everywhere")."""
+    import json
+
+    return f"{CLAIM}{person_id}|{kind}|{json.dumps(sanction, sort_keys=True)}|{date or ''}"
+
+
+def _claims(reviews: list[Review], person_ids: set[str]) -> list[tuple[str, str, str]]:
+    """(type, sanction JSON, date) of the claims rejected about any of ``person_ids`` (latest wins)."""
+    latest: dict[str, str] = {}
+    for r in reviews:
+        if r.statement.startswith(CLAIM):
+            latest[r.statement] = r.action
+    out = []
+    for key, action in latest.items():
+        person, kind, sanction, date = key[len(CLAIM):].split("|", 3)
+        if action == "reject" and person in person_ids:
+            out.append((kind, sanction, date))
+    return out
+
+
+def _in_claim(e: Event, claims: list[tuple[str, str, str]]) -> bool:
+    import json
+
+    if not claims:
+        return False
+    sanction = json.dumps(e.sanction.as_dict() if e.sanction else None, sort_keys=True)
+    return any(e.type == kind and sanction == s and (not date or not e.date or e.date.startswith(date)
+                                                      or date.startswith(e.date)) for kind, s, date in claims)
+
+
+def apply_reviews(statements: list[tuple[DocumentSummary, Event]], reviews: list[Review],
+                  person_ids: set[str] | None = None) -> Applied:
+    """Apply the latest review of each statement (and field) to ``statements``; claims rejected
+    about ``person_ids`` (the person's id and aliases) reject every statement of theirs they match."""
+    claims = _claims(reviews, person_ids) if person_ids else []
     status: dict[str, str] = {}
     fixes: dict[str, dict[str, str | None]] = {}
     for r in reviews:
@@ -100,7 +138,7 @@ def apply_reviews(statements: list[tuple[DocumentSummary, Event]], reviews: list
     kept, rejected = [], []
     for d, e in statements:
         key = statement_key(e)
-        if status.get(key) == "reject":
+        if status.get(key) == "reject" or (status.get(key) != "verify" and _in_claim(e, claims)):
             rejected.append((d, e))
             continue
         kept.append((d, dataclasses.replace(e, **fixes[key]) if key in fixes else e))

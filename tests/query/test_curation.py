@@ -138,10 +138,11 @@ def test_reject_a_claim_everywhere_at_once(db: Path) -> None:
     assert _dump(db) == before
     reviews = reject_claim(store, person.cluster.id, fact.id, who="t", why="the reports misread the verdict",
                            records=records)
-    assert len(reviews) == len(fact.statements) and len({r.statement for r in reviews}) == len(reviews)
+    assert len(reviews) == len(fact.statements) + 1 and len({r.statement for r in reviews}) == len(reviews)
+    assert reviews[-1].statement.startswith("claim:")  # the claim, for reports ingested later
     again = next(p for p in people(store) if p.cluster.id == person.cluster.id)
     assert fact.id not in {f.id for f in case_file(again).facts}
-    assert {statement_key(e) for _, e in again.rejected} >= {r.statement for r in reviews}
+    assert {statement_key(e) for _, e in again.rejected} >= {r.statement for r in reviews[:-1]}
     store.close()
 
 
@@ -161,4 +162,30 @@ def test_wrong_person_moves_a_statement_and_an_unknown_target_is_refused(db: Pat
     after = {p.cluster.id: p for p in people(store)}
     assert key not in {statement_key(e) for _, e in after[source.cluster.id].events}
     assert key in {statement_key(e) for _, e in after[target.cluster.id].events}
+    store.close()
+
+
+def test_a_rejected_claim_stays_rejected_when_its_reports_are_corrected(tmp_path: Path) -> None:
+    import shutil
+
+    from docket.pipeline import ingest_paths
+    from docket.query.cases import case_file
+    from docket.query.curation import reject_claim
+    from tests.conftest import seed_files
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for f in seed_files():
+        shutil.copy(f, folder / f.name)
+    store = SQLiteStore(tmp_path / "c.db")
+    ingest_paths(store, [folder])
+    person, fact = next((p, f) for p in people(store) for f in case_file(p).facts if len(f.documents) >= 2)
+    reject_claim(store, person.cluster.id, fact.id, who="t", why="misread in every report")
+    for d in {d.file_name for d, _ in fact.statements}:  # every report stating it corrected and re-ingested
+        path = folder / d
+        path.write_text(path.read_text() + "\n\nThis report was corrected.\n")
+    ingest_paths(store, [folder])
+    again = next(p for p in people(store) if p.cluster.id == person.cluster.id)
+    assert not [f for f in case_file(again).facts if f.type == fact.type and f.sanction == fact.sanction
+                and f.date == fact.date], "the rejected claim came back with the corrected reports"
     store.close()
