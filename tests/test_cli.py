@@ -168,3 +168,13 @@ def test_reject_a_claim_everywhere_from_the_cli(seeded_template, tmp_path_factor
     assert "and the claim" in r.output
     [after] = json.loads(runner.invoke(app, ["person", case["id"], "--db", db, "--json"]).stdout)
     assert fact["id"] not in {f["id"] for f in after["facts"]}
+
+
+def test_cheap_numbers_on_the_cli_are_clean_errors(seeded_db: str) -> None:
+    """Hardening (issue 18): no traceback for "²" or a huge offset."""
+    r = runner.invoke(app, ["people", "--db", seeded_db, "--json", "--limit", "1"])
+    doc = json.loads(runner.invoke(app, ["summary", "--db", seeded_db, "--json"]).stdout)["documents"][0]["id"]
+    for args in (["show", f"{doc}:p²"], ["search", "Kazakhstan", "--offset", "100000000000000000000"],
+                 ["person", ""], ["export", "--person", ""]):
+        r = runner.invoke(app, [*args, "--db", seeded_db])
+        assert r.exit_code == 2 and "Traceback" not in r.output, (args, r.output[-300:])

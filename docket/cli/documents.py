@@ -17,6 +17,7 @@ from rich.text import Text
 
 from docket.errors import DocketError
 from docket.models import FileOutcome, IngestReport, SearchFilters
+from docket.numbers import parse_int
 from docket.parallel import default_workers
 from docket.pipeline import IngestOptions, expand_paths, iter_ingest
 from docket.query.search import search as run_search
@@ -177,8 +178,8 @@ def search(
     year: Annotated[Optional[int], typer.Option(help="Only reports covering this year.")] = None,
     section: Annotated[Optional[str], typer.Option(help="Only sections whose heading path contains this.")] = None,
     topic: Annotated[Optional[str], typer.Option(help="Only paragraphs tagged with this topic id (see docs).")] = None,
-    limit: Annotated[int, typer.Option(help="Number of hits.")] = 10,
-    offset: Annotated[int, typer.Option(help="Skip this many hits (paging).")] = 0,
+    limit: Annotated[int, typer.Option(help="Number of hits.", min=1, max=1000)] = 10,
+    offset: Annotated[int, typer.Option(help="Skip this many hits (paging).", min=0, max=1_000_000)] = 0,
     as_json: JsonOption = False,
 ) -> None:
     """Full-text search over paragraphs, ranked by BM25, each hit with its citation."""
@@ -221,10 +222,14 @@ def show(
         err.print(f"[red]error:[/red] no document {escape(doc_id)} (see `docket summary`)")
         raise typer.Exit(2)
     if para:
-        if not para.isdigit() or int(para) >= len(doc.paragraphs):
+        try:
+            number = parse_int(para, name="the paragraph number")
+        except DocketError:
+            number = None
+        if number is None or number >= len(doc.paragraphs):
             err.print(f"[red]error:[/red] {escape(doc_id)} has paragraphs p0..p{len(doc.paragraphs) - 1}")
             raise typer.Exit(2)
-        p = doc.paragraphs[int(para)]
+        p = doc.paragraphs[number]
         sec = doc.sections[p.section].path if p.section is not None else ()
         if as_json:
             print(json.dumps({"paragraph_id": p.pid(doc.id), "section": list(sec), **asdict(p)}, indent=1))

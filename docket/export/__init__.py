@@ -45,7 +45,7 @@ def collect(store: Store, *, person: str | None = None, country: str | None = No
     """Gather documents and case files, optionally only one person's (any spelling) or one country's."""
     from docket.query.people import lookup_person
 
-    if person:
+    if person is not None:  # an empty name is refused, never "everyone"
         found = lookup_person(records if records is not None else people(store), person)
         if not found.matches:
             raise ExportError(f"nobody called {person!r} in the database", hint="see `docket people`")
@@ -62,7 +62,7 @@ def collect(store: Store, *, person: str | None = None, country: str | None = No
         docs = [d for d in docs if (d.country or "").casefold() == country.casefold()]
         ids = {d.id for d in docs}
         records = [p for p in records if any(d.id in ids for d in p.documents)]
-    if person:
+    if person is not None:
         ids = {d.id for p in records for d in p.documents}
         docs = [d for d in docs if d.id in ids]
     return ExportData(docs, [case_file(p) for p in records], store)

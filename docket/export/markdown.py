@@ -16,9 +16,23 @@ from docket.query.cases import CaseFile, sanction_text
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~!&$])")
 
 
+_SCHEME = re.compile(r"(?i)\b(https?|ftp|mailto):(?=//)")
+_WWW = re.compile(r"(?i)\bwww\.")
+_AT = re.compile(r"(?<=[\w.+-])@(?=[\w-])")
+
+
 def md_escape(text: str) -> str:
-    """Backslash-escape Markdown/HTML punctuation and fold newlines, so ``text`` renders as itself."""
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Backslash-escape Markdown/HTML punctuation and fold newlines, so ``text`` renders as itself.
+
+    Web addresses and e-mail addresses in report text do not become links on GitHub-flavoured
+    renderers (their autolink extension): the scheme's colon and the dot after "www" are escaped
+    (they render unchanged), and an invisible word joiner (U+2060) goes before an e-mail's "@",
+    which no escape stops.
+    """
+    out = _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    out = _SCHEME.sub(r"\1\\:", out)
+    out = _WWW.sub(lambda m: m.group(0)[:-1] + "\\.", out)
+    return _AT.sub("\u2060@", out)
 
 
 def dossier(case: CaseFile, citer: Citer | None = None) -> str:

@@ -154,7 +154,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def jsonable(errors: object) -> object:
-    """Validation errors with anything not JSON-serialisable turned into text."""
+    """Validation errors with anything not JSON-serialisable turned into text (and text that is
+    not valid Unicode, such as the lone surrogate a request was refused for, made valid)."""
     from fastapi.encoders import jsonable_encoder
 
-    return jsonable_encoder(errors, custom_encoder={Exception: str, bytes: lambda b: b.decode("utf-8", "replace")})
+    def valid(x: object) -> object:
+        if isinstance(x, str):
+            return x.encode("utf-8", "replace").decode("utf-8")
+        if isinstance(x, list):
+            return [valid(v) for v in x]
+        if isinstance(x, dict):
+            return {valid(k): valid(v) for k, v in x.items()}
+        return x
+
+    return valid(jsonable_encoder(errors, custom_encoder={Exception: str,
+                                                          bytes: lambda b: b.decode("utf-8", "replace")}))

@@ -6,10 +6,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi import Path as PathParam
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from docket.export.serialize import Citer, case_dict, case_summary, document_dict, queue_item_dict
 from docket.models import SearchFilters, statement_key
+from docket.numbers import parse_int
 from docket.query.cases import CaseFilter, select_cases, sort_cases, year_diff
 from docket.query.curation import curate as curate_write
 from docket.query.curation import reject_claim
@@ -24,6 +25,21 @@ Limit = Annotated[int, Query(ge=1, le=200, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip.")]
 Year = Annotated[int | None, Query(ge=1900, le=2100)]
 Text = Annotated[str | None, Query(max_length=200)]
+
+
+def _no_surrogates(value: str | None) -> str | None:
+    """Refuse text that is not valid Unicode (a lone surrogate, "\\ud800", that JSON allows and a
+    database cannot store) with a 422, before anything is written."""
+    if value is not None:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError("text holds a lone surrogate (not valid Unicode)") from exc
+    return value
+
+
+Body = Annotated[str, AfterValidator(_no_surrogates)]
+OptionalBody = Annotated[str | None, AfterValidator(_no_surrogates)]
 
 
 @router.get("/documents", summary="Every document with its metadata")
@@ -49,8 +65,9 @@ def document(document_id: Annotated[str, PathParam(max_length=64)], store: Store
 @router.get("/paragraphs/{paragraph_id}", summary="One paragraph with its citation")
 def paragraph(paragraph_id: Annotated[str, PathParam(max_length=80)], store: StoreDep) -> dict:
     doc_id, _, ordinal = paragraph_id.partition(":p")
-    doc = store.get_document(doc_id) if ordinal.isdigit() else None
-    para = next((p for p in doc.paragraphs if p.ordinal == int(ordinal)), None) if doc else None
+    number = parse_int(ordinal, name="the paragraph number") if ordinal else None
+    doc = store.get_document(doc_id) if number is not None else None
+    para = next((p for p in doc.paragraphs if p.ordinal == number), None) if doc else None
     if doc is None or para is None:
         raise HTTPException(404, f"no paragraph {paragraph_id!r} (ids look like DOCUMENT_ID:p12)")
     section, page = Citer(store).place(doc_id, para.ordinal)
@@ -133,9 +150,9 @@ class CurationIn(BaseModel):
     (``not_person``, undone by ``person``; ``name_b`` unused)."""
 
     action: Literal["merge", "split", "not_person", "person"]
-    name_a: str = Field(min_length=2, max_length=200)
-    name_b: str | None = Field(default=None, max_length=200)
-    why: str | None = Field(default=None, max_length=2000)
+    name_a: Body = Field(min_length=2, max_length=200)
+    name_b: OptionalBody = Field(default=None, max_length=200)
+    why: OptionalBody = Field(default=None, max_length=2000)
 
 
 @router.get("/curation", summary="The curation (audit) log, oldest first")
@@ -154,11 +171,11 @@ def curate(body: CurationIn, store: StoreDep, settings: SettingsDep,
 class ReviewIn(BaseModel):
     """A review of one event statement (its ``key`` comes with every statement)."""
 
-    statement: str = Field(min_length=5, max_length=200)
+    statement: Body = Field(min_length=5, max_length=200)
     action: Literal["verify", "reject", "correct"]
     field: Literal["date", "charge", "place", "person"] | None = None  # person: "wrong person" (value: id or name)
-    value: str | None = Field(default=None, max_length=300)
-    why: str | None = Field(default=None, max_length=2000)
+    value: OptionalBody = Field(default=None, max_length=300)
+    why: OptionalBody = Field(default=None, max_length=2000)
 
 
 @router.get("/reviews", summary="The review log of event statements (verify / reject / correct), oldest first")
@@ -174,9 +191,9 @@ def add_review(body: ReviewIn, store: StoreDep, who: Annotated[str, Depends(requ
 class RejectIn(BaseModel):
     """A claim to reject everywhere: one fact of one person, every statement of it in every report."""
 
-    person: str = Field(min_length=1, max_length=200)
-    fact: str = Field(min_length=5, max_length=40)
-    why: str = Field(min_length=1, max_length=2000)
+    person: Body = Field(min_length=1, max_length=200)
+    fact: Body = Field(min_length=5, max_length=40)
+    why: Body = Field(min_length=1, max_length=2000)
 
 
 @router.post("/facts/reject", status_code=201, summary="Reject a claim everywhere: every statement of one fact")

@@ -19,6 +19,7 @@ from docket.query.cases import (EVENT_TYPES, STATUS_MIN_CONFIDENCE, CaseFilter, 
 from docket.query.search import search as run_search
 from docket.query.stats import persons_by_status, statistics
 from docket.models import statement_anchor, statement_key
+from docket.numbers import parse_int
 from docket.query.reviews import review
 from docket.query.curation import curate, reject_claim
 from docket.web import charts
@@ -67,7 +68,8 @@ def _compute_facets(store) -> dict[str, list]:  # noqa: ANN001 - Store
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    """A filter's number (ASCII digits, bounded); refused with a 400 otherwise."""
+    return parse_int(value, name="a numeric filter")
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -148,7 +150,7 @@ def documents_page(request: Request, store: StoreDep) -> HTMLResponse:
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
 @cached_page
 def reader_page(request: Request, document_id: str, store: StoreDep, settings: SettingsDep,
-                mark: Annotated[str | None, Query(max_length=40, pattern=r"^\d+-\d+$")] = None) -> HTMLResponse:
+                mark: Annotated[str | None, Query(max_length=40, pattern=r"^[0-9]{1,12}-[0-9]{1,12}$")] = None) -> HTMLResponse:
     doc = store.get_document(document_id)
     summary = store.find_by_id(document_id)
     if doc is None or summary is None:

@@ -145,3 +145,17 @@ def test_citers_sharing_places_load_each_document_once(seeded: SQLiteStore) -> N
     second.place(other.id, 1)
     Citer(Counting(), shared=shared).place(doc.id, 3)  # pushed out by the other (size 1): loaded again
     assert loads == [doc.id, other.id, doc.id]
+
+
+def test_report_text_makes_no_links_in_a_dossier() -> None:
+    """Hardening (issue 18): URLs and e-mail addresses quoted from a report stay text on a GitHub-flavoured
+    renderer (cmark-gfm with its autolink extension), and no markup gets through."""
+    import cmarkgfm
+
+    from docket.export.markdown import md_escape
+
+    quote = ("See https://example.org/report_1?x=1, www.example.org and ftp://files.example.org; write to "
+             "press@example.org. [click](javascript:alert(1)) <img src=x onerror=alert(1)> **bold**")
+    html = cmarkgfm.github_flavored_markdown_to_html(md_escape(quote))
+    assert "<a " not in html and "<img" not in html and "<strong>" not in html, html
+    assert "https://example.org/report_1?x=1" in html and "www.example.org" in html

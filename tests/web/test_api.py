@@ -413,3 +413,22 @@ def test_the_review_queue_on_the_api_and_the_web(client: TestClient) -> None:
     page = client.get("/review", headers={"accept": "text/html"})
     first = q["items"][0]
     assert page.status_code == 200 and f'/persons/{first["person"]}#{first["fact"]}' in page.text
+
+
+@pytest.mark.parametrize("url", ["/api/v1/paragraphs/abc:p²", "/api/v1/paragraphs/abc:p99999999999999999999",
+                                 "/search?q=x&year=²", "/cases?year=²", "/cases.csv?year=²",
+                                 "/search?q=x&year=99999999999999999999&section=a", "/cases?min_publishers=¹"])
+def test_cheap_input_is_a_4xx_not_a_5xx(client: TestClient, url: str) -> None:
+    """Hardening (issue 18): numbers are ASCII digits within bounds on every surface."""
+    r = client.get(url, headers={"accept": "text/html"})
+    assert 400 <= r.status_code < 500, (url, r.status_code, r.text[:200])
+
+
+def test_a_lone_surrogate_in_a_json_body_is_a_422(client: TestClient) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}", "X-Docket-User": "ana", "content-type": "application/json"}
+    before = client.get("/api/v1/curation").json()
+    for path, body in (("/api/v1/curation", '{"action": "merge", "name_a": "Max \\ud800", "name_b": "Talgat Ayan"}'),
+                       ("/api/v1/reviews", '{"statement": "x:1:2:y:3", "action": "verify", "why": "\\ud800"}')):
+        r = client.post(path, content=body, headers=auth)
+        assert r.status_code == 422, (path, r.status_code, r.text[:200])
+    assert client.get("/api/v1/curation").json() == before
