@@ -178,3 +178,13 @@ def test_cheap_numbers_on_the_cli_are_clean_errors(seeded_db: str) -> None:
                  ["person", ""], ["export", "--person", ""]):
         r = runner.invoke(app, [*args, "--db", seeded_db])
         assert r.exit_code == 2 and "Traceback" not in r.output, (args, r.output[-300:])
+
+
+def test_a_file_name_cannot_drive_the_terminal(tmp_path: Path) -> None:
+    """Hardening (issue 18): an escape sequence or a newline in a file name is shown, not obeyed."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = "bad\x1b[31mred\nline.pdf"
+    (folder / name).write_bytes(b"%PDF-1.4\nnonsense")
+    r = runner.invoke(app, ["ingest", str(folder), "--db", str(tmp_path / "d.db")])
+    assert r.exit_code == 1 and "\x1b" not in r.output and "\\x1b" in r.output, r.output

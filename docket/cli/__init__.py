@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Annotated, Optional
 
@@ -31,8 +32,17 @@ DbOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def shown(text: str) -> str:
+    """``text`` safe to print on a terminal: control characters (an escape sequence in a file name,
+    a newline that would split a one-line error) written as ``\\xNN``, Rich markup escaped."""
+    return escape(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
+
+
 def _fail(exc: DocketError) -> None:
-    err.print(f"[red]error:[/red] {escape(str(exc))}")
+    err.print(f"[red]error:[/red] {shown(str(exc))}")
     raise typer.Exit(2)
 
 

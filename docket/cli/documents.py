@@ -22,7 +22,7 @@ from docket.parallel import default_workers
 from docket.pipeline import IngestOptions, expand_paths, iter_ingest
 from docket.query.search import search as run_search
 from docket.store import open_store
-from docket.cli import DbOption, JsonOption, _fail, app, err, out
+from docket.cli import DbOption, JsonOption, _fail, app, err, out, shown
 
 
 @app.command()
@@ -102,10 +102,10 @@ def _run_ingest(run: Callable[[], Iterator[FileOutcome]], files: list[Path], out
                       TextColumn("{task.description}"), console=err, transient=True) as progress:
             task = progress.add_task("", total=len(files))
             for f, outcome in zip(files, run()):
-                progress.update(task, advance=1, description=escape(f.name))
+                progress.update(task, advance=1, description=shown(f.name))
                 outcomes.append(outcome)
                 if outcome.status == "failed":
-                    progress.console.print(f"[red]failed[/red] {escape(outcome.error or '')}")
+                    progress.console.print(f"[red]failed[/red] {shown(outcome.error or '')}")
     else:
         for outcome in run():
             outcomes.append(outcome)
@@ -118,10 +118,10 @@ def _counts(outcomes: list[FileOutcome]) -> dict[str, int]:
 
 def _outcome_line(o: FileOutcome) -> str:
     if o.status == "failed":
-        return f"failed    {escape(o.error or '')}"
+        return f"failed    {shown(o.error or '')}"
     extra = f" (replaces {o.replaced_id})" if o.replaced_id else ""
-    extra += f" ({escape(o.note)})" if o.note else ""
-    return f"{o.status:<9} {escape(o.path)} -> {o.document_id}{extra}"
+    extra += f" ({shown(o.note)})" if o.note else ""
+    return f"{o.status:<9} {shown(o.path)} -> {o.document_id}{extra}"
 
 
 def _print_outcomes(outcomes: list[FileOutcome]) -> None:
@@ -131,10 +131,10 @@ def _print_outcomes(outcomes: list[FileOutcome]) -> None:
     for o in outcomes:
         detail = o.error or o.note or (f"replaces {o.replaced_id}" if o.replaced_id else "")
         style = {"failed": "red", "replaced": "yellow", "added": "green"}.get(o.status, "")
-        table.add_row(escape(Path(o.path).name), f"[{style}]{o.status}[/{style}]" if style else o.status,
+        table.add_row(shown(Path(o.path).name), f"[{style}]{o.status}[/{style}]" if style else o.status,
                       o.document_id or "", str(o.sections or ""), str(o.paragraphs or ""), str(o.mentions or ""),
                       str(o.events or ""), f"{o.seconds:.2f}",
-                      escape(detail))
+                      shown(detail))
     out.print(table)
     c = _counts(outcomes)
     out.print(", ".join(f"{v} {k}" for k, v in c.items()))
@@ -146,8 +146,8 @@ def _print_summary(store) -> None:  # noqa: ANN001 - Store protocol
     for col in ("id", "file", "publisher", "country", "period", "title", "sections", "paragraphs"):
         table.add_column(col, overflow="fold", no_wrap=col in ("id", "period", "sections", "paragraphs"))
     for d in docs:
-        table.add_row(d.id, escape(d.file_name), escape(d.publisher or "?"), escape(d.country or "?"),
-                      str(d.period or "?"), escape(d.title or ""), str(d.sections), str(d.paragraphs))
+        table.add_row(d.id, shown(d.file_name), shown(d.publisher or "?"), shown(d.country or "?"),
+                      str(d.period or "?"), shown(d.title or ""), str(d.sections), str(d.paragraphs))
     out.print(table)
     counts = store.counts()
     out.print(f"{counts['documents']} documents, {counts['sections']} sections, {counts['paragraphs']} paragraphs, "
