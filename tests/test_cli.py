@@ -43,8 +43,29 @@ def test_batch_with_a_bad_file_continues_and_exits_nonzero(tmp_path: Path) -> No
 
 
 def test_search_errors_are_clean(tmp_path: Path) -> None:
-    r = runner.invoke(app, ["search", "-", "--db", str(tmp_path / "d.db")])
+    db = str(tmp_path / "d.db")
+    r = runner.invoke(app, ["search", "x", "--db", db])
+    assert r.exit_code == 2 and "E200" in r.output and "no database" in r.output  # a read never creates one
+    assert not (tmp_path / "d.db").exists()
+    runner.invoke(app, ["ingest", str(SEEDS / "000_a11a7f2bb672b657.txt"), "--db", db, "--no-extract"])
+    r = runner.invoke(app, ["search", "-", "--db", db])
     assert r.exit_code == 2 and "E300" in r.output and "Traceback" not in r.output
+
+
+def test_another_programs_database_is_left_alone(tmp_path: Path) -> None:
+    """Hardening (issue 18): --db at a SQLite file that is not docket's gets no tables added."""
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE notes (x TEXT)")
+    con.commit()
+    con.close()
+    before = other.read_bytes()
+    for args in (["summary"], ["ingest", str(SEEDS / "000_a11a7f2bb672b657.txt"), "--no-extract"]):
+        r = runner.invoke(app, [*args, "--db", str(other)])
+        assert r.exit_code != 0 and "not a docket database" in r.output, r.output
+    assert other.read_bytes() == before
 
 
 @pytest.mark.parametrize("command", ["ingest", "search", "summary", "show", "extract", "eval", "people", "person", "explain", "merge", "split", "not-a-person", "reject", "review", "queue", "relink", "orgs", "cases", "diff", "stats", "export"])

@@ -54,7 +54,7 @@ def find_or_exit(db: str | None, name: str):  # noqa: ANN201 - (Store, list[Pers
     from docket.store import open_store
 
     try:
-        store = open_store(db)
+        store = open_store(db, create=False)
         found = lookup_person(people(store), name)
     except DocketError as exc:
         _fail(exc)

@@ -28,7 +28,7 @@ def people_(
     from docket.query.people import people
 
     try:
-        store = open_store(db)
+        store = open_store(db, create=False)
         records = people(store)
     except DocketError as exc:
         _fail(exc)
@@ -118,7 +118,7 @@ def cases(
     from docket.query.people import people
 
     try:
-        store = open_store(db)
+        store = open_store(db, create=False)
         where = CaseFilter(country=country, year=year, publisher=publisher, status=status, topic=topic, event=event,
                            date_from=date_from, date_to=date_to, side=None if side == "any" else side, role=role,
                            min_publishers=min_publishers, max_publishers=max_publishers, last_reported=last_reported)
@@ -156,7 +156,7 @@ def diff(
     from docket.query.people import people
 
     try:
-        store = open_store(db)
+        store = open_store(db, create=False)
         result = year_diff(people(store), start=start, end=end, country=country, documents=store.list_documents())
     except DocketError as exc:
         _fail(exc)
@@ -200,7 +200,7 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     from docket.query.stats import persons_by_status, statistics
 
     try:
-        store = open_store(db)
+        store = open_store(db, create=False)
         st = statistics(store)
         by_status = persons_by_status(case_files(people(store)))
     except DocketError as exc:
@@ -254,7 +254,7 @@ def export(
             raise ExportError(f"unknown format {fmt!r}", hint="one of " + ", ".join(EXPORTERS))
         if out_path is None and (fmt in DIRECTORY_FORMATS or fmt == "sqlite"):
             raise ExportError(f"--format {fmt} writes files", hint="give --out PATH")
-        store = open_store(db)
+        store = open_store(db, create=False)
         data = collect(store, person=person_name, country=country)
         if out_path is None:
             with tempfile.TemporaryDirectory() as tmp:

@@ -19,7 +19,7 @@ def _curate(action: str, name_a: str, name_b: str, db: str | None, who: str | No
     from docket.query.curation import curate_names
 
     try:
-        entry = curate_names(open_store(db), action, name_a, name_b, who=who, why=why)
+        entry = curate_names(open_store(db, create=False), action, name_a, name_b, who=who, why=why)
     except DocketError as exc:
         _fail(exc)
     out.print(f"{entry.action} #{entry.id}: {escape(entry.name_a)!r} and {escape(entry.name_b)!r} "
@@ -61,7 +61,7 @@ def not_a_person(
     from docket.query.curation import curate
 
     try:
-        entries = curate(open_store(db), "person" if undo else "not_person", name, who=who, why=why)
+        entries = curate(open_store(db, create=False), "person" if undo else "not_person", name, who=who, why=why)
     except DocketError as exc:
         _fail(exc)
     for entry in entries:
@@ -80,7 +80,7 @@ def reject(
     from docket.resolve.curate import curator
 
     try:
-        reviews = reject_claim(open_store(db), name, fact, who=who or curator(), why=why)
+        reviews = reject_claim(open_store(db, create=False), name, fact, who=who or curator(), why=why)
     except DocketError as exc:
         _fail(exc)
     n = len(reviews) - 1  # the last review is the claim itself
@@ -101,7 +101,7 @@ def review_cmd(
     from docket.resolve.curate import curator
 
     try:
-        r = review(open_store(db), statement, action, who=who or curator(), field=field, value=value, why=why)
+        r = review(open_store(db, create=False), statement, action, who=who or curator(), field=field, value=value, why=why)
     except DocketError as exc:
         _fail(exc)
     change = f" {r.field}: {r.before or '∅'} → {r.after or '∅'}" if r.action == "correct" else ""
@@ -121,7 +121,7 @@ def queue(
     from docket.query.queue import review_queue
 
     try:
-        items = review_queue(people(open_store(db)), country=country, side=None if side == "any" else side)
+        items = review_queue(people(open_store(db, create=False)), country=country, side=None if side == "any" else side)
     except DocketError as exc:
         _fail(exc)
     if as_json:
@@ -147,7 +147,7 @@ def relink(db: DbOption = None) -> None:
     from docket.query.people import relink as run
 
     try:
-        r = run(open_store(db))
+        r = run(open_store(db, create=False))
     except DocketError as exc:
         _fail(exc)
     out.print(f"{r.persons} persons; {r.new_ids} given a new id; {r.retired} ids folded into another person "
@@ -191,7 +191,7 @@ def orgs(
     from docket.resolve.orgs import link_organisations
 
     try:
-        store = open_store(db)
+        store = open_store(db, create=False)
         entities = [e for d in store.list_documents() for e in store.document_entities(d.id)]
     except DocketError as exc:
         _fail(exc)
@@ -250,7 +250,7 @@ def curator_add(
 def curator_remove(name: Annotated[str, typer.Argument(help="The curator's name.")], db: DbOption = None) -> None:
     """Remove a curator account (their past decisions stay in the audit log)."""
     try:
-        store = open_store(db)
+        store = open_store(db, create=False)
         if store.curator_hash(name) is None:
             err.print(f"[red]error:[/red] no curator called {escape(name)!r} (see `docket curator list`)")
             raise typer.Exit(2)
@@ -265,7 +265,7 @@ def curator_remove(name: Annotated[str, typer.Argument(help="The curator's name.
 def curator_list(db: DbOption = None) -> None:
     """The curator accounts (names only: passwords are stored as hashes)."""
     try:
-        store = open_store(db)
+        store = open_store(db, create=False)
         names = store.curators()
         store.close()
     except DocketError as exc:

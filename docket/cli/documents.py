@@ -158,7 +158,7 @@ def _print_summary(store) -> None:  # noqa: ANN001 - Store protocol
 def summary(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Documents in the database with publisher, period, title, sections and paragraphs."""
     try:
-        store = open_store(db)
+        store = open_store(db, create=False)
     except DocketError as exc:
         _fail(exc)
     if as_json:
@@ -184,7 +184,7 @@ def search(
 ) -> None:
     """Full-text search over paragraphs, ranked by BM25, each hit with its citation."""
     try:
-        store = open_store(db)
+        store = open_store(db, create=False)
         hits = run_search(store, query, SearchFilters(publisher, country, year, section, topic), limit=limit, offset=offset)
     except DocketError as exc:
         _fail(exc)
@@ -214,7 +214,7 @@ def show(
     """Show a document's structure, or one paragraph with its citation."""
     doc_id, _, para = document_id.partition(":p")
     try:
-        store = open_store(db)
+        store = open_store(db, create=False)
     except DocketError as exc:
         _fail(exc)
     doc = store.get_document(doc_id)
@@ -360,7 +360,7 @@ def copy(
     from docket.store.copy import copy_store
 
     try:
-        source, target = open_store(db), open_store(to)
+        source, target = open_store(db, create=False), open_store(to)
     except DocketError as exc:
         _fail(exc)
     total = source.counts()["documents"]

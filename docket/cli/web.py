@@ -35,7 +35,7 @@ def serve(
     settings = Settings.from_env(db)
     workers = workers or default_workers()
     try:
-        store = open_store(settings.db)
+        store = open_store(settings.db, create=False)
         curators = store.curators()
         store.close()
     except DocketError as exc:

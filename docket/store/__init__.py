@@ -18,9 +18,10 @@ def default_db() -> str:
     return os.environ.get("DOCKET_DB") or DEFAULT_DB
 
 
-def open_store(db: str | Path | None = None) -> Store:
+def open_store(db: str | Path | None = None, *, create: bool = True) -> Store:
     """Open (creating and migrating if needed) the store at ``db``: a SQLite file path, or a
-    ``postgresql://`` address for a shared PostgreSQL database."""
+    ``postgresql://`` address for a shared PostgreSQL database. ``create=False`` (commands that
+    only read or curate) refuses a SQLite file that does not exist instead of creating it."""
     target = str(db or default_db())
     if target.startswith(("postgres://", "postgresql://")):
         from docket.store.postgres import PostgresStore
@@ -28,4 +29,4 @@ def open_store(db: str | Path | None = None) -> Store:
         return PostgresStore(target)
     if target.startswith("sqlite:///"):
         target = target[len("sqlite:///"):]
-    return SQLiteStore(target)
+    return SQLiteStore(target, create=create)

@@ -34,8 +34,11 @@ def _migrations() -> list[tuple[int, str]]:
 class SQLiteStore(SQLStore):
     """SQLite implementation of :class:`docket.store.base.Store`."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, create: bool = True):
         self.path = str(path)
+        if not create and self.path != ":memory:" and not Path(self.path).exists():
+            raise StoreError(f"no database at {self.path}", path=None,
+                             hint=f"ingest reports first (docket ingest PATH --db {self.path}), or give --db")
         self.read_only = False
         self._state_memo: tuple[int, str] | None = None  # (PRAGMA data_version, state)
         self._steady = False  # inside steady()
@@ -47,6 +50,7 @@ class SQLiteStore(SQLStore):
             self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys = ON")
+            self._refuse_foreign()
             if self.path != ":memory:":
                 self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -87,6 +91,16 @@ class SQLiteStore(SQLStore):
                                    hint="open it once where it is writable to upgrade it, or use a matching docket")
 
     # -- schema ----------------------------------------------------------------------------------
+    def _refuse_foreign(self) -> None:
+        """Another program's database (tables, but no docket schema version) is left as it is: not
+        even its journal mode is changed."""
+        current = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if current == 0 and self.conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").fetchone()[0]:
+            self.conn.close()
+            raise StoreError("this SQLite file is not a docket database", path=self.path,
+                             hint="give --db a new file or a docket database")
+
     def _migrate(self) -> None:
         current = self.conn.execute("PRAGMA user_version").fetchone()[0]
         migrations = _migrations()
