@@ -84,6 +84,50 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
+class BodyLimit:
+    """Pure ASGI middleware capping what a request may send before any of it is read.
+
+    A body needs a ``Content-Length`` (411 otherwise) no larger than the route's cap (413): the
+    upload form gets the upload limit times the files per upload, everything else 1 MB. Uploads
+    are refused (401) before their body is read unless the session is a curator's, because
+    Starlette would otherwise spool the whole multipart body to disk first. It sits inside the
+    session middleware, which it reads.
+    """
+
+    SMALL = 1024 * 1024
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app, self.settings = app, settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        from docket.web.upload import MAX_FILES
+
+        upload = scope["path"] == "/ingest"
+        cap = self.settings.max_upload_bytes * MAX_FILES + self.SMALL if upload else self.SMALL
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        problem = None
+        if upload and not (scope.get("session") or {}).get("curator"):
+            problem = (401, "log in with the curation token to ingest reports")
+        elif length is None and headers.get(b"transfer-encoding"):
+            problem = (411, "a request body needs a Content-Length")
+        elif length is not None and (not length.isdigit() or int(length) > cap):
+            problem = (413, f"the request body is larger than {cap // (1024 * 1024)} MB")
+        if problem is None:
+            await self.app(scope, receive, send)
+            return
+        status, message = problem
+        if scope["path"].startswith("/api/"):
+            body: Response = JSONResponse({"error": {"status": status, "code": None, "message": message}},
+                                          status_code=status)
+        else:  # a browser's form: a short page (the templates need a request the body was not read for)
+            body = Response(f"{status}: {message}\n", status_code=status, media_type="text/plain; charset=utf-8")
+        await body(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The application for one database (``Settings.from_env()`` when none is given)."""
     from docket.web import api, pages, upload
@@ -111,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     static = VersionedStatic(folder / "static")
     app.state.templates.env.globals["static_url"] = static.url
     app.add_middleware(PageCacheFront, settings=settings)  # inside the session middleware: it reads the session
+    app.add_middleware(BodyLimit, settings=settings)  # (it too)
     app.add_middleware(SessionMiddleware, secret_key=settings.secret, session_cookie="docket_session",
                        same_site="strict", https_only=settings.secure_cookies, max_age=8 * 3600)
     app.mount("/static", static, name="static")

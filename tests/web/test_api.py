@@ -432,3 +432,16 @@ def test_a_lone_surrogate_in_a_json_body_is_a_422(client: TestClient) -> None:
         r = client.post(path, content=body, headers=auth)
         assert r.status_code == 422, (path, r.status_code, r.text[:200])
     assert client.get("/api/v1/curation").json() == before
+
+
+def test_a_body_is_capped_before_it_is_read(settings: Settings) -> None:
+    """Hardening (issue 18): an anonymous upload is refused before its body is read; a body without a
+    length, or longer than the route's cap, is refused with 411 / 413."""
+    client = TestClient(create_app(settings))  # no session: an anonymous visitor
+    chunks = (b"x" * 65536 for _ in range(64))  # 4 MB, streamed without a Content-Length
+    r = client.post("/ingest", content=chunks, headers={"content-type": "multipart/form-data; boundary=b"})
+    assert r.status_code == 401
+    r = client.post("/api/v1/curation", content=(b"{" for _ in range(10)), headers={"content-type": "application/json"})
+    assert r.status_code == 411
+    r = client.post("/api/v1/curation", content=b"x" * (2 * 1024 * 1024), headers={"content-type": "application/json"})
+    assert r.status_code == 413
