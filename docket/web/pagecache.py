@@ -7,8 +7,10 @@ it is rendered once per database state: any ingest, curation or review changes t
 rendered page is kept on its way out. :class:`PageCacheFront`, an ASGI middleware inside the
 session middleware, answers repeated requests from the cache on the event loop, before a
 worker thread and a database connection are taken for the route (it reads the state on one
-connection it keeps). At most ``DOCKET_PAGE_CACHE`` pages (default 1,024) are kept, least
-recently used dropped first; ``DOCKET_PAGE_CACHE=0`` renders every page.
+connection it keeps). At most ``DOCKET_PAGE_CACHE`` pages (default 1,024) and
+``DOCKET_PAGE_CACHE_MB`` megabytes (default 64; a page over an eighth of that is not kept) are
+kept, least recently used dropped first; ``DOCKET_PAGE_CACHE=0`` renders every page. The key
+holds only the query parameters the page reads, sorted.
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ CACHED_PREFIXES = ("/search", "/persons/", "/documents/")
 class PageCache:
     """Rendered pages by (database, database state, URL); see the module docstring."""
 
-    def __init__(self, size: int = 1024) -> None:
+    def __init__(self, size: int = 1024, max_bytes: int = 64 * 1024 * 1024) -> None:
         self.size = size
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self._pages: OrderedDict[tuple[str, str, str], tuple[bytes, str]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -48,10 +52,17 @@ class PageCache:
 
     def put(self, key: tuple[str, str, str], body: bytes, media_type: str) -> None:
         """Keep a page, dropping the least recently used beyond the size."""
+        if len(body) > self.max_bytes // 8:
+            return  # one huge page (a whole long report) would push out many small ones
         with self._lock:
+            old = self._pages.pop(key, None)
+            if old is not None:
+                self.bytes -= len(old[0])
             self._pages[key] = (body, media_type)
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
+            self.bytes += len(body)
+            while len(self._pages) > self.size or self.bytes > self.max_bytes:
+                _, (dropped, _) = self._pages.popitem(last=False)
+                self.bytes -= len(dropped)
 
     def get_or_render(self, request: Request, store: Store, settings: Settings,
                       render: Callable[[], Response]) -> Response:
@@ -69,11 +80,23 @@ class PageCache:
         return response
 
 
-page_cache = PageCache(int(os.environ.get("DOCKET_PAGE_CACHE", "1024")))
+page_cache = PageCache(int(os.environ.get("DOCKET_PAGE_CACHE", "1024")),
+                       int(os.environ.get("DOCKET_PAGE_CACHE_MB", "64")) * 1024 * 1024)
+
+# The query parameters each cached page reads: any other one cannot change the page, so it is left
+# out of the key (junk parameters would otherwise make every request a new entry).
+_KNOWN = {"/search": ("q", "publisher", "country", "year", "section", "topic", "page"), "/": (),
+          "/documents/": ("mark",), "/persons/": ()}
 
 
 def _url(scope: Scope) -> str:
-    return scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
+    from urllib.parse import parse_qsl, urlencode
+
+    path = scope["path"]
+    known = next((v for k, v in _KNOWN.items() if path == k or (k.endswith("/") and k != "/" and path.startswith(k))),
+                 _KNOWN["/search"] if path in ("/", "/search") else ())
+    pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    return path + "?" + urlencode(sorted((k, v) for k, v in pairs if k in known))
 
 
 def cached_page(endpoint: Callable[..., Response]) -> Callable[..., Response]:

@@ -445,3 +445,18 @@ def test_a_body_is_capped_before_it_is_read(settings: Settings) -> None:
     assert r.status_code == 411
     r = client.post("/api/v1/curation", content=b"x" * (2 * 1024 * 1024), headers={"content-type": "application/json"})
     assert r.status_code == 413
+
+
+def test_the_page_cache_is_bounded_by_bytes_and_ignores_junk_parameters() -> None:
+    """Hardening (issue 18): distinct query strings cannot grow a process without bound."""
+    from docket.web.pagecache import PageCache, _url
+
+    cache = PageCache(size=1024, max_bytes=8 * 1024 * 1024)
+    for i in range(2000):
+        cache.put(("db", "state", f"/documents/x?z={i}"), b"x" * 300_000, "text/html")
+    assert cache.bytes <= 8 * 1024 * 1024 and len(cache._pages) <= 1024
+    cache.put(("db", "state", "/documents/huge"), b"x" * (2 * 1024 * 1024), "text/html")  # over an eighth
+    assert cache.get(("db", "state", "/documents/huge")) is None
+    same = {_url({"path": "/documents/abc", "query_string": f"z={i}&mark=1-2".encode()}) for i in range(50)}
+    assert same == {"/documents/abc?mark=1-2"}
+    assert _url({"path": "/search", "query_string": b"year=2024&q=x&junk=1"}) == "/search?q=x&year=2024"
