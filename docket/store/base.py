@@ -93,6 +93,18 @@ class Store(Protocol):
         """The password hash of a curator account, if it exists."""
         ...
 
+    def open_session(self, curator: str, via: str) -> str:
+        """Start a curator's session (``via``: "account" or "token"); its random id."""
+        ...
+
+    def session_curator(self, session_id: str) -> str | None:
+        """The curator of a session still open (None: unknown, logged out, or its account changed)."""
+        ...
+
+    def end_session(self, session_id: str) -> None:
+        """End a session (logout)."""
+        ...
+
     def curators(self) -> list[str]:
         """The names of all curator accounts."""
         ...

@@ -279,9 +279,30 @@ class SQLStore:
         at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self._write():
             self._sql("DELETE FROM curators WHERE lower(name) = lower(?)", (name,))
+            # a removed account, or a changed password, ends every session the account had
+            self._sql("UPDATE sessions SET ended_at = ? WHERE lower(curator) = lower(?) AND via = 'account'"
+                      " AND ended_at IS NULL", (at, name))
             if password_hash is not None:
                 self._sql("INSERT INTO curators (name, password_hash, created_at) VALUES (?, ?, ?)",
                           (name, password_hash, at))
+
+    def open_session(self, curator: str, via: str) -> str:
+        import secrets
+
+        sid = secrets.token_urlsafe(24)
+        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._write():
+            self._sql("INSERT INTO sessions (id, curator, via, created_at) VALUES (?, ?, ?, ?)", (sid, curator, via, at))
+        return sid
+
+    def session_curator(self, session_id: str) -> str | None:
+        row = self._sql("SELECT curator FROM sessions WHERE id = ? AND ended_at IS NULL", (session_id,)).fetchone()
+        return row[0] if row else None
+
+    def end_session(self, session_id: str) -> None:
+        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._write():
+            self._sql("UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL", (at, session_id))
 
     def curator_hash(self, name: str) -> str | None:
         """The password hash of a curator account, if it exists."""

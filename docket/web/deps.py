@@ -228,7 +228,10 @@ def require_bearer(request: Request, settings: SettingsDep, store: StoreDep) -> 
     auth = request.headers.get("authorization", "")
     scheme, _, value = auth.partition(" ")
     if scheme.lower() == "bearer" and token_ok(settings, value.strip()):
-        return (request.headers.get("x-docket-user") or "api")[:80]
+        who = (request.headers.get("x-docket-user") or "api").strip()[:80] or "api"
+        if store.curator_hash(who) is not None:  # the audit log's "who" is the account's holder only
+            raise HTTPException(403, f"{who!r} is a curator account: authenticate as it with its password (Basic)")
+        return who
     if scheme.lower() == "basic":
         try:
             name, _, password = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
@@ -242,8 +245,23 @@ def require_bearer(request: Request, settings: SettingsDep, store: StoreDep) -> 
 
 
 def curator_of(request: Request) -> str | None:
-    """The logged-in curator of a page request, if any."""
-    return request.session.get("curator")
+    """The logged-in curator of a page request, if any: the session cookie names them, and the
+    server's session table says the session is still open (logout, removing the account or
+    changing its password end it; a replayed cookie is then refused). Asked once per request."""
+    if "curator" in request.state._state:
+        return request.state.curator
+    name, sid = request.session.get("curator"), request.session.get("sid")
+    who = None
+    if name and sid:
+        settings = request.app.state.settings
+        store = store_pool.take(settings.db)
+        try:
+            who = name if store.session_curator(sid) == name else None
+        finally:
+            for s in store_pool.give_back(settings.db, store):
+                s.close()
+    request.state.curator = who
+    return who
 
 
 def csrf_token(request: Request) -> str:

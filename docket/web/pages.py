@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import secrets
 import io
 from typing import Annotated
 from urllib.parse import urlencode
@@ -25,10 +26,10 @@ from docket.query.curation import curate, reject_claim
 from docket.web import charts
 from docket.web.pagecache import cached_page
 from docket.web.deps import (
-    SettingsDep, StoreDep, cache, check_csrf, citer_for, csrf_token, curator_of, person_case, person_record, persons,
-    credentials_ok,
-    curation_enabled,
+    SettingsDep, StoreDep, cache, check_csrf, citer_for, csrf_token, curator_of, curation_enabled, person_case,
+    person_record, persons, token_ok,
 )
+from docket.auth import verify_secret
 from docket.web.render import Span, cite_href, segments
 
 router = APIRouter(include_in_schema=False)
@@ -390,16 +391,26 @@ def login(request: Request, settings: SettingsDep, store: StoreDep, token: Annot
     limiter = request.app.state.login_limiter
     if limiter.blocked(client):
         raise HTTPException(429, "too many failed logins from this address; wait a few minutes")
-    if not credentials_ok(settings, store, name, token):
+    who = name.strip()
+    account = store.curator_hash(who)
+    via = "account" if account is not None and verify_secret(account, token) else \
+        "token" if token_ok(settings, token) else None
+    if via is None:
         limiter.failed(client)
         return _page(request, "login.html", enabled=curation_enabled(settings, store), error="wrong token")
-    request.session["curator"] = name.strip()
-    request.session["csrf"] = csrf_token(request)
+    if via == "token" and account is not None:  # the audit log's "who" must be the account's holder
+        return _page(request, "login.html", enabled=curation_enabled(settings, store),
+                     error="that name belongs to a curator account: log in with its password")
+    # a fresh session, with a fresh CSRF token (the one of the login form is not carried over)
+    request.session.clear()
+    request.session.update(curator=who, sid=store.open_session(who, via), csrf=secrets.token_urlsafe(24))
     return RedirectResponse("/", status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request, csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+def logout(request: Request, store: StoreDep, csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
     check_csrf(request, csrf)
+    if request.session.get("sid"):
+        store.end_session(request.session["sid"])
     request.session.clear()
     return RedirectResponse("/", status_code=303)

@@ -167,6 +167,9 @@ def test_uploads_are_type_and_size_checked_and_kept_inside_the_data_folder(seede
     csrf = c.get("/login").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
     assert c.post("/ingest", files={"files": ("a.txt", b"x")}, data={"csrf": csrf}).status_code == 401
     c.post("/login", data={"name": "ana", "token": TOKEN, "csrf": csrf})
+    fresh = c.get("/ingest").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    assert fresh != csrf  # rotated at login
+    csrf = fresh
     files = [("files", ("tool.exe", b"MZ\x90\x00", "application/octet-stream")),
              ("files", ("big.txt", b"word " * 1000, "text/plain")),
              ("files", ("../../escape.txt", b"Kazakhstan: short note. " * 20, "text/plain"))]
@@ -311,6 +314,7 @@ def test_uploads_are_read_in_a_worker_process_under_the_time_limit(seeded_db, tm
     c = TestClient(create_app(settings))
     csrf = c.get("/login").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
     c.post("/login", data={"name": "ana", "token": TOKEN, "csrf": csrf})
+    csrf = c.get("/ingest").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]  # rotated at login
     slow = b"Report 1. " + b"Police detained him. Ms Utepova was fined. " * 36_000
     good = b"Kazakhstan: a note\n\nOn 3 May 2024 the police in Almaty detained the journalist Aigul Utepova.\n"
     r = c.post("/ingest", files=[("files", ("slow.txt", slow, "text/plain")), ("files", ("good.txt", good, "text/plain"))],
@@ -460,3 +464,38 @@ def test_the_page_cache_is_bounded_by_bytes_and_ignores_junk_parameters() -> Non
     same = {_url({"path": "/documents/abc", "query_string": f"z={i}&mark=1-2".encode()}) for i in range(50)}
     assert same == {"/documents/abc?mark=1-2"}
     assert _url({"path": "/search", "query_string": b"year=2024&q=x&junk=1"}) == "/search?q=x&year=2024"
+
+
+def test_a_session_ends_with_logout_and_with_its_account(seeded_template, tmp_path_factory) -> None:  # noqa: ANN001
+    """Hardening (issue 18): a replayed cookie after logout or after the account is removed is refused;
+    a token login cannot take an account's name."""
+    from docket.auth import hash_secret
+    from docket.store import SQLiteStore
+    from tests.conftest import copy_of
+
+    db = copy_of(seeded_template, tmp_path_factory)
+    store = SQLiteStore(db)
+    store.set_curator("rita", hash_secret("correct horse battery"))
+    store.close()
+    c = TestClient(create_app(Settings(db=str(db), token=TOKEN)))
+
+    def login(name: str, secret: str) -> str:
+        csrf = c.get("/login").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        r = c.post("/login", data={"name": name, "token": secret, "csrf": csrf}, follow_redirects=False)
+        return r.text if r.status_code != 303 else ""
+
+    assert "belongs to a curator account" in login("rita", TOKEN)
+    assert login("rita", "correct horse battery") == ""
+    assert "curator: rita" in c.get("/").text
+    cookie = dict(c.cookies)
+    csrf = c.get("/ingest").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    assert c.post("/logout", data={"csrf": csrf}, follow_redirects=False).status_code == 303
+    replay = TestClient(create_app(Settings(db=str(db), token=TOKEN)), cookies=cookie)
+    assert "curator: rita" not in replay.get("/").text
+    assert login("rita", "correct horse battery") == ""
+    cookie = dict(c.cookies)
+    store = SQLiteStore(db)
+    store.set_curator("rita", None)  # docket curator remove rita
+    store.close()
+    replay = TestClient(create_app(Settings(db=str(db), token=TOKEN)), cookies=cookie)
+    assert "curator: rita" not in replay.get("/").text

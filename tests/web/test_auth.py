@@ -89,4 +89,19 @@ def test_readers_get_no_session_cookie_until_a_form_needs_one(db: Path) -> None:
     assert len(token) > 20 and "httponly" in r.headers["set-cookie"].lower()
     r = c.post("/login", data={"name": "ana", "token": TOKEN, "csrf": token}, follow_redirects=False)
     assert r.status_code == 303
-    assert 'name="csrf" value="' + token in c.get("/search?q=torture").text  # the curator's log-out form
+    page = c.get("/search?q=torture").text  # the curator's log-out form, with a token rotated at login
+    assert 'name="csrf" value="' in page and 'name="csrf" value="' + token not in page
+
+
+def test_the_token_cannot_sign_as_a_curator_account(db: Path) -> None:
+    """Hardening (issue 18): X-Docket-User with the server token cannot take an account's name."""
+    from docket.auth import hash_secret
+    from docket.store import SQLiteStore
+
+    store = SQLiteStore(db)
+    store.set_curator("Bea", hash_secret("a long enough password"))
+    store.close()
+    c = TestClient(create_app(Settings(db=str(db), token=TOKEN)))
+    body = {"action": "merge", "name_a": "Nobody Atall", "name_b": "Max Bokayev"}
+    r = c.post("/api/v1/curation", json=body, headers={"Authorization": f"Bearer {TOKEN}", "X-Docket-User": "Bea"})
+    assert r.status_code == 403 and "curator account" in r.json()["error"]["message"]
