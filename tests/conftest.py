@@ -25,6 +25,17 @@ def seed_files() -> list[Path]:
     return sorted(SEEDS.glob("0*.txt"))
 
 
+def seed_folder(tmp_path: Path) -> Path:
+    """A folder of copies of the seed reports, for tests that change a report and ingest it again."""
+    import shutil
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for f in seed_files():
+        shutil.copy(f, folder / f.name)
+    return folder
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The long fuzz and crash loops run only when asked for by name (``pytest -m long``)."""
     if "long" in (config.option.markexpr or ""):

@@ -85,17 +85,12 @@ def test_a_person_id_names_the_person_in_a_merge(db: Path) -> None:
 
 
 def test_not_a_person_leaves_every_list_and_survives_reingest(tmp_path: Path) -> None:
-    import shutil
-
     from docket.export import collect
     from docket.pipeline import ingest_paths
     from docket.query.curation import curate
-    from tests.conftest import seed_files
+    from tests.conftest import seed_files, seed_folder
 
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    for f in seed_files():
-        shutil.copy(f, folder / f.name)
+    folder = seed_folder(tmp_path)
     store = SQLiteStore(tmp_path / "n.db")
     ingest_paths(store, [folder])
     victim = next(p for p in people(store) if len(p.documents) >= 2 and len(p.cluster.forms) >= 2)
@@ -166,17 +161,12 @@ def test_wrong_person_moves_a_statement_and_an_unknown_target_is_refused(db: Pat
 
 
 def test_a_rejected_claim_stays_rejected_when_its_reports_are_corrected(tmp_path: Path) -> None:
-    import shutil
-
     from docket.pipeline import ingest_paths
     from docket.query.cases import case_file
     from docket.query.curation import reject_claim
-    from tests.conftest import seed_files
+    from tests.conftest import seed_files, seed_folder
 
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    for f in seed_files():
-        shutil.copy(f, folder / f.name)
+    folder = seed_folder(tmp_path)
     store = SQLiteStore(tmp_path / "c.db")
     ingest_paths(store, [folder])
     person, fact = next((p, f) for p in people(store) for f in case_file(p).facts if len(f.documents) >= 2)

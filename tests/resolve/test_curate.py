@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 
 import pytest
@@ -12,7 +11,7 @@ from docket.pipeline import ingest_paths
 from docket.query.people import find_person
 from docket.resolve.curate import record
 from docket.store import SQLiteStore
-from tests.conftest import seed_files
+from tests.conftest import seed_files, seed_folder
 
 
 def _ids(store: SQLiteStore, name: str) -> set[str]:
@@ -25,10 +24,7 @@ def _utambetov(store: SQLiteStore) -> set[str]:
 
 
 def test_split_and_merge_survive_reingest(tmp_path) -> None:
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    for f in seed_files():
-        shutil.copy(f, folder / f.name)
+    folder = seed_folder(tmp_path)
     store = SQLiteStore(tmp_path / "c.db")
     ingest_paths(store, [folder])
     assert len(_utambetov(store)) == 1  # linked automatically (one edit in a long surname)

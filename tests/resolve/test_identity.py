@@ -3,7 +3,6 @@ unrelated merge; a merged id resolves to its successor on every surface."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from docket.query.people import lookup_person, people
 from docket.store import SQLiteStore
 from docket.web import create_app
 from docket.web.settings import Settings
-from tests.conftest import seed_files
+from tests.conftest import seed_folder
 
 
 def _ids(store: SQLiteStore) -> dict[str, str]:
@@ -27,11 +26,7 @@ def _ids(store: SQLiteStore) -> dict[str, str]:
 
 @pytest.fixture
 def reports(tmp_path: Path) -> Path:
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    for f in seed_files():
-        shutil.copy(f, folder / f.name)
-    return folder
+    return seed_folder(tmp_path)
 
 
 def test_ids_survive_a_changed_report_a_namesake_and_an_unrelated_merge(reports: Path, tmp_path: Path) -> None:
