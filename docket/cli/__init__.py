@@ -90,11 +90,17 @@ def _root(
 
 def main() -> None:
     """Console-script entry point."""
+    import sqlite3
+
     try:
         app()
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
+    except sqlite3.DatabaseError as exc:  # a damaged file found after it opened: the store's error, not a traceback
+        err.print(f"[red]error:[/red] [E200] the database cannot be read: {shown(str(exc))} "
+                  "(restore it from a copy; `sqlite3 FILE .recover` may save its rows)")
+        sys.exit(2)
 
 
 # The commands live in these modules; importing them registers them on ``app``.

@@ -8,6 +8,7 @@ which are written under the data folder with sanitised names.
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -179,6 +180,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def docket_error(request: Request, exc: DocketError) -> Response:
         status = 503 if isinstance(exc, StoreError) else 400  # the server's storage, not the request, failed
         return error(request, status, exc.message + (f" ({exc.hint})" if exc.hint else ""), exc.code)
+
+    @app.exception_handler(sqlite3.DatabaseError)
+    async def damaged_database(request: Request, exc: sqlite3.DatabaseError) -> Response:
+        # the server's storage failed, not the request: 503, as for any other store error
+        return error(request, 503, f"the database cannot be read: {exc}", "E200")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
