@@ -444,11 +444,14 @@ def _misspelt_surnames(doc: Document, mentions: list[Mention]) -> list[Mention]:
     if not keys:
         return []
     known = {w for m in mentions for w in m.text.split()}
+    starts = {k.split(":", 1)[0] for k in keys}  # the key opens with the first two letters: a cheap filter
     taken = [(m.start, m.end) for m in mentions]
     out = []
     for para in doc.paragraphs:
         for w in re.finditer(r"(?<![\w-])[A-Z][a-z]{5,}(?=(?:['’]s?)?(?![\w-]))", para.text):
             word = w.group(0)
+            if word[:2].lower() not in starts:
+                continue
             surname = keys.get(misspelling_key(word) or "")
             if not surname or word in known or word in cues().not_names or _place_or_org_word(word):
                 continue

@@ -50,7 +50,7 @@ def relink(store: Store) -> Relinked:
     persons not seen before; ids already given stay with the names they were given to."""
     names, aliases = store.person_ids()
     records = people(store)
-    names_after, aliases_after = store.person_ids()
+    _, aliases_after = store.person_ids()
     known = set(names.values())
     return Relinked(len(records), len({p.cluster.id for p in records} - known),
                     len(set(aliases_after) - set(aliases)))
@@ -124,7 +124,7 @@ def _statements_by_person(clusters: list[PersonCluster], events_of: dict, by_id:
     moved = moved_statements(reviews)
     if not moved:
         return out
-    successor = {a: pid for pid, als in aliases_of.items() for a in als}
+    successor = {a: pid for pid, als in aliases_of.items() for a in als}  # every alias to its live id
     incoming: dict[str, list[tuple[DocumentSummary, Event]]] = {}
     for c in clusters:
         kept = []

@@ -36,11 +36,7 @@ class Identities:
 def cluster_keys(c: PersonCluster) -> list[str]:
     """The name keys a cluster is known by: its folded full names, in order of appearance; a
     person named only by a surname is keyed by that surname and the first document naming them."""
-    keys: dict[str, str] = {}
-    for text in dict.fromkeys(m.text for _, m in c.mentions):
-        key = _full_key(text)
-        if key:
-            keys.setdefault(key, text)
+    keys = _keyed_forms(c)
     if keys:
         return list(keys)
     try:
@@ -65,7 +61,7 @@ def assign_ids(clusters: list[PersonCluster], stored: dict[str, str], aliases: d
     module docstring); a cluster with no stored name gets the slug of its first full name,
     numbered past every id already used."""
     keys = [cluster_keys(c) for c in clusters]
-    forms = [{k: f for k, f in zip(ks, _forms(c, ks), strict=True)} for c, ks in zip(clusters, keys, strict=True)]
+    forms = [_keyed_forms(c) for c in clusters]
     # which clusters hold the names of each stored id, and how many of them
     holders: dict[str, dict[int, int]] = defaultdict(dict)
     for i, ks in enumerate(keys):
@@ -93,7 +89,7 @@ def assign_ids(clusters: list[PersonCluster], stored: dict[str, str], aliases: d
             chosen = _fresh(slug(c.anchor), used)
         used.add(chosen)
         ids.append(chosen)
-        names.extend((k, chosen, forms[i][k]) for k in keys[i] if stored.get(k) != chosen)
+        names.extend((k, chosen, forms[i].get(k, c.anchor)) for k in keys[i] if stored.get(k) != chosen)
     return Identities(ids, names, retired)
 
 
@@ -104,13 +100,14 @@ def _full_key(text: str) -> str | None:
     return folded_key(parts) if parts.full and " " in text.strip() else None
 
 
-def _forms(c: PersonCluster, keys: list[str]) -> list[str]:
+def _keyed_forms(c: PersonCluster) -> dict[str, str]:
+    """The cluster's folded full-name keys, each with the first spelling seen under it."""
     by_key: dict[str, str] = {}
     for text in dict.fromkeys(m.text for _, m in c.mentions):
         key = _full_key(text)
         if key:
             by_key.setdefault(key, text)
-    return [by_key.get(k, c.anchor) for k in keys]
+    return by_key
 
 
 def _fresh(base: str, used: set[str]) -> str:
