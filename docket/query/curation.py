@@ -83,12 +83,14 @@ def mark_person_again(store: Store, name: str, *, who: str | None = None,
                       why: str | None = None) -> list[CurationEntry]:
     """Undo :func:`mark_not_person` for a name (as it was marked: the person is not listed meanwhile)."""
     key = name_key_of(name)
-    marked = [e for e in store.curation_log() if e.action in ("not_person", "person") and e.key_a == key]
+    log = store.curation_log()
+    marked = [e for e in log if e.action in ("not_person", "person") and e.key_a == key]
     if not marked or marked[-1].action != "not_person":
         raise CurationError(f"{name!r} is not marked as not a person", hint="see the curation log")
-    forms = [e.name_a for e in store.curation_log() if e.action == "not_person" and e.at == marked[-1].at
-             and e.who == marked[-1].who]
-    return mark_names(store, "person", forms or [name], who=who, why=why)
+    # every spelling marked with it (one decision: same curator, same moment) is a person again
+    last = marked[-1]
+    forms = [e.name_a for e in log if e.action == "not_person" and (e.at, e.who) == (last.at, last.who)]
+    return mark_names(store, "person", forms, who=who, why=why)
 
 
 ACTIONS = ("merge", "split", "not_person", "person")

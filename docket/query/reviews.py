@@ -57,11 +57,12 @@ def review(store: Store, key: str, action: str, *, who: str, field: str | None =
     if len(value) > 300:
         raise ReviewError("the corrected value is too long (300 characters at most)")
     if field == "person":  # "wrong person": the statement is about someone else (an id or a name)
-        return _reassign(store, key, event, value, who, why)
+        return _reassign(store, key, value, who, why)
     return store.add_review(key, "correct", field, getattr(event, field), value, who, why)
 
 
-def _reassign(store: Store, key: str, event: Event, target: str, who: str, why: str | None) -> Review:
+def _reassign(store: Store, key: str, target: str, who: str, why: str | None) -> Review:
+    """A "wrong person" correction: the statement ``key`` is about the person ``target`` names."""
     from docket.query.curation import resolve_one
     from docket.query.people import people
 
@@ -73,7 +74,6 @@ def _reassign(store: Store, key: str, event: Event, target: str, who: str, why: 
         raise ReviewError(exc.message, hint=exc.hint) from exc
     if owner is not None and owner.cluster.id == person.cluster.id:
         raise ReviewError(f"the statement is already {person.cluster.canonical}'s ({person.cluster.id})")
-    del event
     return store.add_review(key, "correct", "person", owner.cluster.id if owner else None, person.cluster.id, who, why)
 
 
