@@ -119,34 +119,59 @@ def memory_limit(extra_mb: int | None) -> Iterator[None]:
         resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
 
 
+class _Expired(BaseException):
+    """The in-process alarm: a BaseException, so that a library's ``except Exception`` (a PDF
+    reader's per-page guard, an HTML extractor's fallback) cannot swallow it and read on."""
+
+
 @contextmanager
 def time_limit(seconds: float | None, path: Path, doing: str = "reading") -> Iterator[None]:
     """Fail a file whose reading (or extraction: ``doing``) takes longer than ``seconds`` (a parser
     stuck on a hostile file, a text made of hundreds of thousands of sentences).
 
-    Uses a real-time interval timer, so it applies in the main thread of the process (the CLI
-    and its worker processes); elsewhere (a web worker thread) the work runs without a limit.
+    Uses a real-time interval timer, so it applies in the main thread of the process; elsewhere
+    (a web worker thread) the work runs without a limit. It repeats every second after it first
+    fires, in case a bare ``except`` swallowed it. It cannot stop C code that never returns to
+    the interpreter: the CLI and the web server read in supervised worker processes
+    (:mod:`docket.parallel`) whose limits are kept from outside.
     """
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def expired(signum: int, frame: object) -> None:
-        raise ReaderTimeout(f"{doing} took longer than {seconds:g} s", path=str(path),
-                            hint="the file may be hostile or pathological; raise --timeout to allow more")
+        raise _Expired()
+
+    def disarm() -> None:
+        while True:  # the alarm may fire once more while it is being taken down
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+                return
+            except _Expired:
+                continue
 
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
     try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        try:
+            yield
+        finally:
+            disarm()
+    except _Expired:
+        disarm()  # again: the alarm may have fired before the first took it down
+        raise ReaderTimeout(f"{doing} took longer than {seconds:g} s", path=str(path),
+                            hint="the file may be hostile or pathological; raise --timeout to allow more") from None
+
+
+STAGE_HOOK: Callable[[str], None] | None = None  # set in a supervised worker: told when each stage starts
 
 
 @contextmanager
 def file_limits(options: IngestOptions, path: Path, doing: str = "reading") -> Iterator[None]:
     """The per-file time limit and memory cap of ``options`` around one stage of one file."""
+    if STAGE_HOOK is not None:
+        STAGE_HOOK(doing)
     with time_limit(options.read_timeout_s, path, doing), memory_limit(options.read_memory_mb):
         yield
 
@@ -256,7 +281,8 @@ def write_prepared(store: Store, prepared: Prepared, options: IngestOptions) -> 
         store.save_document(doc, replaces=replaced, mentions=record.mentions, events=record.events,
                             topics=record.topics, entities=record.entities)
         return FileOutcome(prepared.path, "replaced" if replaced else "added", document_id=doc.id,
-                           replaced_id=replaced, sections=len(doc.sections), paragraphs=len(doc.paragraphs),
+                           replaced_id=replaced, note="; ".join(doc.notes) or None,  # a damaged page, said
+                           sections=len(doc.sections), paragraphs=len(doc.paragraphs),
                            mentions=len(record.mentions), events=len(record.events),
                            seconds=prepared.seconds + time.perf_counter() - t0)
     except StoreError:
@@ -306,8 +332,9 @@ def _write_book(store: Store, prepared: Prepared, options: IngestOptions, t0: fl
         records.append(replace(record, replaces=previous.id if previous else None))
     store.save_documents(records)
     status = "unchanged" if not records else "replaced" if replaced_any else "added"
+    read_notes = list(dict.fromkeys(n for r in records for n in r.doc.notes))
     return FileOutcome(prepared.path, status, document_id=prepared.records[0].doc.id,
-                       note=f"{prepared.book_note}, {len(records)} new or changed",
+                       note="; ".join([f"{prepared.book_note}, {len(records)} new or changed", *read_notes]),
                        sections=sum(len(r.doc.sections) for r in records),
                        paragraphs=sum(len(r.doc.paragraphs) for r in records),
                        mentions=sum(len(r.mentions) for r in records), events=sum(len(r.events) for r in records),

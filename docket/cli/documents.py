@@ -63,7 +63,8 @@ def ingest(
     except DocketError as exc:
         _fail(exc)
     files = expand_paths(paths)
-    run = partial(iter_ingest, store, files, options, workers=workers or default_workers(), cluster=cluster)
+    run = partial(iter_ingest, store, files, options, workers=workers or default_workers(), cluster=cluster,
+                  isolate=True)  # even one file is read in a supervised process: its limits hold
     outcomes: list[FileOutcome] = []
     try:
         _run_ingest(run, files, outcomes, as_json)

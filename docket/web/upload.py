@@ -5,10 +5,12 @@ ingested whole or not at all, with a per-file result."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 from typing import Annotated
 
+import anyio
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +23,15 @@ from docket.web.pages import _page
 router = APIRouter(include_in_schema=False)
 ALLOWED = {".txt", ".text", ".md", ".html", ".htm", ".pdf"}
 MAX_FILES = 50
+
+
+def upload_limiter(request: Request) -> anyio.CapacityLimiter:
+    """The threads that wait on uploads being read ($DOCKET_UPLOADS, default 2): their own, so that
+    slow or hostile uploads never hold the threads that render pages and the API."""
+    state = request.app.state
+    if getattr(state, "upload_limiter", None) is None:
+        state.upload_limiter = anyio.CapacityLimiter(max(1, int(os.environ.get("DOCKET_UPLOADS", "2") or 2)))
+    return state.upload_limiter
 
 
 def safe_name(name: str) -> str:
@@ -72,7 +83,8 @@ async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep
         source = {k: v.strip() for k, v in (("url", url), ("published", published), ("accessed", accessed)) if v.strip()}
         options = IngestOptions(metadata=source, max_text_bytes=settings.max_upload_bytes,
                                 max_pdf_bytes=settings.max_upload_bytes, read_timeout_s=settings.upload_timeout_s)
-        ingested = iter(await run_in_threadpool(lambda: list(iter_ingest(store, paths, options, isolate=True))))
+        ingested = iter(await anyio.to_thread.run_sync(lambda: list(iter_ingest(store, paths, options, isolate=True)),
+                                                       limiter=upload_limiter(request)))
         outcomes = [o if o is not None else next(ingested) for o in outcomes]
     if any(o.status in ("added", "replaced") for o in outcomes):
         await run_in_threadpool(store.refresh_search_index)

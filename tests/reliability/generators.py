@@ -1,0 +1,68 @@
+"""Hostile files made on the fly for the hard-limit tests (never copied reports)."""
+
+from __future__ import annotations
+
+
+def attribute_bomb_html(attributes: int = 40_000) -> str:
+    """One ``<div>`` with ``attributes`` attributes before a line of real text: HTML parsers
+    take time super-linear in the attribute count, in C code where no alarm runs."""
+    attrs = " ".join(f'a{i}="1"' for i in range(attributes))
+    return (f"<html><body><div {attrs}>x</div>"
+            "<p>Kazakhstan: police detained a journalist.</p></body></html>")
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    """A PDF file of ``objects`` (object 1 is the catalogue) with a correct cross-reference table."""
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s>>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+def form_fanout_pdf(levels: int = 7, fanout: int = 10) -> bytes:
+    """A one-page PDF of a few KB whose page draws Form XObject 1, which draws form 2 ``fanout``
+    times, and so on for ``levels`` levels: ``fanout ** levels`` drawings of one line of text."""
+    # objects: 1 catalog, 2 pages, 3 page, 4 page content, 5 font, 6.. forms
+    first_form = 6
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> /XObject << /X1 %d 0 R >> >> >>" % first_form,
+               _stream(b"BT /F1 12 Tf 72 720 Td (Kazakhstan report) Tj ET\n/X1 Do\n"),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    for level in range(1, levels + 1):
+        if level < levels:
+            body = b"".join(b"q 1 0 0 1 0 %d cm /X%d Do Q\n" % (i, level + 1) for i in range(fanout))
+            resources = b"/Resources << /Font << /F1 5 0 R >> /XObject << /X%d %d 0 R >> >>" % (
+                level + 1, first_form + level)
+        else:
+            body = b"BT /F1 10 Tf 72 700 Td (police detained a journalist) Tj ET\n"
+            resources = b"/Resources << /Font << /F1 5 0 R >> >>"
+        objects.append(_stream(body, b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] " + resources + b" "))
+    return _pdf(objects)
+
+
+def many_pages_pdf(pages: int = 120) -> bytes:
+    """A healthy PDF of ``pages`` pages, each with distinct text naming its page number."""
+    import random
+
+    from fpdf import FPDF
+
+    rng = random.Random(pages)
+    words = ("court police journalist activist detained sentenced appeal prison lawyer hearing protest "
+             "charges trial released fined banned blogger union strike region city").split()
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    for n in range(1, pages + 1):
+        pdf.add_page()
+        # Distinct words on every line: lines repeated on many pages would be running headers.
+        pdf.multi_cell(0, 6, f"Page marker {n}. " + " ".join(rng.choice(words) for _ in range(90)) + ".")
+    return bytes(pdf.output())

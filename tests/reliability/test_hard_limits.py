@@ -1,0 +1,138 @@
+"""Reading under limits no library can swallow (issue 18, findings 1-3).
+
+Each hostile file is generated here (``generators``). The CLI and the web server read every file
+in a supervised worker process whose time and memory limits are kept from outside; in-process
+reading (the library's one-worker path) uses an alarm that a parser's ``except Exception``
+cannot catch. Whatever happens, a file is stored whole or refused with one line naming it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from docket.ingest import pdf as pdf_reader
+from docket.pipeline import IngestOptions, ingest_file
+from tests.conftest import serve_in_thread
+from tests.reliability.generators import attribute_bomb_html, form_fanout_pdf, many_pages_pdf
+
+HANG_GUARD_S = 240  # far above any limit used here: reached only if a limit did not hold
+
+
+def _ingest(*args: str | Path) -> tuple[list[dict], str, int]:
+    """``docket ingest ARGS --json`` in a fresh process: its outcomes, standard error and exit code."""
+    r = subprocess.run([sys.executable, "-m", "docket", "ingest", *map(str, args), "--json"],
+                       capture_output=True, timeout=HANG_GUARD_S)
+    return json.loads(r.stdout)["files"], r.stderr.decode(errors="replace"), r.returncode
+
+
+def test_an_attribute_bomb_fails_with_e110_within_the_time_limit(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.html"
+    bomb.write_text(attribute_bomb_html(), "utf-8")
+    files, stderr, code = _ingest(bomb, "--db", tmp_path / "x.db", "--timeout", "5")
+    assert code == 1 and [f["error_code"] for f in files] == ["E110"], files
+    assert "bomb.html" in files[0]["error"] and "took longer than 5 s" in files[0]["error"]
+    assert files[0]["seconds"] < HANG_GUARD_S / 4  # the worker was stopped near the limit, not left to finish
+    assert "Traceback" not in stderr
+
+
+def test_a_form_fanout_pdf_gets_one_clean_error_alone_and_in_a_batch(tmp_path: Path) -> None:
+    """7 levels of Form XObjects, each drawing the next 10 times: pdfminer recurses until memory
+    runs out, and CPython may abort. The file fails alone, with no native stack dump on stderr."""
+    bomb = tmp_path / "fanout.pdf"
+    bomb.write_bytes(form_fanout_pdf())
+    good = tmp_path / "good.txt"
+    good.write_text("Kazakhstan\n\nOn 3 May 2024 the police in Almaty detained the journalist Aigul Utepova.\n")
+    limits = ("--max-memory-mb", "300", "--timeout", "60", "--no-extract")
+    for args in ((bomb,), (bomb, good)):
+        files, stderr, code = _ingest(*args, "--db", tmp_path / f"{len(args)}.db", *limits)
+        by_name = {Path(f["path"]).name: f for f in files}
+        assert code == 1 and by_name["fanout.pdf"]["error_code"] in {"E998", "E111", "E110"}, files
+        assert "fanout.pdf" in by_name["fanout.pdf"]["error"] and "\n" not in by_name["fanout.pdf"]["error"]
+        assert "Fatal Python error" not in stderr and "Traceback" not in stderr, stderr[-2000:]
+        if good in args:
+            assert by_name["good.txt"]["status"] == "added"
+
+
+def test_a_long_pdf_under_a_tight_limit_is_refused_whole_or_stored_whole(tmp_path: Path) -> None:
+    """The alarm once fired inside one page, was filed as a damaged page, and the rest was read
+    without a limit: a different page missing on each run. Now the same outcome every run."""
+    book = tmp_path / "pages.pdf"
+    book.write_bytes(many_pages_pdf(120))
+    runs = [_ingest(book, "--db", tmp_path / f"r{i}.db", "--timeout", "1", "--no-extract")[0][0] for i in range(2)]
+    assert {(r["status"], r["error_code"], r["document_id"]) for r in runs} in (
+        {("failed", "E110", None)}, {("added", None, runs[0]["document_id"])})
+    whole, _, _ = _ingest(book, "--db", tmp_path / "whole.db", "--no-extract")
+    assert whole[0]["status"] == "added" and not whole[0]["note"]
+    import sqlite3
+
+    con = sqlite3.connect(tmp_path / "whole.db")
+    (text,) = con.execute("SELECT text FROM documents").fetchone()
+    con.close()
+    assert set(map(int, re.findall(r"Page marker (\d+)", text))) == set(range(1, 121))
+
+
+def test_an_alarm_inside_a_page_fails_the_file_in_process(store, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """In-process reading: a page stuck past the limit fails the whole file (E110), though the PDF
+    reader files any ``Exception`` from a page as damage and reads on."""
+    book = tmp_path / "pages.pdf"
+    book.write_bytes(many_pages_pdf(12))
+    real = pdf_reader._page_lines
+
+    def slow_on_page_6(page, number):  # noqa: ANN001, ANN202
+        if number == 6:
+            time.sleep(HANG_GUARD_S / 8)
+        return real(page, number)
+
+    monkeypatch.setattr(pdf_reader, "_page_lines", slow_on_page_6)
+    outcome = ingest_file(store, book, IngestOptions(extract=False, read_timeout_s=1))
+    assert outcome.status == "failed" and outcome.error_code == "E110", outcome
+    assert store.list_documents() == []
+
+
+def test_the_server_answers_while_two_hostile_uploads_are_read(seeded_template: Path, tmp_path: Path) -> None:
+    from docket.web.settings import Settings
+
+    import shutil
+
+    db = tmp_path / "up.db"
+    shutil.copy(seeded_template, db)
+    base, stop = serve_in_thread(Settings(db=str(db), token="t0ken-for-tests", data_dir=tmp_path / "data",
+                                          upload_timeout_s=8))
+    bomb = attribute_bomb_html(60_000).encode()
+    results: list[httpx.Response] = []
+    try:
+        def upload(n: int) -> None:
+            with httpx.Client(base_url=base, timeout=HANG_GUARD_S) as c:
+                csrf = c.get("/login").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+                c.post("/login", data={"name": f"curator{n}", "token": "t0ken-for-tests", "csrf": csrf})
+                csrf = c.get("/ingest").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+                results.append(c.post("/ingest", files=[("files", (f"bomb{n}.html", bomb, "text/html"))],
+                                      data={"csrf": csrf}))
+
+        uploads = [threading.Thread(target=upload, args=(n,)) for n in range(2)]
+        for t in uploads:
+            t.start()
+        time.sleep(3)  # both are being read now
+        slowest = 0.0
+        with httpx.Client(base_url=base, timeout=30) as c:
+            for i, path in enumerate(["/static/docket.css", f"/search?q=court{time.time_ns()}",
+                                      "/api/v1/documents", "/static/docket.css"]):
+                t0 = time.perf_counter()
+                assert c.get(path).status_code == 200, path
+                slowest = max(slowest, time.perf_counter() - t0)
+        busy = all(t.is_alive() for t in uploads)
+        for t in uploads:
+            t.join(timeout=HANG_GUARD_S)
+    finally:
+        stop()
+    assert busy, "the uploads finished before the server was asked anything: the probe proved nothing"
+    assert slowest < 2.0, slowest  # not held behind the uploads (they take the 8 s limit)
+    assert len(results) == 2 and all(r.status_code == 200 and "E110" in r.text for r in results)
