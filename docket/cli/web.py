@@ -21,6 +21,9 @@ def serve(
         min=1, help="Server processes, each with its own caches (default: one per core and one more, at most 8).")] = None,
     http: Annotated[str, typer.Option(help="HTTP parser: auto (httptools when installed), httptools or h11.")] = "auto",
     loop: Annotated[str, typer.Option(help="Event loop: auto (uvloop when installed), uvloop or asyncio.")] = "auto",
+    forwarded_allow_ips: Annotated[str, typer.Option(
+        help="Reverse proxies (comma-separated addresses) whose X-Forwarded-For names the client; "
+             "none by default, so the header is ignored and cannot dodge the login throttle.")] = "",
 ) -> None:
     """The web UI and JSON API (/api/v1, docs at /api/docs). Curation needs a curator account or $DOCKET_TOKEN."""
     import os
@@ -56,8 +59,10 @@ def serve(
         protocol = http_protocol(http)
     except ValueError as exc:
         _fail(DocketError(str(exc)))
+    proxies = ",".join(p.strip() for p in forwarded_allow_ips.split(",") if p.strip())
     uvicorn.run("docket.web:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning",
-                http=protocol, loop=event_loop(loop))
+                http=protocol, loop=event_loop(loop), proxy_headers=bool(proxies),
+                forwarded_allow_ips=proxies or None)
 
 
 def default_workers() -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
@@ -103,6 +104,14 @@ class Store(Protocol):
 
     def end_session(self, session_id: str) -> None:
         """End a session (logout)."""
+        ...
+
+    def auth_failures(self, keys: Sequence[str], since: float) -> int:
+        """The most failed logins recorded under any one of ``keys`` since ``since`` (epoch seconds)."""
+        ...
+
+    def record_auth_failure(self, keys: Sequence[str], at: float, keep_s: float) -> None:
+        """Record one failed login under each of ``keys``; forget failures older than ``keep_s``."""
         ...
 
     def curators(self) -> list[str]:

@@ -304,6 +304,17 @@ class SQLStore:
         with self._write():
             self._sql("UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL", (at, session_id))
 
+    def auth_failures(self, keys: Sequence[str], since: float) -> int:
+        counts = [self._sql("SELECT count(*) FROM auth_failures WHERE key = ? AND at >= ?", (k, since)).fetchone()[0]
+                  for k in keys]
+        return max(counts, default=0)
+
+    def record_auth_failure(self, keys: Sequence[str], at: float, keep_s: float) -> None:
+        with self._write():
+            self._sql("DELETE FROM auth_failures WHERE at < ?", (at - keep_s,))
+            for k in keys:
+                self._sql("INSERT INTO auth_failures (key, at) VALUES (?, ?)", (k, at))
+
     def curator_hash(self, name: str) -> str | None:
         """The password hash of a curator account, if it exists."""
         row = self._sql("SELECT password_hash FROM curators WHERE lower(name) = lower(?)", (name,)).fetchone()

@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from docket import __version__
 from docket.errors import DocketError, StoreError
-from docket.web.deps import LoginLimiter, warm_up
+from docket.web.deps import AuthThrottle, warm_up
 from docket.web.pagecache import PageCacheFront
 from docket.web.render import VersionedStatic, page_environment, select
 from docket.web.settings import Settings
@@ -148,7 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   title="docket", version=__version__, docs_url="/api/docs", openapi_url="/api/v1/openapi.json",
                   redoc_url=None, description="Human-rights reports as a cited case database.")
     app.state.settings = settings
-    app.state.login_limiter = LoginLimiter()
+    app.state.auth_throttle = AuthThrottle()
     folder = Path(str(resources.files("docket.web")))
     app.state.templates = Jinja2Templates(env=page_environment(folder / "templates"))
     app.state.templates.env.globals["version"] = __version__

@@ -18,6 +18,7 @@ from fastapi import Depends, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
 from docket.auth import verify_secret
+from docket.errors import DocketError
 from docket.export.serialize import Citer, SharedPlaces
 from docket.query.cases import CaseFile, case_file
 from docket.query.people import PeopleCache, PersonRecord
@@ -227,19 +228,24 @@ def require_bearer(request: Request, settings: SettingsDep, store: StoreDep) -> 
                                  "with `docket curator add`)")
     auth = request.headers.get("authorization", "")
     scheme, _, value = auth.partition(" ")
-    if scheme.lower() == "bearer" and token_ok(settings, value.strip()):
-        who = (request.headers.get("x-docket-user") or "api").strip()[:80] or "api"
-        if store.curator_hash(who) is not None:  # the audit log's "who" is the account's holder only
-            raise HTTPException(403, f"{who!r} is a curator account: authenticate as it with its password (Basic)")
-        return who
+    if scheme.lower() == "bearer":  # per client only: a name-wide count would let anyone lock out the token
+        throttled(request, store, None)
+        if token_ok(settings, value.strip()):
+            who = (request.headers.get("x-docket-user") or "api").strip()[:80] or "api"
+            if store.curator_hash(who) is not None:  # the audit log's "who" is the account's holder only
+                raise HTTPException(403, f"{who!r} is a curator account: authenticate as it with its password (Basic)")
+            return who
+        failed_login(request, store, None)
     if scheme.lower() == "basic":
         try:
             name, _, password = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
         except (ValueError, UnicodeDecodeError):
             name = password = ""
+        throttled(request, store, name or None)
         account = store.curator_hash(name) if name else None
         if account is not None and verify_secret(account, password):
             return name[:80]
+        failed_login(request, store, name or None)
     raise HTTPException(401, "a valid bearer token or curator login is required",
                         headers={"WWW-Authenticate": 'Bearer, Basic realm="docket"'})
 
@@ -278,23 +284,63 @@ def check_csrf(request: Request, given: str | None) -> None:
         raise HTTPException(403, "the form has expired or did not come from this site; reload the page and retry")
 
 
-class LoginLimiter:
-    """At most ``attempts`` failed logins per client address per ``window`` seconds."""
+class AuthThrottle:
+    """At most ``attempts`` failed logins per client address, and per account name, in ``window``
+    seconds, on every authentication path (the login form, Basic and Bearer on the API).
+
+    The failures are kept in the database, so every server process counts the same ones (a
+    per-process count let three processes take three times the attempts); where the database
+    cannot be written, this process counts them. The check comes before the password is
+    verified, so a throttled client costs no Argon2 work.
+    """
 
     def __init__(self, attempts: int = 5, window: float = 300.0) -> None:
         self.attempts, self.window = attempts, window
-        self._failures: dict[str, list[float]] = {}
+        self._local: dict[str, list[float]] = {}
         self._lock = threading.Lock()
 
-    def blocked(self, client: str) -> bool:
-        """Whether this client has failed too often recently."""
-        now = time.monotonic()
-        with self._lock:
-            recent = [t for t in self._failures.get(client, []) if now - t < self.window]
-            self._failures[client] = recent
-            return len(recent) >= self.attempts
+    @staticmethod
+    def keys(client: str, account: str | None) -> list[str]:
+        """The counters a failure of ``account`` from ``client`` goes to."""
+        return [f"client:{client}", *([f"account:{account.strip().lower()[:80]}"] if account else [])]
 
-    def failed(self, client: str) -> None:
-        """Record a failed attempt."""
+    def blocked(self, store: Store, client: str, account: str | None) -> bool:
+        """Whether this client, or this account, has failed too often recently."""
+        keys, now = self.keys(client, account), time.time()
+        try:
+            shared = store.auth_failures(keys, now - self.window)
+        except DocketError:
+            shared = 0
         with self._lock:
-            self._failures.setdefault(client, []).append(time.monotonic())
+            local = max((sum(now - t < self.window for t in self._local.get(k, [])) for k in keys), default=0)
+        return max(shared, local) >= self.attempts
+
+    def failed(self, store: Store, client: str, account: str | None) -> None:
+        """Record a failed attempt."""
+        keys, now = self.keys(client, account), time.time()
+        try:
+            store.record_auth_failure(keys, now, self.window)
+            return
+        except DocketError:  # a read-only database: count here
+            pass
+        with self._lock:
+            for k in keys:
+                self._local[k] = [t for t in self._local.get(k, []) if now - t < self.window] + [now]
+
+
+def client_address(request: Request) -> str:
+    """The client's address as the server sees it (a proxy's X-Forwarded-For counts only where
+    ``docket serve --forwarded-allow-ips`` trusts that proxy)."""
+    return request.client.host if request.client else "?"
+
+
+def throttled(request: Request, store: Store, account: str | None) -> None:
+    """Refuse (429) a login attempt from a client or for an account that failed too often."""
+    if request.app.state.auth_throttle.blocked(store, client_address(request), account):
+        raise HTTPException(429, "too many failed logins from this address or for this account; wait a few "
+                                 "minutes", headers={"Retry-After": str(int(request.app.state.auth_throttle.window))})
+
+
+def failed_login(request: Request, store: Store, account: str | None) -> None:
+    """Count a failed login attempt."""
+    request.app.state.auth_throttle.failed(store, client_address(request), account)

@@ -27,7 +27,7 @@ from docket.web import charts
 from docket.web.pagecache import cached_page
 from docket.web.deps import (
     SettingsDep, StoreDep, cache, check_csrf, citer_for, csrf_token, curator_of, curation_enabled, person_case,
-    person_record, persons, token_ok,
+    person_record, persons, token_ok, throttled, failed_login,
 )
 from docket.auth import verify_secret
 from docket.web.render import Span, cite_href, segments
@@ -387,16 +387,13 @@ def login(request: Request, settings: SettingsDep, store: StoreDep, token: Annot
           name: Annotated[str, Form(min_length=1, max_length=80)], csrf: Annotated[str, Form(max_length=100)] = ""
           ) -> Response:
     check_csrf(request, csrf)
-    client = request.client.host if request.client else "?"
-    limiter = request.app.state.login_limiter
-    if limiter.blocked(client):
-        raise HTTPException(429, "too many failed logins from this address; wait a few minutes")
     who = name.strip()
+    throttled(request, store, who)
     account = store.curator_hash(who)
     via = "account" if account is not None and verify_secret(account, token) else \
         "token" if token_ok(settings, token) else None
     if via is None:
-        limiter.failed(client)
+        failed_login(request, store, who)
         return _page(request, "login.html", enabled=curation_enabled(settings, store), error="wrong token")
     if via == "token" and account is not None:  # the audit log's "who" must be the account's holder
         return _page(request, "login.html", enabled=curation_enabled(settings, store),

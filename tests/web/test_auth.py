@@ -24,6 +24,10 @@ PASSWORD = "correct horse battery"
 def db(seeded_db: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "auth.db"
     shutil.copyfile(seeded_db, copy)
+    con = sqlite3.connect(copy)  # the package's database holds other tests' failed logins
+    con.execute("DELETE FROM auth_failures")
+    con.commit()
+    con.close()
     return copy
 
 
@@ -105,3 +109,91 @@ def test_the_token_cannot_sign_as_a_curator_account(db: Path) -> None:
     body = {"action": "merge", "name_a": "Nobody Atall", "name_b": "Max Bokayev"}
     r = c.post("/api/v1/curation", json=body, headers={"Authorization": f"Bearer {TOKEN}", "X-Docket-User": "Bea"})
     assert r.status_code == 403 and "curator account" in r.json()["error"]["message"]
+
+
+def _basic(name: str, password: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{name}:{password}".encode()).decode()}
+
+
+def test_the_login_form_is_throttled(db: Path) -> None:
+    c = TestClient(create_app(Settings(db=str(db), token=TOKEN)))
+    csrf = _csrf(c)
+    codes = [c.post("/login", data={"name": "x", "token": f"guess{i}", "csrf": csrf}).status_code for i in range(7)]
+    assert codes[:5] == [200] * 5 and codes[5:] == [429, 429]
+
+
+def test_every_login_path_counts_the_same_failures_in_every_process(db: Path) -> None:
+    """Two server processes (two apps, each with its own memory, over one database): failures on
+    the form, Basic and Bearer add up, and the right token is then refused until the window ends."""
+    one = TestClient(create_app(Settings(db=str(db), token=TOKEN)))
+    two = TestClient(create_app(Settings(db=str(db), token=TOKEN)))
+    body = {"action": "split", "name_a": "Max Bokayev", "name_b": "Talgat Ayan", "why": "throttle test"}
+    for i in range(2):
+        assert one.post("/login", data={"name": "ana", "token": f"g{i}", "csrf": _csrf(one)}).status_code == 200
+        assert two.post("/api/v1/curation", json=body, headers=_basic("bob", f"g{i}")).status_code == 401
+    assert one.post("/api/v1/curation", json=body, headers={"Authorization": "Bearer guess"}).status_code == 401
+    r = two.post("/api/v1/curation", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 429 and "Retry-After" in r.headers
+    assert one.post("/login", data={"name": "ana", "token": TOKEN, "csrf": _csrf(one)}).status_code == 429
+    other = TestClient(create_app(Settings(db=str(db), token=TOKEN)), client=("10.0.0.9", 4000))
+    assert other.post("/api/v1/curation", json=body,  # another client is not held back by this one's failures
+                      headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 201
+
+
+def test_an_account_is_throttled_from_every_client(db: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["curator", "add", "Alice", "--db", str(db), "--password-stdin"],
+                         input=PASSWORD + "\n").exit_code == 0
+    body = {"action": "split", "name_a": "Max Bokayev", "name_b": "Talgat Ayan", "why": "throttle test"}
+
+    def client(n: int) -> TestClient:
+        return TestClient(create_app(Settings(db=str(db))), client=(f"10.0.0.{n}", 4000))
+
+    assert [client(n).post("/api/v1/curation", json=body, headers=_basic("alice", "guess")).status_code
+            for n in range(5)] == [401] * 5
+    assert client(7).post("/api/v1/curation", json=body, headers=_basic("Alice", PASSWORD)).status_code == 429
+    assert client(8).post("/api/v1/curation", json=body, headers=_basic("Bob", "guess")).status_code == 401
+
+
+def test_x_forwarded_for_is_ignored_unless_the_proxy_is_trusted(db: Path) -> None:
+    """Rotating X-Forwarded-For once dodged the throttle (uvicorn trusted it from loopback). Each
+    attempt names another account, so only the client's own count can stop it."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    def attempts(*flags: str) -> list[int]:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        env = {**os.environ, "DOCKET_TOKEN": TOKEN, "DOCKET_WARM_UP": "0"}
+        server = subprocess.Popen([sys.executable, "-m", "docket", "serve", "--db", str(db), "--port", str(port),
+                                   "--workers", "2", *flags], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    httpx.get(f"{base}/static/docket.css", timeout=2)
+                    break
+                except httpx.HTTPError:
+                    assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
+                    time.sleep(0.3)
+            body = {"action": "split", "name_a": "Max Bokayev", "name_b": "Talgat Ayan", "why": "throttle test"}
+            codes = []
+            for i in range(7):  # a fresh connection each time: the two processes take turns
+                headers = {**_basic(f"user{i}{flags}", "guess"), "X-Forwarded-For": f"203.0.113.{i}"}
+                codes.append(httpx.post(f"{base}/api/v1/curation", json=body, timeout=30, headers=headers).status_code)
+            return codes
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    assert attempts() == [401] * 5 + [429, 429]
+    # behind a configured proxy the header names the client: seven clients, one failure each
+    assert attempts("--forwarded-allow-ips", "127.0.0.1") == [401] * 7
