@@ -14,7 +14,7 @@ import re
 import trafilatura
 from lxml import etree
 
-from docket.errors import NoText
+from docket.errors import NoText, UnsupportedFormat
 from docket.ingest.text import read_text
 from docket.models import Block, ReadResult
 
@@ -23,15 +23,7 @@ _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
 
 def read_html(markup: str, *, path: str, encoding: str | None = None) -> ReadResult:
     """Extract the main text of an HTML page into heading and paragraph blocks."""
-    xml = trafilatura.extract(
-        markup,
-        output_format="xml",
-        include_formatting=True,
-        include_comments=False,
-        include_tables=True,
-        favor_recall=True,
-        with_metadata=True,
-    )
+    xml = _extract(markup, path)
     title = _page_title(markup)
     if xml:
         root = etree.fromstring(xml.encode("utf-8"), parser=etree.XMLParser(recover=True, huge_tree=False))
@@ -54,6 +46,21 @@ def read_html(markup: str, *, path: str, encoding: str | None = None) -> ReadRes
         title_hint=title,
         notes=("no article body found: kept all visible text",),
     )
+
+
+def _extract(markup: str, path: str) -> str | None:
+    """trafilatura's XML of the page's main content. Its metadata step (htmldate over lxml) trips
+    an assertion on some odd markup (a ``<style>`` as the root's first child): then the content
+    is extracted without metadata (the title comes from ``<title>`` anyway)."""
+    for with_metadata in (True, False):
+        try:
+            return trafilatura.extract(markup, output_format="xml", include_formatting=True, include_comments=False,
+                                       include_tables=True, favor_recall=True, with_metadata=with_metadata)
+        except (AssertionError, ValueError, TypeError, AttributeError, IndexError) as exc:
+            if not with_metadata:
+                raise UnsupportedFormat(f"the HTML cannot be parsed ({type(exc).__name__} in the extractor)",
+                                        path=path, hint="the markup is malformed; save the page as text") from exc
+    return None
 
 
 def _page_title(markup: str) -> str | None:
@@ -85,6 +92,8 @@ def _from_main(main: etree._Element, *, encoding: str | None, title: str | None)
         else:
             blocks.append(Block("paragraph", pos, pos + len(text)))
         pos += len(text)
+    if not blocks and (text := " ".join("".join(main.itertext()).split())):
+        parts, blocks = [text], [Block("paragraph", 0, len(text))]  # text straight inside <main>, no <p>
     if any(b.kind == "heading" for b in blocks):
         top = min(b.level for b in blocks if b.kind == "heading")
         blocks = [Block(b.kind, b.start, b.end, level=b.level - top + 1) if b.kind == "heading" else b for b in blocks]

@@ -47,6 +47,14 @@ def test_html_main_text_with_headings(tmp_path: Path) -> None:
         assert doc.text[p.start : p.end] == p.text
 
 
+def test_markup_that_trips_the_date_finder_is_still_read(tmp_path: Path) -> None:
+    """htmldate's cleaning asserted on a ``<style>`` first inside an ``<svg>`` root (E999 before)."""
+    f = tmp_path / "odd.html"
+    f.write_text("<svg><style>x</style><text>Kazakhstan: police detained a journalist.</text></svg>", "utf-8")
+    doc = load_document(f)
+    assert [p.text for p in doc.paragraphs] == ["Kazakhstan: police detained a journalist."]
+
+
 def _make_pdf(path: Path, *, pages: int = 3) -> None:
     from fpdf import FPDF
 
