@@ -126,6 +126,13 @@ class DatabaseBusy(StoreError):
     code = "E204"
 
 
+class DocumentConflict(DocketError):
+    """Another process stored the same document (path or text) between the check and the write;
+    the writer looks again and reports it unchanged or replaces it."""
+
+    code = "E205"
+
+
 class QueryError(DocketError):
     """A search query that cannot be run."""
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from docket.errors import DocketError, ReaderTimeout, StoreError
+from docket.errors import DocketError, DocumentConflict, ReaderTimeout, StoreError
 from docket.extract.link import slug
 from docket.extract.topics import paragraph_topics
 from docket.ingest.metadata import infer_metadata, resolve_metadata
@@ -259,10 +259,24 @@ def prepare_file(path: str | os.PathLike[str], options: IngestOptions,
 
 
 def write_prepared(store: Store, prepared: Prepared, options: IngestOptions) -> FileOutcome:
-    """Write a prepared file to ``store`` (one transaction: the whole file or nothing) and say what happened."""
-    t0 = time.perf_counter()
+    """Write a prepared file to ``store`` (one transaction: the whole file or nothing) and say what happened.
+
+    Another ingest of the same files may store one between the look and the write: then the
+    write is decided again, so the file is reported unchanged (or replaces what was stored)."""
     if prepared.failure is not None:
         return prepared.failure
+    for attempt in range(3):
+        try:
+            return _write_once(store, prepared, options)
+        except DocumentConflict as exc:
+            conflict = exc
+            time.sleep(0.05 * (attempt + 1))
+    return FileOutcome(prepared.path, "failed", error=f"[{conflict.code}] {prepared.path}: {conflict.message}, "
+                       "three times (run the ingest again)", error_code=conflict.code, seconds=prepared.seconds)
+
+
+def _write_once(store: Store, prepared: Prepared, options: IngestOptions) -> FileOutcome:
+    t0 = time.perf_counter()
     try:
         if prepared.book_note is not None:
             return _write_book(store, prepared, options, t0)
@@ -285,8 +299,8 @@ def write_prepared(store: Store, prepared: Prepared, options: IngestOptions) -> 
                            sections=len(doc.sections), paragraphs=len(doc.paragraphs),
                            mentions=len(record.mentions), events=len(record.events),
                            seconds=prepared.seconds + time.perf_counter() - t0)
-    except StoreError:
-        raise  # the database, not the file: no later file can be stored either (the batch stops)
+    except (StoreError, DocumentConflict):
+        raise  # the database, not the file: the batch stops (a conflict is decided again by the caller)
     except DocketError as exc:
         return FileOutcome(prepared.path, "failed", error=str(exc), error_code=exc.code,
                            seconds=prepared.seconds + time.perf_counter() - t0)

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from importlib import resources
 from typing import Any
 
-from docket.errors import DatabaseBusy, DiskFull, QueryError, ReadOnlyDatabase, SchemaTooNew, StoreError
+from docket.errors import DatabaseBusy, DiskFull, DocumentConflict, QueryError, ReadOnlyDatabase, SchemaTooNew, StoreError
 from docket.models import SearchFilters, SearchHit, SearchQuery, SearchTerm
 from docket.store.sql import SQLStore, _hit
 
@@ -158,6 +158,10 @@ class PostgresStore(SQLStore):
             with self.conn.transaction():
                 self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
                 yield
+        except errors.UniqueViolation as exc:
+            if "documents" in str(getattr(exc.diag, "table_name", "") or ""):
+                raise DocumentConflict("another ingest stored this document meanwhile", path=self.path) from exc
+            raise
         except errors.DiskFull as exc:
             raise DiskFull("the disk holding the database is full", path=self.path,
                            hint="free some space, then run the same command again") from exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from docket.errors import DatabaseBusy, DiskFull, QueryError, ReadOnlyDatabase, SchemaTooNew, StoreError
+from docket.errors import DatabaseBusy, DiskFull, DocumentConflict, QueryError, ReadOnlyDatabase, SchemaTooNew, StoreError
 from docket.store.sql import SQLStore, _hit
 from docket.store.textindex import IndexUnavailable, TextIndex, text_index_for
 from docket.models import (
@@ -115,6 +116,9 @@ class SQLiteStore(SQLStore):
                 continue
             self.conn.execute("BEGIN IMMEDIATE")
             try:
+                if self.conn.execute("PRAGMA user_version").fetchone()[0] >= version:
+                    self.conn.execute("COMMIT")  # another process opening the same new file got here first
+                    continue
                 for statement in _split_sql(sql):
                     self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {version:d}")
@@ -177,6 +181,8 @@ class SQLiteStore(SQLStore):
                 self.conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.OperationalError):
                 raise self._storage_error(exc) from exc
+            if isinstance(exc, sqlite3.IntegrityError) and re.search(r"\bdocuments\.(id|source_path)\b", str(exc)):
+                raise DocumentConflict("another ingest stored this document meanwhile", path=self.path) from exc
             raise
         finally:
             self._state_memo = None  # own commits leave data_version as it was

@@ -69,3 +69,75 @@ def test_the_web_server_keeps_reading_during_an_ingest(live_server_factory, tmp_
     assert ingest.returncode == 0
     assert set(statuses) == {200} and len(statuses) >= 4
     assert seen == sorted(seen) and seen[-1] <= 60  # documents appear whole, one by one
+
+
+def test_two_ingests_of_the_same_files_on_a_new_database(tmp_path: Path) -> None:
+    """Both start on a database path that does not exist yet: the migrations are applied once
+    (the second waits, then finds them done), and every file is stored once: added by one
+    ingest, unchanged for the other; never an internal error."""
+    reports = sorted((CORPUS / "freedom-house").glob("*.txt"))[:30]
+    folder = _folder(tmp_path, "same", reports)
+    db = tmp_path / "new.db"
+    runs = [_ingest(db, folder) for _ in range(2)]
+    outputs = [json.loads(p.communicate(timeout=600)[0]) for p in runs]
+    assert [p.returncode for p in runs] == [0, 0]
+    statuses = [sorted({f["path"]: f["status"] for f in o["files"]}.items()) for o in outputs]
+    for (path, one), (_, two) in zip(*statuses):
+        assert {one, two} == {"added", "unchanged"}, (path, one, two)
+    store = SQLiteStore(db)
+    assert store.counts()["documents"] == 30 and store.integrity_check() == "ok"
+    store.close()
+
+
+def test_a_document_stored_meanwhile_is_reported_unchanged(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """The writer looked (nothing at this path), another process stored the file, then the write
+    hit the unique path: it decides again instead of failing with E999."""
+    from docket.pipeline import IngestOptions, prepare_file, write_prepared
+
+    report = sorted((CORPUS / "freedom-house").glob("*.txt"))[0]
+    options = IngestOptions(extract=False)
+    prepared = prepare_file(report, options)
+    other = SQLiteStore(tmp_path / "db.sqlite")
+    assert write_prepared(other, prepared, options).status == "added"
+    store = SQLiteStore(tmp_path / "db.sqlite")
+    looks = []
+    real = store.find_by_path
+
+    def stale_once(path: str):  # noqa: ANN202 - what the first look saw, before the other write
+        looks.append(path)
+        return None if len(looks) == 1 else real(path)
+
+    monkeypatch.setattr(store, "find_by_path", stale_once)
+    monkeypatch.setattr(store, "find_by_id", lambda i: None if len(looks) == 1 else SQLiteStore.find_by_id(store, i))
+    outcome = write_prepared(store, prepared, options)
+    assert outcome.status == "unchanged" and outcome.error_code is None, outcome
+    assert len(looks) == 2 and store.counts()["documents"] == 1
+    store.close()
+    other.close()
+
+
+def _open_after(barrier, path: str, results) -> None:  # noqa: ANN001 - multiprocessing objects
+    barrier.wait()
+    try:
+        SQLiteStore(path).close()
+        results.put("ok")
+    except Exception as exc:  # noqa: BLE001 - reported to the test
+        results.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_processes_opening_a_new_database_at_once_apply_the_migrations_once(tmp_path: Path) -> None:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    for attempt in range(3):
+        path = str(tmp_path / f"fresh{attempt}.db")
+        barrier, results = ctx.Barrier(4), ctx.Queue()
+        procs = [ctx.Process(target=_open_after, args=(barrier, path, results)) for _ in range(4)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(timeout=120)
+        assert sorted(results.get(timeout=5) for _ in procs) == ["ok"] * 4
+        store = SQLiteStore(path)
+        assert store.integrity_check() == "ok"
+        store.close()
