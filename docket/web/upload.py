@@ -4,6 +4,7 @@ ingested whole or not at all, with a per-file result."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -83,10 +84,30 @@ async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep
         source = {k: v.strip() for k, v in (("url", url), ("published", published), ("accessed", accessed)) if v.strip()}
         options = IngestOptions(metadata=source, max_text_bytes=settings.max_upload_bytes,
                                 max_pdf_bytes=settings.max_upload_bytes, read_timeout_s=settings.upload_timeout_s)
-        ingested = iter(await anyio.to_thread.run_sync(lambda: list(iter_ingest(store, paths, options, isolate=True)),
-                                                       limiter=upload_limiter(request)))
+        done = await anyio.to_thread.run_sync(lambda: list(iter_ingest(store, paths, options, isolate=True)),
+                                              limiter=upload_limiter(request))
+        ingested = iter([_as_uploaded(o, path) for o, path in zip(done, paths)])
         outcomes = [o if o is not None else next(ingested) for o in outcomes]
     if any(o.status in ("added", "replaced") for o in outcomes):
         await run_in_threadpool(store.refresh_search_index)
     return _page(request, "ingest.html", outcomes=outcomes, allowed=sorted(ALLOWED),
                  max_mb=settings.max_upload_bytes // (1024 * 1024))
+
+
+def _as_uploaded(outcome: FileOutcome, path: Path) -> FileOutcome:
+    """The outcome as the curator should see it: named by the uploaded file, not by where the
+    server keeps it; a refused file is not kept at all."""
+    from dataclasses import replace
+
+    if outcome.status == "failed":
+        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()  # only when nothing else was kept there
+    where = (str(path.resolve()), str(path))
+    error = outcome.error
+    for w in where:
+        error = error.replace(w, path.name) if error else error
+    note = outcome.note
+    if note and note.startswith("same text as "):  # another stored file: its name, not its server path
+        note = "same text as " + Path(note.removeprefix("same text as ")).name
+    return replace(outcome, path=path.name, error=error, note=note)

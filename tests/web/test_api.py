@@ -172,6 +172,11 @@ def test_uploads_are_type_and_size_checked_and_kept_inside_the_data_folder(seede
     stored = [p.relative_to(tmp_path / "data") for p in (tmp_path / "data").rglob("*") if p.is_file()]
     assert [p.name for p in stored] == ["escape.txt"] and stored[0].parts[0] == "uploads"
     assert not (tmp_path / "escape.txt").exists()
+    # a refused upload is named as uploaded, never by its server path, and is not kept
+    r = c.post("/ingest", files=[("files", ("binary.txt", b"\x00\x01\x02" * 300, "text/plain"))], data={"csrf": csrf})
+    assert r.status_code == 200 and "binary.txt" in r.text and "failed" in r.text
+    assert str(tmp_path) not in r.text and "/uploads/" not in r.text
+    assert not any(p.name == "binary.txt" for p in (tmp_path / "data").rglob("*"))
 
 
 def test_kept_connections_read_what_another_process_writes(settings: Settings, tmp_path) -> None:  # noqa: ANN001
