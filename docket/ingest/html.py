@@ -10,6 +10,7 @@ text is plain and is escaped wherever it is shown.
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import trafilatura
 from lxml import etree
@@ -35,6 +36,12 @@ def read_html(markup: str, *, path: str, encoding: str | None = None) -> ReadRes
                 return result
     # No main content found: fall back to all visible text, classified like plain text.
     fallback = trafilatura.html2txt(markup) or ""
+    note = "no article body found: kept all visible text"
+    if not fallback.strip():
+        # lxml (libxml2) gives up on markup nested over 255 deep or with an attribute over 10 MB,
+        # and trafilatura then sees no text; the standard library's event parser has no such limits.
+        fallback = _plain_text(markup)
+        note = "the markup is beyond what the HTML parser accepts (nested too deep, or a huge attribute): kept all visible text"
     if not fallback.strip():
         raise NoText("the HTML page has no visible text", path=path)
     result = read_text(fallback, encoding=encoding)
@@ -44,8 +51,45 @@ def read_html(markup: str, *, path: str, encoding: str | None = None) -> ReadRes
         format="html",
         encoding=encoding,
         title_hint=title,
-        notes=("no article body found: kept all visible text",),
+        notes=(note,),
     )
+
+
+class _TextOnly(HTMLParser):
+    """Visible text of any markup, one line per block element; scripts and styles skipped."""
+
+    _BLOCKS = {"p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "br", "table", "section",
+               "article", "blockquote"}
+    _HIDDEN = {"script", "style", "template", "noscript", "head", "title"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag in self._HIDDEN:
+            self.hidden += 1
+        elif tag in self._BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in self._BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def _plain_text(markup: str) -> str:
+    parser = _TextOnly()
+    parser.feed(markup)
+    parser.close()
+    blocks = (" ".join(b.split()) for b in "".join(parser.parts).split("\n\n"))
+    return "\n\n".join(b for b in blocks if b)
 
 
 def _extract(markup: str, path: str) -> str | None:

@@ -11,6 +11,18 @@ def attribute_bomb_html(attributes: int = 40_000) -> str:
             "<p>Kazakhstan: police detained a journalist.</p></body></html>")
 
 
+def deep_tables_html(depth: int = 20_000) -> str:
+    """A line of text inside ``depth`` nested tables (libxml2 stops at 256 levels)."""
+    return ("<html><body>" + "<table><tr><td>" * depth + "Kazakhstan: police detained a journalist."
+            + "</td></tr></table>" * depth + "</body></html>")
+
+
+def huge_attribute_html(megabytes: int = 15) -> str:
+    """A ``title`` attribute of ``megabytes`` MB before a line of text (libxml2 stops at 10 MB)."""
+    return (f'<html><body><div title="{"x" * (megabytes << 20)}">y</div>'
+            "<p>Kazakhstan: police detained a journalist.</p></body></html>")
+
+
 def _pdf(objects: list[bytes]) -> bytes:
     """A PDF file of ``objects`` (object 1 is the catalogue) with a correct cross-reference table."""
     out, offsets = bytearray(b"%PDF-1.4\n"), []

@@ -21,7 +21,9 @@ import httpx
 from docket.ingest import pdf as pdf_reader
 from docket.pipeline import IngestOptions, ingest_file
 from tests.conftest import serve_in_thread
-from tests.reliability.generators import attribute_bomb_html, form_fanout_pdf, many_pages_pdf
+from tests.reliability.generators import (
+    attribute_bomb_html, deep_tables_html, form_fanout_pdf, huge_attribute_html, many_pages_pdf,
+)
 
 HANG_GUARD_S = 240  # far above any limit used here: reached only if a limit did not hold
 
@@ -136,3 +138,16 @@ def test_the_server_answers_while_two_hostile_uploads_are_read(seeded_template: 
     assert busy, "the uploads finished before the server was asked anything: the probe proved nothing"
     assert slowest < 2.0, slowest  # not held behind the uploads (they take the 8 s limit)
     assert len(results) == 2 and all(r.status_code == 200 and "E110" in r.text for r in results)
+
+
+def test_markup_beyond_the_html_parser_is_read_by_the_fallback(tmp_path: Path) -> None:
+    """Tables 20,000 deep and a 15 MB attribute were refused as "no visible text": the text is
+    there, lxml just stops. It is kept, with a note saying why the page was read that way."""
+    from docket.pipeline import load_document
+
+    for name, markup in (("deep.html", deep_tables_html()), ("attribute.html", huge_attribute_html())):
+        f = tmp_path / name
+        f.write_text(markup, "utf-8")
+        doc = load_document(f, IngestOptions(extract=False))
+        assert "Kazakhstan: police detained a journalist." in [p.text for p in doc.paragraphs], name
+        assert any("beyond what the HTML parser accepts" in n for n in doc.notes), doc.notes
