@@ -29,6 +29,7 @@ from docket.ingest import readers
 from docket.pipeline import IngestOptions, ingest_file
 from docket.store import SQLiteStore
 from tests.conftest import SEEDS, seed_files
+from tests.reliability.generators import attribute_bomb_html, deep_tables_html, form_fanout_pdf
 
 OPTIONS = IngestOptions(extract=False, read_timeout_s=10, max_text_bytes=2 * 1024 * 1024,
                         max_pdf_bytes=4 * 1024 * 1024, read_memory_mb=512)
@@ -100,14 +101,16 @@ def _seeds() -> list[tuple[str, bytes]]:
 
 def _mutants(rng: random.Random, seeds: list[tuple[str, bytes]]):  # noqa: ANN202 - generator
     """Endless (name, bytes) pairs: bit flips, truncations, splices, encodings, markup and
-    decompression bombs, odd text; every 100th is 1.5 MB without a line break (a slow extraction)
-    and every 500th a 100 MB single-line text."""
+    decompression bombs, odd text; every 100th is 1.5 MB without a line break (a slow extraction),
+    every 250th one of the hard-limit probes (``generators``) and every 500th a 100 MB
+    single-line text."""
     kinds = ["flip", "truncate", "splice", "nul", "utf16", "nest", "rtl", "line", "garbage", "empty", "bomb"]
     zip_bomb = _zip_bomb()
     n = 0
     while True:
         name, data = rng.choice(seeds)
-        kind = "huge" if n % 500 == 499 else "longline" if n % 100 == 74 else kinds[n % len(kinds)]
+        kind = ("huge" if n % 500 == 499 else "longline" if n % 100 == 74 else "limits" if n % 250 == 124
+                else kinds[n % len(kinds)])
         n += 1
         stem, ext = name.rsplit(".", 1)
         if kind == "flip":
@@ -148,6 +151,12 @@ def _mutants(rng: random.Random, seeds: list[tuple[str, bytes]]):  # noqa: ANN20
             data, ext = (flate_bomb_pdf(rng.choice([100, 400, 1000])) if rng.random() < 0.8 else zip_bomb), "pdf"
         elif kind == "longline":  # 1.5 MB and 150,000 sentences on one line
             data, ext = (b"Report %d. " % n + b"Police detained him. Ms Utepova was fined. " * 36_000)[: 3 << 19], "txt"
+        elif kind == "limits":  # the hard-limit probes of issue 18, in turn
+            made = [lambda: (attribute_bomb_html(rng.choice([20_000, 40_000])).encode(), "html"),
+                    lambda: (form_fanout_pdf(rng.choice([6, 7]), 10), "pdf"),
+                    lambda: (deep_tables_html(rng.choice([300, 20_000])).encode(), "html"),
+                    lambda: (b"<svg><style>x</style><text>Kazakhstan</text></svg>", "html")]
+            data, ext = made[n // 250 % len(made)]()
         elif kind == "huge":  # 100 MB on one line
             data, ext = (b"Kazakhstan: the police detained a journalist in Almaty. " * 1_900_000)[: 100 << 20], "txt"
         yield f"{stem}-{n}-{kind}.{ext}", data
