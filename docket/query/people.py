@@ -310,13 +310,17 @@ class PeopleCache:
     def lookup(self, store: Store, person_id: str, key: str = "") -> Lookup:
         """The person of an id, or those appearing under a full name with this slug (``max-bokayev``
         finds the person whose id, from the first spelling seen, is ``maks-bokaev``; namesakes
-        sharing the slug are all returned, for the caller to list)."""
-        self.get(store, key)  # refreshed when stale
+        sharing the slug are all returned, for the caller to list); failing both, the persons the
+        query names by :func:`lookup_person`'s rules."""
+        records = self.get(store, key)  # refreshed when stale
         with self._lock:
             if person_id in self._by_id:
                 return Lookup(person_id, (self._by_id[person_id],), exact=True)
             found = tuple(self._by_form.get(person_id, ()))
+        if found:
             return Lookup(person_id, found, exact=len(found) == 1)
+        # not an address: a name typed into the URL ("/persons/Karimov"), looked up by the name rules
+        return lookup_person(records, person_id.replace("-", " ") if " " not in person_id else person_id)
 
     def by_id(self, store: Store, person_id: str, key: str = "") -> PersonRecord | None:
         """The one person :meth:`lookup` finds (None when nobody or several)."""

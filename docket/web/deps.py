@@ -184,6 +184,14 @@ def citer_for(store: Store, settings: Settings) -> Citer:
     return Citer(store, shared=cache.get(store, settings, "places", SharedPlaces))
 
 
+class AmbiguousPerson(HTTPException):
+    """A name that several persons share (409); pages show the candidates to choose from."""
+
+    def __init__(self, status_code: int, detail: str, *, matches: tuple[PersonRecord, ...]) -> None:
+        super().__init__(status_code, detail)
+        self.matches = matches
+
+
 def person_record(store: Store, settings: Settings, person_id: str) -> PersonRecord:
     """The person of an id (or of a full name's slug); 404 when nobody, 409 listing the
     candidates' ids when several persons share that name."""
@@ -193,8 +201,9 @@ def person_record(store: Store, settings: Settings, person_id: str) -> PersonRec
     if found.ambiguous:
         from docket.query.curation import candidates_text
 
-        raise HTTPException(409, f"{person_id!r} names {len(found.matches)} persons: "
-                                 f"{candidates_text(found.matches)}. Open /persons/ID with one of the ids.")
+        raise AmbiguousPerson(409, f"{person_id!r} names {len(found.matches)} persons: "
+                                   f"{candidates_text(found.matches)}. Open /persons/ID with one of the ids.",
+                              matches=found.matches)
     assert found.person is not None
     return found.person
 

@@ -27,7 +27,7 @@ from docket.web import charts
 from docket.web.pagecache import cached_page
 from docket.web.deps import (
     SettingsDep, StoreDep, cache, check_csrf, citer_for, csrf_token, curator_of, curation_enabled, person_case,
-    person_record, persons, token_ok, throttled, failed_login,
+    person_record, persons, token_ok, throttled, failed_login, AmbiguousPerson,
 )
 from docket.auth import verify_secret
 from docket.web.render import Span, cite_href, segments
@@ -37,9 +37,9 @@ PAGE = 20
 Text = Annotated[str | None, Query(max_length=200)]
 
 
-def _page(request: Request, name: str, **context: object) -> HTMLResponse:
+def _page(request: Request, name: str, status_code: int = 200, **context: object) -> HTMLResponse:
     context.update(request=request, curator=curator_of(request), csrf=LazyToken(request))
-    return request.app.state.templates.TemplateResponse(request, name, context)
+    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
 class LazyToken:
@@ -189,7 +189,12 @@ def reader_page(request: Request, document_id: str, store: StoreDep, settings: S
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
 @cached_page
 def person_page(request: Request, person_id: str, store: StoreDep, settings: SettingsDep) -> Response:
-    record = person_record(store, settings, person_id)
+    try:
+        record = person_record(store, settings, person_id)
+    except AmbiguousPerson as exc:  # a name several persons share: say so and let the reader choose
+        return _page(request, "choose.html", asked=person_id, status_code=409,
+                     candidates=[{"p": p, "countries": sorted({d.country for d in p.documents if d.country})}
+                                 for p in exc.matches])
     if record.cluster.id != person_id:  # another spelling's slug: the person's own address
         return RedirectResponse(f"/persons/{record.cluster.id}", status_code=301)
     case = case_file(record)

@@ -497,3 +497,18 @@ def test_a_session_ends_with_logout_and_with_its_account(seeded_template, tmp_pa
     store.close()
     replay = TestClient(create_app(Settings(db=str(db), token=TOKEN)), cookies=cookie)
     assert "curator: rita" not in replay.get("/").text
+
+
+def test_a_name_several_persons_share_shows_a_chooser_page(client: TestClient) -> None:
+    """/persons/NAME with a name two persons share lists both, with their ids, and guesses neither;
+    a name one person has leads to that person's address."""
+    r = client.get("/persons/Mataev", follow_redirects=False)
+    assert r.status_code == 409 and "names 2 persons" in r.text
+    api = client.get("/api/v1/cases", params={"name": "Mataev"}).json()["cases"]
+    ids = sorted(c["id"] for c in api)
+    assert len(ids) == 2 and all(f'href="/persons/{i}"' in r.text for i in ids)
+    for i in ids:
+        assert client.get(f"/persons/{i}", follow_redirects=False).status_code == 200
+    one = client.get("/persons/Bokayev", follow_redirects=False)
+    assert one.status_code == 301 and one.headers["location"] == "/persons/maks-bokaev"
+    assert client.get("/persons/nobody-of-that-name").status_code == 404
