@@ -68,10 +68,63 @@ def test_another_programs_database_is_left_alone(tmp_path: Path) -> None:
     assert other.read_bytes() == before
 
 
-@pytest.mark.parametrize("command", ["ingest", "search", "summary", "show", "extract", "eval", "people", "person", "explain", "merge", "split", "not-a-person", "reject", "review", "queue", "relink", "orgs", "cases", "diff", "stats", "export"])
-def test_every_command_has_help(command: str) -> None:
-    r = runner.invoke(app, [command, "--help"])
-    assert r.exit_code == 0 and len(r.output) > 100
+def _registry() -> list[tuple[str, object]]:
+    """Every command of the real registry, as (name as typed, click command)."""
+    import typer.main
+
+    def walk(cmd, prefix: str):  # noqa: ANN001, ANN202
+        for name, sub in getattr(cmd, "commands", {}).items():
+            if getattr(sub, "commands", None):
+                yield from walk(sub, f"{prefix}{name} ")
+            else:
+                yield f"{prefix}{name}", sub
+
+    return sorted(walk(typer.main.get_command(app), ""))
+
+
+NO_JSON = {"serve"}  # a server prints no result
+
+
+def test_every_command_has_help_json_and_a_line_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    usage = readme.split("## Using it", 1)[1].split("```", 2)[1]
+    commands = _registry()
+    assert len(commands) >= 25
+    for name, cmd in commands:
+        r = runner.invoke(app, [*name.split(), "--help"])
+        assert r.exit_code == 0 and cmd.help and len(cmd.help) > 20, name
+        options = {o for p in cmd.params for o in getattr(p, "opts", [])}
+        assert ("--json" in options) != (name in NO_JSON), f"{name}: --json"
+        group, _, sub = name.rpartition(" ")
+        line = f"docket {name}" if not group else f"docket {group} "
+        assert line in usage and (not group or sub in usage.split(line, 1)[1].split()[0].split("|")), name
+
+
+def test_version_and_options_before_the_command(tmp_path: Path) -> None:
+    from docket import __version__
+
+    r = runner.invoke(app, ["--version"])
+    assert r.exit_code == 0 and r.output.strip() == f"docket {__version__}"
+    db = str(tmp_path / "g.db")
+    assert runner.invoke(app, ["ingest", str(SEEDS / "000_a11a7f2bb672b657.txt"), "--db", db, "--no-extract"]).exit_code == 0
+    r = runner.invoke(app, ["--db", db, "--json", "summary"])
+    assert r.exit_code == 0 and json.loads(r.stdout)["documents"][0]["id"], r.output
+    r = runner.invoke(app, ["--db", str(tmp_path / "missing.db"), "summary", "--db", db])  # the command's own wins
+    assert r.exit_code == 0
+    import os
+
+    assert "DOCKET_DB" not in os.environ or os.environ["DOCKET_DB"] != db  # set for that run only
+    r = runner.invoke(app, ["--db", str(tmp_path / "missing.db"), "summary"])
+    assert r.exit_code == 2 and "missing.db" in r.output and not (tmp_path / "missing.db").exists()
+
+
+def test_quotes_are_cut_at_a_word_with_an_ellipsis() -> None:
+    from docket.cli import clipped
+
+    text = "The court in Almaty sentenced the journalist to seven years in prison on charges " * 3
+    cut = clipped(text, 150)
+    assert len(cut) <= 151 and cut.endswith("…") and text.startswith(cut[:-1]) and text[len(cut) - 1] == " "
+    assert clipped(text, None) == text and clipped("short", 150) == "short"
 
 
 @pytest.fixture(scope="module")

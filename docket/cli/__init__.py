@@ -29,7 +29,8 @@ DbOption = Annotated[
     Optional[str],
     typer.Option("--db", envvar="DOCKET_DB", help="Database file (default ./docket.db, or $DOCKET_DB)."),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+JsonOption = Annotated[bool, typer.Option("--json", envvar="DOCKET_JSON", show_envvar=False,
+                                          help="Machine-readable JSON on stdout.")]
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -39,6 +40,16 @@ def shown(text: str) -> str:
     """``text`` safe to print on a terminal: control characters (an escape sequence in a file name,
     a newline that would split a one-line error) written as ``\\xNN``, Rich markup escaped."""
     return escape(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
+
+
+def clipped(quote: str, limit: int | None = 150) -> str:
+    """``quote`` cut at the last word boundary within ``limit`` characters, marked with "…"
+    (``None``: whole)."""
+    if limit is None or len(quote) <= limit:
+        return quote
+    cut = quote[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…"
 
 
 def _fail(exc: DocketError) -> None:
@@ -79,13 +90,40 @@ def find_or_exit(db: str | None, name: str):  # noqa: ANN201 - (Store, list[Pers
     return store, list(found.matches)
 
 
-@app.callback()
-def _root(
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
-) -> None:
-    if version:
+def _print_version(value: bool) -> None:
+    if value:
         out.print(f"docket {__version__}")
         raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+    db: Annotated[Optional[str], typer.Option("--db", help="Database for the command: the same as its own --db.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output, for commands that print results.")] = False,
+) -> None:
+    """Options given before the command reach it as if given after it (``docket --db X summary``).
+
+    They travel as the environment variables the commands' own options read, set for this run
+    only: an option given after the command still wins."""
+    import os
+
+    given = {"DOCKET_DB": db, "DOCKET_JSON": "1" if as_json else None}
+    saved = {k: os.environ.get(k) for k, v in given.items() if v is not None}
+    if not saved:
+        return
+    os.environ.update({k: v for k, v in given.items() if v is not None})
+
+    def restore() -> None:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+    ctx.call_on_close(restore)
 
 
 def main() -> None:

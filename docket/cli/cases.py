@@ -14,7 +14,7 @@ from rich.table import Table
 from docket.errors import DocketError
 from docket.export.serialize import Citer, case_dict, fact_dict
 from docket.store import open_store
-from docket.cli import DbOption, JsonOption, _fail, app, err, find_or_exit, out
+from docket.cli import DbOption, JsonOption, _fail, app, clipped, err, find_or_exit, out
 
 
 @app.command("people")
@@ -51,6 +51,7 @@ def people_(
 def person(
     name: Annotated[str, typer.Argument(help="A name, any spelling or part of it, or a person id.")],
     db: DbOption = None,
+    full: Annotated[bool, typer.Option("--full", help="Print whole quotes (else cut at about 150 characters, with …).")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """One person's case file: status, a timeline of facts with their sources, and conflicts between sources."""
@@ -80,13 +81,13 @@ def person(
                       f"{escape(place)} [green]({sources})[/green]{sure} [dim]{f.id}[/dim]")
             for d, e in f.statements:
                 out.print(f"      [dim]{escape(d.publisher or '?')}, {escape(d.title or '?')} — {d.id}:p{e.paragraph} "
-                          f"[{e.start}:{e.end}][/dim] “{escape(e.quote[:150])}”")
+                          f"[{e.start}:{e.end}][/dim] “{escape(clipped(e.quote, None if full else 150))}”")
         for x in c.conflicts:
             out.print(f"  [yellow]conflict ({x.kind}):[/yellow] {escape(x.detail)}")
             for side in (x.a, x.b):
                 if side:
                     d, e = side
-                    out.print(f"      [dim]{escape(d.publisher or '?')} — {d.id}:p{e.paragraph}[/dim] “{escape(e.quote[:150])}”")
+                    out.print(f"      [dim]{escape(d.publisher or '?')} — {d.id}:p{e.paragraph}[/dim] “{escape(clipped(e.quote, None if full else 150))}”")
 
 
 @app.command()
@@ -239,6 +240,7 @@ def export(
     person_name: Annotated[Optional[str], typer.Option("--person", help="Only this person (any spelling).")] = None,
     country: Annotated[Optional[str], typer.Option(help="Only reports on this country.")] = None,
     print_schema: Annotated[bool, typer.Option("--schema", help="Print the JSON Schema of the JSON export.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --out: what was written, as JSON on stdout.")] = False,
 ) -> None:
     """Export case files: JSON (with a published JSON Schema), CSV tables, Markdown dossiers, ESF events, SQLite."""
     import tempfile
@@ -267,6 +269,10 @@ def export(
         _fail(exc)
     except OSError as exc:
         _fail(ExportError(f"cannot write the export: {exc.strerror or exc}", path=str(out_path)))
+    if as_json:
+        print(json.dumps({"files": [str(w) for w in written], "persons": len(data.cases),
+                          "documents": len(data.documents)}, ensure_ascii=False, indent=1))
+        return
     err.print(f"wrote {len(written)} file{'s' if len(written) != 1 else ''} "
               f"({len(data.cases)} persons, {len(data.documents)} documents): {escape(str(written[0]))}"
               + (" …" if len(written) > 1 else ""))

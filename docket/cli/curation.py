@@ -15,14 +15,23 @@ from docket.store import open_store
 from docket.cli import DbOption, JsonOption, _fail, app, err, find_or_exit, out
 
 
-def _curate(action: str, name_a: str, name_b: str, db: str | None, who: str | None, why: str | None) -> None:
+def _emit(as_json: bool, data: object, text: str) -> None:
+    """``data`` as JSON on stdout (``--json``), or ``text`` for a person."""
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+    else:
+        out.print(text)
+
+
+def _curate(action: str, name_a: str, name_b: str, db: str | None, who: str | None, why: str | None,
+            as_json: bool) -> None:
     from docket.query.curation import curate_names
 
     try:
         entry = curate_names(open_store(db, create=False), action, name_a, name_b, who=who, why=why)
     except DocketError as exc:
         _fail(exc)
-    out.print(f"{entry.action} #{entry.id}: {escape(entry.name_a)!r} and {escape(entry.name_b)!r} "
+    _emit(as_json, asdict(entry), f"{entry.action} #{entry.id}: {escape(entry.name_a)!r} and {escape(entry.name_b)!r} "
               f"by {escape(entry.who)} at {entry.at}" + (f" — {escape(entry.why)}" if entry.why else ""))
 
 
@@ -34,20 +43,20 @@ WhyOption = Annotated[Optional[str], typer.Option(help="Reason, kept in the audi
 def merge(
     name_a: Annotated[str, typer.Argument(help="A full name as printed in a report, or a person id.")],
     name_b: Annotated[str, typer.Argument(help="Another full name of the same person, or its id.")],
-    db: DbOption = None, who: WhoOption = None, why: WhyOption = None,
+    db: DbOption = None, who: WhoOption = None, why: WhyOption = None, as_json: JsonOption = False,
 ) -> None:
     """Curate: the two names are one person (kept across re-ingest; automatic linking never undoes it)."""
-    _curate("merge", name_a, name_b, db, who, why)
+    _curate("merge", name_a, name_b, db, who, why, as_json)
 
 
 @app.command()
 def split(
     name_a: Annotated[str, typer.Argument(help="A full name as printed in a report, or a person id.")],
     name_b: Annotated[str, typer.Argument(help="A full name of a different person, or its id.")],
-    db: DbOption = None, who: WhoOption = None, why: WhyOption = None,
+    db: DbOption = None, who: WhoOption = None, why: WhyOption = None, as_json: JsonOption = False,
 ) -> None:
     """Curate: the two names are different people, never to be linked (kept across re-ingest)."""
-    _curate("split", name_a, name_b, db, who, why)
+    _curate("split", name_a, name_b, db, who, why, as_json)
 
 
 @app.command("not-a-person")
@@ -55,6 +64,7 @@ def not_a_person(
     name: Annotated[str, typer.Argument(help="A person id, or a name that names one person.")],
     db: DbOption = None, who: WhoOption = None, why: WhyOption = None,
     undo: Annotated[bool, typer.Option("--undo", help="List the name as a person again.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Curate: this "person" is an organisation, a place or a title: every spelling leaves case files, lists
     and exports (kept across re-ingest; in the curation log; --undo lists it again)."""
@@ -64,16 +74,16 @@ def not_a_person(
         entries = curate(open_store(db, create=False), "person" if undo else "not_person", name, who=who, why=why)
     except DocketError as exc:
         _fail(exc)
-    for entry in entries:
-        out.print(f"{entry.action} #{entry.id}: {escape(entry.name_a)!r} by {escape(entry.who)} at {entry.at}"
-                  + (f" — {escape(entry.why)}" if entry.why else ""))
+    _emit(as_json, [asdict(e) for e in entries], "\n".join(
+        f"{e.action} #{e.id}: {escape(e.name_a)!r} by {escape(e.who)} at {e.at}" + (f" — {escape(e.why)}" if e.why else "")
+        for e in entries))
 
 
 @app.command()
 def reject(
     name: Annotated[str, typer.Argument(help="A person id, or a name that names one person.")],
     fact: Annotated[str, typer.Argument(help="The fact id shown in `docket person` (fact-…).")],
-    db: DbOption = None, who: WhoOption = None, why: WhyOption = None,
+    db: DbOption = None, who: WhoOption = None, why: WhyOption = None, as_json: JsonOption = False,
 ) -> None:
     """Curate: this claim is false: reject every statement of the fact, in every report, at once."""
     from docket.query.curation import reject_claim
@@ -84,7 +94,7 @@ def reject(
     except DocketError as exc:
         _fail(exc)
     n = len(reviews) - 1  # the last review is the claim itself
-    out.print(f"rejected {n} statement{'s' if n != 1 else ''} of {escape(fact)} and the claim, for reports "
+    _emit(as_json, [asdict(r) for r in reviews], f"rejected {n} statement{'s' if n != 1 else ''} of {escape(fact)} and the claim, for reports "
               f"ingested later (reviews #{reviews[0].id}–#{reviews[-1].id})" + (f" — {escape(why)}" if why else ""))
 
 
@@ -94,7 +104,7 @@ def review_cmd(
     action: Annotated[str, typer.Argument(help="verify, reject, or correct.")],
     field: Annotated[Optional[str], typer.Option(help="For correct: date, charge, place, or person (wrong person).")] = None,
     value: Annotated[Optional[str], typer.Option(help="The corrected value (for person: an id or a name).")] = None,
-    db: DbOption = None, who: WhoOption = None, why: WhyOption = None,
+    db: DbOption = None, who: WhoOption = None, why: WhyOption = None, as_json: JsonOption = False,
 ) -> None:
     """Curate one statement: verify it, reject it as a misreading, or correct its date, charge, place or person."""
     from docket.query.reviews import review
@@ -105,7 +115,7 @@ def review_cmd(
     except DocketError as exc:
         _fail(exc)
     change = f" {r.field}: {r.before or '∅'} → {r.after or '∅'}" if r.action == "correct" else ""
-    out.print(f"{r.action} #{r.id}{escape(change)} by {escape(r.who)} at {r.at}" + (f" — {escape(r.why)}" if r.why else ""))
+    _emit(as_json, asdict(r), f"{r.action} #{r.id}{escape(change)} by {escape(r.who)} at {r.at}" + (f" — {escape(r.why)}" if r.why else ""))
 
 
 @app.command()
@@ -142,7 +152,7 @@ def queue(
 
 
 @app.command()
-def relink(db: DbOption = None) -> None:
+def relink(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Link every person again (after an upgrade that changed the linking rules); ids already given stay."""
     from docket.query.people import relink as run
 
@@ -150,8 +160,8 @@ def relink(db: DbOption = None) -> None:
         r = run(open_store(db, create=False))
     except DocketError as exc:
         _fail(exc)
-    out.print(f"{r.persons} persons; {r.new_ids} given a new id; {r.retired} ids folded into another person "
-              "(they resolve to it)")
+    _emit(as_json, asdict(r), f"{r.persons} persons; {r.new_ids} given a new id; {r.retired} ids folded into "
+          "another person (they resolve to it)")
 
 
 @app.command()
@@ -219,6 +229,7 @@ def curator_add(
     db: DbOption = None,
     password_stdin: Annotated[bool, typer.Option("--password-stdin",
                                                  help="Read the password from standard input.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Create a curator account, or set a new password for it."""
     import sys
@@ -243,11 +254,13 @@ def curator_add(
         store.close()
     except DocketError as exc:
         _fail(exc)
-    out.print(f"{'password changed for' if existed else 'added'} curator {escape(name)}")
+    _emit(as_json, {"curator": name, "action": "password changed" if existed else "added"},
+          f"{'password changed for' if existed else 'added'} curator {escape(name)}")
 
 
 @curator_app.command("remove")
-def curator_remove(name: Annotated[str, typer.Argument(help="The curator's name.")], db: DbOption = None) -> None:
+def curator_remove(name: Annotated[str, typer.Argument(help="The curator's name.")], db: DbOption = None,
+                   as_json: JsonOption = False) -> None:
     """Remove a curator account (their past decisions stay in the audit log)."""
     try:
         store = open_store(db, create=False)
@@ -258,11 +271,11 @@ def curator_remove(name: Annotated[str, typer.Argument(help="The curator's name.
         store.close()
     except DocketError as exc:
         _fail(exc)
-    out.print(f"removed curator {escape(name)}")
+    _emit(as_json, {"curator": name, "action": "removed"}, f"removed curator {escape(name)}")
 
 
 @curator_app.command("list")
-def curator_list(db: DbOption = None) -> None:
+def curator_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """The curator accounts (names only: passwords are stored as hashes)."""
     try:
         store = open_store(db, create=False)
@@ -270,6 +283,9 @@ def curator_list(db: DbOption = None) -> None:
         store.close()
     except DocketError as exc:
         _fail(exc)
+    if as_json:
+        print(json.dumps({"curators": names}, ensure_ascii=False, indent=1))
+        return
     for n in names:
         out.print(escape(n))
     if not names:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
+from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Optional
@@ -337,15 +338,25 @@ def split_book_(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for one text file per chapter and MANIFEST.tsv.")],
     publisher: Annotated[Optional[str], typer.Option(help="Override the publisher.")] = None,
     period: Annotated[Optional[int], typer.Option(help="Override the year the events cover.")] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Split a multi-country report book into one text file per country chapter, with a MANIFEST.tsv."""
     from docket.pipeline import split_book_file
 
     explicit = {k: v for k, v in {"publisher": publisher, "period": period}.items() if v is not None}
     try:
-        book, files = split_book_file(path, out_dir, IngestOptions(metadata=explicit))
+        with err.status("reading the book (a few minutes for an Amnesty annual report)",
+                        spinner="dots") if err.is_terminal and not as_json else nullcontext():
+            book, files = split_book_file(path, out_dir, IngestOptions(metadata=explicit))
     except DocketError as exc:
         _fail(exc)
+    if as_json:
+        print(json.dumps({"chapters": [{"country": ch.country, "first_page": ch.first_page, "last_page": ch.last_page}
+                                       for ch in book.chapters],
+                          "edition": book.edition, "period": book.period, "files": [str(f) for f in files],
+                          "skipped": [{"label": label, "first_page": a, "last_page": b} for label, a, b in book.skipped]},
+                         ensure_ascii=False, indent=1))
+        return
     out.print(f"{len(book.chapters)} country chapters, edition {book.edition} (events of {book.period}) → "
               f"{escape(str(out_dir))}/ ({len(files) - 1} files and MANIFEST.tsv)")
     for label, a, b in book.skipped:
@@ -356,6 +367,7 @@ def split_book_(
 def copy(
     to: Annotated[str, typer.Option("--to", help="The target: a SQLite file or a postgresql:// address.")],
     db: DbOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Copy the whole database (documents, facts, curation and review logs, curators) into another one."""
     from docket.store.copy import copy_store
@@ -375,5 +387,8 @@ def copy(
     finally:
         source.close()
         target.close()
+    if as_json:
+        print(json.dumps(asdict(report), indent=1))
+        return
     out.print(f"copied {report.documents} documents ({report.skipped} already there), {report.curation} curation "
               f"decisions, {report.reviews} reviews, {report.curators} curator accounts to {escape(to.split('@')[-1])}")
