@@ -262,3 +262,18 @@ def test_a_file_name_cannot_drive_the_terminal(tmp_path: Path) -> None:
     (folder / name).write_bytes(b"%PDF-1.4\nnonsense")
     r = runner.invoke(app, ["ingest", str(folder), "--db", str(tmp_path / "d.db")])
     assert r.exit_code == 1 and "\x1b" not in r.output and "\\x1b" in r.output, r.output
+
+
+def test_country_filters_go_through_aliases(seeded_db: str) -> None:
+    """"--country 'Kyrgyz Republic'" once found nothing: filters use the same aliases as ingest."""
+    def ids(*args: str) -> list:
+        r = runner.invoke(app, [*args, "--db", seeded_db, "--json"])
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)
+
+    plain = ids("cases", "--country", "Kazakhstan")
+    assert plain["cases"] and ids("cases", "--country", "Republic of Kazakhstan") == plain
+    assert ids("cases", "--country", "KAZAKHSTAN") == plain
+    found = ids("search", "journalist", "--country", "Republic of Kazakhstan")["hits"]
+    assert found and found == ids("search", "journalist", "--country", "Kazakhstan")["hits"]
+    assert ids("queue", "--country", "Republic of Kazakhstan") == ids("queue", "--country", "Kazakhstan")

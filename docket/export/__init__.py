@@ -59,7 +59,9 @@ def collect(store: Store, *, person: str | None = None, country: str | None = No
         records = people(store)
     docs = store.list_documents()
     if country:
-        docs = [d for d in docs if (d.country or "").casefold() == country.casefold()]
+        from docket.ingest.metadata import same_country
+
+        docs = [d for d in docs if same_country(d.country, country)]
         ids = {d.id for d in docs}
         records = [p for p in records if any(d.id in ids for d in p.documents)]
     if person is not None:

@@ -112,6 +112,14 @@ def canonical_country(name: str | None) -> str | None:
     return to_canon.get(key, " ".join(name.split()).title() if name.isupper() else " ".join(name.split()))
 
 
+def same_country(stored: str | None, asked: str) -> bool:
+    """Whether a stored country is the one a user asked for, through aliases ("Kyrgyz Republic"
+    is Kyrgyzstan, "Russian Federation" is Russia) and case."""
+    if not stored:
+        return False
+    return (canonical_country(stored) or "").casefold() == (canonical_country(asked) or "").casefold()
+
+
 def lookup_country(name: str) -> str | None:
     """The canonical country a heading names, or ``None`` when it names none: handles book forms
     such as "CONGO (DEMOCRATIC REPUBLIC OF THE)", "SERBIA (INCLUDING KOSOVO)", "KOREA (REPUBLIC OF)"

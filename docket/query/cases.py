@@ -14,6 +14,7 @@ from datetime import date
 
 from docket.evaluate import norm
 from docket.errors import CaseQueryError
+from docket.ingest.metadata import same_country
 from docket.models import DocumentSummary, Event, statement_key
 from docket.query.people import PersonRecord
 
@@ -376,11 +377,10 @@ def year_diff(records: list[PersonRecord], *, start: int, end: int, country: str
         raise CaseQueryError(f"the years to compare are {start} and {end}", hint="--from is the earlier year")
 
     def covers(d: DocumentSummary, year: int) -> bool:
-        return d.period == year and (country is None or (d.country or "").casefold() == country.casefold())
+        return d.period == year and (country is None or same_country(d.country, country))
 
     def periods(p: PersonRecord) -> set[int]:
-        return {d.period for d in p.documents if d.period and (country is None or
-                                                              (d.country or "").casefold() == country.casefold())}
+        return {d.period for d in p.documents if d.period and (country is None or same_country(d.country, country))}
 
     docs = documents if documents is not None else list({d.id: d for p in records for d in p.documents}.values())
     side_from = sorted((d for d in docs if covers(d, start)), key=lambda d: (d.publisher or "", d.title or ""))
@@ -479,7 +479,7 @@ def select_cases(records: list[PersonRecord], where: CaseFilter,
     out = []
     for p in records:
         docs = p.documents
-        if where.country and not any((d.country or "").casefold() == where.country.casefold() for d in docs):
+        if where.country and not any(same_country(d.country, where.country) for d in docs):
             continue
         if where.year is not None and not any(d.period == where.year for d in docs):
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from docket.ingest.metadata import same_country
 from docket.models import statement_key
 from docket.query.cases import STATUS_MIN_CONFIDENCE, CaseFile, Fact, case_file
 from docket.query.people import PersonRecord
@@ -38,7 +39,7 @@ def review_queue(records: list[PersonRecord], *, country: str | None = None, sid
     for p in records:
         if side is not None and p.side != side:
             continue
-        if country and not any((d.country or "").casefold() == country.casefold() for d in p.documents):
+        if country and not any(same_country(d.country, country) for d in p.documents):
             continue
         case = case_file(p)
         conflicting = {statement_key(pair[1]) for x in case.conflicts for pair in (x.a, x.b) if pair}

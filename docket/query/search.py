@@ -77,4 +77,11 @@ def search(
         ids = [t.id for t in taxonomy()]
         if filters.topic not in ids:
             raise QueryError(f"unknown topic {filters.topic!r}", hint="one of " + ", ".join(ids))
-    return store.search(parse_query(query), filters or SearchFilters(), limit=limit, offset=offset)
+    filters = filters or SearchFilters()
+    if filters.country:  # stored countries are canonical: "Kyrgyz Republic" asks for Kyrgyzstan
+        from dataclasses import replace
+
+        from docket.ingest.metadata import canonical_country
+
+        filters = replace(filters, country=canonical_country(filters.country))
+    return store.search(parse_query(query), filters, limit=limit, offset=offset)
