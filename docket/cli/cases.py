@@ -233,8 +233,8 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json | csv | markdown | esf | sqlite.")] = "json",
-    out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="File (json, esf, sqlite) or folder "
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json | csv | markdown | esf | sqlite | ftm.")] = "json",
+    out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="File (json, esf, sqlite, ftm) or folder "
                                                      "(csv, markdown); default: stdout for json/esf.")] = None,
     db: DbOption = None,
     person_name: Annotated[Optional[str], typer.Option("--person", help="Only this person (any spelling).")] = None,
@@ -245,7 +245,7 @@ def export(
     """Export case files: JSON (with a published JSON Schema), CSV tables, Markdown dossiers, ESF events, SQLite."""
     import tempfile
 
-    from docket.export import DIRECTORY_FORMATS, EXPORTERS, collect, schema
+    from docket.export import DIRECTORY_FORMATS, EXPORTERS, FILE_PAIR_FORMATS, collect, schema
     from docket.errors import ExportError
 
     if print_schema:
@@ -254,7 +254,7 @@ def export(
     try:
         if fmt not in EXPORTERS:
             raise ExportError(f"unknown format {fmt!r}", hint="one of " + ", ".join(EXPORTERS))
-        if out_path is None and (fmt in DIRECTORY_FORMATS or fmt == "sqlite"):
+        if out_path is None and (fmt in DIRECTORY_FORMATS or fmt in FILE_PAIR_FORMATS):
             raise ExportError(f"--format {fmt} writes files", hint="give --out PATH")
         store = open_store(db, create=False)
         data = collect(store, person=person_name, country=country)

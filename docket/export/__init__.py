@@ -1,4 +1,5 @@
-"""Exports of the case database: JSON, CSV tables, Markdown dossiers, ESF events, a SQLite file.
+"""Exports of the case database: JSON, CSV tables, Markdown dossiers, ESF events, a SQLite file,
+FollowTheMoney entities.
 
 Built-in exporters are registered in :data:`EXPORTERS` (format name -> writer); each writer takes
 an :class:`ExportData` and an output path and returns the files it wrote.
@@ -147,9 +148,17 @@ def write_sqlite(data: ExportData, out: Path) -> list[Path]:
     return [out]
 
 
+def write_ftm(data: ExportData, out: Path) -> list[Path]:
+    """FollowTheMoney entities as JSON lines, with their provenance statements beside them."""
+    from docket.export.ftm import write_ftm as write  # followthemoney loads only for this format
+
+    return write(data, out)
+
+
 Exporter = Callable[[ExportData, Path], list[Path]]
 EXPORTERS: dict[str, Exporter] = {"json": write_json, "csv": write_csv, "markdown": write_markdown,
-                                  "esf": write_esf, "sqlite": write_sqlite}
+                                  "esf": write_esf, "sqlite": write_sqlite, "ftm": write_ftm}
+FILE_PAIR_FORMATS = frozenset({"sqlite", "ftm"})  # written to a path, never to stdout
 DIRECTORY_FORMATS = frozenset({"csv", "markdown"})
 
-__all__ = ["EXPORTERS", "DIRECTORY_FORMATS", "ExportData", "Table", "collect", "csv_cell", "schema", "to_json"]
+__all__ = ["EXPORTERS", "DIRECTORY_FORMATS", "FILE_PAIR_FORMATS", "ExportData", "Table", "collect", "csv_cell", "schema", "to_json"]
