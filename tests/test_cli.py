@@ -277,3 +277,11 @@ def test_country_filters_go_through_aliases(seeded_db: str) -> None:
     found = ids("search", "journalist", "--country", "Republic of Kazakhstan")["hits"]
     assert found and found == ids("search", "journalist", "--country", "Kazakhstan")["hits"]
     assert ids("queue", "--country", "Republic of Kazakhstan") == ids("queue", "--country", "Kazakhstan")
+
+
+def test_search_names_the_linked_spellings_it_added(seeded_db: str) -> None:
+    r = runner.invoke(app, ["search", "Мухаммедкарим", "--db", seeded_db, "--json"])
+    out = json.loads(r.stdout)
+    assert out["linked_spellings"] and out["hits"] and out["searched"] != out["query"]
+    r = runner.invoke(app, ["search", "Мухаммедкарим", "--db", seeded_db, "--json", "--exact"])
+    assert json.loads(r.stdout)["hits"] == [] and json.loads(r.stdout)["linked_spellings"] == []

@@ -182,17 +182,33 @@ def search(
     topic: Annotated[Optional[str], typer.Option(help="Only paragraphs tagged with this topic id (see docs).")] = None,
     limit: Annotated[int, typer.Option(help="Number of hits.", min=1, max=1000)] = 10,
     offset: Annotated[int, typer.Option(help="Skip this many hits (paging).", min=0, max=1_000_000)] = 0,
+    exact: Annotated[bool, typer.Option("--exact", help="Search only the spelling typed, not a person's "
+                                                         "linked spellings.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Full-text search over paragraphs, ranked by BM25, each hit with its citation."""
+    """Full-text search over paragraphs, ranked by BM25, each hit with its citation; a person's name
+    also finds the person's other spellings (--exact: only what was typed)."""
+    from docket.query.search import Expansion, expand_names, may_be_name
+
     try:
         store = open_store(db, create=False)
-        hits = run_search(store, query, SearchFilters(publisher, country, year, section, topic), limit=limit, offset=offset)
+        widened = Expansion(query)
+        if not exact and may_be_name(query):
+            from docket.query.people import people
+
+            widened = expand_names(people(store), query)
+        hits = run_search(store, widened.query, SearchFilters(publisher, country, year, section, topic),
+                          limit=limit, offset=offset)
     except DocketError as exc:
         _fail(exc)
     if as_json:
-        print(json.dumps({"query": query, "hits": [asdict(h) for h in hits]}, indent=1))
+        print(json.dumps({"query": query, "searched": widened.query, "linked_spellings": list(widened.spellings),
+                          "persons": list(widened.persons), "hits": [asdict(h) for h in hits]}, ensure_ascii=False,
+                         indent=1))
         return
+    if widened.spellings:
+        err.print(f"also searched the linked spellings {escape(', '.join(widened.spellings))} "
+                  f"({', '.join(widened.persons)}; --exact for only {escape(query)!r})")
     if not hits:
         out.print("no hits")
     for i, h in enumerate(hits, start=offset + 1):

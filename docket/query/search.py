@@ -10,10 +10,15 @@ dropped, so no query can crash the search.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from docket.errors import QueryError
 from docket.models import SearchFilters, SearchHit, SearchQuery, SearchTerm
 from docket.store.base import Store
+
+if TYPE_CHECKING:
+    from docket.query.people import PersonRecord
 
 _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -85,3 +90,63 @@ def search(
 
         filters = replace(filters, country=canonical_country(filters.country))
     return store.search(parse_query(query), filters, limit=limit, offset=offset)
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """A query widened to the linked spellings of the persons it names."""
+
+    query: str  # the query to run
+    spellings: tuple[str, ...] = ()  # spellings added to what was typed (empty: nothing added)
+    persons: tuple[str, ...] = ()  # ids of the persons whose spellings were added
+
+
+MAX_EXPANDED_PERSONS = 3  # a name shared by more persons is too vague to widen
+
+
+def may_be_name(query: str) -> bool:
+    """Whether ``query`` could be a person's name (every word capitalised or in a cased non-Latin
+    script, no operators): only then is it worth linking persons to widen it."""
+    words = query.strip().strip('"').split()
+    return bool(words) and len(words) <= 5 and all(w[:1].isupper() and w != "OR" for w in words)
+
+
+def expand_names(records: list[PersonRecord], query: str) -> Expansion:
+    """``query`` widened to every spelling of the persons it names, when the whole query is a name.
+
+    "Mukhammedkarim" also finds "Mukhamedkarim" and "Mukhammadkarim" in the reports that print
+    it so, and a Cyrillic spelling finds the Latin ones (names are matched by
+    :func:`~docket.query.people.lookup_person`: folded transliterations, whole words). A query
+    with operators (OR, -word, prefix*) is run as typed.
+    """
+    from docket.extract.link import name_key
+    from docket.query.people import lookup_person
+
+    typed = query.strip()
+    bare = typed[1:-1].strip() if len(typed) > 1 and typed[0] == typed[-1] == '"' else typed
+    if not bare or '"' in bare or any(w == "OR" or w.startswith("-") or w.endswith("*") for w in bare.split()):
+        return Expansion(query)
+    found = lookup_person(records, bare)
+    if not found.matches or len(found.matches) > MAX_EXPANDED_PERSONS:
+        return Expansion(query)
+    typed_key = name_key(bare)
+    full_name = len(bare.split()) >= 2
+
+    def widens(p: PersonRecord, form: str) -> bool:
+        # A full name, or a bare surname when the query is one word; never a lone given name
+        # ("Aset"), and never a bare surname for a full-name query: both find other people.
+        if typed_key in name_key(form):
+            return False
+        if len(form.split()) >= 2:
+            return True
+        surnames = {f.split()[-1] for f in p.cluster.forms if len(f.split()) >= 2}
+        return not full_name and form in surnames
+
+    extra = list(dict.fromkeys(f for p in found.matches for f in p.cluster.forms if widens(p, f)))
+    if not extra:
+        return Expansion(query)
+    widened = " OR ".join(f'"{_WORD_ONLY.sub(" ", f).strip()}"' for f in [bare, *extra])
+    return Expansion(widened, tuple(extra), tuple(p.cluster.id for p in found.matches))
+
+
+_WORD_ONLY = re.compile(r'["*]')

@@ -76,12 +76,16 @@ def paragraph(paragraph_id: Annotated[str, PathParam(max_length=80)], store: Sto
 
 
 @router.get("/search", summary="Full-text search (BM25) with filters; hits carry citations")
-def search(store: StoreDep, q: Annotated[str, Query(min_length=1, max_length=500)], publisher: Text = None,
-           country: Text = None, year: Year = None, section: Text = None, topic: Text = None,
-           limit: Limit = 20, offset: Offset = 0) -> dict:
+def search(store: StoreDep, settings: SettingsDep, q: Annotated[str, Query(min_length=1, max_length=500)],
+           publisher: Text = None, country: Text = None, year: Year = None, section: Text = None, topic: Text = None,
+           limit: Limit = 20, offset: Offset = 0, exact: bool = False) -> dict:
+    from docket.query.search import Expansion, expand_names, may_be_name
+
     filters = SearchFilters(publisher=publisher, country=country, year=year, section=section, topic=topic)
-    hits = run_search(store, q, filters, limit=limit, offset=offset)
-    return {"query": q, "limit": limit, "offset": offset,
+    widened = expand_names(persons(store, settings), q) if not exact and may_be_name(q) else Expansion(q)
+    hits = run_search(store, widened.query, filters, limit=limit, offset=offset)
+    return {"query": q, "searched": widened.query, "linked_spellings": list(widened.spellings),
+            "persons": list(widened.persons), "limit": limit, "offset": offset,
             "hits": [{"rank": h.rank, "snippet": h.snippet, "highlights": [list(x) for x in h.highlights],
                       "topics": list(h.topics), "citation": vars(h.citation)} for h in hits]}
 

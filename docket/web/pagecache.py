@@ -85,7 +85,7 @@ page_cache = PageCache(int(os.environ.get("DOCKET_PAGE_CACHE", "1024")),
 
 # The query parameters each cached page reads: any other one cannot change the page, so it is left
 # out of the key (junk parameters would otherwise make every request a new entry).
-_KNOWN = {"/search": ("q", "publisher", "country", "year", "section", "topic", "page"), "/": (),
+_KNOWN = {"/search": ("q", "publisher", "country", "year", "section", "topic", "page", "exact"), "/": (),
           "/documents/": ("mark",), "/persons/": ()}
 
 

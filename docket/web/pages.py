@@ -78,25 +78,36 @@ def _int(value: str | None) -> int | None:
 @cached_page
 def search_page(request: Request, store: StoreDep, settings: SettingsDep, q: Annotated[str, Query(max_length=500)] = "",
                 publisher: Text = None, country: Text = None, year: Text = None, section: Text = None,
-                topic: Text = None, page: Annotated[int, Query(ge=1, le=1000)] = 1) -> HTMLResponse:
+                topic: Text = None, page: Annotated[int, Query(ge=1, le=1000)] = 1,
+                exact: Annotated[str, Query(max_length=1)] = "") -> HTMLResponse:
+    from docket.query.search import Expansion, expand_names, may_be_name
+
     filters = SearchFilters(publisher=publisher or None, country=country or None, year=_int(year),
                             section=section or None, topic=topic or None)
-    hits, error = [], None
+    hits, error, widened, found = [], None, Expansion(q), Expansion(q)
     if q.strip():
         from docket.errors import DocketError
 
         try:
-            hits = run_search(store, q, filters, limit=PAGE + 1, offset=(page - 1) * PAGE)
+            if may_be_name(q):  # a person's name finds the person's other spellings too (unless exact)
+                found = expand_names(persons(store, settings), q)
+                widened = Expansion(q) if exact else found
+            hits = run_search(store, widened.query, filters, limit=PAGE + 1, offset=(page - 1) * PAGE)
         except DocketError as exc:
             error = exc.message + (f" ({exc.hint})" if exc.hint else "")
     args = {k: v for k, v in {"q": q, "publisher": publisher, "country": country, "year": year,
-                              "section": section, "topic": topic}.items() if v}
+                              "section": section, "topic": topic, "exact": exact}.items() if v}
+    toggle = None
+    if found.spellings and not error:  # say what was searched, and offer the other way
+        others = {k: v for k, v in args.items() if k not in ("exact", "page")}
+        toggle = {"spellings": found.spellings, "exact": bool(exact),
+                  "href": f"/search?{urlencode({**others, 'exact': '1'})}" if not exact else f"/search?{urlencode(others)}"}
     results = [{"hit": h, "segments": segments(h.snippet, [Span(a, b, "hl") for a, b in h.highlights]),
                 "href": cite_href(h.citation.document_id, int(h.citation.paragraph_id.rsplit(":p", 1)[1]))}
                for h in hits[:PAGE]]
     named = _persons_named(_name_index(store, settings), q) if q.strip() and not error else []
     return _page(request, "search.html", q=q, args=args, results=results, error=error, facets=_facets(store, settings),
-                 named=named,
+                 named=named, toggle=toggle,
                  page=page, more=len(hits) > PAGE, counts=cache.get(store, settings, "counts", store.counts),
                  prev_url=f"/search?{urlencode({**args, 'page': page - 1})}" if page > 1 else None,
                  next_url=f"/search?{urlencode({**args, 'page': page + 1})}" if len(hits) > PAGE else None)

@@ -79,3 +79,48 @@ def test_topic_filter(seeded: SQLiteStore) -> None:
     assert len(hits) < len(search(seeded, "court", limit=50))
     with pytest.raises(QueryError, match="unknown topic"):
         search(seeded, "court", SearchFilters(topic="nonsense"))
+
+
+def test_a_name_finds_the_persons_linked_spellings(seeded: SQLiteStore) -> None:
+    """Searching one spelling of a person finds the passages that print another (issue 19)."""
+    from docket.query.people import people
+    from docket.query.search import expand_names
+
+    records = people(seeded)
+    checked = 0
+    for p in records:
+        full = [f for f in p.cluster.forms if len(f.split()) >= 2]
+        if len(full) < 2:
+            continue
+        typed, other = full[0], full[1]
+        widened = expand_names(records, typed)
+        assert other in widened.spellings and p.cluster.id in widened.persons, (typed, widened)
+        texts = [h.snippet for h in search(seeded, widened.query, limit=200)]
+        assert len(texts) >= len(search(seeded, f'"{typed}"', limit=200))
+        checked += 1
+    assert checked >= 2
+
+
+def test_widening_never_adds_a_lone_given_name_or_rewrites_operators(seeded: SQLiteStore) -> None:
+    from docket.query.people import people
+    from docket.query.search import expand_names, may_be_name
+
+    records = people(seeded)
+    for p in records:
+        surname = p.cluster.canonical.split()[-1]
+        given = {f.split()[0] for f in p.cluster.forms if len(f.split()) >= 2}
+        widened = expand_names(records, surname)
+        assert not set(widened.spellings) & given, (surname, widened.spellings)
+    assert expand_names(records, "Mukhammedkarim OR police").spellings == ()
+    assert expand_names(records, "-Mukhammedkarim").spellings == ()
+    assert not may_be_name("torture") and may_be_name("Мухаммедкарим")
+
+
+def test_a_cyrillic_name_finds_the_latin_passages(seeded: SQLiteStore) -> None:
+    from docket.query.people import people
+    from docket.query.search import expand_names
+
+    assert search(seeded, "Мухаммедкарим") == []
+    widened = expand_names(people(seeded), "Мухаммедкарим")
+    hits = search(seeded, widened.query)
+    assert hits and all("Mukh" in h.snippet for h in hits)

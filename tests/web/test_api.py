@@ -512,3 +512,13 @@ def test_a_name_several_persons_share_shows_a_chooser_page(client: TestClient) -
     one = client.get("/persons/Bokayev", follow_redirects=False)
     assert one.status_code == 301 and one.headers["location"] == "/persons/maks-bokaev"
     assert client.get("/persons/nobody-of-that-name").status_code == 404
+
+
+def test_search_widens_a_name_to_linked_spellings_with_a_toggle(client: TestClient) -> None:
+    r = client.get("/api/v1/search", params={"q": "Мухаммедкарим"}).json()
+    assert r["linked_spellings"] and r["persons"] and r["hits"]
+    assert client.get("/api/v1/search", params={"q": "Мухаммедкарим", "exact": True}).json()["hits"] == []
+    page = client.get("/search", params={"q": "Мухаммедкарим"}).text
+    assert "Also searched the linked spellings" in page and "exact=1" in page and 'class="hit"' in page
+    exact = client.get("/search", params={"q": "Мухаммедкарим", "exact": "1"}).text
+    assert "Searched only" in exact and 'class="hit"' not in exact
