@@ -23,14 +23,26 @@ def _emit(as_json: bool, data: object, text: str) -> None:
         out.print(text)
 
 
+def _persons_restored(store: object) -> None:
+    """After a curation write: store the persons as they now are (for SQL users and other tools)."""
+    from docket.query.people import store_resolution
+
+    try:
+        store_resolution(store)  # type: ignore[arg-type]
+    except DocketError as exc:  # the decision is recorded; the stored persons catch up on the next write
+        err.print(f"[yellow]warning:[/yellow] stored persons not refreshed: {escape(str(exc))}")
+
+
 def _curate(action: str, name_a: str, name_b: str, db: str | None, who: str | None, why: str | None,
             as_json: bool) -> None:
     from docket.query.curation import curate_names
 
     try:
-        entry = curate_names(open_store(db, create=False), action, name_a, name_b, who=who, why=why)
+        store = open_store(db, create=False)
+        entry = curate_names(store, action, name_a, name_b, who=who, why=why)
     except DocketError as exc:
         _fail(exc)
+    _persons_restored(store)
     _emit(as_json, asdict(entry), f"{entry.action} #{entry.id}: {escape(entry.name_a)!r} and {escape(entry.name_b)!r} "
               f"by {escape(entry.who)} at {entry.at}" + (f" — {escape(entry.why)}" if entry.why else ""))
 
@@ -71,9 +83,11 @@ def not_a_person(
     from docket.query.curation import curate
 
     try:
-        entries = curate(open_store(db, create=False), "person" if undo else "not_person", name, who=who, why=why)
+        store = open_store(db, create=False)
+        entries = curate(store, "person" if undo else "not_person", name, who=who, why=why)
     except DocketError as exc:
         _fail(exc)
+    _persons_restored(store)
     _emit(as_json, [asdict(e) for e in entries], "\n".join(
         f"{e.action} #{e.id}: {escape(e.name_a)!r} by {escape(e.who)} at {e.at}" + (f" — {escape(e.why)}" if e.why else "")
         for e in entries))
@@ -90,9 +104,11 @@ def reject(
     from docket.resolve.curate import curator
 
     try:
-        reviews = reject_claim(open_store(db, create=False), name, fact, who=who or curator(), why=why)
+        store = open_store(db, create=False)
+        reviews = reject_claim(store, name, fact, who=who or curator(), why=why)
     except DocketError as exc:
         _fail(exc)
+    _persons_restored(store)
     n = len(reviews) - 1  # the last review is the claim itself
     _emit(as_json, [asdict(r) for r in reviews], f"rejected {n} statement{'s' if n != 1 else ''} of {escape(fact)} and the claim, for reports "
               f"ingested later (reviews #{reviews[0].id}–#{reviews[-1].id})" + (f" — {escape(why)}" if why else ""))
@@ -111,9 +127,11 @@ def review_cmd(
     from docket.resolve.curate import curator
 
     try:
-        r = review(open_store(db, create=False), statement, action, who=who or curator(), field=field, value=value, why=why)
+        store = open_store(db, create=False)
+        r = review(store, statement, action, who=who or curator(), field=field, value=value, why=why)
     except DocketError as exc:
         _fail(exc)
+    _persons_restored(store)
     change = f" {r.field}: {r.before or '∅'} → {r.after or '∅'}" if r.action == "correct" else ""
     _emit(as_json, asdict(r), f"{r.action} #{r.id}{escape(change)} by {escape(r.who)} at {r.at}" + (f" — {escape(r.why)}" if r.why else ""))
 

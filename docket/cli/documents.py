@@ -76,12 +76,12 @@ def ingest(
         _fail(exc)
     if any(o.status in ("added", "replaced") for o in outcomes):
         store.refresh_search_index()
-        from docket.query.people import people
+        from docket.query.people import store_resolution
 
-        try:
-            people(store)  # persons seen for the first time get their ids now, by the writer
+        try:  # persons seen for the first time get their ids now, by the writer, and the persons are stored
+            store_resolution(store)
         except DocketError as exc:  # the documents are stored; the ids will be given on the next read
-            err.print(f"[yellow]warning:[/yellow] person ids not stored yet: {escape(str(exc))}")
+            err.print(f"[yellow]warning:[/yellow] persons not stored yet: {escape(str(exc))}")
     failed = [o for o in outcomes if o.status == "failed"]
     if as_json:
         print(json.dumps({"files": [asdict(o) for o in outcomes], "counts": _counts(outcomes)}, indent=1))

@@ -36,6 +36,28 @@ def people(store: Store) -> list[PersonRecord]:
     return _people(store, None)[0]
 
 
+def store_resolution(store: Store, records: list[PersonRecord] | None = None) -> bool:
+    """Store the persons, their spellings per document and their links (levels and score) for
+    SQL users and other tools, unless they are stored for the database's current state already;
+    whether anything was written. ``records``: ``people(store)`` when the caller has it."""
+    import json
+
+    state = store.state()
+    if store.resolution_state() == state:
+        return False
+    records = records if records is not None else people(store)
+    persons = [(p.cluster.id, p.cluster.canonical, p.role, p.side, len(p.documents), len(p.events)) for p in records]
+    spellings: dict[tuple[str, str, str], int] = {}
+    for p in records:
+        for _, m in p.cluster.mentions:
+            key = (p.cluster.id, m.text, m.document_id)
+            spellings[key] = spellings.get(key, 0) + 1
+    links = [(p.cluster.id, link.a, link.b, link.score, json.dumps(list(link.levels), ensure_ascii=False))
+             for p in records for link in p.cluster.links]
+    store.save_resolution(state, persons, [(*k, n) for k, n in spellings.items()], links)
+    return True
+
+
 @dataclass(frozen=True)
 class Relinked:
     """What linking the whole database again did to the stored person ids."""
@@ -51,6 +73,7 @@ def relink(store: Store) -> Relinked:
     names, aliases = store.person_ids()
     records = people(store)
     _, aliases_after = store.person_ids()
+    store_resolution(store, records)
     known = set(names.values())
     return Relinked(len(records), len({p.cluster.id for p in records} - known),
                     len(set(aliases_after) - set(aliases)))

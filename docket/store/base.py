@@ -106,6 +106,17 @@ class Store(Protocol):
         """End a session (logout)."""
         ...
 
+    def resolution_state(self) -> str | None:
+        """The database state the stored persons were computed from (None: never stored)."""
+        ...
+
+    def save_resolution(self, state: str, persons: Sequence[tuple], spellings: Sequence[tuple],
+                        links: Sequence[tuple]) -> None:
+        """Replace the stored persons: rows of ``persons`` (id, name, role, side, documents,
+        events), ``person_spellings`` (person id, form, document id, mentions) and
+        ``person_links`` (person id, a, b, score, levels JSON), computed from ``state``."""
+        ...
+
     def auth_failures(self, keys: Sequence[str], since: float) -> int:
         """The most failed logins recorded under any one of ``keys`` since ``since`` (epoch seconds)."""
         ...

@@ -304,6 +304,24 @@ class SQLStore:
         with self._write():
             self._sql("UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL", (at, session_id))
 
+    def resolution_state(self) -> str | None:
+        row = self._sql("SELECT state FROM resolution").fetchone()
+        return row[0] if row else None
+
+    def save_resolution(self, state: str, persons: Sequence[tuple], spellings: Sequence[tuple],
+                        links: Sequence[tuple]) -> None:
+        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._write():
+            for table in ("person_links", "person_spellings", "persons", "resolution"):
+                self._sql(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            self._many("INSERT INTO persons (id, name, role, side, documents, events) VALUES (?, ?, ?, ?, ?, ?)",
+                       list(persons))
+            self._many("INSERT INTO person_spellings (person_id, form, document_id, mentions) VALUES (?, ?, ?, ?)",
+                       list(spellings))
+            self._many("INSERT INTO person_links (person_id, a, b, score, levels) VALUES (?, ?, ?, ?, ?)",
+                       list(links))
+            self._sql("INSERT INTO resolution (state, at, persons) VALUES (?, ?, ?)", (state, at, len(persons)))
+
     def auth_failures(self, keys: Sequence[str], since: float) -> int:
         counts = [self._sql("SELECT count(*) FROM auth_failures WHERE key = ? AND at >= ?", (k, since)).fetchone()[0]
                   for k in keys]

@@ -201,3 +201,44 @@ def test_every_spelling_joined_across_reports_has_its_link(seeded: SQLiteStore) 
         assert all(name_key(f) in keys for f in forms), (p.cluster.id, forms, p.cluster.links)
     [bokayev] = find_person(seeded, "Bokayev")
     assert any("across reports" in link.levels for link in bokayev.cluster.links)
+
+
+def test_the_persons_are_stored_for_other_tools_and_kept_current(seeded_copy: Path) -> None:
+    """`persons`, `person_spellings` and `person_links` hold what linking found (issue 17), for
+    the database state they were computed from; a CLI write brings them up to date."""
+    import json
+    import sqlite3
+
+    from typer.testing import CliRunner
+
+    from docket.cli import app
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["relink", "--db", str(seeded_copy)]).exit_code == 0
+
+    def stored() -> tuple[str, dict, dict]:
+        con = sqlite3.connect(seeded_copy)
+        try:
+            (state,) = con.execute("SELECT state FROM resolution").fetchone()
+            persons = {r[0]: r[1:] for r in con.execute("SELECT id, name, side, documents FROM persons")}
+            links = {}
+            for pid, a, b, score, levels in con.execute("SELECT person_id, a, b, score, levels FROM person_links"):
+                links.setdefault(pid, set()).add((a, b, score, tuple(json.loads(levels))))
+            return state, persons, links
+        finally:
+            con.close()
+
+    store = SQLiteStore(seeded_copy)
+    state, persons, links = stored()
+    records = people(store)
+    assert state == store.state()
+    assert persons == {p.cluster.id: (p.cluster.canonical, p.side, len(p.documents)) for p in records}
+    assert links == {p.cluster.id: {(x.a, x.b, x.score, x.levels) for x in p.cluster.links}
+                     for p in records if p.cluster.links}
+    two = [p for p in records if len(p.cluster.forms) == 1 and len(p.cluster.canonical.split()) >= 2][:2]
+    r = runner.invoke(app, ["merge", two[0].cluster.id, two[1].cluster.id, "--db", str(seeded_copy), "--why", "test"])
+    assert r.exit_code == 0, r.output
+    after_state, after, _ = stored()
+    assert after_state == store.state() != state
+    assert len(after) == len(persons) - 1 and sum(pid in after for pid in (two[0].cluster.id, two[1].cluster.id)) == 1
+    store.close()
