@@ -188,7 +188,7 @@ def search(
 ) -> None:
     """Full-text search over paragraphs, ranked by BM25, each hit with its citation; a person's name
     also finds the person's other spellings (--exact: only what was typed)."""
-    from docket.query.search import Expansion, expand_names, may_be_name
+    from docket.query.search import Expansion, expand_names, may_be_name, search_total
 
     try:
         store = open_store(db, create=False)
@@ -197,20 +197,27 @@ def search(
             from docket.query.people import people
 
             widened = expand_names(people(store), query)
-        hits = run_search(store, widened.query, SearchFilters(publisher, country, year, section, topic),
-                          limit=limit, offset=offset)
+        filters = SearchFilters(publisher, country, year, section, topic)
+        hits = run_search(store, widened.query, filters, limit=limit, offset=offset)
+        total = search_total(store, widened.query, filters)
     except DocketError as exc:
         _fail(exc)
     if as_json:
         print(json.dumps({"query": query, "searched": widened.query, "linked_spellings": list(widened.spellings),
-                          "persons": list(widened.persons), "hits": [asdict(h) for h in hits]}, ensure_ascii=False,
+                          "persons": list(widened.persons), "total": asdict(total),
+                          "hits": [asdict(h) for h in hits]}, ensure_ascii=False,
                          indent=1))
         return
     if widened.spellings:
         err.print(f"also searched the linked spellings {escape(', '.join(widened.spellings))} "
                   f"({', '.join(widened.persons)}; --exact for only {escape(query)!r})")
     if not hits:
-        out.print("no hits")
+        out.print("no hits" if not total.paragraphs else f"no hits past {offset} (of {total.paragraphs})")
+    else:
+        out.print(f"[bold]{total.paragraphs}[/bold] paragraph{'s' if total.paragraphs != 1 else ''} in "
+                  f"[bold]{total.documents}[/bold] document{'s' if total.documents != 1 else ''}; "
+                  f"showing {offset + 1}–{offset + len(hits)}"
+                  + ("" if offset + len(hits) < total.paragraphs else " (the last)"))
     for i, h in enumerate(hits, start=offset + 1):
         c = h.citation
         line = Text(f"{i}. ", style="bold")

@@ -76,6 +76,24 @@ def search(
         raise QueryError(f"limit must be between 1 and 1000, got {limit}")
     if offset < 0:
         raise QueryError(f"offset must not be negative, got {offset}")
+    return store.search(parse_query(query), _checked(filters), limit=limit, offset=offset)
+
+
+@dataclass(frozen=True)
+class SearchTotal:
+    """How much a query finds: matching paragraphs, and the documents they are in."""
+
+    paragraphs: int
+    documents: int
+
+
+def search_total(store: Store, query: str, filters: SearchFilters | None = None) -> SearchTotal:
+    """How many paragraphs ``query`` matches under ``filters``, and in how many documents."""
+    return SearchTotal(*store.search_count(parse_query(query), _checked(filters)))
+
+
+def _checked(filters: SearchFilters | None) -> SearchFilters:
+    """``filters`` checked (a known topic) and normalised (a canonical country)."""
     if filters and filters.topic:
         from docket.extract.topics import taxonomy
 
@@ -89,7 +107,7 @@ def search(
         from docket.ingest.metadata import canonical_country
 
         filters = replace(filters, country=canonical_country(filters.country))
-    return store.search(parse_query(query), filters, limit=limit, offset=offset)
+    return filters
 
 
 @dataclass(frozen=True)

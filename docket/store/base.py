@@ -58,6 +58,10 @@ class Store(Protocol):
         """Paragraphs matching a parsed query, best first (BM25), with marked snippets and citations."""
         ...
 
+    def search_count(self, query: SearchQuery, filters: SearchFilters) -> tuple[int, int]:
+        """How many paragraphs match ``query`` under ``filters``, and in how many documents."""
+        ...
+
     def refresh_search_index(self) -> int:
         """Bring any derived search index up to date now (after an ingest); documents changed."""
         ...

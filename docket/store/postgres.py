@@ -226,6 +226,23 @@ class PostgresStore(SQLStore):
             raise QueryError(f"the search query could not be run: {str(exc).strip()}") from exc
         return [_hit(r, r["rank"], _with_ellipses(r["snip"], r["text"])) for r in rows]
 
+    def search_count(self, query: SearchQuery, filters: SearchFilters) -> tuple[int, int]:
+        text = tsquery_text(query)
+        if text is None:
+            return 0, 0
+        where, args = self._filter_clauses(filters)
+        where.insert(0, "p.tsv @@ to_tsquery('simple', ?)")
+        sql = f"""
+            SELECT count(*) AS n, count(DISTINCT p.document_id) AS docs
+            FROM paragraphs p JOIN documents d ON d.id = p.document_id
+            LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
+            WHERE {" AND ".join(where)}"""  # noqa: S608 - fixed clauses; values are bound
+        try:
+            row = self._sql(sql, (text, *args)).fetchone()
+        except self._psycopg.Error as exc:
+            raise QueryError(f"the search query could not be run: {str(exc).strip()}") from exc
+        return int(row["n"]), int(row["docs"])
+
     def close(self) -> None:
         self.conn.close()
 

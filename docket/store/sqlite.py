@@ -284,6 +284,35 @@ class SQLiteStore(SQLStore):
         return [_hit(rows[pid], -score, index.snippet(rows[pid]["text"], query)) for pid, score in ranked
                 if pid in rows]  # a paragraph removed since the index was synced is skipped
 
+    def search_count(self, query: SearchQuery, filters: SearchFilters) -> tuple[int, int]:
+        index = None if filters.section else self._text_index()
+        if index is not None:
+            publishers = None
+            if filters.publisher:
+                wanted = filters.publisher.lower()
+                publishers = [p for p in self._publishers() if wanted in p.lower()]
+                if not publishers:
+                    return 0, 0
+            try:
+                return index.count(query, filters, publishers)
+            except ValueError as exc:
+                raise QueryError(f"the search query could not be run: {exc}") from exc
+        where, args = self._filter_clauses(filters)
+        where.insert(0, "paragraphs_fts MATCH ?")
+        args.insert(0, fts5_expression(query))
+        sql = f"""
+            SELECT count(*), count(DISTINCT p.document_id)
+            FROM paragraphs_fts
+            JOIN paragraphs p ON p.id = paragraphs_fts.rowid
+            JOIN documents d ON d.id = p.document_id
+            LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
+            WHERE {" AND ".join(where)}"""  # noqa: S608 - fixed clauses; values are bound
+        try:
+            n, docs = self.conn.execute(sql, args).fetchone()
+        except sqlite3.OperationalError as exc:
+            raise QueryError(f"the search query could not be run: {exc}") from exc
+        return int(n), int(docs)
+
     def _hit_rows(self, ids: list[int]) -> dict[int, dict[str, Any]]:
         """The rows of paragraphs ``ids`` with their document's metadata, section and topics, by id.
 

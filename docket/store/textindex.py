@@ -24,7 +24,7 @@ from pathlib import Path
 
 from docket.models import SearchFilters, SearchQuery, SearchTerm
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the document field is a fast field (document counts)
 _WRITER_HEAP = 128_000_000
 
 
@@ -53,7 +53,7 @@ class TextIndex:
     def _schema(self):  # noqa: ANN202 - a tantivy.Schema
         sb = self._t.SchemaBuilder()
         sb.add_unsigned_field("pid", stored=True, indexed=True, fast=True)
-        sb.add_text_field("doc", tokenizer_name="raw", index_option="basic")
+        sb.add_text_field("doc", tokenizer_name="raw", index_option="basic", fast=True)
         sb.add_text_field("text", tokenizer_name="docket_folded", index_option="position")
         sb.add_text_field("publisher", tokenizer_name="raw", index_option="basic")
         sb.add_text_field("country", tokenizer_name="raw", index_option="basic")
@@ -156,6 +156,19 @@ class TextIndex:
                limit: int, offset: int) -> list[tuple[int, float]]:
         """``(paragraph id, score)`` of the best matches, best first. ``publishers``: the exact
         publisher values the publisher filter stands for (``None``: no publisher filter)."""
+        searcher = self.index.searcher()
+        result = searcher.search(self._query(query, filters, publishers), limit, count=False, offset=offset)
+        return [(searcher.doc(address)["pid"][0], score) for score, address in result.hits]
+
+    def count(self, query: SearchQuery, filters: SearchFilters, publishers: Iterable[str] | None) -> tuple[int, int]:
+        """How many paragraphs match, and in how many documents (Tantivy's cardinality
+        aggregation: exact for the sizes a search shows, an estimate past tens of thousands)."""
+        searcher = self.index.searcher()
+        q = self._query(query, filters, publishers)
+        paragraphs = searcher.search(q, 1, count=True).count
+        return paragraphs, int(round(searcher.cardinality(q, "doc"))) if paragraphs else 0
+
+    def _query(self, query: SearchQuery, filters: SearchFilters, publishers: Iterable[str] | None):  # noqa: ANN202
         t, s = self._t, self.schema
         must = [self._group(g) for g in query.groups]
         if publishers is not None:
@@ -167,9 +180,7 @@ class TextIndex:
         if filters.topic:
             must.append(t.Query.term_query(s, "topic", filters.topic))
         clauses = [(t.Occur.Must, q) for q in must] + [(t.Occur.MustNot, self._term(x)) for x in query.excluded]
-        searcher = self.index.searcher()
-        result = searcher.search(t.Query.boolean_query(clauses), limit, count=False, offset=offset)
-        return [(searcher.doc(address)["pid"][0], score) for score, address in result.hits]
+        return t.Query.boolean_query(clauses)
 
     def _group(self, group: tuple[SearchTerm, ...]):  # noqa: ANN202 - a tantivy.Query
         if len(group) == 1:

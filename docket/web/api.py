@@ -79,13 +79,15 @@ def paragraph(paragraph_id: Annotated[str, PathParam(max_length=80)], store: Sto
 def search(store: StoreDep, settings: SettingsDep, q: Annotated[str, Query(min_length=1, max_length=500)],
            publisher: Text = None, country: Text = None, year: Year = None, section: Text = None, topic: Text = None,
            limit: Limit = 20, offset: Offset = 0, exact: bool = False) -> dict:
-    from docket.query.search import Expansion, expand_names, may_be_name
+    from docket.query.search import Expansion, expand_names, may_be_name, search_total
 
     filters = SearchFilters(publisher=publisher, country=country, year=year, section=section, topic=topic)
     widened = expand_names(persons(store, settings), q) if not exact and may_be_name(q) else Expansion(q)
     hits = run_search(store, widened.query, filters, limit=limit, offset=offset)
+    total = search_total(store, widened.query, filters)
     return {"query": q, "searched": widened.query, "linked_spellings": list(widened.spellings),
-            "persons": list(widened.persons), "limit": limit, "offset": offset,
+            "persons": list(widened.persons), "total": {"paragraphs": total.paragraphs, "documents": total.documents},
+            "limit": limit, "offset": offset,
             "hits": [{"rank": h.rank, "snippet": h.snippet, "highlights": [list(x) for x in h.highlights],
                       "topics": list(h.topics), "citation": vars(h.citation)} for h in hits]}
 

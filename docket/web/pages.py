@@ -80,11 +80,11 @@ def search_page(request: Request, store: StoreDep, settings: SettingsDep, q: Ann
                 publisher: Text = None, country: Text = None, year: Text = None, section: Text = None,
                 topic: Text = None, page: Annotated[int, Query(ge=1, le=1000)] = 1,
                 exact: Annotated[str, Query(max_length=1)] = "") -> HTMLResponse:
-    from docket.query.search import Expansion, expand_names, may_be_name
+    from docket.query.search import Expansion, SearchTotal, expand_names, may_be_name, search_total
 
     filters = SearchFilters(publisher=publisher or None, country=country or None, year=_int(year),
                             section=section or None, topic=topic or None)
-    hits, error, widened, found = [], None, Expansion(q), Expansion(q)
+    hits, error, widened, found, total = [], None, Expansion(q), Expansion(q), SearchTotal(0, 0)
     if q.strip():
         from docket.errors import DocketError
 
@@ -93,6 +93,7 @@ def search_page(request: Request, store: StoreDep, settings: SettingsDep, q: Ann
                 found = expand_names(persons(store, settings), q)
                 widened = Expansion(q) if exact else found
             hits = run_search(store, widened.query, filters, limit=PAGE + 1, offset=(page - 1) * PAGE)
+            total = search_total(store, widened.query, filters)
         except DocketError as exc:
             error = exc.message + (f" ({exc.hint})" if exc.hint else "")
     args = {k: v for k, v in {"q": q, "publisher": publisher, "country": country, "year": year,
@@ -107,7 +108,7 @@ def search_page(request: Request, store: StoreDep, settings: SettingsDep, q: Ann
                for h in hits[:PAGE]]
     named = _persons_named(_name_index(store, settings), q) if q.strip() and not error else []
     return _page(request, "search.html", q=q, args=args, results=results, error=error, facets=_facets(store, settings),
-                 named=named, toggle=toggle,
+                 named=named, toggle=toggle, total=total,
                  page=page, more=len(hits) > PAGE, counts=cache.get(store, settings, "counts", store.counts),
                  prev_url=f"/search?{urlencode({**args, 'page': page - 1})}" if page > 1 else None,
                  next_url=f"/search?{urlencode({**args, 'page': page + 1})}" if len(hits) > PAGE else None)

@@ -124,3 +124,18 @@ def test_a_cyrillic_name_finds_the_latin_passages(seeded: SQLiteStore) -> None:
     widened = expand_names(people(seeded), "Мухаммедкарим")
     hits = search(seeded, widened.query)
     assert hits and all("Mukh" in h.snippet for h in hits)
+
+
+@pytest.mark.parametrize("engine", ["tantivy", "fts5"])
+def test_totals_count_every_hit_and_its_documents(seeded_copy, engine: str, monkeypatch) -> None:  # noqa: ANN001
+    from docket.query.search import search_total
+
+    if engine == "fts5":
+        monkeypatch.setenv("DOCKET_SEARCH", "fts5")
+    store = SQLiteStore(seeded_copy)
+    for q, filters in (("police", SearchFilters()), ("court OR prison", SearchFilters(year=2016)),
+                       ("torture -police", SearchFilters()), ("zzzznothing", SearchFilters())):
+        hits = search(store, q, filters, limit=1000)
+        total = search_total(store, q, filters)
+        assert (total.paragraphs, total.documents) == (len(hits), len({h.citation.document_id for h in hits})), q
+    store.close()

@@ -15,7 +15,7 @@ from docket.errors import StoreError
 from docket.models import SearchFilters
 from docket.pipeline import ingest_paths
 from docket.query.people import people
-from docket.query.search import search
+from docket.query.search import SearchTotal, search, search_total
 from docket.store import SQLiteStore, open_store
 from docket.store.postgres import PostgresStore
 from tests.conftest import SEEDS, seed_files
@@ -74,6 +74,8 @@ def test_search_finds_what_sqlite_finds(pg: PostgresStore, seeded_template: Path
         a = sorted(h.citation.paragraph_id for h in search(pg, q, f, limit=1000))
         b = sorted(h.citation.paragraph_id for h in search(lite, q, f, limit=1000))
         assert a == b, (q, f)
+        assert search_total(pg, q, f) == search_total(lite, q, f) == SearchTotal(
+            len(a), len({pid.rsplit(":p", 1)[0] for pid in a})), (q, f)
     hits = search(pg, "Mukhammedkarim", limit=5)
     assert hits and all(h.snippet[x:y] == "Mukhammedkarim" for h in hits for x, y in h.highlights)
     assert all(h.highlights for h in hits)

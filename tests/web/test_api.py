@@ -522,3 +522,10 @@ def test_search_widens_a_name_to_linked_spellings_with_a_toggle(client: TestClie
     assert "Also searched the linked spellings" in page and "exact=1" in page and 'class="hit"' in page
     exact = client.get("/search", params={"q": "Мухаммедкарим", "exact": "1"}).text
     assert "Searched only" in exact and 'class="hit"' not in exact
+
+
+def test_the_search_page_shows_the_same_totals_as_the_api(client: TestClient) -> None:
+    total = client.get("/api/v1/search", params={"q": "police"}).json()["total"]
+    assert total["paragraphs"] > 20 and total["documents"] >= 1
+    page = client.get("/search", params={"q": "police"}).text
+    assert f"<strong>{total['paragraphs']}</strong> paragraphs in <strong>{total['documents']}</strong>" in page
