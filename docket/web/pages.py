@@ -394,16 +394,27 @@ def chart(name: str, store: StoreDep, settings: SettingsDep) -> Response:
                     headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
 
 
+def safe_next(value: str | None) -> str:
+    """Where to go after logging in: a path on this site only (never "//host" or "/\\host", which
+    browsers treat as another site), else the home page."""
+    if (not value or not value.startswith("/") or value.startswith(("//", "/\\")) or len(value) > 2000
+            or any(ord(c) < 32 or c == "\\" for c in value) or value.split("?")[0] in ("/login", "/logout")):
+        return "/"
+    return value
+
+
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, settings: SettingsDep, store: StoreDep) -> HTMLResponse:
-    return _page(request, "login.html", enabled=curation_enabled(settings, store), error=None)
+def login_page(request: Request, settings: SettingsDep, store: StoreDep,
+               next: Annotated[str, Query(max_length=2000)] = "/") -> HTMLResponse:  # noqa: A002 - the form's name
+    return _page(request, "login.html", enabled=curation_enabled(settings, store), error=None, next=safe_next(next))
 
 
 @router.post("/login", response_model=None)
 def login(request: Request, settings: SettingsDep, store: StoreDep, token: Annotated[str, Form(max_length=500)],
-          name: Annotated[str, Form(min_length=1, max_length=80)], csrf: Annotated[str, Form(max_length=100)] = ""
-          ) -> Response:
+          name: Annotated[str, Form(min_length=1, max_length=80)], csrf: Annotated[str, Form(max_length=100)] = "",
+          next: Annotated[str, Form(max_length=2000)] = "/") -> Response:  # noqa: A002 - the form's name
     check_csrf(request, csrf)
+    back = safe_next(next)
     who = name.strip()
     throttled(request, store, who)
     account = store.curator_hash(who)
@@ -411,14 +422,14 @@ def login(request: Request, settings: SettingsDep, store: StoreDep, token: Annot
         "token" if token_ok(settings, token) else None
     if via is None:
         failed_login(request, store, who)
-        return _page(request, "login.html", enabled=curation_enabled(settings, store), error="wrong token")
+        return _page(request, "login.html", enabled=curation_enabled(settings, store), error="wrong token", next=back)
     if via == "token" and account is not None:  # the audit log's "who" must be the account's holder
-        return _page(request, "login.html", enabled=curation_enabled(settings, store),
+        return _page(request, "login.html", enabled=curation_enabled(settings, store), next=back,
                      error="that name belongs to a curator account: log in with its password")
     # a fresh session, with a fresh CSRF token (the one of the login form is not carried over)
     request.session.clear()
     request.session.update(curator=who, sid=store.open_session(who, via), csrf=secrets.token_urlsafe(24))
-    return RedirectResponse("/", status_code=303)
+    return RedirectResponse(back, status_code=303)  # back to the page the curator came from
 
 
 @router.post("/logout")
