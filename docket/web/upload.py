@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from docket.models import FileOutcome
+from docket.numbers import parse_int
 from docket.pipeline import IngestOptions, iter_ingest
 from docket.web.deps import SettingsDep, StoreDep, check_csrf, curator_of
 from docket.web.pages import _page
@@ -54,12 +55,26 @@ async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep
                         csrf: Annotated[str, Form(max_length=100)] = "",
                         url: Annotated[str, Form(max_length=2000)] = "",
                         published: Annotated[str, Form(max_length=10)] = "",
-                        accessed: Annotated[str, Form(max_length=10)] = "") -> HTMLResponse:
+                        accessed: Annotated[str, Form(max_length=10)] = "",
+                        publisher: Annotated[str, Form(max_length=200)] = "",
+                        country: Annotated[str, Form(max_length=100)] = "",
+                        period: Annotated[str, Form(max_length=4)] = "",
+                        title: Annotated[str, Form(max_length=500)] = "") -> HTMLResponse:
     if not curator_of(request):
         raise HTTPException(401, "log in with the curation token to ingest reports")
     check_csrf(request, csrf)
     if len(files) > MAX_FILES:
         raise HTTPException(413, f"at most {MAX_FILES} files per upload")
+    # What the curator says about the reports, over what is read from them (as the CLI's flags): a
+    # bad year is refused before any file is kept; a bad date fails the files, as in a manifest.
+    source: dict[str, object] = {k: v.strip() for k, v in (
+        ("url", url), ("published", published), ("accessed", accessed), ("publisher", publisher),
+        ("country", country), ("title", title)) if v.strip()}
+    if period.strip():  # what the curator says overrides what is read from the text, as --period does
+        year = parse_int(period.strip(), name="the year the events cover", maximum=2200)
+        if year is not None and year < 1900:
+            raise HTTPException(400, f"the year the events cover must be from 1900, got {year}")
+        source["period"] = year
     outcomes: list[FileOutcome | None] = []  # in upload order; None: to be ingested (``paths``)
     paths: list[Path] = []
     for up in files:
@@ -80,8 +95,6 @@ async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep
         paths.append(path)
         outcomes.append(None)
     if paths:  # read and extracted in a worker process, under the per-file time and memory limits
-        # the source of the upload, as the curator gives it (checked like a manifest's: a bad value fails the file)
-        source = {k: v.strip() for k, v in (("url", url), ("published", published), ("accessed", accessed)) if v.strip()}
         options = IngestOptions(metadata=source, max_text_bytes=settings.max_upload_bytes,
                                 max_pdf_bytes=settings.max_upload_bytes, read_timeout_s=settings.upload_timeout_s)
         done = await anyio.to_thread.run_sync(lambda: list(iter_ingest(store, paths, options, isolate=True)),

@@ -529,3 +529,23 @@ def test_the_search_page_shows_the_same_totals_as_the_api(client: TestClient) ->
     assert total["paragraphs"] > 20 and total["documents"] >= 1
     page = client.get("/search", params={"q": "police"}).text
     assert f"<strong>{total['paragraphs']}</strong> paragraphs in <strong>{total['documents']}</strong>" in page
+
+
+def test_an_upload_can_say_what_the_reports_are(seeded_db, tmp_path) -> None:  # noqa: ANN001
+    settings = Settings(db=str(tmp_path / "meta.db"), token=TOKEN, data_dir=tmp_path / "data")
+    import shutil
+
+    shutil.copy(seeded_db, settings.db)
+    c = TestClient(create_app(settings))
+    csrf = c.get("/login").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    c.post("/login", data={"name": "ana", "token": TOKEN, "csrf": csrf})
+    csrf = c.get("/ingest").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    note = b"A note\n\nOn 3 May 2019 the police in Bishkek detained the journalist Aigul Utepova.\n"
+    about = {"publisher": "Example Monitor", "country": "Kyrgyzstan", "period": "2019", "title": "Monitor note"}
+    r = c.post("/ingest", files=[("files", ("note.txt", note, "text/plain"))], data={"csrf": csrf, "period": "20x9"})
+    assert r.status_code == 400 and not any((tmp_path / "data").rglob("note.txt"))  # refused before any file is kept
+    r = c.post("/ingest", files=[("files", ("note.txt", note, "text/plain"))], data={"csrf": csrf, **about})
+    assert r.status_code == 200 and "added" in r.text
+    [doc] = [d for d in c.get("/api/v1/documents").json() if d["file_name"] == "note.txt"]
+    assert (doc["publisher"], doc["country"], doc["period"], doc["title"]) == (
+        "Example Monitor", "Kyrgyzstan", 2019, "Monitor note")
