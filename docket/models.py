@@ -54,6 +54,7 @@ class Metadata:
     url: str | None = None  # the report's source URL
     published: str | None = None  # its publication date (YYYY, YYYY-MM or YYYY-MM-DD)
     accessed: str | None = None  # when it was retrieved (YYYY-MM-DD)
+    language: str | None = None  # ISO 639-1 code: detected from the text, or given (manifest, sidecar, flag)
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ class DocumentSummary:
     url: str | None = None
     published: str | None = None
     accessed: str | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 from docket.errors import DocketError, DocumentConflict, ReaderTimeout, StoreError
 from docket.extract.link import slug
 from docket.extract.topics import paragraph_topics
+from docket.ingest.language import detect_language, mixed_note
 from docket.ingest.metadata import infer_metadata, resolve_metadata
 from docket.ingest.readers import DEFAULT_MAX_PDF_BYTES, DEFAULT_MAX_TEXT_BYTES, read_file
 from docket.ingest.structure import build_document
@@ -185,22 +186,30 @@ def load_documents(path: str | os.PathLike[str], options: IngestOptions | None =
         book = split_book(result, p.name) if result.format == "pdf" and options.split_books else None
     if book is None:
         metadata = resolve_metadata(infer_metadata(result), p, options.metadata)
-        return [build_document(type(raw)(path=str(p.resolve()), size=raw.size, sha256=raw.sha256), result,
-                               metadata)], None
+        return [_with_language_note(build_document(type(raw)(path=str(p.resolve()), size=raw.size,
+                                                             sha256=raw.sha256), result, metadata))], None
     publisher = options.metadata.get("publisher") or infer_metadata(result).publisher
     docs = []
     for ch in book.chapters:
         title = (f"{publisher} Report {book.edition}: {ch.country}" if publisher and book.edition
                  else f"{p.stem}: {ch.country}")
         period = options.metadata.get("period") or book.period
+        language = options.metadata.get("language") or detect_language(ch.result.text)[0]
         metadata = Metadata(publisher, ch.country, period, title,  # type: ignore[arg-type]
                             (("publisher", "flag" if "publisher" in options.metadata else "inferred"),
                              ("country", "book chapter"), ("period", "flag" if "period" in options.metadata
-                                                           else "book edition"), ("title", "book chapter")),
-                            tuple(ch.facts.items()))
+                                                           else "book edition"), ("title", "book chapter"),
+                             ("language", "flag" if "language" in options.metadata else "detected")),
+                            tuple(ch.facts.items()), language=language)  # type: ignore[arg-type]
         where = type(raw)(path=f"{p.resolve()}#{slug(ch.country)}", size=raw.size, sha256=raw.sha256)
         docs.append(build_document(where, ch.result, metadata))
     return docs, book
+
+
+def _with_language_note(doc: Document) -> Document:
+    """``doc``, its notes saying so when its text mixes languages."""
+    note = mixed_note(doc.metadata.language, [p.text for p in doc.paragraphs])
+    return replace(doc, notes=(*doc.notes, note)) if note else doc
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,8 @@ def ingest(
     url: Annotated[Optional[str], typer.Option(help="The report's source URL, for citations (one file).")] = None,
     published: Annotated[Optional[str], typer.Option(help="Its publication date, YYYY[-MM[-DD]].")] = None,
     accessed: Annotated[Optional[str], typer.Option(help="When it was retrieved, YYYY-MM-DD.")] = None,
+    language: Annotated[Optional[str], typer.Option(help="The language of every file (a code or a name: ru, "
+                                                         "Kazakh); default: detected from the text.")] = None,
     max_mb: Annotated[float, typer.Option(help="Size limit for text/HTML files, in MB (PDF: 10x).")] = 20.0,
     summary: Annotated[bool, typer.Option("--summary", help="Print the database summary afterwards.")] = False,
     extract_facts: Annotated[bool, typer.Option("--extract/--no-extract",
@@ -54,7 +56,7 @@ def ingest(
     """Ingest reports (text, HTML, PDF): each file whole or not at all; bad files are reported, not fatal."""
     explicit = {k: v for k, v in {"publisher": publisher, "country": country, "period": period,
                                   "title": title, "url": url, "published": published,
-                                  "accessed": accessed}.items() if v is not None}
+                                  "accessed": accessed, "language": language}.items() if v is not None}
     options = IngestOptions(metadata=explicit, max_text_bytes=int(max_mb * 1024 * 1024),
                             max_pdf_bytes=int(max_mb * 10 * 1024 * 1024), extract=extract_facts,
                             split_books=split_books, read_timeout_s=timeout or None,
@@ -145,11 +147,12 @@ def _print_outcomes(outcomes: list[FileOutcome]) -> None:
 def _print_summary(store) -> None:  # noqa: ANN001 - Store protocol
     docs = store.list_documents()
     table = Table(title=f"docket: {len(docs)} documents")
-    for col in ("id", "file", "publisher", "country", "period", "title", "sections", "paragraphs"):
-        table.add_column(col, overflow="fold", no_wrap=col in ("id", "period", "sections", "paragraphs"))
+    for col in ("id", "file", "publisher", "country", "period", "language", "title", "sections", "paragraphs"):
+        table.add_column(col, overflow="fold", no_wrap=col in ("id", "period", "language", "sections", "paragraphs"))
     for d in docs:
         table.add_row(d.id, shown(d.file_name), shown(d.publisher or "?"), shown(d.country or "?"),
-                      str(d.period or "?"), shown(d.title or ""), str(d.sections), str(d.paragraphs))
+                      str(d.period or "?"), d.language or "?", shown(d.title or ""), str(d.sections),
+                      str(d.paragraphs))
     out.print(table)
     counts = store.counts()
     out.print(f"{counts['documents']} documents, {counts['sections']} sections, {counts['paragraphs']} paragraphs, "

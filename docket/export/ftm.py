@@ -83,6 +83,7 @@ def _document(b: _Builder, d) -> str:  # noqa: ANN001 - DocumentSummary
     b.add(doc, "publishedAt", d.published)
     b.add(doc, "sourceUrl", d.url)
     b.add(doc, "retrievedAt", d.accessed)
+    b.add(doc, "language", d.language)  # FtM takes ISO 639 codes and normalises them
     # the year a report covers is not its publication date: said in words
     b.add(doc, "notes", f"docket document {d.id}" + (f"; covers events of {d.period}" if d.period else ""))
     return doc.id

@@ -78,7 +78,7 @@ def document_dict(d: DocumentSummary) -> dict:
     return {"id": d.id, "file_name": d.file_name, "format": d.format, "publisher": d.publisher,
             "country": d.country, "period": d.period, "title": d.title, "sections": d.sections,
             "paragraphs": d.paragraphs, "ingested_at": d.ingested_at,
-            "url": d.url, "published": d.published, "accessed": d.accessed}
+            "url": d.url, "published": d.published, "accessed": d.accessed, "language": d.language}
 
 
 def statement_dict(d: DocumentSummary, e: Event, citer: Citer | None = None) -> dict:

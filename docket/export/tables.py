@@ -26,9 +26,10 @@ class Table:
 def case_tables(documents: list[DocumentSummary], cases: list[CaseFile], citer: Citer | None = None) -> list[Table]:
     """Every table of the export, keyed so rows join: ``person_id``, ``fact_id``, ``document_id``."""
     docs = Table("documents", ("document_id", "publisher", "country", "period", "title", "file_name", "format",
-                               "sections", "paragraphs", "ingested_at", "url", "published", "accessed"),
+                               "sections", "paragraphs", "ingested_at", "url", "published", "accessed",
+                               "language"),
                  [(d.id, d.publisher, d.country, d.period, d.title, d.file_name, d.format, d.sections, d.paragraphs,
-                   d.ingested_at, d.url, d.published, d.accessed) for d in documents])
+                   d.ingested_at, d.url, d.published, d.accessed, d.language) for d in documents])
     persons = Table("persons", ("person_id", "name", "variants", "role", "side", "status_kind", "status", "facts",
                                 "publishers", "documents", "aliases"), [])
     facts = Table("facts", ("fact_id", "person_id", "person", "type", "date", "sanction_kind", "years", "months",

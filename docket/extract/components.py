@@ -99,8 +99,11 @@ SWITCHES = ("normalise", "evidence", "syntax")  # what an ablation can turn off
 
 
 def language_of(doc: Document) -> str:
-    """The pipeline for ``doc``: English until a language is stored with documents."""
-    return "en"
+    """The pipeline for ``doc``: its language's (detected or given at ingest), or the English one
+    for a language that has none yet (on a Russian report it finds almost nothing; a Russian
+    pipeline is what registering ``PIPELINES["ru"]`` adds)."""
+    language = doc.metadata.language
+    return language if language in PIPELINES else "en"
 
 
 def run_components(doc: Document, disable: Iterable[str] = ()) -> Analysis:

@@ -165,13 +165,39 @@ def infer_metadata(result: ReadResult) -> Metadata:
     country = _infer_country(title_line, hint, body)
     period = _infer_period(publisher, head, hint, title_line, body)
     title = _infer_title(publisher, title_line, hint, country, period, blocks)
+    from docket.ingest.language import detect_language
+
+    language, _ = detect_language(text)
     return Metadata(
         publisher=publisher.name if publisher else None,
         country=country,
         period=period,
         title=title,
-        sources=tuple((f, "inferred") for f in ("publisher", "country", "period", "title")),
+        sources=(*((f, "inferred") for f in ("publisher", "country", "period", "title")),
+                 *((("language", "detected"),) if language else ())),
+        language=language,
     )
+
+
+def language_code(value: str, where: str) -> str:
+    """The ISO 639-1 code of a language given as a code ("ru", "rus") or a name ("Russian")."""
+    import pycountry
+
+    text = value.strip()
+    low = text.lower()
+    # codes first: a lookup by any field takes "en" for the language named "En"
+    found = (pycountry.languages.get(alpha_2=low) if len(low) == 2 else
+             pycountry.languages.get(alpha_3=low) or pycountry.languages.get(bibliographic=low) if len(low) == 3
+             else None)
+    if found is None:
+        try:
+            found = pycountry.languages.lookup(text)
+        except LookupError:
+            found = None
+    code = getattr(found, "alpha_2", None) if found else None
+    if not code:
+        raise BadMetadata(f"language must be a language code or name (ru, en, Kazakh), got {value!r}", path=where)
+    return code
 
 
 _SCAN = 500_000  # characters of the body read for counts (countries, years): a long report says it earlier
@@ -267,11 +293,11 @@ def _infer_title(
 
 # --- overrides --------------------------------------------------------------------------------
 
-_FIELDS = ("publisher", "country", "period", "title", "url", "published", "accessed")
+_FIELDS = ("publisher", "country", "period", "title", "url", "published", "accessed", "language")
 # Other names the same columns or keys go by in manifests and sidecars.
 _SYNONYMS = {"year_covered": "period", "source_url": "url", "link": "url", "publication_date": "published",
              "date_published": "published", "access_date": "accessed", "date_accessed": "accessed",
-             "retrieved": "accessed"}
+             "retrieved": "accessed", "lang": "language"}
 
 _NOT_ATTRIBUTES = frozenset({"file", "source", *_FIELDS, *_SYNONYMS})
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -294,6 +320,8 @@ def _coerce(field: str, value: object, where: str) -> object:
         if not _DATE.match(text):
             raise BadMetadata(f"{field} must be a date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}", path=where)
         return text
+    if field == "language":
+        return language_code(str(value), where)
     if field == "url":
         text = str(value).strip()
         if not re.match(r"^https?://[^\s/]+\S*$", text):

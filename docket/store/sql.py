@@ -90,7 +90,7 @@ class SQLStore:
     # -- reads -----------------------------------------------------------------------------------
     _SUMMARY_SQL = """
         SELECT d.id, d.file_name, d.source_path, d.format, d.publisher, d.country, d.period, d.title,
-               d.ingested_at, d.url, d.published, d.accessed,
+               d.ingested_at, d.url, d.published, d.accessed, d.language,
                (SELECT COUNT(*) FROM sections s WHERE s.document_id = d.id) AS n_sections,
                (SELECT COUNT(*) FROM paragraphs p WHERE p.document_id = d.id) AS n_paragraphs
         FROM documents d
@@ -102,7 +102,7 @@ class SQLStore:
             id=row["id"], file_name=row["file_name"], source_path=row["source_path"], format=row["format"],
             publisher=row["publisher"], country=row["country"], period=row["period"], title=row["title"],
             sections=row["n_sections"], paragraphs=row["n_paragraphs"], ingested_at=row["ingested_at"],
-            url=row["url"], published=row["published"], accessed=row["accessed"],
+            url=row["url"], published=row["published"], accessed=row["accessed"], language=row["language"],
         )
 
     def find_by_path(self, source_path: str) -> DocumentSummary | None:
@@ -139,7 +139,7 @@ class SQLStore:
             sha256=row["sha256"], size=row["size"], text=row["text"],
             metadata=Metadata(row["publisher"], row["country"], row["period"], row["title"],
                               tuple(sorted(sources.items())), tuple(json.loads(row["attributes"]).items()),
-                              row["url"], row["published"], row["accessed"]),
+                              row["url"], row["published"], row["accessed"], row["language"]),
             sections=sections, paragraphs=paragraphs, encoding=row["encoding"], pages=row["pages"],
             notes=tuple(json.loads(row["notes"])),
         )
@@ -197,12 +197,12 @@ class SQLStore:
         self._sql(
             "INSERT INTO documents (id, source_path, file_name, format, sha256, size, encoding, pages,"
             " publisher, country, period, title, metadata_sources, notes, text, ingested_at, attributes,"
-            " url, published, accessed)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " url, published, accessed, language)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (doc.id, doc.source_path, doc.file_name, doc.format, doc.sha256, doc.size, doc.encoding, doc.pages,
              m.publisher, m.country, m.period, m.title, json.dumps(dict(m.sources)), json.dumps(list(doc.notes)),
              doc.text, datetime.now(timezone.utc).isoformat(timespec="seconds"),
-             json.dumps(dict(m.attributes), ensure_ascii=False), m.url, m.published, m.accessed),
+             json.dumps(dict(m.attributes), ensure_ascii=False), m.url, m.published, m.accessed, m.language),
         )
         self._many(
             'INSERT INTO sections (document_id, ordinal, heading, level, path, start, "end")'

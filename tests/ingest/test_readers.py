@@ -233,3 +233,31 @@ def test_reading_past_the_memory_cap_fails_that_file_only(tmp_path: Path, monkey
     good = tmp_path / "good.txt"
     good.write_text("Report\n\nThe court in Almaty sentenced a blogger on 3 May 2024.\n" + "More text. " * 10**6)
     assert prepare_file(good, options).failure is None
+
+
+def test_the_language_is_detected_given_or_refused(tmp_path: Path) -> None:
+    """Language per document (issue 21): detected from the text, overridden by a sidecar or a flag
+    (a code or a name), a bad value refused naming the file; a mixed report says so."""
+    import json
+
+    from docket.errors import BadMetadata
+    from docket.pipeline import IngestOptions
+    from tests.conftest import CORPUS, SEEDS
+
+    russian = CORPUS / "ovdinfo" / "ovdinfo_russia_2013q1_ru.txt"
+    english = next(SEEDS.glob("*.txt"))
+    assert load_document(english).metadata.language == "en"
+    copy = tmp_path / "bulletin.txt"
+    copy.write_text(russian.read_text("utf-8"), "utf-8")
+    doc = load_document(copy)
+    assert doc.metadata.language == "ru" and dict(doc.metadata.sources)["language"] == "detected"
+    assert load_document(copy, IngestOptions(metadata={"language": "Kazakh"})).metadata.language == "kk"
+    (tmp_path / "bulletin.txt.meta.json").write_text(json.dumps({"language": "Klingonese"}), "utf-8")
+    with pytest.raises(BadMetadata, match="language"):
+        load_document(copy)
+    mixed = tmp_path / "mixed.txt"
+    ru = [p for p in russian.read_text("utf-8").split("\n\n") if len(p) > 400][:6]
+    en = [p for p in english.read_text("utf-8").split("\n\n") if len(p) > 400][:4]
+    mixed.write_text("\n\n".join(ru + en), "utf-8")
+    doc = load_document(mixed)
+    assert doc.metadata.language == "ru" and any("mixes languages" in n and "en " in n for n in doc.notes), doc.notes
