@@ -59,7 +59,8 @@ async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep
                         publisher: Annotated[str, Form(max_length=200)] = "",
                         country: Annotated[str, Form(max_length=100)] = "",
                         period: Annotated[str, Form(max_length=4)] = "",
-                        title: Annotated[str, Form(max_length=500)] = "") -> HTMLResponse:
+                        title: Annotated[str, Form(max_length=500)] = "",
+                        language: Annotated[str, Form(max_length=40)] = "") -> HTMLResponse:
     if not curator_of(request):
         raise HTTPException(401, "log in with the curation token to ingest reports")
     check_csrf(request, csrf)
@@ -69,7 +70,7 @@ async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep
     # bad year is refused before any file is kept; a bad date fails the files, as in a manifest.
     source: dict[str, object] = {k: v.strip() for k, v in (
         ("url", url), ("published", published), ("accessed", accessed), ("publisher", publisher),
-        ("country", country), ("title", title)) if v.strip()}
+        ("country", country), ("title", title), ("language", language)) if v.strip()}
     if period.strip():  # what the curator says overrides what is read from the text, as --period does
         year = parse_int(period.strip(), name="the year the events cover", maximum=2200)
         if year is not None and year < 1900:
