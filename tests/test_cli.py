@@ -285,3 +285,17 @@ def test_search_names_the_linked_spellings_it_added(seeded_db: str) -> None:
     assert out["linked_spellings"] and out["hits"] and out["searched"] != out["query"]
     r = runner.invoke(app, ["search", "Мухаммедкарим", "--db", seeded_db, "--json", "--exact"])
     assert json.loads(r.stdout)["hits"] == [] and json.loads(r.stdout)["linked_spellings"] == []
+
+
+def test_stats_text_has_the_breakdowns_of_the_json(seeded_db: str) -> None:
+    text = runner.invoke(app, ["stats", "--db", seeded_db]).output
+    data = json.loads(runner.invoke(app, ["stats", "--db", seeded_db, "--json"]).stdout)
+    for title in ("paragraphs by topic and year", "topic tags by publisher and year", "event statements by type and year"):
+        assert title in text, title
+    for publisher in {r["publisher"] for r in data["topic_year_publisher"]}:
+        assert publisher in text
+    row = next(line for line in text.splitlines() if line.startswith("│ convicted "))
+    cells = [c.strip() for c in row.strip("│").split("│")][1:]
+    years = sorted({r["year"] for r in data["events_by_type_year"]})
+    expected = {r["year"]: r["events"] for r in data["events_by_type_year"] if r["type"] == "convicted"}
+    assert cells == [str(expected.get(y, "")) for y in years]

@@ -226,6 +226,23 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
         table.add_row(topic, *(str(sum(n for (t, yy, _), n in st.topic_year_publisher.items() if t == topic and yy == y)
                                    or "") for y in years))
     out.print(table)
+    publishers = sorted({p for (_, _, p) in st.topic_year_publisher}, key=lambda p: p or "")
+    by_publisher = Table(title="topic tags by publisher and year (a paragraph counts once per topic)")
+    by_publisher.add_column("publisher")
+    for y in years:
+        by_publisher.add_column(str(y), justify="right")
+    for pub in publishers:
+        by_publisher.add_row(escape(pub or "unknown"), *(str(sum(n for (_, yy, pp), n in st.topic_year_publisher.items()
+                                                            if pp == pub and yy == y) or "") for y in years))
+    out.print(by_publisher)
+    event_years = sorted({y for (_, y) in st.events_by_type_year if y is not None})
+    by_year = Table(title="event statements by type and year covered")
+    by_year.add_column("type")
+    for y in event_years:
+        by_year.add_column(str(y), justify="right")
+    for t, _ in st.events_by_type.most_common():
+        by_year.add_row(t.replace("_", " "), *(str(st.events_by_type_year.get((t, y), "") or "") for y in event_years))
+    out.print(by_year)
     out.print("events by type: " + ", ".join(f"{t} {n}" for t, n in st.events_by_type.most_common()))
     out.print("persons by status: " + ", ".join(f"{s} {n}" for s, n in by_status.most_common()))
     out.print("most frequent charges: " + "; ".join(f"{escape(c)} ({n})" for c, n in st.charges.most_common(10)))
