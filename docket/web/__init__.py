@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from docket import __version__
@@ -145,7 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
 
     app = FastAPI(lifespan=lifespan,
-                  title="docket", version=__version__, docs_url="/api/docs", openapi_url="/api/v1/openapi.json",
+                  title="docket", version=__version__, docs_url=None, openapi_url="/api/v1/openapi.json",
                   redoc_url=None, description="Human-rights reports as a cited case database.")
     app.state.settings = settings
     app.state.auth_throttle = AuthThrottle()
@@ -160,6 +161,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SessionMiddleware, secret_key=settings.secret, session_cookie="docket_session",
                        same_site="strict", https_only=settings.secure_cookies, max_age=8 * 3600)
     app.mount("/static", static, name="static")
+    # Swagger UI 5 (FastAPI's OpenAPI 3.1 needs it) from the copy the fastapi-offline package ships:
+    # the API docs load nothing from elsewhere
+    import fastapi_offline
+
+    app.mount("/api/docs/assets", StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"),
+              name="api-docs-assets")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs(request: Request) -> Response:
+        return app.state.templates.TemplateResponse(request, "api_docs.html", {})
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(upload.router)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import jsonschema
 import pytest
 import schemathesis
@@ -549,3 +551,12 @@ def test_an_upload_can_say_what_the_reports_are(seeded_db, tmp_path) -> None:  #
     [doc] = [d for d in c.get("/api/v1/documents").json() if d["file_name"] == "note.txt"]
     assert (doc["publisher"], doc["country"], doc["period"], doc["title"]) == (
         "Example Monitor", "Kyrgyzstan", 2019, "Monitor note")
+
+
+def test_api_docs_are_served_from_the_package(client: TestClient) -> None:
+    page = client.get("/api/docs")
+    assert page.status_code == 200 and '<html lang="en">' in page.text
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert assets and all(a.startswith("/") for a in assets), assets  # nothing from another host
+    for a in assets:
+        assert client.get(a).status_code == 200, a

@@ -180,3 +180,17 @@ def test_uploaded_html_with_script_shows_as_text(page, tmp_path: Path) -> None: 
     assert page.locator("article.reader script").count() == 0 and page.locator("article.reader img").count() == 0
     page.wait_for_timeout(300)
     assert page.dialogs == []
+
+
+def test_api_docs_render_their_operations_from_this_server_only(page) -> None:  # noqa: ANN001
+    """/api/docs was blank: it loaded Swagger UI from a CDN that the site's own CSP blocks. The
+    assets now come from the package; nothing is asked of another host."""
+    elsewhere, errors = [], []
+    page.on("request", lambda r: elsewhere.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:"))
+            else None)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto("/api/docs")
+    expect(page.locator(".opblock").first).to_be_visible(timeout=20_000)
+    assert page.locator(".opblock").count() >= 10
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert elsewhere == [] and not [e for e in errors if "Content Security Policy" in e], (elsewhere, errors)
