@@ -76,11 +76,15 @@ def test_search_person_timeline_and_citation(page) -> None:  # noqa: ANN001
     page.press("input[name=q]", "Enter")
     page.wait_for_selector("ol.hits li")
     assert page.locator("mark.hl").count() > 0
-    one_spelling = page.locator("ol.hits li").count()
-    page.click("a.spellings")
-    page.wait_for_selector("ol.hits li")
-    assert page.locator("ol.hits li").count() > one_spelling  # Mukhamedkarim, Mukhammadkarim too
+    widened = page.locator("ol.hits li").count()  # the linked spellings (Mukhamedkarim, …) were searched too
+    expect(page.locator("p.widened")).to_contain_text("Also searched the linked spellings")
     _shot(page, "search")
+    page.click("p.widened a")
+    page.wait_for_selector("ol.hits li")
+    assert page.locator("ol.hits li").count() < widened  # only the spelling typed
+    page.click("p.widened a")  # and back
+    page.wait_for_selector("ol.hits li")
+    assert page.locator("ol.hits li").count() == widened
     page.click("a.person-link")
     page.wait_for_selector("svg.timeline")
     assert page.locator("#status").inner_text().startswith("Status: imprisoned since 2024-08")
@@ -194,3 +198,31 @@ def test_api_docs_render_their_operations_from_this_server_only(page) -> None:  
     assert page.locator(".opblock").count() >= 10
     assert page.locator("html").get_attribute("lang") == "en"
     assert elsewhere == [] and not [e for e in errors if "Content Security Policy" in e], (elsewhere, errors)
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser, live_server: str) -> None:  # noqa: ANN001
+    """At 390 px (a phone) every main page fits the screen: the header wraps inside its bar,
+    wide tables and the timeline scroll inside their own box."""
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{live_server}/api/v1/documents") as r:
+        doc = json.load(r)[0]["id"]
+    with urllib.request.urlopen(f"{live_server}/api/v1/cases?limit=1") as r:
+        person = json.load(r)["cases"][0]["id"]
+    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844})
+    p = context.new_page()
+    widths = {}
+    for path in ("/", "/search?q=police", f"/documents/{doc}", f"/persons/{person}", "/cases", "/analytics",
+                 "/documents", "/ingest", "/login", "/review"):
+        p.goto(path)
+        widths[path] = p.evaluate("document.documentElement.scrollWidth")
+        if path in ("/search?q=police", f"/persons/{person}", "/cases"):
+            _shot(p, "phone-" + path.strip("/").split("/")[0].split("?")[0])
+        header = p.evaluate("(() => { const h = document.querySelector('header.top').getBoundingClientRect();"
+                            " return [...document.querySelectorAll('header.top a')].every(a => {"
+                            " const r = a.getBoundingClientRect(); return r.bottom <= h.bottom + 1 && r.right <= 391; }); })()")
+        assert header, f"{path}: a header link falls outside the dark bar"
+    context.close()
+    print("scrollWidth at 390 px:", widths)
+    assert all(w <= 390 for w in widths.values()), widths
