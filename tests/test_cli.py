@@ -21,7 +21,7 @@ def test_ingest_seeds_summary_and_search(tmp_path: Path) -> None:
     assert "5 added" in r.output and "World Report 2017: Kazakhstan" in r.output
     r = runner.invoke(app, ["ingest", str(SEEDS), "--db", db])
     assert r.exit_code == 0 and "5 unchanged" in r.output
-    r = runner.invoke(app, ["search", "Mukhammedkarim", "--db", db, "--json"])
+    r = runner.invoke(app, ["search", "Mukhammedkarim", "--db", db, "--json", "--exact"])  # this spelling only
     hits = json.loads(r.stdout)["hits"]
     assert hits and hits[0]["citation"]["paragraph_id"]
     pid = hits[0]["citation"]["paragraph_id"]
