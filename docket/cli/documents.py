@@ -147,12 +147,11 @@ def _print_outcomes(outcomes: list[FileOutcome]) -> None:
 def _print_summary(store) -> None:  # noqa: ANN001 - Store protocol
     docs = store.list_documents()
     table = Table(title=f"docket: {len(docs)} documents")
-    for col in ("id", "file", "publisher", "country", "period", "language", "title", "sections", "paragraphs"):
-        table.add_column(col, overflow="fold", no_wrap=col in ("id", "period", "language", "sections", "paragraphs"))
+    for col in ("id", "file", "publisher", "country", "period", "lang", "title", "paras"):  # sections: --json
+        table.add_column(col, overflow="fold", no_wrap=col in ("id", "period", "lang", "paras"))
     for d in docs:
         table.add_row(d.id, shown(d.file_name), shown(d.publisher or "?"), shown(d.country or "?"),
-                      str(d.period or "?"), d.language or "?", shown(d.title or ""), str(d.sections),
-                      str(d.paragraphs))
+                      str(d.period or "?"), d.language or "?", shown(d.title or ""), str(d.paragraphs))
     out.print(table)
     counts = store.counts()
     out.print(f"{counts['documents']} documents, {counts['sections']} sections, {counts['paragraphs']} paragraphs, "
@@ -161,7 +160,7 @@ def _print_summary(store) -> None:  # noqa: ANN001 - Store protocol
 
 @app.command()
 def summary(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Documents in the database with publisher, period, title, sections and paragraphs."""
+    """Documents in the database with publisher, country, period, language, title and paragraphs."""
     try:
         store = open_store(db, create=False)
     except DocketError as exc:
