@@ -28,7 +28,7 @@ from pathlib import Path
 
 from docket.errors import ClusterError, DocketError, ReaderTimeout, WorkerDied
 from docket.models import FileOutcome
-from docket.pipeline import IngestOptions, Prepared, prepare_file
+from docket.pipeline import IngestOptions, Prepared, prepare_file, proc_status_bytes
 
 IN_FLIGHT_PER_WORKER = 2  # enough to keep workers busy while the writer stores a result
 
@@ -282,15 +282,8 @@ def _how(exitcode: int | None, tail: str) -> str:
 
 
 def _rss(pid: int) -> int | None:
-    """A process's resident memory in bytes, from /proc; None where there is none."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError):
-        return None
-    return None
+    """A process's resident memory in bytes; None where it cannot be read."""
+    return proc_status_bytes("VmRSS", pid)
 
 
 def _serve(conn: Connection, parent: int, log: str, prepare: Prepare, options: IngestOptions,

@@ -79,16 +79,22 @@ def load_document(path: str | os.PathLike[str], options: IngestOptions | None = 
     return load_documents(path, replace(options or IngestOptions(), split_books=False))[0][0]
 
 
-def _data_bytes() -> int | None:
-    """This process's data segment (heap and private mappings) in bytes, from /proc; None elsewhere."""
+def proc_status_bytes(field: str, pid: int | str = "self") -> int | None:
+    """A memory figure of a process (``VmData``: heap and private mappings; ``VmRSS``: resident)
+    in bytes, from /proc; None where there is none (not Linux, or the process is gone)."""
     try:
-        with open("/proc/self/status", encoding="ascii") as f:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
             for line in f:
-                if line.startswith("VmData:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) * 1024
     except (OSError, ValueError):
         return None
     return None
+
+
+def _data_bytes() -> int | None:
+    """This process's data segment in bytes (see :func:`proc_status_bytes`)."""
+    return proc_status_bytes("VmData")
 
 
 @contextmanager
