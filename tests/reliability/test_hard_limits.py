@@ -151,3 +151,22 @@ def test_markup_beyond_the_html_parser_is_read_by_the_fallback(tmp_path: Path) -
         doc = load_document(f, IngestOptions(extract=False))
         assert "Kazakhstan: police detained a journalist." in [p.text for p in doc.paragraphs], name
         assert any("beyond what the HTML parser accepts" in n for n in doc.notes), doc.notes
+
+
+def test_a_page_dropped_as_damaged_is_named_in_the_outcome(store, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """A book with one unreadable page is still stored, and the outcome (the ingest output and
+    --json) names the page, not only the document's notes."""
+    book = tmp_path / "pages.pdf"
+    book.write_bytes(many_pages_pdf(40))
+    real = pdf_reader._page_lines
+
+    def broken_page_7(page, number):  # noqa: ANN001, ANN202
+        if number == 7:
+            raise ValueError("bad content stream")
+        return real(page, number)
+
+    monkeypatch.setattr(pdf_reader, "_page_lines", broken_page_7)
+    outcome = ingest_file(store, book, IngestOptions(extract=False))
+    assert outcome.status == "added" and outcome.note and "page 7 could not be read" in outcome.note, outcome
+    [doc] = store.list_documents()
+    assert any("page 7" in n for n in store.get_document(doc.id).notes)
