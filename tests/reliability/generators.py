@@ -62,6 +62,18 @@ def form_fanout_pdf(levels: int = 7, fanout: int = 10) -> bytes:
     return _pdf(objects)
 
 
+def repeated_contents_pdf(times: int = 100_000) -> bytes:
+    """A one-page PDF whose ``/Contents`` array names one small text stream ``times`` times
+    (~600 KB): a reader that concatenates the streams holds ``times`` copies of the text."""
+    refs = b" ".join([b"4 0 R"] * times)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [" + refs + b"] "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               _stream(b"BT /F1 12 Tf 72 720 Td (Kazakhstan: police detained a journalist.) Tj ET\n"),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    return _pdf(objects)
+
+
 def many_pages_pdf(pages: int = 120) -> bytes:
     """A healthy PDF of ``pages`` pages, each with distinct text naming its page number."""
     import random

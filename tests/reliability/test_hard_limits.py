@@ -22,7 +22,7 @@ from docket.ingest import pdf as pdf_reader
 from docket.pipeline import IngestOptions, ingest_file
 from tests.conftest import serve_in_thread
 from tests.reliability.generators import (
-    attribute_bomb_html, deep_tables_html, form_fanout_pdf, huge_attribute_html, many_pages_pdf,
+    attribute_bomb_html, deep_tables_html, form_fanout_pdf, huge_attribute_html, many_pages_pdf, repeated_contents_pdf,
 )
 
 HANG_GUARD_S = 240  # far above any limit used here: reached only if a limit did not hold
@@ -45,22 +45,25 @@ def test_an_attribute_bomb_fails_with_e110_within_the_time_limit(tmp_path: Path)
     assert "Traceback" not in stderr
 
 
-def test_a_form_fanout_pdf_gets_one_clean_error_alone_and_in_a_batch(tmp_path: Path) -> None:
-    """7 levels of Form XObjects, each drawing the next 10 times: pdfminer recurses until memory
-    runs out, and CPython may abort. The file fails alone, with no native stack dump on stderr."""
-    bomb = tmp_path / "fanout.pdf"
-    bomb.write_bytes(form_fanout_pdf())
+def test_pdfs_that_exhaust_memory_get_one_clean_error_alone_and_in_a_batch(tmp_path: Path) -> None:
+    """7 levels of Form XObjects, each drawing the next 10 times (pdfminer recurses until memory
+    runs out, and CPython may abort), and one stream named 100,000 times as the page's contents:
+    each file fails alone, with no native stack dump on stderr."""
     good = tmp_path / "good.txt"
     good.write_text("Kazakhstan\n\nOn 3 May 2024 the police in Almaty detained the journalist Aigul Utepova.\n")
     limits = ("--max-memory-mb", "300", "--timeout", "60", "--no-extract")
-    for args in ((bomb,), (bomb, good)):
-        files, stderr, code = _ingest(*args, "--db", tmp_path / f"{len(args)}.db", *limits)
-        by_name = {Path(f["path"]).name: f for f in files}
-        assert code == 1 and by_name["fanout.pdf"]["error_code"] in {"E998", "E111", "E110"}, files
-        assert "fanout.pdf" in by_name["fanout.pdf"]["error"] and "\n" not in by_name["fanout.pdf"]["error"]
-        assert "Fatal Python error" not in stderr and "Traceback" not in stderr, stderr[-2000:]
-        if good in args:
-            assert by_name["good.txt"]["status"] == "added"
+    # and a 600 KB PDF whose /Contents names one stream 100,000 times
+    for name, data in (("fanout.pdf", form_fanout_pdf()), ("repeated.pdf", repeated_contents_pdf())):
+        bomb = tmp_path / name
+        bomb.write_bytes(data)
+        for args in ((bomb,), (bomb, good)):
+            files, stderr, code = _ingest(*args, "--db", tmp_path / f"{name}{len(args)}.db", *limits)
+            by_name = {Path(f["path"]).name: f for f in files}
+            assert code == 1 and by_name[name]["error_code"] in {"E998", "E111", "E110"}, files
+            assert name in by_name[name]["error"] and "\n" not in by_name[name]["error"]
+            assert "Fatal Python error" not in stderr and "Traceback" not in stderr, stderr[-2000:]
+            if good in args:
+                assert by_name["good.txt"]["status"] == "added"
 
 
 def test_a_long_pdf_under_a_tight_limit_is_refused_whole_or_stored_whole(tmp_path: Path) -> None:
