@@ -216,6 +216,7 @@ def person_page(request: Request, person_id: str, store: StoreDep, settings: Set
     reviews = [r for r in store.reviews() if r.statement in keys]
     facts = [{"fact": f, "sanction": sanction_text(f.sanction), "statements": [
         {"doc": d, "event": e, "href": cite_href(d.id, e.paragraph, e.start, e.end), "key": statement_key(e),
+         "citation_text": citation_text(d, e, citer.place(d.id, e.paragraph)[0]),
          "anchor": statement_anchor(statement_key(e)),
          "section": citer.place(d.id, e.paragraph)[0], "page": citer.place(d.id, e.paragraph)[1]}
         for d, e in f.statements]} for f in case.facts]
@@ -227,6 +228,57 @@ def person_page(request: Request, person_id: str, store: StoreDep, settings: Set
                  conflicts=[{"c": x, "sides": [{"doc": d, "event": e, "href": cite_href(d.id, e.paragraph, e.start, e.end)}
                                                for d, e in (x.a, x.b) if d]} for x in case.conflicts if x.a],
                  spelling=[x for x in case.conflicts if x.kind == "spelling"])
+
+
+@router.get("/persons/{person_id}/dossier.md")
+def person_dossier(request: Request, person_id: str, store: StoreDep, settings: SettingsDep) -> Response:
+    """The person's Markdown dossier (as `docket export -f markdown`), as a download."""
+    from docket.export.markdown import dossier
+
+    record = person_record(store, settings, person_id)
+    if record.cluster.id != person_id:
+        return RedirectResponse(f"/persons/{record.cluster.id}/dossier.md", status_code=301)
+    text = dossier(case_file(record), citer_for(store, settings))
+    return Response(text, media_type="text/markdown; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{record.cluster.id}.md"'})
+
+
+@router.get("/persons/{person_id}/statements.csv")
+def person_statements_csv(request: Request, person_id: str, store: StoreDep, settings: SettingsDep) -> Response:
+    """Every statement of the person's facts with its citation, as CSV (the export's statements table)."""
+    import csv
+    import io
+
+    from docket.export import csv_cell
+    from docket.export.tables import case_tables
+
+    record = person_record(store, settings, person_id)
+    if record.cluster.id != person_id:
+        return RedirectResponse(f"/persons/{record.cluster.id}/statements.csv", status_code=301)
+    [table] = [t for t in case_tables(list(record.documents), [case_file(record)], citer_for(store, settings))
+               if t.name == "statements"]
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(table.columns)
+    w.writerows([csv_cell(v) for v in row] for row in table.rows)
+    return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{record.cluster.id}-statements.csv"'})
+
+
+def citation_text(d, e, section: str | None) -> str:  # noqa: ANN001 - DocumentSummary, Event
+    """A statement's citation as plain text, to paste into a brief: publisher, title, year
+    covered, section, paragraph id, source URL and access date, then the quote."""
+    parts = [d.publisher or "unknown publisher", d.title or d.file_name]
+    if d.period:
+        parts.append(f"events of {d.period}")
+    if d.published:
+        parts.append(f"published {d.published}")
+    if section:
+        parts.append(f"section “{section}”")
+    parts.append(f"paragraph {d.id}:p{e.paragraph}")
+    if d.url:
+        parts.append(d.url + (f" (accessed {d.accessed})" if d.accessed else ""))
+    return ", ".join(parts) + f". “{e.quote}”"
 
 
 def _timeline(case) -> dict:  # noqa: ANN001 - CaseFile

@@ -560,3 +560,24 @@ def test_api_docs_are_served_from_the_package(client: TestClient) -> None:
     assert assets and all(a.startswith("/") for a in assets), assets  # nothing from another host
     for a in assets:
         assert client.get(a).status_code == 200, a
+
+
+def test_the_case_file_offers_its_dossier_csv_json_and_citations(client: TestClient) -> None:
+    import csv
+    import io
+
+    person = client.get("/api/v1/cases", params={"limit": 1}).json()["cases"][0]["id"]
+    page = client.get(f"/persons/{person}").text
+    for href in (f"/persons/{person}/dossier.md", f"/persons/{person}/statements.csv", f"/api/v1/persons/{person}"):
+        assert f'href="{href}"' in page, href
+    dossier = client.get(f"/persons/{person}/dossier.md")
+    assert dossier.headers["content-type"].startswith("text/markdown") and "attachment" in dossier.headers[
+        "content-disposition"]
+    refs = set(re.findall(r"\[\^(\d+)\](?!:)", dossier.text))
+    defined = set(re.findall(r"^\[\^(\d+)\]:", dossier.text, flags=re.M))
+    assert refs and refs == defined  # every footnote resolves
+    rows = list(csv.reader(io.StringIO(client.get(f"/persons/{person}/statements.csv").text.lstrip("\ufeff"))))
+    case = client.get(f"/api/v1/persons/{person}").json()
+    assert len(rows) - 1 == sum(len(f["statements"]) for f in case["facts"]) and rows[0][0] == "fact_id"
+    copies = re.findall(r'class="copy" data-copy="([^"]+)"', page)
+    assert len(copies) == len(rows) - 1 and all(":p" in c and "“" in c for c in copies)

@@ -282,3 +282,21 @@ def test_axe_finds_no_serious_problem_on_any_page(browser, live_server: str, axe
                     found[(logged_in, width, path)] = bad
             context.close()
     assert not found, found
+
+
+def test_copy_citation_puts_the_citation_on_the_clipboard(browser, live_server: str) -> None:  # noqa: ANN001
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{live_server}/api/v1/cases?limit=1") as r:
+        person = json.load(r)["cases"][0]["id"]
+    context = browser.new_context(base_url=live_server)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    p = context.new_page()
+    p.goto(f"/persons/{person}")
+    button = p.locator("button.copy").first
+    expected = button.get_attribute("data-copy")
+    button.click()
+    expect(button).to_have_text("copied")
+    assert p.evaluate("navigator.clipboard.readText()") == expected and ":p" in expected
+    context.close()
