@@ -106,7 +106,8 @@ def search_page(request: Request, store: StoreDep, settings: SettingsDep, q: Ann
     results = [{"hit": h, "segments": segments(h.snippet, [Span(a, b, "hl") for a, b in h.highlights]),
                 "href": cite_href(h.citation.document_id, int(h.citation.paragraph_id.rsplit(":p", 1)[1]))}
                for h in hits[:PAGE]]
-    named = _persons_named(_name_index(store, settings), q) if q.strip() and not error else []
+    named = (_persons_named(_name_index(store, settings), q, filters, found.persons)
+             if q.strip() and not error else [])
     return _page(request, "search.html", q=q, args=args, results=results, error=error, facets=_facets(store, settings),
                  named=named, toggle=toggle, total=total,
                  page=page, more=len(hits) > PAGE, counts=cache.get(store, settings, "counts", store.counts),
@@ -126,27 +127,42 @@ def _name_index(store, settings) -> tuple[list, list[tuple[str, int]]]:  # noqa:
     return cache.get(store, settings, "names", build)
 
 
-def _persons_named(index: tuple[list, list[tuple[str, int]]], q: str, limit: int = 6) -> list[dict]:
-    """Persons with a name word starting with every word of the query (transliteration-folded), with status."""
+def _persons_named(index: tuple[list, list[tuple[str, int]]], q: str, filters: SearchFilters,
+                   widened: tuple[str, ...] = (), limit: int = 6) -> list[dict]:
+    """Persons with a name word starting with every word of the query (transliteration-folded), or
+    whose spellings the search was widened to (a Cyrillic query), named in a report the search's
+    filters keep, with status."""
     import bisect
 
     from docket.extract.link import name_key
+    from docket.ingest.metadata import same_country
     from docket.query.cases import case_file
 
     records, tokens = index
+
+    def kept(p) -> bool:  # noqa: ANN001 - PersonRecord
+        return any((not filters.country or same_country(d.country, filters.country))
+                   and (not filters.publisher or filters.publisher.lower() in (d.publisher or "").lower())
+                   and (filters.year is None or d.period == filters.year) for d in p.documents)
+
+    first = [i for i, p in enumerate(records) if p.cluster.id in widened]
     words = [name_key(w) for w in q.replace('"', " ").split() if len(w) > 2 and not w.startswith("-")]
     words = [w for w in words if w]
-    if not words:
+    if not words and not first:
         return []
-    hits: set[int] | None = None
+    hits: set[int] | None = None if words else set()
     for w in words:
         lo = bisect.bisect_left(tokens, (w, -1))
         hi = bisect.bisect_left(tokens, (w + "\uffff", -1))
         found = {i for _, i in tokens[lo:hi]}
         hits = found if hits is None else hits & found
     out = []
-    for i in sorted(hits or ())[:limit]:
+    for i in [*first, *(i for i in sorted(hits or ()) if i not in first)]:
         p = records[i]
+        if not kept(p):
+            continue
+        if len(out) == limit:
+            break
         row = case_summary(case_file(p))
         spellings = sorted({f.split()[-1] for f in p.cluster.forms})
         if len(spellings) > 1:

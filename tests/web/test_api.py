@@ -581,3 +581,12 @@ def test_the_case_file_offers_its_dossier_csv_json_and_citations(client: TestCli
     assert len(rows) - 1 == sum(len(f["statements"]) for f in case["facts"]) and rows[0][0] == "fact_id"
     copies = re.findall(r'class="copy" data-copy="([^"]+)"', page)
     assert len(copies) == len(rows) - 1 and all(":p" in c and "“" in c for c in copies)
+
+
+def test_the_people_box_obeys_the_filters_and_knows_cyrillic(client: TestClient) -> None:
+    page = client.get("/search", params={"q": "Мухаммедкарим"}).text
+    assert '<section class="named">' in page and "Mukhammedkarim" in page.split('<section class="named">', 1)[1]
+    elsewhere = client.get("/search", params={"q": "Mukhammedkarim", "country": "Chad"}).text
+    assert '<section class="named">' not in elsewhere
+    here = client.get("/search", params={"q": "Mukhammedkarim", "country": "Republic of Kazakhstan"}).text
+    assert '<section class="named">' in here
