@@ -18,17 +18,42 @@ def _years(st: Stats) -> list[int]:
     return sorted({y for (_, y, _) in st.topic_year_publisher if y is not None})
 
 
-def topics_by_year(st: Stats) -> str:
-    """Paragraphs per topic per covered year (the eight most frequent topics)."""
+def topic_year_table(st: Stats, reports: Counter[int] | None = None, top: int = 8) -> tuple[list[int], list[tuple[str, list[float | None]]]]:
+    """The numbers behind :func:`topics_by_year`: every year from the first to the last covered
+    (a year without reports is None, a gap, not a zero), and per topic (the ``top`` most frequent)
+    the paragraphs per year, or per report covering that year when ``reports`` is given (a
+    publisher's first year then no longer looks like a surge)."""
     years = _years(st)
+    if not years:
+        return [], []
+    span = list(range(years[0], years[-1] + 1))
+    covered = set(years)
     totals: Counter[str] = Counter()
     for (t, _, _), n in st.topic_year_publisher.items():
         totals[t] += n
-    chart = pygal.Line(title="Paragraphs by topic and year covered", x_title="year covered", **_CONFIG)
-    chart.x_labels = [str(y) for y in years]
-    for topic, _ in totals.most_common(8):
-        chart.add(topic, [sum(n for (t, yy, _), n in st.topic_year_publisher.items() if t == topic and yy == y)
-                          for y in years])
+    rows = []
+    for topic, _ in totals.most_common(top):
+        values: list[float | None] = []
+        for y in span:
+            if y not in covered:
+                values.append(None)
+                continue
+            n = sum(m for (t, yy, _), m in st.topic_year_publisher.items() if t == topic and yy == y)
+            values.append(round(n / reports[y], 2) if reports and reports.get(y) else n)
+        rows.append((topic, values))
+    return span, rows
+
+
+def topics_by_year(st: Stats, reports: Counter[int] | None = None) -> str:
+    """Paragraphs per topic per covered year (the eight most frequent topics), on a true time
+    axis; per report when ``reports`` (reports per covered year) is given."""
+    span, rows = topic_year_table(st, reports)
+    per = " per report" if reports else ""
+    chart = pygal.Line(title=f"Paragraphs{per} by topic and year covered", x_title="year covered (gaps: no report)",
+                       allow_interruptions=True, **_CONFIG)
+    chart.x_labels = [str(y) for y in span]
+    for topic, values in rows:
+        chart.add(topic, values)
     return chart.render()
 
 

@@ -438,20 +438,34 @@ def _by_status(store, settings):  # noqa: ANN001, ANN202 - Store, Settings -> Co
 def analytics_page(request: Request, store: StoreDep, settings: SettingsDep,
                    start: Annotated[int | None, Query(alias="from", ge=1900, le=2100)] = None,
                    end: Annotated[int | None, Query(alias="to", ge=1900, le=2100)] = None,
-                   country: Text = None) -> HTMLResponse:
+                   country: Text = None, per: Annotated[str, Query(max_length=10)] = "") -> HTMLResponse:
+    per_report = per == "report"
     st = _stats(store, settings)
     by_status = _by_status(store, settings)
     diff = year_diff(persons(store, settings), start=start, end=end, country=country or None,
                      documents=store.list_documents()) if start and end else None
+    span, rows = charts.topic_year_table(st, _reports_per_year(store, settings) if per_report else None)
     return _page(request, "analytics.html", charts=list(charts.CHARTS), by_status=by_status.most_common(),
+                 per_report=per_report, topic_years=span, topic_rows=rows,
                  events=st.events_by_type.most_common(), charges=st.charges.most_common(15), diff=diff,
                  start=start, end=end, country=country or "", years=_facets(store, settings)["year"],
                  countries=_facets(store, settings)["country"])
 
 
+def _reports_per_year(store, settings) -> Counter:  # noqa: ANN001 - Store, Settings
+    """How many reports cover each year (the divisor of the per-report view)."""
+    from collections import Counter
+
+    return cache.get(store, settings, "reports-per-year",
+                     lambda: Counter(d.period for d in store.list_documents() if d.period))
+
+
 @router.get("/analytics/{name}.svg")
-def chart(name: str, store: StoreDep, settings: SettingsDep) -> Response:
-    if name == "persons-by-status":
+def chart(name: str, store: StoreDep, settings: SettingsDep, per: Annotated[str, Query(max_length=10)] = "") -> Response:
+    if name == "topics-by-year" and per == "report":
+        svg = cache.get(store, settings, "chart-topics-by-year-per-report",
+                        lambda: charts.topics_by_year(_stats(store, settings), _reports_per_year(store, settings)))
+    elif name == "persons-by-status":
         svg = cache.get(store, settings, f"chart-{name}", lambda: charts.persons_by_status(_by_status(store, settings)))
     elif name in charts.CHARTS:
         svg = cache.get(store, settings, f"chart-{name}", lambda: charts.CHARTS[name](_stats(store, settings)))

@@ -590,3 +590,26 @@ def test_the_people_box_obeys_the_filters_and_knows_cyrillic(client: TestClient)
     assert '<section class="named">' not in elsewhere
     here = client.get("/search", params={"q": "Mukhammedkarim", "country": "Republic of Kazakhstan"}).text
     assert '<section class="named">' in here
+
+
+def test_analytics_has_a_true_time_axis_a_per_report_view_and_its_numbers() -> None:
+    from collections import Counter
+
+    from docket.query.stats import Stats
+    from docket.web.charts import topic_year_table
+
+    st = Stats(topic_year_publisher=Counter({("torture", 2006, "A"): 4, ("torture", 2010, "A"): 6,
+                                             ("torture", 2010, "B"): 2}),
+               events_by_type=Counter(), events_by_type_year=Counter(), charges=Counter())
+    span, rows = topic_year_table(st)
+    assert span == [2006, 2007, 2008, 2009, 2010] and rows == [("torture", [4, None, None, None, 8])]
+    _, per = topic_year_table(st, Counter({2006: 1, 2010: 2}))
+    assert per == [("torture", [4.0, None, None, None, 4.0])]
+
+
+def test_the_analytics_page_shows_the_numbers_under_the_plot(client: TestClient) -> None:
+    page = client.get("/analytics").text
+    assert "<summary>the numbers</summary>" in page and 'href="/analytics?per=report"' in page
+    per = client.get("/analytics", params={"per": "report"}).text
+    assert "topics-by-year.svg?per=report" in per and client.get("/analytics/topics-by-year.svg",
+                                                                  params={"per": "report"}).status_code == 200
