@@ -53,7 +53,7 @@ class SQLiteStore(SQLStore):
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._refuse_foreign()
             if self.path != ":memory:":
-                self.conn.execute("PRAGMA journal_mode = WAL")
+                self._wal()
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
         except sqlite3.OperationalError as exc:
@@ -64,6 +64,21 @@ class SQLiteStore(SQLStore):
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the database: {exc}", path=self.path,
                              hint="is it a docket database? use --db to pick another") from exc
+
+    def _wal(self) -> None:
+        """Switch to WAL. The switch needs the file to itself and SQLite does not wait for it (no
+        busy handler), so several processes opening a new database at once retry for a while."""
+        import time
+
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _read_only_media(self) -> bool:
         """Whether the database file exists but cannot be written (read-only file system or file)."""
@@ -95,9 +110,12 @@ class SQLiteStore(SQLStore):
     def _refuse_foreign(self) -> None:
         """Another program's database (tables, but no docket schema version) is left as it is: not
         even its journal mode is changed."""
-        current = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        if current == 0 and self.conn.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").fetchone()[0]:
+        # One statement, so one snapshot: read apart, another process's first migration could
+        # commit between the two reads (tables seen, version still 0: "not a docket database").
+        current, tables = self.conn.execute(
+            "SELECT (SELECT user_version FROM pragma_user_version), "
+            "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%')").fetchone()
+        if current == 0 and tables:
             self.conn.close()
             raise StoreError("this SQLite file is not a docket database", path=self.path,
                              hint="give --db a new file or a docket database")

@@ -129,15 +129,15 @@ def test_processes_opening_a_new_database_at_once_apply_the_migrations_once(tmp_
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
-    for attempt in range(3):
+    for attempt in range(10):
         path = str(tmp_path / f"fresh{attempt}.db")
-        barrier, results = ctx.Barrier(4), ctx.Queue()
-        procs = [ctx.Process(target=_open_after, args=(barrier, path, results)) for _ in range(4)]
+        barrier, results = ctx.Barrier(6), ctx.Queue()
+        procs = [ctx.Process(target=_open_after, args=(barrier, path, results)) for _ in range(6)]
         for p in procs:
             p.start()
         for p in procs:
             p.join(timeout=120)
-        assert sorted(results.get(timeout=5) for _ in procs) == ["ok"] * 4
+        assert sorted(results.get(timeout=5) for _ in procs) == ["ok"] * len(procs)
         store = SQLiteStore(path)
         assert store.integrity_check() == "ok"
         store.close()
