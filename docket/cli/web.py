@@ -21,6 +21,9 @@ def serve(
         min=1, help="Server processes, each with its own caches (default: one per core and one more, at most 8).")] = None,
     http: Annotated[str, typer.Option(help="HTTP parser: auto (httptools when installed), httptools or h11.")] = "auto",
     loop: Annotated[str, typer.Option(help="Event loop: auto (uvloop when installed), uvloop or asyncio.")] = "auto",
+    data_dir: Annotated[str | None, typer.Option(
+        "--data-dir", help="Where uploaded reports are kept (default: docket-data/ beside the database, or "
+                           "$DOCKET_DATA); never a served folder.")] = None,
     forwarded_allow_ips: Annotated[str, typer.Option(
         help="Reverse proxies (comma-separated addresses) whose X-Forwarded-For names the client; "
              "none by default, so the header is ignored and cannot dodge the login throttle.")] = "",
@@ -28,6 +31,7 @@ def serve(
     """The web UI and JSON API (/api/v1, docs at /api/docs). Curation needs a curator account or $DOCKET_TOKEN."""
     import os
     import secrets
+    from pathlib import Path
 
     import uvicorn
 
@@ -45,6 +49,8 @@ def serve(
         _fail(exc)
     # the worker processes build the app from the environment: one database, one session secret
     os.environ["DOCKET_DB"] = settings.db
+    if data_dir:
+        os.environ["DOCKET_DATA"] = str(Path(data_dir).resolve())
     os.environ.setdefault("DOCKET_SECRET", secrets.token_urlsafe(32))
     if settings.token_hash:  # workers get the hash, never the plain token
         os.environ["DOCKET_TOKEN_HASH"] = settings.token_hash
