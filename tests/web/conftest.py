@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,3 +30,38 @@ def live_server(settings: Settings) -> Iterator[str]:
     base, stop = serve_in_thread(settings)
     yield base
     stop()
+
+
+@contextlib.contextmanager
+def docket_serve(db: Path, *flags: str, token: str) -> Iterator[str]:
+    """``docket serve`` on the database ``db`` as a user starts it (a separate process, on a free
+    loopback port, with ``flags``, curation by ``token``): its base URL once it answers."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DOCKET_TOKEN": token, "DOCKET_WARM_UP": "0"}
+    env.pop("DOCKET_DATA", None)
+    server = subprocess.Popen([sys.executable, "-m", "docket", "serve", "--db", str(db), "--port", str(port), *flags],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/static/docket.css", timeout=2)
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
+                time.sleep(0.3)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

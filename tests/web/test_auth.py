@@ -158,58 +158,19 @@ def test_an_account_is_throttled_from_every_client(db: Path) -> None:
 def test_x_forwarded_for_is_ignored_unless_the_proxy_is_trusted(db: Path) -> None:
     """Rotating X-Forwarded-For once dodged the throttle (uvicorn trusted it from loopback). Each
     attempt names another account, so only the client's own count can stop it."""
-    import os
-    import socket
-    import subprocess
-    import sys
-    import time
-
     import httpx
 
+    from tests.web.conftest import docket_serve
+
     def attempts(*flags: str) -> list[int]:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        env = {**os.environ, "DOCKET_TOKEN": TOKEN, "DOCKET_WARM_UP": "0"}
-        server = subprocess.Popen([sys.executable, "-m", "docket", "serve", "--db", str(db), "--port", str(port),
-                                   "--workers", "2", *flags], env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(f"{base}/static/docket.css", timeout=2)
-                    break
-                except httpx.HTTPError:
-                    assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
-                    time.sleep(0.3)
+        with docket_serve(db, "--workers", "2", *flags, token=TOKEN) as base:
             body = {"action": "split", "name_a": "Max Bokayev", "name_b": "Talgat Ayan", "why": "throttle test"}
             codes = []
             for i in range(7):  # a fresh connection each time: the two processes take turns
                 headers = {**_basic(f"user{i}{flags}", "guess"), "X-Forwarded-For": f"203.0.113.{i}"}
                 codes.append(httpx.post(f"{base}/api/v1/curation", json=body, timeout=30, headers=headers).status_code)
             return codes
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
 
     assert attempts() == [401] * 5 + [429, 429]
     # behind a configured proxy the header names the client: seven clients, one failure each
     assert attempts("--forwarded-allow-ips", "127.0.0.1") == [401] * 7
-
-
-def test_login_returns_to_the_page_it_came_from_and_only_to_this_site(db: Path) -> None:
-    from docket.web.pages import safe_next
-
-    c = TestClient(create_app(Settings(db=str(db), token=TOKEN)))
-    page = c.get("/cases", params={"country": "Kazakhstan"}).text
-    assert 'href="/login?next=%2Fcases%3Fcountry%3DKazakhstan"' in page
-    form = c.get("/login", params={"next": "/cases?country=Kazakhstan"}).text
-    assert 'name="next" value="/cases?country=Kazakhstan"' in form
-    r = c.post("/login", data={"name": "ana", "token": TOKEN, "csrf": _csrf(c), "next": "/cases?country=Kazakhstan"},
-               follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"] == "/cases?country=Kazakhstan"
-    for hostile in ("//evil.example/x", "/\\evil.example", "https://evil.example", "javascript:alert(1)",
-                    "/login", "/a\r\nSet-Cookie: x=1", ""):
-        assert safe_next(hostile) == "/", hostile

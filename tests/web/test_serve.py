@@ -88,36 +88,19 @@ def test_serve_runs_a_process_per_core_and_one_more_by_default(monkeypatch: pyte
 def test_serve_keeps_uploads_in_the_data_dir_it_is_given(seeded_db: Path, tmp_path: Path) -> None:
     import httpx
 
+    from tests.web.conftest import docket_serve
+
     db = tmp_path / "served.db"
     shutil.copy(seeded_db, db)
     data = tmp_path / "kept-uploads"
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "DOCKET_TOKEN": "t0ken-for-the-data-dir", "DOCKET_WARM_UP": "0"}
-    env.pop("DOCKET_DATA", None)
-    server = subprocess.Popen([sys.executable, "-m", "docket", "serve", "--db", str(db), "--port", str(port),
-                               "--workers", "1", "--data-dir", str(data)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/static/docket.css", timeout=2)
-                break
-            except httpx.HTTPError:
-                assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
-                time.sleep(0.3)
-        with httpx.Client(base_url=base, timeout=120) as c:
-            csrf = c.get("/login").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
-            c.post("/login", data={"name": "ana", "token": "t0ken-for-the-data-dir", "csrf": csrf})
-            csrf = c.get("/ingest").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
-            note = b"A note\n\nOn 3 May 2024 the police in Almaty detained the journalist Aigul Utepova.\n"
-            r = c.post("/ingest", files=[("files", ("note.txt", note, "text/plain"))], data={"csrf": csrf})
-            assert r.status_code == 200 and "added" in r.text
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    token = "t0ken-for-the-data-dir"
+    with docket_serve(db, "--workers", "1", "--data-dir", str(data), token=token) as base, \
+            httpx.Client(base_url=base, timeout=120) as c:
+        csrf = c.get("/login").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        c.post("/login", data={"name": "ana", "token": token, "csrf": csrf})
+        csrf = c.get("/ingest").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        note = b"A note\n\nOn 3 May 2024 the police in Almaty detained the journalist Aigul Utepova.\n"
+        r = c.post("/ingest", files=[("files", ("note.txt", note, "text/plain"))], data={"csrf": csrf})
+        assert r.status_code == 200 and "added" in r.text
     assert [p.name for p in data.rglob("*") if p.is_file()] == ["note.txt"]
     assert not (db.parent / "docket-data").exists()
