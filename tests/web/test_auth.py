@@ -174,3 +174,19 @@ def test_x_forwarded_for_is_ignored_unless_the_proxy_is_trusted(db: Path) -> Non
     assert attempts() == [401] * 5 + [429, 429]
     # behind a configured proxy the header names the client: seven clients, one failure each
     assert attempts("--forwarded-allow-ips", "127.0.0.1") == [401] * 7
+
+
+def test_login_returns_to_the_page_it_came_from_and_only_to_this_site(db: Path) -> None:
+    from docket.web.pages import safe_next
+
+    c = TestClient(create_app(Settings(db=str(db), token=TOKEN)))
+    page = c.get("/cases", params={"country": "Kazakhstan"}).text
+    assert 'href="/login?next=%2Fcases%3Fcountry%3DKazakhstan"' in page
+    form = c.get("/login", params={"next": "/cases?country=Kazakhstan"}).text
+    assert 'name="next" value="/cases?country=Kazakhstan"' in form
+    r = c.post("/login", data={"name": "ana", "token": TOKEN, "csrf": _csrf(c), "next": "/cases?country=Kazakhstan"},
+               follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/cases?country=Kazakhstan"
+    for hostile in ("//evil.example/x", "/\\evil.example", "https://evil.example", "javascript:alert(1)",
+                    "/login", "/a\r\nSet-Cookie: x=1", ""):
+        assert safe_next(hostile) == "/", hostile
