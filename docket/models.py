@@ -10,9 +10,13 @@ stores, so any later fact can be cited and its quote recovered exactly.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 BlockKind = Literal["heading", "paragraph"]
+
+
+if TYPE_CHECKING:
+    from docket.resolve.fold import NameParts
 
 
 @dataclass(frozen=True)
@@ -250,6 +254,20 @@ class Mention:
     foreign: bool | None = field(default=None, compare=False)
     # How sure extraction is that this is a person, 0-1 (None: stored before confidence existed).
     confidence: float | None = field(default=None, compare=False)
+    # The name in the nominative, read in its sentence, for languages whose names decline
+    # ("Сергея Удальцова" -> "Сергей Удальцов"); None where none was read (English).
+    normal: str | None = field(default=None, compare=False)
+
+    @property
+    def name(self) -> str:
+        """The form linking compares: the nominative where one was read, else the printed form."""
+        return self.normal or self.text
+
+    def parts(self) -> "NameParts":
+        """The name split and folded for comparison (:func:`docket.resolve.fold.name_parts`)."""
+        from docket.resolve.fold import name_parts
+
+        return name_parts(self.normal, nominative=True) if self.normal else name_parts(self.text)
 
 
 @dataclass(frozen=True)

@@ -95,14 +95,22 @@ PIPELINES: dict[str, list[tuple[str, Component]]] = {
     "en": [("normalise", _normalise), ("parse", _parse), ("persons", _persons), ("entities", _entities),
            ("events", _events), ("cite", _cite)],
 }
+def _register_russian() -> None:
+    from docket.extract.russian import PIPELINE
+
+    PIPELINES["ru"] = PIPELINE
+
+
 SWITCHES = ("normalise", "evidence", "syntax")  # what an ablation can turn off
 
 
 def language_of(doc: Document) -> str:
     """The pipeline for ``doc``: its language's (detected or given at ingest), or the English one
-    for a language that has none yet (on a Russian report it finds almost nothing; a Russian
-    pipeline is what registering ``PIPELINES["ru"]`` adds)."""
+    for a language that has none yet. The Russian one (:mod:`docket.extract.russian`) registers
+    on first use, so English-only work never loads its models."""
     language = doc.metadata.language
+    if language == "ru" and "ru" not in PIPELINES:
+        _register_russian()
     return language if language in PIPELINES else "en"
 
 

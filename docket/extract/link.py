@@ -188,12 +188,26 @@ def _contexts(groups: list[_Group], countries: dict[str, str | None]) -> list[Co
     return [per_file[g.file] if g.parts is not None else None for g in groups]
 
 
+def _declension_stem(folded: str) -> str:
+    """A folded Cyrillic surname without its final vowels: the part its case forms share."""
+    return re.sub(r"[aeiou]+$", "", folded)
+
+
+def _gender_fits(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a == b
+
+
 def _link_within(file_name: str, mentions: list[Mention]) -> list[_Group]:
-    """Full names group by folded key; a short form joins the one full name containing it, if unique."""
+    """Full names group by folded key; a short form joins the one full name containing it, if unique.
+
+    Names are compared in the nominative where extraction read one (``Mention.name``), so the
+    Russian case forms of one name ("Вере Лаврешиной", "Лаврешину") meet; a short form joins only
+    a full name of a gender it can have.
+    """
     full: dict[str, _Group] = {}
     for m in mentions:
-        parts = name_parts(m.text)
-        if len(m.text.split()) >= 2 and parts.full:
+        parts = m.parts()
+        if parts.full and (len(m.name.split()) >= 2 or "." in m.name):
             key = folded_key(parts)
             group = full.setdefault(key, _Group(file_name, [], parts))
             if group.mentions and name_key(group.mentions[0].text) != name_key(m.text):
@@ -201,26 +215,38 @@ def _link_within(file_name: str, mentions: list[Mention]) -> list[_Group]:
                                         ("same document", "same transliteration-folded name")))
             group.mentions.append(m)
     owners: dict[str, set[str]] = defaultdict(set)
+    stems: dict[str, set[str]] = defaultdict(set)  # declension stems of Cyrillic surnames ("стецур")
     for key, g in full.items():
         for part in (*g.parts.given[:1], g.parts.surname, *g.parts.aliases):  # type: ignore[union-attr]
             owners[part].add(key)
+        if g.parts.cyrillic and len(g.parts.surname) >= 5:  # type: ignore[union-attr]
+            stems[_declension_stem(g.parts.surname)].add(key)  # type: ignore[union-attr]
     short: dict[str, _Group] = {}
     in_full = {x for g in full.values() for x in g.mentions}
     for m in mentions:
         if m in in_full:
             continue
-        folded = name_parts(m.text).surname
-        candidates = owners.get(folded, set())
+        parts = m.parts()
+        folded = parts.surname or (parts.given[0] if parts.given else "")
+        candidates = {k for k in owners.get(folded, set()) if _gender_fits(full[k].parts.gender, parts.gender)}  # type: ignore[union-attr]
+        if len(candidates) > 1 and parts.lean:  # "Попова": his genitive before her nominative
+            leaning = {k for k in candidates if full[k].parts.gender == parts.lean}  # type: ignore[union-attr]
+            candidates = leaning if len(leaning) == 1 else candidates
+        declined = not candidates and parts.cyrillic and len(parts.surname) >= 5
+        if declined:  # "Стецуре", "Стецуру" of "Татьяна Стецура": a case ending the dictionary lacks
+            candidates = {k for k in stems.get(_declension_stem(parts.surname), set())
+                          if _gender_fits(full[k].parts.gender, parts.gender)}  # type: ignore[union-attr]
         typo = not candidates and misspelling_key(m.text) is not None
         if typo:  # "Gurtabi" after "Abdullo Gurbati": letters swapped in typing
             candidates = {k for k, g in full.items() if misspelling_key(g.parts.surname) == misspelling_key(m.text)}
         if len(candidates) == 1:
             target = full[next(iter(candidates))]
             why = "the only full name with that surname, letters swapped" if typo else \
+                "the only full name whose surname declines to it" if declined else \
                 "short form of the only full name containing it"
             target.links.append(Link(target.mentions[0].text, m.text, 0.8 if typo else 0.9, ("same document", why)))
             target.mentions.append(m)
-        elif len(candidates) > 1 and folded == name_parts(m.text).surname and len(m.text.split()) == 1 \
+        elif len(candidates) > 1 and parts.surname and folded == parts.surname and len(m.text.split()) == 1 \
                 and not any(full[k].parts.given and full[k].parts.given[0] == folded for k in candidates):
             # A surname two people of the report share ("A Surname" and later his wife "B Surname"):
             # reports call the person they introduced first by it; the link says it was a choice.

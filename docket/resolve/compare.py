@@ -69,12 +69,16 @@ def compare(a: NameParts, b: NameParts, context_a: Context | None = None, contex
     levels: list[str] = []
     if not (a.full and b.full):
         return Decision(False, 0.0, ("a name without given name is linked only within its document",))
+    if a.gender and b.gender and a.gender != b.gender:
+        return Decision(False, 0.0, ("genders differ (the surname's ending or the name's grammar)",))
     given = _given_compatible(a.given, b.given)
     if given is None:
         return Decision(False, 0.0, ("given names differ",))
     levels.append(given)
     if a.surname == b.surname:
         levels.append("surnames equal (folded)")
+        if a.patronymic and a.patronymic == b.patronymic:
+            levels.append("patronymics equal (folded)")
         return Decision(True, 1.0, tuple(levels))
     if b.surname in a.aliases or a.surname in b.aliases:
         levels.append("surname matches an alias in parentheses")

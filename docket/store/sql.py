@@ -226,9 +226,9 @@ class SQLStore:
         for m in mentions:
             ids[m] = self._insert_id(
                 'INSERT INTO mentions (document_id, paragraph, start, "end", text, source, role, foreign_body,'
-                " confidence) VALUES (?,?,?,?,?,?,?,?,?)",
+                " confidence, normal) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (document_id, m.paragraph, m.start, m.end, m.text, m.source, m.role,
-                 None if m.foreign is None else int(m.foreign), m.confidence),
+                 None if m.foreign is None else int(m.foreign), m.confidence, m.normal),
             )
         self._many(
             'INSERT INTO events (document_id, mention_id, paragraph, start, "end", type, date, charge, sanction, quote,'
@@ -242,7 +242,7 @@ class SQLStore:
         for r in self._sql('SELECT * FROM mentions WHERE document_id = ? ORDER BY start', (document_id,)):
             mentions[r["id"]] = Mention(document_id, r["paragraph"], r["start"], r["end"], r["text"], r["source"],
                                         r["role"], None if r["foreign_body"] is None else bool(r["foreign_body"]),
-                                        r["confidence"])
+                                        r["confidence"], r["normal"])
         events = [
             Event(document_id, r["paragraph"], r["start"], r["end"], mentions[r["mention_id"]], r["type"], r["date"],
                   r["charge"], Sanction(**json.loads(r["sanction"])) if r["sanction"] else None, r["quote"], r["place"],

@@ -1,0 +1,79 @@
+"""Russian name morphology and cross-script name keys (issue 21), on invented names.
+
+The real-report checks live in tests/extract/test_russian.py; these pin each rule on its own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from docket.resolve.compare import compare
+from docket.resolve.fold import name_parts
+from docket.resolve.morph import name_words, nominative
+
+
+@pytest.mark.parametrize("form, expected", [
+    ("Ивану Петрову", "Иван Петров"),            # dative, dictionary surname
+    ("Марине Соколовой", "Марина Соколова"),     # a woman's surname stays feminine
+    ("Андреем Кузнечиковым", "Андрей Кузнечиков"),  # -ов surname the dictionary lacks (not "кузнечик")
+    ("Ольгу Белых", "Ольга Белых"),              # -ых does not decline
+    ("Петровым Иваном Сергеевичем", "Петров Иван Сергеевич"),  # surname first, with patronymic
+    ("Петров И.С.", "Петров И.С."),              # initials kept as printed
+])
+def test_nominative(form: str, expected: str) -> None:
+    assert nominative(form) == expected
+
+
+def test_roles_follow_the_words_not_their_order() -> None:
+    assert [w.role for w in name_words("Сидоров Павел")] == ["surname", "given"]
+    assert [w.role for w in name_words("Павел Сидоров")] == ["given", "surname"]
+    assert [w.role for w in name_words("Сидоров П.")] == ["surname", "initial"]
+
+
+def test_a_name_with_its_surname_cut_to_an_initial_has_no_surname() -> None:
+    # "Сергей К." is how reports anonymise; the initial is not a surname to link on.
+    assert "surname" not in {w.role for w in name_words("Павел К.")}
+
+
+def test_case_forms_share_one_key() -> None:
+    keys = {(name_parts(f).given, name_parts(f).surname) for f in
+            ("Иван Петров", "Ивана Петрова", "Ивану Петрову", "Иваном Петровым")}
+    assert len(keys) == 1
+
+
+def test_the_sentence_decides_what_the_name_leaves_open() -> None:
+    # "Евгения" is her nominative or his genitive; the tagger's case settles it.
+    assert nominative("Евгения Смирнова", "gent", "m") == "Евгений Смирнов"
+    assert nominative("Евгения Смирнова", "nomn", "f") == "Евгения Смирнова"
+
+
+@pytest.mark.parametrize("latin, cyrillic", [
+    ("Sergei Petrov", "Сергея Петрова"),
+    ("Aleksey Shchukin", "Алексей Щукин"),
+    ("Alexei Schukin", "Алексею Щукину"),
+    ("Yuliya Sokolova", "Юлии Соколовой"),
+    ("Pyotr Ponomaryov", "Пётр Пономарёв"),
+    ("Nurlan Kairatuly", "Нурлан Кайратұлы"),   # a Kazakh -uly surname
+    ("SMIRNOV Igor Petrovich", "Смирнов Игорь Петрович"),
+    ("Smirnov, Igor", "Смирнов, Игорь"),
+])
+def test_cross_script_pairs_link(latin: str, cyrillic: str) -> None:
+    assert compare(name_parts(latin), name_parts(cyrillic)).link
+
+
+def test_genders_never_link() -> None:
+    # A husband and wife share a surname; her ending is not a spelling variant of his.
+    d = compare(name_parts("Alexandr Sokolov"), name_parts("Alexandra Sokolova"))
+    assert not d.link
+    d = compare(name_parts("Sasha Sokolov"), name_parts("Саше Соколовой"))
+    assert not d.link and "genders differ" in d.levels[0]
+
+
+def test_latin_capitals_and_patronymic_mark_the_surname() -> None:
+    p = name_parts("KUSAINOV Abelgazy Kalievich")
+    assert (p.surname, p.given, p.patronymic) == ("kusainov", ("abelgazi",), "kalievich")
+    assert name_parts("Kusainov A.").surname == "kusainov"
+
+
+def test_latin_homoglyphs_inside_a_cyrillic_word_are_read_as_cyrillic() -> None:
+    assert name_parts("Ивану Пeтрову") == name_parts("Ивану Петрову")  # a Latin "e" typed in
