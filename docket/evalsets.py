@@ -4,19 +4,21 @@ Each gold set is scored with :func:`docket.evaluate.score` (the reference scorer
 extraction run over all the sets' reports. The pooled row is micro-averaged from the counts, as
 ``shared/gold/eval_sets.py`` does. The publisher view pools the documents of one publisher family
 across the sets: rules tuned on some publishers show here how they hold on each of the others
-(with no trained component, leaving a publisher out of development is reading its row).
+(with no trained component, leaving a publisher out of development is reading its row). The
+language view does the same per report language, and linking is split by the languages of the
+two names compared (en-ru is the cross-script part).
 An ablation re-runs extraction with each switchable component off in turn.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from docket.errors import GoldError
-from docket.evaluate import load_gold, prf, publisher_family, score, spacy_baseline
+from docket.evaluate import linking_by_kind, load_gold, prf, publisher_family, score, spacy_baseline
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class EvalReport:
     baseline_pooled: Row
     publishers: list[Row] = field(default_factory=list)
     ablation: list[tuple[str, Row]] = field(default_factory=list)
+    languages: list[Row] = field(default_factory=list)  # by the language of the reports
+    pair_kinds: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # linking by language pair
 
 
 def default_report_dirs(gold_dirs: Sequence[Path]) -> list[Path]:
@@ -93,10 +97,27 @@ def _score_sets(golds: dict[str, dict[str, Any]], pred: dict[str, Any]) -> tuple
 
 
 def _by_publisher(golds: dict[str, dict[str, Any]], pred: dict[str, Any]) -> list[Row]:
+    return _grouped(golds, pred, lambda d: publisher_family(d["publisher"]))
+
+
+def _by_language(golds: dict[str, dict[str, Any]], pred: dict[str, Any]) -> list[Row]:
+    return _grouped(golds, pred, lambda d: d.get("language") or "en")
+
+
+def _pair_kinds(golds: dict[str, dict[str, Any]], pred: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    pooled: dict[str, list[int]] = {}
+    for g in golds.values():
+        for kind, r in linking_by_kind(g, pred).items():
+            c = pooled.setdefault(kind, [0, 0, 0])
+            c[0], c[1], c[2] = c[0] + r["tp"], c[1] + r["pred"], c[2] + r["gold"]
+    return [(kind, prf(*c)) for kind, c in sorted(pooled.items())]
+
+
+def _grouped(golds: dict[str, dict[str, Any]], pred: dict[str, Any], key: Callable[[dict[str, Any]], str]) -> list[Row]:
     families: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for name, g in golds.items():
         for d in g["documents"]:
-            families.setdefault(publisher_family(d["publisher"]), []).append((name, d))
+            families.setdefault(key(d), []).append((name, d))
     rows = []
     for family, docs in sorted(families.items()):
         scores = []
@@ -127,7 +148,8 @@ def evaluate_sets(gold_dirs: Sequence[Path], report_dirs: Sequence[Path] = (), a
     pred = extract_documents(docs)
     sets, pooled = _score_sets(golds, pred)
     base, base_pooled = _score_sets(golds, spacy_baseline(docs))
-    report = EvalReport(sets, pooled, base, base_pooled, _by_publisher(golds, pred))
+    report = EvalReport(sets, pooled, base, base_pooled, _by_publisher(golds, pred),
+                        languages=_by_language(golds, pred), pair_kinds=_pair_kinds(golds, pred))
     if ablation:
         for switch in (switches or SWITCHES):
             _, row = _score_sets(golds, extract_documents(docs, disable=[switch]))

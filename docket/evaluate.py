@@ -103,6 +103,28 @@ def _linking(gold_of: dict, pred_of: dict) -> dict[str, Any]:
     return res
 
 
+def linking_by_kind(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Pairwise linking over the items found, split by the languages of the two items' reports
+    ("en-ru": a Russian form and an English one, the cross-script pairs; "ru-ru": Russian case
+    forms and spellings; "en-en"). A report's language is the gold's ``language`` (default "en")."""
+    files = {d["file"] for d in gold["documents"]}
+    language = {d["file"]: d.get("language") or "en" for d in gold["documents"]}
+    gold_of = _items(gold["persons"], files)
+    pred_of = _items(pred.get("persons", []), files)
+    keys = sorted(set(gold_of) & set(pred_of))
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for i in range(len(keys)):
+        for j in range(i + 1, len(keys)):
+            a, b = keys[i], keys[j]
+            g = gold_of[a] == gold_of[b]
+            p = pred_of[a] == pred_of[b]
+            c = counts["-".join(sorted((language[a[0]], language[b[0]])))]
+            c[0] += g and p
+            c[1] += p and not g
+            c[2] += g and not p
+    return {kind: prf(tp, tp + fp, tp + fn) for kind, (tp, fp, fn) in sorted(counts.items())}
+
+
 def score(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, Any]:
     """All metrics for ``pred`` (gold-shaped JSON) against ``gold`` (from :func:`load_gold`)."""
     files = {d["file"] for d in gold["documents"]}

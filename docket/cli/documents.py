@@ -340,6 +340,8 @@ def eval_(
                         ("spaCy-only baseline (PERSON entities, exact-string linking, no events)",
                          [*report.baseline, report.baseline_pooled]),
                         ("docket by publisher family (pooled over the sets)", report.publishers),
+                        ("docket by report language (pooled over the sets)",
+                         report.languages if len(report.languages) > 1 else []),
                         ("ablation: pooled, one component off", [r for _, r in report.ablation])):
         if not rows:
             continue
@@ -354,6 +356,13 @@ def eval_(
             table.add_row(label, str(r.documents), f"{m['f1']:.3f} ({m['p']:.2f}/{m['r']:.2f})",
                           f"{e['f1']:.3f} ({e['p']:.2f}/{e['r']:.2f})", f"{r.date_acc:.2f}", f"{r.sanction_acc:.2f}",
                           f"{r.charge_acc:.2f}", f"{r.linking['f1']:.3f}", str(r.hard_negative_merges))
+        out.print(table)
+    if len(report.pair_kinds) > 1:
+        table = Table(title="linking by the languages of the two names (pairwise, over the items found)")
+        for col in ("pair", "F1", "precision", "recall", "gold pairs"):
+            table.add_column(col, no_wrap=True)
+        for kind, r in report.pair_kinds:
+            table.add_row(kind, f"{r['f1']:.3f}", f"{r['p']:.3f}", f"{r['r']:.3f}", str(r["gold"]))
         out.print(table)
 
 
