@@ -16,6 +16,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from anyascii import anyascii
+
 from docket.models import Mention
 from docket.resolve.cluster import Clusterer, Constraints, folded_key
 from docket.resolve.compare import Context
@@ -70,8 +72,8 @@ def name_key(form: str) -> str:
 
 @lru_cache(maxsize=131072)
 def slug(text: str) -> str:
-    """An id-friendly form of a name."""
-    return re.sub(r"[^a-z0-9]+", "-", name_key(text)).strip("-") or "person"
+    """An id-friendly form of a name, romanised ("Сергей Удальцов" -> "sergei-udaltsov")."""
+    return re.sub(r"[^a-z0-9]+", "-", anyascii(name_key(text)).lower().replace("'", "")).strip("-") or "person"
 
 
 @dataclass

@@ -174,6 +174,13 @@ def _entities(a: Analysis) -> Analysis:
     return replace(a, entities=found)
 
 
+def _events(a: Analysis) -> Analysis:
+    from docket.extract.events_ru import find_events_ru
+
+    sentences = [(p.paragraph, s, e) for p in a.parsed for s, e in p.sentences]
+    return replace(a, events=find_events_ru(a.view, a.mentions, sentences))
+
+
 def _cite(a: Analysis) -> Analysis:
     from docket.extract.components import _cite as cite
 
@@ -187,4 +194,4 @@ def _normalise(a: Analysis) -> Analysis:
 
 
 PIPELINE: list[tuple[str, Component]] = [("normalise", _normalise), ("parse", _parse), ("persons", _persons),
-                                         ("entities", _entities), ("cite", _cite)]
+                                         ("entities", _entities), ("events", _events), ("cite", _cite)]

@@ -114,12 +114,12 @@ def name_words(form: str, case: str | None = None, gender: str | None = None) ->
     # One case and gender for the whole name: the reading most words support (ties: nominative,
     # then masculine, the order of _CASES).
     best, best_score = ("nomn", "m"), -1.0
+    voters = [r for r in readings if any(p.is_known for p in r)] or readings
     for case_ in _CASES:
         for gender_ in ("m", "f"):
             # Words the dictionary does not know get only guessed readings: they do not vote.
             score = sum(max((p.score + (1.0 if _NAME_TAGS & p.tag.grammemes else 0.0)
-                             for p in r if _fits(p, case_, gender_)), default=0.0) for r in readings
-                        if any(p.is_known for p in r))
+                             for p in r if _fits(p, case_, gender_)), default=0.0) for r in voters)
             if case_ == case and gender in (None, gender_) and score > 0:
                 score += prior  # the sentence's reading, where the name allows it
             if score > best_score + 1e-9:
@@ -165,7 +165,10 @@ def name_words(form: str, case: str | None = None, gender: str | None = None) ->
                 if not has_given and len(words) == 1 and _both_genders(readings[i]):
                     g = None
                 nom = reading.inflect({"nomn", "sing"} | ({"femn"} if g == "f" else set()))
-                out.append(NameWord(w, role, _lemma(reading), g, (nom.word if nom else reading.word).replace("ё", "е")))
+                if nom is None and g == "f":
+                    nom = reading.inflect({"nomn", "femn"})
+                nominative_ = nom.word if nom else reading.normal_form if g != "f" else reading.word
+                out.append(NameWord(w, role, _lemma(reading), g, nominative_.replace("ё", "е")))
             else:
                 lemma, nom_form, g = _surname_by_ending(w, readings[i], case, gender if has_given else None)
                 out.append(NameWord(w, role, lemma, g, nom_form))

@@ -90,3 +90,15 @@ def test_scores_agree_with_the_reference_scorer(gold, prediction, tmp_path: Path
     ref = subprocess.run([sys.executable, str(SHARED / "gold" / "score.py"), str(GOLD), str(f), "--json"],
                          capture_output=True, text=True, check=True)
     assert score(gold, prediction) == json.loads(ref.stdout[: ref.stdout.rindex("}") + 1])
+
+
+def test_russian_events_on_the_annotated_quarter(gold, prediction) -> None:
+    # Only the 2013q1 pair has events in the gold (its README): score that file alone.
+    f = "ovdinfo_russia_2013q1_ru.txt"
+    sub = dict(gold, documents=[d for d in gold["documents"] if d["file"] == f],
+               events=[e for e in gold["events"] if e["file"] == f])
+    e = score(sub, prediction)["events"]
+    assert e["f1"] >= 0.8 and e["charge_acc"] >= 0.8, e
+    ru_events = [x for x in prediction["events"] if x["file"] == f]
+    text = (FOLDER / f).read_text(encoding="utf-8")
+    assert all(x["quote"] in text and not x["quote"].isascii() for x in ru_events)  # cited in the original

@@ -77,3 +77,24 @@ def test_latin_capitals_and_patronymic_mark_the_surname() -> None:
 
 def test_latin_homoglyphs_inside_a_cyrillic_word_are_read_as_cyrillic() -> None:
     assert name_parts("Ивану Пeтрову") == name_parts("Ивану Петрову")  # a Latin "e" typed in
+
+
+# --- Russian events wording (docket/extract/events_ru.py), on invented sentences ---------------
+
+def test_russian_dates_resolve_against_the_period() -> None:
+    from docket.extract.events_ru import find_dates_ru
+
+    found = [d for _, d in find_dates_ru("12 апреля его задержали, в марте 2013 года суд, 13.08.2012 и в 2011 году", 2014)]
+    assert found == ["2014-04-12", "2013-03", "2012-08-13", "2011"]
+
+
+def test_russian_sanctions_and_charges() -> None:
+    from docket.extract.events_ru import find_charge_ru, find_sanctions_ru
+
+    got = {s.as_dict()["kind"]: s.as_dict() for s in find_sanctions_ru(
+        "Суд назначил ему арест на 15 суток и штраф 10 тысяч рублей, а ранее приговорил к двум годам колонии.")}
+    assert got["detention"]["days"] == 15
+    assert got["fine"] == {"kind": "fine", "amount": 10000, "currency": "RUB"}
+    assert got["imprisonment"]["years"] == 2
+    assert find_charge_ru("дело по ч. 2 ст. 212 УК РФ о массовых беспорядках") == "ч. 2 ст. 212 УК РФ"
+    assert find_charge_ru("протокол по ст. 20.2 КоАП") == "ст. 20.2 КоАП"
