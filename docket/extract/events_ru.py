@@ -130,8 +130,12 @@ def find_charge_ru(sentence: str) -> str | None:
     return m.group(0).strip() if m else None
 
 
-def find_events_ru(doc: Document, mentions: list[Mention], sentences: list[tuple[int, int, int]]) -> list[Event]:
-    """Events of a Russian document: ``sentences`` are (paragraph, start, end) offsets into ``doc.text``."""
+def find_events_ru(doc: Document, mentions: list[Mention], sentences: list[tuple[int, int, int]],
+                   cases: dict[int, str | None] | None = None) -> list[Event]:
+    """Events of a Russian document: ``sentences`` are (paragraph, start, end) offsets into ``doc.text``;
+    ``cases`` (mention start -> pymorphy3 case, as the tagger read it) keep names that are not the
+    subject or object of the act out: "в адрес Путина", "вместе с Ивановым", "Иванову сообщили"."""
+    cases = cases or {}
     r = rules()
     out: list[Event] = []
     text = doc.text
@@ -163,7 +167,7 @@ def find_events_ru(doc: Document, mentions: list[Mention], sentences: list[tuple
         seen: set[tuple[Mention, str]] = set()
         for person in people:
             for kind, at in sorted(kinds.items(), key=lambda kv: kv[1]):
-                if (person, kind) in seen:
+                if (person, kind) in seen or not _may_be_subject(text, person, cases.get(person.start), kind):
                     continue
                 seen.add((person, kind))
                 date = _nearest(dates, at)
@@ -176,6 +180,27 @@ def find_events_ru(doc: Document, mentions: list[Mention], sentences: list[tuple
                 out.append(Event(doc.id, paragraph, s, e, person, kind, date, charge if kind != "released" else None,
                                  sanction, sentence, confidence=round(0.7 * (person.confidence or 1.0), 2)))
     return out
+
+
+_OBLIQUE = {"gent", "datv", "ablt", "loct"}
+# Before a name in the genitive, words that make it the one the act is about ("дело в отношении
+# Иванова", "дела на Петрова", "задержание Сидорова").
+_ABOUT = re.compile(r"(в отношении|на|задержани[ея]|арест[а]?|обвинени[ея]|избиени[ея]|освобождени[ея])\s*$", re.I)
+
+
+def _may_be_subject(text: str, m: Mention, case: str | None, kind: str) -> bool:
+    """Whether the name's case lets it be who the act happened to: the nominative and accusative
+    always; the dative for what is given to someone (a charge, a sentence, a fine: "предъявлено
+    обвинение Иванову"); another oblique case only after a word that says the act is about it
+    ("дела на Петрова и ... Сидорова", "в отношении Иванова")."""
+    if case not in _OBLIQUE:
+        return True
+    if case == "datv" and kind in {"charged", "convicted", "sentenced", "fined"}:
+        return True
+    before = text[max(0, m.start - 80):m.start]
+    before = re.split(r"[.;:!?()]", before)[-1]
+    return bool(_ABOUT.search(before.rstrip(" ,")) or
+                re.search(r"(в отношении|\bна)\s+(?:[\w“”«»\"-]+[\s,]+){0,8}$", before, re.I))
 
 
 def _official(text: str, m: Mention, sentence_start: int) -> bool:

@@ -178,7 +178,8 @@ def _events(a: Analysis) -> Analysis:
     from docket.extract.events_ru import find_events_ru
 
     sentences = [(p.paragraph, s, e) for p in a.parsed for s, e in p.sentences]
-    return replace(a, events=find_events_ru(a.view, a.mentions, sentences))
+    cases = {s.start: s.case for p in a.parsed for s in p.spans if s.label == "PER"}
+    return replace(a, events=find_events_ru(a.view, a.mentions, sentences, cases))
 
 
 def _cite(a: Analysis) -> Analysis:
