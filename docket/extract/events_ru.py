@@ -164,12 +164,13 @@ def find_events_ru(doc: Document, mentions: list[Mention], sentences: list[tuple
             kinds.pop("detained")  # "арестован на 15 суток" is the sentence, not a police detention
         dates = find_dates_ru(sentence, doc.metadata.period)
         charge = find_charge_ru(sentence)
-        seen: set[tuple[Mention, str]] = set()
+        seen: set[tuple[str, str]] = set()
         for person in people:
+            who = person.parts().surname or person.name  # "Сергей Удальцов ... Удальцов": one person, once
             for kind, at in sorted(kinds.items(), key=lambda kv: kv[1]):
-                if (person, kind) in seen or not _may_be_subject(text, person, cases.get(person.start), kind):
+                if (who, kind) in seen or not _may_be_subject(text, person, cases.get(person.start), kind):
                     continue
-                seen.add((person, kind))
+                seen.add((who, kind))
                 date = _nearest(dates, at)
                 if kind == "sentenced":
                     for x in [x for x in sanctions if x.kind != "fine"]:

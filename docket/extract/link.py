@@ -19,6 +19,7 @@ from functools import lru_cache
 from anyascii import anyascii
 
 from docket.models import Mention
+from docket.resolve.morph import is_cyrillic
 from docket.resolve.cluster import Clusterer, Constraints, folded_key
 from docket.resolve.compare import Context
 from docket.resolve.fold import NameParts, misspelling_key, name_parts
@@ -55,8 +56,13 @@ class PersonCluster:
 
     @property
     def canonical(self) -> str:
-        """The most frequent full-name form (ties: the longest)."""
-        full = [m.text for _, m in self.mentions if len(m.text.split()) >= 2] or [m.text for _, m in self.mentions]
+        """The most frequent full-name form (ties: the longest); a Latin spelling where the person
+        has one (the reports' readers search in Latin), else the nominative of a name that declines
+        ("Алена Попова", not the printed dative "Алене Поповой")."""
+        names = [m.normal or m.text for _, m in self.mentions]
+        latin = [n for n in names if not is_cyrillic(n)]
+        pool = latin or names
+        full = [n for n in pool if len(n.split()) >= 2] or pool
         counts = Counter(full)
         return max(counts, key=lambda f: (counts[f], len(f)))
 

@@ -186,12 +186,19 @@ def find_conflicts(person: PersonRecord, facts: list[Fact]) -> list[Conflict]:
                 continue
             out.append(Conflict("date", f"{fa.type} ({sanction_text(fa.sanction)}): {fa.date} vs {fb.date}",
                                 fa.statements[0], fb.statements[0]))
-    spellings: dict[str, set[str]] = {}
-    for d, m in person.cluster.mentions:
-        if " " in m.text:
-            spellings.setdefault(m.text, set()).add(d)
-    if len(spellings) > 1:
-        out.append(Conflict("spelling", "the name is spelled " + " / ".join(sorted(spellings)), None, None))
+    # Spellings disagree within one script; a name in another script is a transliteration, and a
+    # Russian case form ("Сергея Удальцова") is the same spelling in another case.
+    from docket.resolve.morph import is_cyrillic
+
+    by_script: dict[bool, set[str]] = {}
+    for _, m in person.cluster.mentions:
+        name = m.normal or m.text
+        if " " in name:
+            by_script.setdefault(is_cyrillic(name), set()).add(name)
+    differing = [sorted(v) for v in by_script.values() if len(v) > 1]
+    if differing:
+        out.append(Conflict("spelling", "the name is spelled " + "; ".join(" / ".join(v) for v in differing),
+                            None, None))
     return out
 
 
