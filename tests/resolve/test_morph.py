@@ -98,3 +98,20 @@ def test_russian_sanctions_and_charges() -> None:
     assert got["imprisonment"]["years"] == 2
     assert find_charge_ru("дело по ч. 2 ст. 212 УК РФ о массовых беспорядках") == "ч. 2 ст. 212 УК РФ"
     assert find_charge_ru("протокол по ст. 20.2 КоАП") == "ст. 20.2 КоАП"
+
+
+def test_legislators_names_across_scripts_and_orders() -> None:
+    """bench/bench_names.py on ../shared/gold/names-crossscript: precision stays near 1, and docket
+    finds far more of the same-person pairs than the folded-exact and rapidfuzz baselines."""
+    import importlib.util
+
+    from tests.conftest import ROOT, SHARED
+
+    spec = importlib.util.spec_from_file_location("bench_names", ROOT / "bench" / "bench_names.py")
+    bench = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(bench)  # type: ignore[union-attr]
+    results = bench.run(sorted((SHARED / "gold" / "names-crossscript").glob("*_names.csv")))
+    ours, fuzzy = results["docket"], results["rapidfuzz token_sort >= 85"]
+    assert ours["all"]["precision"] >= 0.99, ours["all"]
+    assert ours["scripts"]["cyrillic / latin"]["recall"] >= 0.8, ours["scripts"]
+    assert ours["all"]["recall"] >= fuzzy["all"]["recall"] + 0.2, (ours["all"], fuzzy["all"])
