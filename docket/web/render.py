@@ -64,8 +64,20 @@ class VersionedStatic(StaticFiles):
 
 def page_environment(folder: Path) -> PageEnvironment:
     """The environment of the templates in ``folder``."""
-    return PageEnvironment(loader=jinja2.FileSystemLoader(folder), autoescape=jinja2.select_autoescape(),
-                           auto_reload=False)
+    env = PageEnvironment(loader=jinja2.FileSystemLoader(folder), autoescape=jinja2.select_autoescape(),
+                          auto_reload=False)
+    env.filters["romanised"] = romanised
+    return env
+
+
+def romanised(text: str | None) -> str:
+    """A Latin transliteration of Cyrillic ``text`` (shown on hover beside the text as printed, for
+    readers who do not read the script); "" for text that is not mostly Cyrillic."""
+    from anyascii import anyascii
+
+    from docket.resolve.morph import is_cyrillic
+
+    return anyascii(text) if text and is_cyrillic(text) else ""
 
 
 @dataclass(frozen=True)

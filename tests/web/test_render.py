@@ -55,3 +55,33 @@ def test_head_is_answered_like_get_without_a_body(settings) -> None:  # noqa: AN
         assert "default-src" in head.headers["content-security-policy"]
     assert c.head("/persons/nobody-at-all").status_code == 404
     assert c.post("/api/v1/curation", json={}).status_code == 401  # other methods untouched
+
+
+def test_russian_text_is_shown_as_printed_with_a_transliteration_on_hover(tmp_path: Path) -> None:
+    """Issue 21: a Cyrillic query finds the Russian paragraphs, and the reader, the snippets and the
+    case file's quotes carry a Latin transliteration in their title."""
+    import html
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from docket.pipeline import ingest_paths
+    from docket.store import SQLiteStore
+    from docket.web import create_app
+    from docket.web.settings import Settings
+    from tests.conftest import CORPUS
+
+    db = tmp_path / "ru.db"
+    store = SQLiteStore(db)
+    files = [CORPUS / "ovdinfo" / f"ovdinfo_russia_2013q1_{lang}.txt" for lang in ("ru", "en")]
+    report = ingest_paths(store, files)
+    store.close()
+    assert report.counts()["added"] == 2
+    with TestClient(create_app(Settings(db=str(db), token="t"))) as client:
+        page = client.get("/search", params={"q": "Погосов"}).text
+        snippets = re.findall(r'<p class="snippet" title="([^"]+)">', page)
+        assert snippets and any("Pogosov" in html.unescape(t) for t in snippets), page[:2000]
+        person = client.get("/persons/grachya-pogosov")
+        assert person.status_code == 200
+        assert "Grachya Pogosov" in person.text and "Грачья Погосов" in person.text  # both scripts, one person
+        assert re.search(r'<blockquote title="[^"]*Pogosov', person.text)
