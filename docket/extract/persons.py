@@ -29,6 +29,9 @@ from docket.models import Document, Mention
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*$")
+# Initials before a surname, kept whole as printed: "V. Lukin", "D.A. Gordev", "O.Tikhomirov".
+_INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
+_GLUED = re.compile(r"^(?:[A-Z]\.){1,3}[A-Z][^\W\d_'’.-]{2,}$")
 _MODEL_MISSES = {"ORG", "GPE", "NORP", "PRODUCT", "WORK_OF_ART", "LOC", "FAC", "EVENT", "LAW"}
 
 
@@ -82,11 +85,14 @@ def clean_name(raw: str) -> tuple[int, int] | None:
     s, e, last = words[-1]
     last_clean = _POSSESSIVE.sub("", last).rstrip(".,;:)”\"")
     words[-1] = (s, s + len(last_clean), last_clean)
-    while words and not _is_name_token(words[0][2]):
+    def leading(w: str) -> bool:
+        return _is_name_token(w) or bool(_INITIALS.match(w)) or bool(_GLUED.match(w))
+
+    while words and not leading(words[0][2]):
         words = words[1:]
-    while words and not _is_name_token(words[-1][2]):
+    while words and not (_is_name_token(words[-1][2]) or _GLUED.match(words[-1][2])):
         words = words[:-1]
-    if not words or len(words) > 4 or not all(_is_name_token(w[2]) for w in words):
+    if not words or len(words) > 4 or not all(leading(w[2]) for w in words):
         return None
     return words[0][0], words[-1][1]
 
@@ -134,7 +140,8 @@ def find_mentions(doc: Document, parsed: list | None = None, evidence: bool = Tr
         spans.setdefault((a, b), "cue")
     # A lone capitalised word is a person only when a full name in the document confirms it
     # (the back-reference pass below finds those); alone it is too often a place or a group.
-    spans = {k: v for k, v in spans.items() if " " in doc.text[k[0] : k[1]].strip()}
+    spans = {k: v for k, v in spans.items() if " " in doc.text[k[0] : k[1]].strip()
+             or _GLUED.match(doc.text[k[0] : k[1]])}
     if evidence:
         from docket.extract.personness import judge
 
@@ -149,6 +156,9 @@ def find_mentions(doc: Document, parsed: list | None = None, evidence: bool = Tr
             refused_out.extend(k for k, v in verdicts.items() if not v.keep and v.reason.startswith(_ORG_REASONS))
         spans = {k: v for k, v in spans.items() if verdicts[k].keep and doc.text[k[0] : k[1]] not in refused
                  and not _listed_with_org(doc.text, k, verdicts)}
+        common = _common_words(doc.text)
+        spans = {k: v for k, v in spans.items() if not _common_phrase(doc.text[k[0]:k[1]], common)
+                 and not _anonymised(doc.text, k)}
         for para, sdoc in zip(doc.paragraphs, parsed if parsed is not None else parse(doc)):
             for a, b in _lexicon_runs(sdoc):
                 s, e = para.start + a, para.start + b
@@ -188,6 +198,27 @@ _FACT_BOX_NAME = re.compile(
     r"(?:(?:King|Queen|Emperor|Sultan|Prince|Amir|Emir|Sheikh|al-Shaikh|General|President)\s+)?"
     r"((?:[A-Z][\w’'.-]+|al-[\w’'-]+)(?:[ \t]+(?:bin|ibn|de|da|van|von|al-[\w’'-]+|(?!Head\b|Death\b|Population\b)"
     r"[A-Z][\w’'.-]+))*)")  # a name never runs on past the end of the fact-box line
+
+
+def _common_words(text: str) -> frozenset[str]:
+    """The words the document itself writes in lower case (its common nouns and adjectives)."""
+    return frozenset(re.findall(r"(?<![\w-])[a-z][a-z'-]+(?![\w-])", text))
+
+
+def _common_phrase(form: str, common: frozenset[str]) -> bool:
+    """A capitalised phrase whose every word the report also writes in lower case, and none of them
+    a given name ("Event Types", "Illegal Conduct", a chapter title): not a person."""
+    from docket.extract.personness import is_given_name
+
+    words = form.split()
+    return len(words) >= 2 and all(w.lower() in common for w in words) and not any(is_given_name(w) for w in words)
+
+
+def _anonymised(text: str, span: tuple[int, int]) -> bool:
+    """"Sergei K.": a given name with the surname cut to an initial, as reports anonymise people."""
+    words = text[span[0]:span[1]].split()
+    tail = text[span[1]:span[1] + 1]
+    return len(words) == 2 and len(words[1].rstrip(".")) == 1 and (words[1].endswith(".") or tail == ".")
 
 
 def fact_box_names(text: str, within: int = 3000) -> list[tuple[int, int]]:

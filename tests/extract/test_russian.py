@@ -54,7 +54,7 @@ def test_person_mentions_per_language_file(gold, prediction) -> None:
     for d in gold["documents"]:
         sub = dict(gold, documents=[d], events=[e for e in gold["events"] if e["file"] == d["file"]])
         f1 = score(sub, prediction)["mentions"]["f1"]
-        floor = 0.92 if d["language"] == "ru" else 0.85
+        floor = 0.93 if d["language"] == "ru" else 0.88
         assert f1 >= floor, (d["file"], f1)
 
 
