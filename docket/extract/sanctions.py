@@ -169,10 +169,20 @@ _PLAIN_END = re.compile(r"(?=,| and sentenced| and (?:fined|jailed|received|was|
                         r" due to| under| while| to \w+ years| to \w+ days|$)")
 
 
+# A charge given as the article itself ("charged with part 2 of article 116 of the Criminal Code
+# (“beating motivated by hooliganism”)", "under article 318 CC"), with its gloss when quoted.
+_ARTICLE_CHARGE = re.compile(
+    r"\s*((?:part \d+ of )?article \d+(?:\.\d+)*(?: of the (?:Criminal|Administrative|Criminal Procedure)"
+    r"(?: Offences)? Code(?: of [A-Z][a-z]+)?| (?:CC|AOC|CAO)(?: RF)?)?)(?:,?\s*\(?[“\"]([^”\"]{3,120})[”\"]\)?)?", re.I)
+
+
 def find_charge(text: str) -> str | None:
     """The charge in the report's words ("spreading false information"), with article numbers when given."""
     for m in _CHARGE_INTRO.finditer(text):
         rest = text[m.end() :]
+        art = _ARTICLE_CHARGE.match(rest)
+        if art and art.group(1).lower().startswith(("part", "article")):
+            return art.group(1) + (f", {art.group(2).strip()}" if art.group(2) else "")
         quotes = []
         pos = 0
         # a run of quoted charges: “A,” “B,” and “C”
@@ -194,6 +204,11 @@ def find_charge(text: str) -> str | None:
         if first in _NOT_OFFENCE or (loose_intro and not _OFFENCE_HEAD.match(phrase)):
             continue
         return _with_article(phrase, text)
+    under = re.search(r"\bunder\s+(?=(?:part \d+ of )?article\s+\d)", text, re.I)
+    if under:  # "convicted ... under article 318 CC (“…”)"
+        art = _ARTICLE_CHARGE.match(text, under.end())
+        if art:
+            return art.group(1) + (f", {art.group(2).strip()}" if art.group(2) else "")
     return None
 
 
