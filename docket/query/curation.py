@@ -6,6 +6,7 @@ nothing; the store is only written after every check has passed.
 
 from __future__ import annotations
 
+from docket.errors import DocketError
 from docket.extract.link import name_key
 from docket.models import CurationEntry, Review, statement_key
 from docket.query.people import PersonRecord, lookup_person, people
@@ -103,12 +104,27 @@ def curate(store: Store, action: str, name_a: str, name_b: str | None = None, *,
     if action in ("merge", "split"):
         if not (name_b or "").strip():
             raise CurationError(f"{action} needs a second person", hint="an id or a full name")
-        return [curate_names(store, action, name_a, name_b or "", who=who, why=why, records=records)]
-    if action == "not_person":
-        return mark_not_person(store, name_a, who=who, why=why, records=records)
-    if action == "person":
-        return mark_person_again(store, name_a, who=who, why=why)
-    raise CurationError(f"unknown curation action {action!r}", hint="one of " + ", ".join(ACTIONS))
+        entries = [curate_names(store, action, name_a, name_b or "", who=who, why=why, records=records)]
+    elif action == "not_person":
+        entries = mark_not_person(store, name_a, who=who, why=why, records=records)
+    elif action == "person":
+        entries = mark_person_again(store, name_a, who=who, why=why)
+    else:
+        raise CurationError(f"unknown curation action {action!r}", hint="one of " + ", ".join(ACTIONS))
+    refresh_resolution(store)
+    return entries
+
+
+def refresh_resolution(store: Store) -> bool:
+    """After a curation write: the stored persons, spellings and links as they now are (for SQL
+    users and other tools), whichever surface wrote; whether they were refreshed. A refresh that
+    fails leaves the decision recorded and the tables to catch up on the next write."""
+    from docket.query.people import store_resolution
+
+    try:
+        return store_resolution(store)
+    except DocketError:
+        return False
 
 
 def reject_claim(store: Store, person: str, fact_id: str, *, who: str, why: str | None = None,

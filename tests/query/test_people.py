@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from docket.extract.link import slug
 from docket.pipeline import IngestOptions, ingest_paths
-from docket.query.people import find_person, people
+from docket.query.people import find_person, people, store_resolution
 from docket.store import SQLiteStore
 from tests.conftest import seed_files
 
@@ -241,4 +241,36 @@ def test_the_persons_are_stored_for_other_tools_and_kept_current(seeded_copy: Pa
     after_state, after, _ = stored()
     assert after_state == store.state() != state
     assert len(after) == len(persons) - 1 and sum(pid in after for pid in (two[0].cluster.id, two[1].cluster.id)) == 1
+    store.close()
+
+
+def test_a_curation_write_from_the_api_refreshes_the_stored_persons_too(seeded_copy: Path) -> None:
+    """Every surface calls :func:`docket.query.curation.curate`, which brings the stored persons up to
+    date after the write (the CLI did this on its own before; the API and the web did not)."""
+    import sqlite3
+
+    from fastapi.testclient import TestClient
+
+    from docket.web import create_app
+    from docket.web.settings import Settings
+
+    store = SQLiteStore(seeded_copy)
+    store_resolution(store)
+    records = people(store)
+    two = [p for p in records if len(p.cluster.forms) == 1 and len(p.cluster.canonical.split()) >= 2][:2]
+    store.close()
+    with TestClient(create_app(Settings(db=str(seeded_copy), token="tok-123456"))) as client:
+        r = client.post("/api/v1/curation", json={"action": "merge", "name_a": two[0].cluster.id,
+                                               "name_b": two[1].cluster.id, "why": "same person"},
+                        headers={"Authorization": "Bearer tok-123456"})
+        assert r.status_code == 201, r.text
+    con = sqlite3.connect(seeded_copy)
+    try:
+        (state,) = con.execute("SELECT state FROM resolution").fetchone()
+        ids = {r[0] for r in con.execute("SELECT id FROM persons")}
+    finally:
+        con.close()
+    store = SQLiteStore(seeded_copy)
+    assert state == store.state()
+    assert sum(p.cluster.id in ids for p in two) == 1 and len(ids) == len(records) - 1
     store.close()
