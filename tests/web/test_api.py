@@ -613,3 +613,36 @@ def test_the_analytics_page_shows_the_numbers_under_the_plot(client: TestClient)
     per = client.get("/analytics", params={"per": "report"}).text
     assert "topics-by-year.svg?per=report" in per and client.get("/analytics/topics-by-year.svg",
                                                                   params={"per": "report"}).status_code == 200
+
+
+def test_live_api_responses_validate_against_the_published_schema(seeded_copy) -> None:  # noqa: ANN001 - Path
+    """Issue 20: one schema, true everywhere: each read endpoint's live response validates against
+    the $defs the schema names for it, including a case file's curation and review logs (on a copy
+    of the database: this test writes a review)."""
+    defs = export_schema()["$defs"]
+    client = TestClient(create_app(Settings(db=str(seeded_copy), token=TOKEN)))
+
+    def check(name: str, value: object) -> None:
+        jsonschema.validators.Draft202012Validator({"$ref": f"#/$defs/{name}", "$defs": defs}).validate(value)
+
+    page = client.get("/api/v1/cases", params={"limit": 5}).json()
+    check("cases_page", page)
+    check("cases_page", client.get("/api/v1/persons", params={"limit": 3}).json())
+    pid = page["cases"][0]["id"]
+    head = {"Authorization": f"Bearer {TOKEN}", "X-Docket-User": "schema-test"}
+    case = client.get(f"/api/v1/persons/{pid}").json()
+    key = case["facts"][0]["statements"][0]["key"]
+    assert client.post("/api/v1/reviews", json={"statement": key, "action": "verify", "why": "read it"},
+                       headers=head).status_code == 201
+    case = client.get(f"/api/v1/persons/{pid}").json()
+    assert case["reviews"]
+    check("case", case)
+    search = client.get("/api/v1/search", params={"q": "journalist", "limit": 3}).json()
+    check("search_page", search)
+    check("paragraph", client.get(f"/api/v1/paragraphs/{search['hits'][0]['citation']['paragraph_id']}").json())
+    for d in client.get("/api/v1/documents").json():
+        check("document", d)
+    for e in client.get("/api/v1/curation").json():
+        check("curation_entry", e)
+    for r in client.get("/api/v1/reviews").json():
+        check("review", r)
