@@ -250,16 +250,17 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json | csv | markdown | esf | sqlite | ftm.")] = "json",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json | csv | markdown | esf | esf-csv | uwazi | sqlite | ftm.")] = "json",
     out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="File (json, esf, sqlite, ftm) or folder "
-                                                     "(csv, markdown); default: stdout for json/esf.")] = None,
+                                                     "(csv, markdown, esf-csv, uwazi); default: stdout for json/esf.")] = None,
     db: DbOption = None,
     person_name: Annotated[Optional[str], typer.Option("--person", help="Only this person (any spelling).")] = None,
     country: Annotated[Optional[str], typer.Option(help="Only reports on this country.")] = None,
     print_schema: Annotated[bool, typer.Option("--schema", help="Print the JSON Schema of the JSON export.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="With --out: what was written, as JSON on stdout.")] = False,
 ) -> None:
-    """Export case files: JSON (with a published JSON Schema), CSV tables, Markdown dossiers, ESF events, SQLite."""
+    """Export case files: JSON (with a published JSON Schema), CSV tables, Markdown dossiers, HURIDOCS ESF (JSON or
+    CSV), Uwazi CSV imports, SQLite, FollowTheMoney."""
     import tempfile
 
     from docket.export import DIRECTORY_FORMATS, EXPORTERS, FILE_PAIR_FORMATS, collect, schema

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from docket import __version__
 from docket.errors import ExportError
@@ -140,6 +141,38 @@ def write_esf(data: ExportData, out: Path) -> list[Path]:
     return [out]
 
 
+def _write_tables(out: Path, tables: dict[str, tuple[list[str], list[list[Any]]]]) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, (columns, rows) in tables.items():
+        path = out / f"{name}.csv"
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(columns)
+            w.writerows([csv_cell(v) for v in row] for row in rows)
+        written.append(path)
+    return written
+
+
+def write_esf_csv(data: ExportData, out: Path) -> list[Path]:
+    """The ESF records as one CSV per record type (events, acts, persons, involvements, court
+    actions, chain of events, information, sources) in folder ``out``, for OpenEvSys-style imports."""
+    records = esf_records(data.documents, data.cases, data.store, data.citer)
+    tables = {}
+    for name, rows in records.items():
+        columns = list(dict.fromkeys(k for r in rows for k in r)) or ["record_number"]
+        tables[name] = (columns, [[json.dumps(r.get(k), ensure_ascii=False) if isinstance(r.get(k), (dict, list))
+                                   else r.get(k) for k in columns] for r in rows])
+    return _write_tables(out, tables)
+
+
+def write_uwazi(data: ExportData, out: Path) -> list[Path]:
+    """Uwazi CSV imports, one per template (Person.csv, Event.csv, Source.csv), in folder ``out``."""
+    from docket.export.esf import uwazi_tables
+
+    return _write_tables(out, uwazi_tables(esf_records(data.documents, data.cases, data.store, data.citer)))
+
+
 def write_sqlite(data: ExportData, out: Path) -> list[Path]:
     """A standalone SQLite database of the case tables, for datasette, spreadsheets or SQL."""
     from docket.store.sqlite import write_tables
@@ -157,8 +190,9 @@ def write_ftm(data: ExportData, out: Path) -> list[Path]:
 
 Exporter = Callable[[ExportData, Path], list[Path]]
 EXPORTERS: dict[str, Exporter] = {"json": write_json, "csv": write_csv, "markdown": write_markdown,
-                                  "esf": write_esf, "sqlite": write_sqlite, "ftm": write_ftm}
+                                  "esf": write_esf, "esf-csv": write_esf_csv, "uwazi": write_uwazi,
+                                  "sqlite": write_sqlite, "ftm": write_ftm}
 FILE_PAIR_FORMATS = frozenset({"sqlite", "ftm"})  # written to a path, never to stdout
-DIRECTORY_FORMATS = frozenset({"csv", "markdown"})
+DIRECTORY_FORMATS = frozenset({"csv", "markdown", "esf-csv", "uwazi"})
 
 __all__ = ["EXPORTERS", "DIRECTORY_FORMATS", "FILE_PAIR_FORMATS", "ExportData", "Table", "collect", "csv_cell", "schema", "to_json"]

@@ -72,3 +72,20 @@ def test_no_organisation_party_or_outlet_is_a_person(corpus_db) -> None:
                     re.search(rf"\b(?:newspaper|weekly|outlet|party|movement|NGO)[ \t]+{f}(?![\w-])", everything):
                 bad.append(form)
     assert not bad, sorted(set(bad))
+
+
+def test_esf_export_names_no_city_court_bank_or_un_body_as_perpetrator(corpus_db) -> None:
+    """Issue 20, on the seeds' neighbours (the 38 Central Asian and Caucasus reports): perpetrators
+    are only state-side persons and state units named acting; acts carry HURIDOCS codes."""
+    from collections import Counter
+
+    from docket.export import collect
+    from docket.export.esf import esf_records
+    from tests.export.test_exports import esf_checks
+
+    store, _ = corpus_db
+    data = collect(store)
+    esf = esf_records(data.documents, data.cases, store, data.citer)
+    esf_checks(esf)
+    acts = Counter(a["type_of_act_term"] for a in esf["acts"])
+    assert acts["Arrest"] and acts["Detention, imprisonment"], acts
