@@ -248,32 +248,6 @@ def place_accuracy(gold: dict[str, Any], pred: dict[str, Any]) -> float:
     return round(hits / total, 4) if total else 0.0
 
 
-def fuzzy_linking_baseline(pred: dict[str, Any], threshold: int = 85) -> dict[str, Any]:
-    """An off-the-shelf linking yardstick over the same mentions as ``pred``: rapidfuzz
-    ``token_sort_ratio >= threshold`` between surface forms, then connected components.
-    Events are dropped (only linking is compared)."""
-    from rapidfuzz import fuzz
-
-    items = sorted({(f, form) for p in pred.get("persons", []) for f, forms in p["mentions"].items() for form in forms})
-    parent = list(range(len(items)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(items)):
-        for j in range(i + 1, len(items)):
-            if fuzz.token_sort_ratio(items[i][1], items[j][1]) >= threshold:
-                parent[find(i)] = find(j)
-    persons: dict[int, dict[str, Any]] = {}
-    for i, (f, form) in enumerate(items):
-        p = persons.setdefault(find(i), {"id": f"fuzzy-{find(i)}", "mentions": {}})
-        p["mentions"].setdefault(f, []).append(form)
-    return {"documents": pred.get("documents", []), "persons": list(persons.values()), "events": []}
-
-
 def spacy_baseline(docs: list) -> dict[str, Any]:  # noqa: ANN001 - list[Document]
     """The yardstick: bare spaCy PERSON entities, exact-string linking, no events."""
     from docket.extract.nlp import load_nlp

@@ -95,26 +95,18 @@ def _acting(sentence: str, start: int, end: int) -> bool:
 
 def _incidents(cases: list[CaseFile]) -> list[list[tuple[CaseFile, Fact]]]:
     """Facts grouped into incidents: facts sharing a statement sentence are one incident."""
+    from docket.resolve.cluster import components
+
     items = [(c, f) for c in cases for f in c.facts]
-    parent = list(range(len(items)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    seen: dict[tuple[str, int, int], int] = {}
+    first: dict[tuple[str, int, int], int] = {}
+    pairs = []
     for i, (_, f) in enumerate(items):
         for d, e in f.statements:
-            key = (d.id, e.start, e.end)
-            if key in seen:
-                parent[find(i)] = find(seen[key])
-            else:
-                seen[key] = i
+            pairs.append((i, first.setdefault((d.id, e.start, e.end), i)))
+    root = components(len(items), pairs)
     groups: dict[int, list[tuple[CaseFile, Fact]]] = {}
     for i, item in enumerate(items):
-        groups.setdefault(find(i), []).append(item)
+        groups.setdefault(root[i], []).append(item)
     return list(groups.values())
 
 

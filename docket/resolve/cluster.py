@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from docket.resolve.compare import Context, Decision, compare
@@ -34,6 +34,21 @@ class Clustering:
 
     cluster_of: list[int]
     links: list[tuple[int, int, Decision]] = field(default_factory=list)
+
+
+def components(n: int, pairs: Iterable[tuple[int, int]]) -> list[int]:
+    """Connected components of ``n`` items joined by ``pairs``: a representative index per item."""
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in pairs:
+        parent[find(i)] = find(j)
+    return [find(i) for i in range(n)]
 
 
 def folded_key(parts: NameParts) -> str:
