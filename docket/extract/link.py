@@ -230,6 +230,7 @@ def _link_within(file_name: str, mentions: list[Mention]) -> list[_Group]:
         if g.parts.cyrillic and len(g.parts.surname) >= 5:  # type: ignore[union-attr]
             stems[_declension_stem(g.parts.surname)].add(key)  # type: ignore[union-attr]
     short: dict[str, _Group] = {}
+    swapped: dict[str | None, set[str]] | None = None  # full names by misspelling key, built when first needed
     in_full = {x for g in full.values() for x in g.mentions}
     for m in mentions:
         if m in in_full:
@@ -246,7 +247,11 @@ def _link_within(file_name: str, mentions: list[Mention]) -> list[_Group]:
                           if _gender_fits(full[k].parts.gender, parts.gender)}  # type: ignore[union-attr]
         typo = not candidates and misspelling_key(m.text) is not None
         if typo:  # "Gurtabi" after "Abdullo Gurbati": letters swapped in typing
-            candidates = {k for k, g in full.items() if misspelling_key(g.parts.surname) == misspelling_key(m.text)}
+            if swapped is None:
+                swapped = defaultdict(set)
+                for k, g in full.items():
+                    swapped[misspelling_key(g.parts.surname)].add(k)  # type: ignore[union-attr]
+            candidates = swapped.get(misspelling_key(m.text), set())
         if len(candidates) == 1:
             target = full[next(iter(candidates))]
             why = "the only full name with that surname, letters swapped" if typo else \

@@ -98,6 +98,7 @@ def _words(form: str) -> list[str]:
     return [piece for w in out[:-1] for piece in w.split("-") if piece] + out[-1:] if out else out
 
 
+@lru_cache(maxsize=262144)
 def name_parts(form: str, nominative: bool = False) -> NameParts:
     """Split and fold a surface form ("Akylbek Muratbay (Muratov)", "NIGMATULIN Nurlan
     Zayrullaevich", "Гостевым Дмитрием Анатольевичем", "Нигматулин, Нурлан"); ``nominative``: the
@@ -174,6 +175,7 @@ def _cyrillic_parts(form: str, aliases: tuple[str, ...], case: str | None = None
     return NameParts(given, stem, aliases, patronymic, gender, lean, cyrillic=True)
 
 
+@lru_cache(maxsize=131072)
 def misspelling_key(surname: str) -> str | None:
     """A key two spellings of one surname share when letters were swapped in typing
     ("Gurbati" / "Gurtabi"): the first two letters and the sorted letters. None for surnames under
