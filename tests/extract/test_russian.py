@@ -102,3 +102,11 @@ def test_russian_events_on_the_annotated_quarter(gold, prediction) -> None:
     ru_events = [x for x in prediction["events"] if x["file"] == f]
     text = (FOLDER / f).read_text(encoding="utf-8")
     assert all(x["quote"] in text and not x["quote"].isascii() for x in ru_events)  # cited in the original
+
+
+def test_a_head_of_state_named_only_as_a_topic_gets_no_custody_or_prosecution_event(prediction) -> None:
+    # "a performance containing negative remarks towards Putin", then "Both musicians were charged":
+    # the remark's topic is not one of those detained or charged (before: detained, charged, fined).
+    putin = {p["id"] for p in prediction["persons"] if p["canonical"] in ("Vladimir Putin", "Putin")}
+    kinds = {e["type"] for e in prediction["events"] if e["person"] in putin}
+    assert putin and not kinds & {"detained", "charged", "convicted", "sentenced", "fined"}, kinds
