@@ -135,7 +135,7 @@ def write_markdown(data: ExportData, out: Path) -> list[Path]:
 
 def write_esf(data: ExportData, out: Path) -> list[Path]:
     """Events → acts → victims/perpetrators → information/sources as one JSON file."""
-    records = esf_records(data.documents, data.cases, data.store, data.citer)
+    records = esf_records(data.documents, data.cases, data.citer)
     out.write_text(json.dumps({"format": "HURIDOCS Events Standard Formats (docket mapping)", **records},
                               ensure_ascii=False, indent=1), "utf-8")
     return [out]
@@ -157,7 +157,7 @@ def _write_tables(out: Path, tables: dict[str, tuple[list[str], list[list[Any]]]
 def write_esf_csv(data: ExportData, out: Path) -> list[Path]:
     """The ESF records as one CSV per record type (events, acts, persons, involvements, court
     actions, chain of events, information, sources) in folder ``out``, for OpenEvSys-style imports."""
-    records = esf_records(data.documents, data.cases, data.store, data.citer)
+    records = esf_records(data.documents, data.cases, data.citer)
     tables = {}
     for name, rows in records.items():
         columns = list(dict.fromkeys(k for r in rows for k in r)) or ["record_number"]
@@ -170,7 +170,7 @@ def write_uwazi(data: ExportData, out: Path) -> list[Path]:
     """Uwazi CSV imports, one per template (Person.csv, Event.csv, Source.csv), in folder ``out``."""
     from docket.export.esf import uwazi_tables
 
-    return _write_tables(out, uwazi_tables(esf_records(data.documents, data.cases, data.store, data.citer)))
+    return _write_tables(out, uwazi_tables(esf_records(data.documents, data.cases, data.citer)))
 
 
 def write_sqlite(data: ExportData, out: Path) -> list[Path]:

@@ -30,7 +30,6 @@ from typing import Any
 from docket.export.serialize import Citer, document_dict, statement_dict
 from docket.models import DocumentSummary
 from docket.query.cases import CaseFile, Fact
-from docket.store.base import Store
 
 
 @dataclass(frozen=True)
@@ -110,8 +109,7 @@ def _incidents(cases: list[CaseFile]) -> list[list[tuple[CaseFile, Fact]]]:
     return list(groups.values())
 
 
-def esf_records(documents: list[DocumentSummary], cases: list[CaseFile], store: Store | None = None,
-                citer: Citer | None = None) -> dict[str, list[dict[str, Any]]]:
+def esf_records(documents: list[DocumentSummary], cases: list[CaseFile], citer: Citer | None = None) -> dict[str, list[dict[str, Any]]]:
     """ESF records: events, acts, persons, involvements, court actions, chain of events,
     information and sources, each referring to the others by record number."""
     out: dict[str, list[dict[str, Any]]] = {k: [] for k in ("events", "acts", "persons", "involvements",

@@ -36,11 +36,6 @@ _CONTINUES = re.compile(r"^\W*(both|each|the court|the (activist|journalist|blog
 _GROUP = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|several|dozens? of|\d+)\s+(?:[a-z-]+\s+){0,2}"
                     r"(activists|people|journalists|protesters|persons|individuals|men|women|members|bloggers|officers|"
                     r"defenders|residents|lawyers|students|believers)\b", re.I)
-# A name that is only what was said or shown ("remarks towards Putin", "a caricature of the
-# president X", "insulting Y") is the topic of the sentence, not someone an event happened to.
-_TOPIC = re.compile(r"\b(?:towards?|insulting|mocking|critici[sz]ing|portraits? of|caricatures? of|effig(?:y|ies) of|"
-                    r"posters? of|remarks about|jokes about)\s+(?:(?:the |President |Prime Minister |former )?"
-                    r"[A-Z][\w’'-]+\s+){0,2}$")
 # ... unless it says it happened later
 _LATER = re.compile(r"\b(subsequently|later|afterwards|since then)\b", re.I)
 _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|Art|U\.S|U\.N|Jr|Sr|[A-Z])\.$")
@@ -58,6 +53,7 @@ class _Rules:
     no_sanction: re.Pattern[str]
     victim_only: frozenset[str]
     charge_grounds: tuple[re.Pattern[str], ...]
+    topic: re.Pattern[str]  # words that make the name after them only the topic of what was said or shown
 
 
 @lru_cache(maxsize=1)
@@ -83,6 +79,8 @@ def rules() -> _Rules:
         no_sanction=re.compile("|".join(raw["no_sanction_context"]), re.I),
         victim_only=frozenset(raw["victim_only"]),
         charge_grounds=comp(raw["charge_grounds"]),
+        topic=re.compile(r"\b(?:" + "|".join(raw["topic_only"]) + r")\s+(?:(?:the |President |Prime Minister |former )?"
+                         r"[A-Z][\w’'-]+\s+){0,2}$"),
     )
 
 
@@ -130,7 +128,7 @@ def find_events(doc: Document, mentions: list[Mention], entities: list[Entity] |
             # Cues are matched on a copy with plain spaces (reports use no-break spaces); same offsets.
             sentence = para.text[a:b].replace("\xa0", " ").replace("\u202f", " ")
             people = [m for m in by_para.get(para.ordinal, []) if s_abs <= m.start < e_abs
-                      and not _TOPIC.search(doc.text[max(s_abs, m.start - 40):m.start])]
+                      and not rules().topic.search(doc.text[max(s_abs, m.start - 40):m.start])]
             dates = find_dates(sentence, period, last_date)
             types = _types(sentence)
             group = bool(_GROUP.search(sentence)) and not people

@@ -22,7 +22,7 @@ from docket.models import Mention
 from docket.resolve.morph import is_cyrillic
 from docket.resolve.cluster import Clusterer, Constraints, folded_key
 from docket.resolve.compare import Context
-from docket.resolve.fold import NameParts, misspelling_key, name_parts
+from docket.resolve.fold import NameParts, declension_stem, misspelling_key, name_parts
 
 
 @dataclass(frozen=True)
@@ -196,11 +196,6 @@ def _contexts(groups: list[_Group], countries: dict[str, str | None]) -> list[Co
     return [per_file[g.file] if g.parts is not None else None for g in groups]
 
 
-def _declension_stem(folded: str) -> str:
-    """A folded Cyrillic surname without its final vowels: the part its case forms share."""
-    return re.sub(r"[aeiou]+$", "", folded)
-
-
 def _gender_fits(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b
 
@@ -228,7 +223,7 @@ def _link_within(file_name: str, mentions: list[Mention]) -> list[_Group]:
         for part in (*g.parts.given[:1], g.parts.surname, *g.parts.aliases):  # type: ignore[union-attr]
             owners[part].add(key)
         if g.parts.cyrillic and len(g.parts.surname) >= 5:  # type: ignore[union-attr]
-            stems[_declension_stem(g.parts.surname)].add(key)  # type: ignore[union-attr]
+            stems[declension_stem(g.parts.surname)].add(key)  # type: ignore[union-attr]
     short: dict[str, _Group] = {}
     swapped: dict[str | None, set[str]] | None = None  # full names by misspelling key, built when first needed
     in_full = {x for g in full.values() for x in g.mentions}
@@ -243,7 +238,7 @@ def _link_within(file_name: str, mentions: list[Mention]) -> list[_Group]:
             candidates = leaning if len(leaning) == 1 else candidates
         declined = not candidates and parts.cyrillic and len(parts.surname) >= 5
         if declined:  # "Стецуре", "Стецуру" of "Татьяна Стецура": a case ending the dictionary lacks
-            candidates = {k for k in stems.get(_declension_stem(parts.surname), set())
+            candidates = {k for k in stems.get(declension_stem(parts.surname), set())
                           if _gender_fits(full[k].parts.gender, parts.gender)}  # type: ignore[union-attr]
         typo = not candidates and misspelling_key(m.text) is not None
         if typo:  # "Gurtabi" after "Abdullo Gurbati": letters swapped in typing

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from docket.extract.components import Analysis, Component
+from docket.extract.components import Analysis, Component, _cite, _normalise
+from docket.resolve.fold import declension_stem
 from docket.models import Document, Entity, Mention
 
 _CASE = {"Nom": "nomn", "Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
@@ -157,12 +158,12 @@ def _drop_common_words(mentions: list[Mention]) -> list[Mention]:
     """Single common words the NER took for names stay only where a full name has them as its
     surname ("Щуку" beside "Игорь Щука"); "Рис." of a figure caption goes."""
     surnames = {m.parts().surname for m in mentions if len(m.name.split()) >= 2}
-    stems = {s.rstrip("aeiou") for s in surnames if len(s) >= 5}
+    stems = {declension_stem(s) for s in surnames if len(s) >= 5}
     out = []
     for m in mentions:
         if m.confidence == _COMMON_WORD:
             key = m.parts().surname
-            if key not in surnames and key.rstrip("aeiou") not in stems:
+            if key not in surnames and declension_stem(key) not in stems:
                 continue
         out.append(m)
     return out
@@ -180,18 +181,6 @@ def _events(a: Analysis) -> Analysis:
     sentences = [(p.paragraph, s, e) for p in a.parsed for s, e in p.sentences]
     cases = {s.start: s.case for p in a.parsed for s in p.spans if s.label == "PER"}
     return replace(a, events=find_events_ru(a.view, a.mentions, sentences, cases))
-
-
-def _cite(a: Analysis) -> Analysis:
-    from docket.extract.components import _cite as cite
-
-    return cite(a)
-
-
-def _normalise(a: Analysis) -> Analysis:
-    from docket.extract.components import _normalise as normalise
-
-    return normalise(a)
 
 
 PIPELINE: list[tuple[str, Component]] = [("normalise", _normalise), ("parse", _parse), ("persons", _persons),

@@ -164,15 +164,21 @@ def _cyrillic_parts(form: str, aliases: tuple[str, ...], case: str | None = None
         return NameParts(given, "", aliases, patronymic, next((w.gender for w in words if w.gender), None),
                          cyrillic=True)
     s = surnames[0]
-    stem, ending_gender = surname_stem(fold_token(s.lemma))
+    stem, _ = surname_stem(fold_token(s.lemma))  # the gender comes from the grammar, not the ending
     genders = {w.gender for w in words if w.gender}
-    gender = genders.pop() if len(genders) == 1 else (None if genders else None)
+    gender = next(iter(genders)) if len(genders) == 1 else None
     lean = None
     if s.gender is None and not given:
         from docket.resolve.morph import likely_gender
 
         gender, lean = None, likely_gender(s.text)
     return NameParts(given, stem, aliases, patronymic, gender, lean, cyrillic=True)
+
+
+def declension_stem(folded: str) -> str:
+    """A folded Cyrillic surname without its final vowels: the part its case forms share
+    ("stecura", "stecure", "stecuru" -> "stecur")."""
+    return folded.rstrip("aeiou")
 
 
 @lru_cache(maxsize=131072)

@@ -85,7 +85,7 @@ def test_esf_export_names_no_city_court_bank_or_un_body_as_perpetrator(corpus_db
 
     store, _ = corpus_db
     data = collect(store)
-    esf = esf_records(data.documents, data.cases, store, data.citer)
+    esf = esf_records(data.documents, data.cases, data.citer)
     esf_checks(esf)
     acts = Counter(a["type_of_act_term"] for a in esf["acts"])
     assert acts["Arrest"] and acts["Detention, imprisonment"], acts
