@@ -72,7 +72,7 @@ def make_mentions(names: list[tuple[str, str]], n: int, seed: int = 7) -> list[t
     return docs
 
 
-def _run(kind: str, docs, queue) -> None:  # noqa: ANN001
+def _run(kind: str, docs, queue) -> None:
     start = time.perf_counter()
     if kind == "docket":
         from docket.extract.link import link_documents
@@ -84,7 +84,7 @@ def _run(kind: str, docs, queue) -> None:  # noqa: ANN001
     queue.put((seconds, clusters, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
 
 
-def _baseline(docs) -> int:  # noqa: ANN001
+def _baseline(docs) -> int:
     import numpy as np
     from rapidfuzz import fuzz, process
 
@@ -104,7 +104,7 @@ def _baseline(docs) -> int:  # noqa: ANN001
     return len({find(i) for i in range(len(names))})
 
 
-def measure(kind: str, docs) -> tuple[float, int, float]:  # noqa: ANN001
+def measure(kind: str, docs) -> tuple[float, int, float]:
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
     proc = ctx.Process(target=_run, args=(kind, docs, queue))

@@ -58,7 +58,7 @@ def docket_same() -> Callable[[str, str], bool]:
 
     cache: dict[str, object] = {}
 
-    def parts(n: str):  # noqa: ANN202 - NameParts, imported lazily
+    def parts(n: str):
         if n not in cache:
             cache[n] = name_parts(n)
         return cache[n]

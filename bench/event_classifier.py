@@ -31,7 +31,7 @@ import numpy as np
 from docket.evalsets import default_report_dirs, locate
 from docket.evaluate import _items, _person_map, load_gold, score
 from docket.extract import extract_documents
-from docket.extract.events import _DERIVED, _scan_cues, _sanctions_of
+from docket.extract.events import _DERIVED, _sanctions_of, _scan_cues
 from docket.extract.syntax import load_parser, relation
 from docket.pipeline import load_document
 

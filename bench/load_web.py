@@ -34,7 +34,7 @@ QUERIES = ["torture", "Mukhammedkarim", "freedom of assembly", '"peaceful assemb
 
 
 def _get(url: str, timeout: float = 600) -> bytes:
-    with urllib.request.urlopen(url, timeout=timeout) as r:  # noqa: S310 - loopback only
+    with urllib.request.urlopen(url, timeout=timeout) as r:
         return r.read()
 
 

@@ -248,7 +248,7 @@ def place_accuracy(gold: dict[str, Any], pred: dict[str, Any]) -> float:
     return round(hits / total, 4) if total else 0.0
 
 
-def spacy_baseline(docs: list) -> dict[str, Any]:  # noqa: ANN001 - list[Document]
+def spacy_baseline(docs: list) -> dict[str, Any]:
     """The yardstick: bare spaCy PERSON entities, exact-string linking, no events."""
     from docket.extract.nlp import load_nlp
 

@@ -263,7 +263,7 @@ class Mention:
         """The form linking compares: the nominative where one was read, else the printed form."""
         return self.normal or self.text
 
-    def parts(self) -> "NameParts":
+    def parts(self) -> NameParts:
         """The name split and folded for comparison (:func:`docket.resolve.fold.name_parts`)."""
         from docket.resolve.fold import name_parts
 

@@ -11,20 +11,29 @@ import os
 import signal
 import threading
 import time
-from contextlib import contextmanager
 from collections.abc import Callable, Container, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from docket.errors import DocketError, DocumentConflict, ReaderTimeout, StoreError
 from docket.extract.link import slug
 from docket.extract.topics import paragraph_topics
+from docket.ingest.books import Book, split_book
 from docket.ingest.language import detect_language, mixed_note
 from docket.ingest.metadata import infer_metadata, resolve_metadata
 from docket.ingest.readers import DEFAULT_MAX_PDF_BYTES, DEFAULT_MAX_TEXT_BYTES, read_file
 from docket.ingest.structure import build_document
-from docket.ingest.books import Book, split_book
-from docket.models import Document, DocumentRecord, Entity, Event, FileOutcome, IngestReport, Mention, Metadata
+from docket.models import (
+    Document,
+    DocumentRecord,
+    Entity,
+    Event,
+    FileOutcome,
+    IngestReport,
+    Mention,
+    Metadata,
+)
 from docket.store.base import Store
 
 _SKIP_NAMES = {"manifest.csv", "manifest.tsv", "readme.md", "readme.txt", "readme"}
@@ -266,7 +275,7 @@ def prepare_file(path: str | os.PathLike[str], options: IngestOptions,
         failure = FileOutcome(str(p), "failed", error_code="E998",
                               error=f"[E998] {p}: out of memory while reading or extracting{cap}; raise "
                                     "--max-memory-mb if it is a genuine report")
-    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+    except Exception as exc:
         failure = FileOutcome(str(p), "failed", error_code="E999",
                               error=f"[E999] {p}: internal error {type(exc).__name__}: {exc} (please report this)")
     return Prepared(str(p), failure=replace(failure, seconds=time.perf_counter() - t0),
@@ -319,7 +328,7 @@ def _write_once(store: Store, prepared: Prepared, options: IngestOptions) -> Fil
     except DocketError as exc:
         return FileOutcome(prepared.path, "failed", error=str(exc), error_code=exc.code,
                            seconds=prepared.seconds + time.perf_counter() - t0)
-    except Exception as exc:  # noqa: BLE001 - one file failing to store must not stop the batch
+    except Exception as exc:
         return FileOutcome(prepared.path, "failed", error_code="E999",
                            error=f"[E999] {prepared.path}: internal error while storing {type(exc).__name__}: {exc}"
                                  " (please report this)", seconds=prepared.seconds + time.perf_counter() - t0)

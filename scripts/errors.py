@@ -9,13 +9,12 @@ Prints per-set scores, then false-positive and false-negative person forms and e
 from __future__ import annotations
 
 import argparse
-import json
 import pickle
 import sys
 from collections import defaultdict
 from pathlib import Path
 
-from docket.evaluate import _items, _person_map, load_gold, norm, score
+from docket.evaluate import _items, _person_map, load_gold, score
 from docket.extract import extract_documents
 from docket.pipeline import load_document
 

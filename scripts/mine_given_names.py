@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from docket.extract.persons import cues  # noqa: E402
 from docket.extract.personness import lexicons  # noqa: E402
+from docket.extract.persons import cues  # noqa: E402
 
 _WORD = r"[A-Z][a-z’'-]{1,20}"
 

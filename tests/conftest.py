@@ -151,7 +151,7 @@ def _postgres_bindir() -> Path | None:
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - yields an address
+def pg_server(tmp_path_factory: pytest.TempPathFactory):
     """A throwaway PostgreSQL server on loopback for the backend tests: ``$DOCKET_TEST_PG`` if set,
     else Debian's ``postgresql`` (installed with apt-get when missing, as CI does), started from a
     fresh data folder and stopped at the end. Skipped where none can be had."""

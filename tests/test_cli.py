@@ -38,7 +38,7 @@ def test_batch_with_a_bad_file_continues_and_exits_nonzero(tmp_path: Path) -> No
     assert r.exit_code == 1
     data = json.loads(r.stdout)
     assert data["counts"] == {"added": 1, "replaced": 0, "unchanged": 0, "failed": 1}
-    failed = [f for f in data["files"] if f["status"] == "failed"][0]
+    failed = next(f for f in data["files"] if f["status"] == "failed")
     assert "broken.pdf" in failed["error"] and failed["error_code"] == "E106"
 
 
@@ -72,7 +72,7 @@ def _registry() -> list[tuple[str, object]]:
     """Every command of the real registry, as (name as typed, click command)."""
     import typer.main
 
-    def walk(cmd, prefix: str):  # noqa: ANN001, ANN202
+    def walk(cmd, prefix: str):
         for name, sub in getattr(cmd, "commands", {}).items():
             if getattr(sub, "commands", None):
                 yield from walk(sub, f"{prefix}{name} ")
@@ -227,7 +227,7 @@ def test_cases_filter_sort_and_count_honestly(seeded_db: str) -> None:
         assert r.exit_code == 2 and "E301" in r.output and "Traceback" not in r.output, (bad, r.output)
 
 
-def test_reject_a_claim_everywhere_from_the_cli(seeded_template, tmp_path_factory) -> None:  # noqa: ANN001
+def test_reject_a_claim_everywhere_from_the_cli(seeded_template, tmp_path_factory) -> None:
     from tests.conftest import copy_of
 
     db = str(copy_of(seeded_template, tmp_path_factory))

@@ -9,13 +9,13 @@ from collections.abc import Container
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS, seed_files
 from typer.testing import CliRunner
 
 from docket.cli import app
 from docket.parallel import prepared_in_order
 from docket.pipeline import IngestOptions, Prepared, ingest_paths, prepare_file
 from docket.store import SQLiteStore
-from conftest import SEEDS, seed_files
 
 
 def _facts(path: Path) -> tuple:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -26,7 +26,7 @@ out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty()
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--db", envvar="DOCKET_DB", help="Database file (default ./docket.db, or $DOCKET_DB)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", envvar="DOCKET_JSON", show_envvar=False,
@@ -57,7 +57,7 @@ def _fail(exc: DocketError) -> None:
     raise typer.Exit(2)
 
 
-def find_or_exit(db: str | None, name: str):  # noqa: ANN201 - (Store, list[PersonRecord])
+def find_or_exit(db: str | None, name: str):
     """The store and the one person ``name`` names (an id or a name, see
     :func:`docket.query.people.lookup_person`). When nobody or several persons match, says so
     (listing the candidates with their ids) and exits 2: a name is never guessed."""
@@ -101,7 +101,7 @@ def _root(
     ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
-    db: Annotated[Optional[str], typer.Option("--db", help="Database for the command: the same as its own --db.")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Database for the command: the same as its own --db.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output, for commands that print results.")] = False,
 ) -> None:
     """Options given before the command reach it as if given after it (``docket --db X summary``).

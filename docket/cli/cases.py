@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
+from docket.cli import DbOption, JsonOption, _fail, app, clipped, err, find_or_exit, out
 from docket.errors import DocketError
 from docket.export.serialize import Citer, case_dict, fact_dict
 from docket.store import open_store
-from docket.cli import DbOption, JsonOption, _fail, app, clipped, err, find_or_exit, out
 
 
 @app.command("people")
@@ -93,22 +93,22 @@ def person(
 @app.command()
 def cases(
     db: DbOption = None,
-    country: Annotated[Optional[str], typer.Option(help="Only persons named in reports on this country.")] = None,
-    year: Annotated[Optional[int], typer.Option(help="Only persons named in reports covering this year.")] = None,
-    publisher: Annotated[Optional[str], typer.Option(help="Only persons named by this publisher (substring).")] = None,
-    status: Annotated[Optional[str], typer.Option(help="Only statuses containing this (e.g. imprisoned).")] = None,
-    topic: Annotated[Optional[str], typer.Option(help="Only persons named in paragraphs on this topic id.")] = None,
-    event: Annotated[Optional[str], typer.Option(help="Only persons with a fact of this type (e.g. sentenced).")] = None,
-    date_from: Annotated[Optional[str], typer.Option("--from", help="… dated on or after this (YYYY[-MM[-DD]]).")] = None,
-    date_to: Annotated[Optional[str], typer.Option("--to", help="… dated on or before this (YYYY[-MM[-DD]]).")] = None,
+    country: Annotated[str | None, typer.Option(help="Only persons named in reports on this country.")] = None,
+    year: Annotated[int | None, typer.Option(help="Only persons named in reports covering this year.")] = None,
+    publisher: Annotated[str | None, typer.Option(help="Only persons named by this publisher (substring).")] = None,
+    status: Annotated[str | None, typer.Option(help="Only statuses containing this (e.g. imprisoned).")] = None,
+    topic: Annotated[str | None, typer.Option(help="Only persons named in paragraphs on this topic id.")] = None,
+    event: Annotated[str | None, typer.Option(help="Only persons with a fact of this type (e.g. sentenced).")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="… dated on or after this (YYYY[-MM[-DD]]).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="… dated on or before this (YYYY[-MM[-DD]]).")] = None,
     side: Annotated[str, typer.Option(help="target (default), state, other, or any.")] = "target",
-    role: Annotated[Optional[str], typer.Option(help="Only roles containing these words (e.g. journalist).")] = None,
-    min_publishers: Annotated[Optional[int], typer.Option(help="At least this many independent publishers.")] = None,
-    max_publishers: Annotated[Optional[int], typer.Option(help="At most this many (1: single-source cases).")] = None,
-    last_reported: Annotated[Optional[int], typer.Option(help="Only persons last reported on this year.")] = None,
+    role: Annotated[str | None, typer.Option(help="Only roles containing these words (e.g. journalist).")] = None,
+    min_publishers: Annotated[int | None, typer.Option(help="At least this many independent publishers.")] = None,
+    max_publishers: Annotated[int | None, typer.Option(help="At most this many (1: single-source cases).")] = None,
+    last_reported: Annotated[int | None, typer.Option(help="Only persons last reported on this year.")] = None,
     sort: Annotated[str, typer.Option(help="name, status, side, facts, publishers, documents, last_report or "
                                            "last_event.")] = "documents",
-    descending: Annotated[Optional[bool], typer.Option("--desc/--asc", help="Sort order (default: counts and "
+    descending: Annotated[bool | None, typer.Option("--desc/--asc", help="Sort order (default: counts and "
                                                        "dates high first, names A-Z).", show_default=False)] = None,
     limit: Annotated[int, typer.Option(help="Show at most this many.")] = 100,
     offset: Annotated[int, typer.Option(help="Skip this many first (pagination).")] = 0,
@@ -149,7 +149,7 @@ def diff(
     start: Annotated[int, typer.Option("--from", help="The earlier year covered.")],
     end: Annotated[int, typer.Option("--to", help="The later year covered.")],
     db: DbOption = None,
-    country: Annotated[Optional[str], typer.Option(help="Only reports on this country.")] = None,
+    country: Annotated[str | None, typer.Option(help="Only reports on this country.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Year over year: new cases, continuing cases (with what the later reports add), cases no longer mentioned."""
@@ -251,11 +251,11 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
 @app.command()
 def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="json | csv | markdown | esf | esf-csv | uwazi | sqlite | ftm.")] = "json",
-    out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="File (json, esf, sqlite, ftm) or folder "
+    out_path: Annotated[Path | None, typer.Option("--out", "-o", help="File (json, esf, sqlite, ftm) or folder "
                                                      "(csv, markdown, esf-csv, uwazi); default: stdout for json/esf.")] = None,
     db: DbOption = None,
-    person_name: Annotated[Optional[str], typer.Option("--person", help="Only this person (any spelling).")] = None,
-    country: Annotated[Optional[str], typer.Option(help="Only reports on this country.")] = None,
+    person_name: Annotated[str | None, typer.Option("--person", help="Only this person (any spelling).")] = None,
+    country: Annotated[str | None, typer.Option(help="Only reports on this country.")] = None,
     print_schema: Annotated[bool, typer.Option("--schema", help="Print the JSON Schema of the JSON export.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="With --out: what was written, as JSON on stdout.")] = False,
 ) -> None:
@@ -263,8 +263,8 @@ def export(
     CSV), Uwazi CSV imports, SQLite, FollowTheMoney."""
     import tempfile
 
-    from docket.export import DIRECTORY_FORMATS, EXPORTERS, FILE_PAIR_FORMATS, collect, schema
     from docket.errors import ExportError
+    from docket.export import DIRECTORY_FORMATS, EXPORTERS, FILE_PAIR_FORMATS, collect, schema
 
     if print_schema:
         print(json.dumps(schema(), ensure_ascii=False, indent=1))

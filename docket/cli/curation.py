@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
+from docket.cli import DbOption, JsonOption, _fail, app, err, find_or_exit, out
 from docket.errors import DocketError
 from docket.store import open_store
-from docket.cli import DbOption, JsonOption, _fail, app, err, find_or_exit, out
 
 
 def _emit(as_json: bool, data: object, text: str) -> None:
@@ -47,8 +47,8 @@ def _curate(action: str, name_a: str, name_b: str, db: str | None, who: str | No
               f"by {escape(entry.who)} at {entry.at}" + (f" — {escape(entry.why)}" if entry.why else ""))
 
 
-WhoOption = Annotated[Optional[str], typer.Option(help="Curator name (default $DOCKET_USER or login).")]
-WhyOption = Annotated[Optional[str], typer.Option(help="Reason, kept in the audit log.")]
+WhoOption = Annotated[str | None, typer.Option(help="Curator name (default $DOCKET_USER or login).")]
+WhyOption = Annotated[str | None, typer.Option(help="Reason, kept in the audit log.")]
 
 
 @app.command()
@@ -118,8 +118,8 @@ def reject(
 def review_cmd(
     statement: Annotated[str, typer.Argument(help="The statement's key (`docket person NAME --json`: statements[].key).")],
     action: Annotated[str, typer.Argument(help="verify, reject, or correct.")],
-    field: Annotated[Optional[str], typer.Option(help="For correct: date, charge, place, or person (wrong person).")] = None,
-    value: Annotated[Optional[str], typer.Option(help="The corrected value (for person: an id or a name).")] = None,
+    field: Annotated[str | None, typer.Option(help="For correct: date, charge, place, or person (wrong person).")] = None,
+    value: Annotated[str | None, typer.Option(help="The corrected value (for person: an id or a name).")] = None,
     db: DbOption = None, who: WhoOption = None, why: WhyOption = None, as_json: JsonOption = False,
 ) -> None:
     """Curate one statement: verify it, reject it as a misreading, or correct its date, charge, place or person."""
@@ -139,7 +139,7 @@ def review_cmd(
 @app.command()
 def queue(
     db: DbOption = None,
-    country: Annotated[Optional[str], typer.Option(help="Only persons named in reports on this country.")] = None,
+    country: Annotated[str | None, typer.Option(help="Only persons named in reports on this country.")] = None,
     side: Annotated[str, typer.Option(help="target (default), state, other, or any.")] = "target",
     limit: Annotated[int, typer.Option(help="Show at most this many.")] = 30,
     as_json: JsonOption = False,

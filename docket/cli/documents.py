@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import asdict
 from contextlib import nullcontext
+from dataclasses import asdict
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from docket.cli import DbOption, JsonOption, _fail, app, err, out, shown
 from docket.errors import DocketError
 from docket.models import FileOutcome, IngestReport, SearchFilters
 from docket.numbers import parse_int
@@ -23,21 +24,20 @@ from docket.parallel import default_workers
 from docket.pipeline import IngestOptions, expand_paths, iter_ingest
 from docket.query.search import search as run_search
 from docket.store import open_store
-from docket.cli import DbOption, JsonOption, _fail, app, err, out, shown
 
 
 @app.command()
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or glob patterns.")],
     db: DbOption = None,
-    publisher: Annotated[Optional[str], typer.Option(help="Override the publisher of every file.")] = None,
-    country: Annotated[Optional[str], typer.Option(help="Override the country of every file.")] = None,
-    period: Annotated[Optional[int], typer.Option(help="Override the year the events cover.")] = None,
-    title: Annotated[Optional[str], typer.Option(help="Override the title (only sensible for one file).")] = None,
-    url: Annotated[Optional[str], typer.Option(help="The report's source URL, for citations (one file).")] = None,
-    published: Annotated[Optional[str], typer.Option(help="Its publication date, YYYY[-MM[-DD]].")] = None,
-    accessed: Annotated[Optional[str], typer.Option(help="When it was retrieved, YYYY-MM-DD.")] = None,
-    language: Annotated[Optional[str], typer.Option(help="The language of every file (a code or a name: ru, "
+    publisher: Annotated[str | None, typer.Option(help="Override the publisher of every file.")] = None,
+    country: Annotated[str | None, typer.Option(help="Override the country of every file.")] = None,
+    period: Annotated[int | None, typer.Option(help="Override the year the events cover.")] = None,
+    title: Annotated[str | None, typer.Option(help="Override the title (only sensible for one file).")] = None,
+    url: Annotated[str | None, typer.Option(help="The report's source URL, for citations (one file).")] = None,
+    published: Annotated[str | None, typer.Option(help="Its publication date, YYYY[-MM[-DD]].")] = None,
+    accessed: Annotated[str | None, typer.Option(help="When it was retrieved, YYYY-MM-DD.")] = None,
+    language: Annotated[str | None, typer.Option(help="The language of every file (a code or a name: ru, "
                                                          "Kazakh); default: detected from the text.")] = None,
     max_mb: Annotated[float, typer.Option(help="Size limit for text/HTML files, in MB (PDF: 10x).")] = 20.0,
     summary: Annotated[bool, typer.Option("--summary", help="Print the database summary afterwards.")] = False,
@@ -47,9 +47,9 @@ def ingest(
                                               help="Store a multi-country PDF book as one document per chapter.")] = True,
     timeout: Annotated[float, typer.Option(help="Seconds allowed to read one file, and to extract each of its documents (0: no limit).")] = 300.0,
     max_memory_mb: Annotated[int, typer.Option(help="Memory reading one file, or extracting one document, may take, in MB (0: no cap).")] = 2048,
-    workers: Annotated[Optional[int], typer.Option(
+    workers: Annotated[int | None, typer.Option(
         help="Local processes reading and extracting in parallel (default: one per core).", min=1)] = None,
-    cluster: Annotated[Optional[str], typer.Option(
+    cluster: Annotated[str | None, typer.Option(
         help="Extract on the Dask cluster whose scheduler listens here, e.g. tcp://scheduler:8786.")] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -144,7 +144,7 @@ def _print_outcomes(outcomes: list[FileOutcome]) -> None:
     out.print(", ".join(f"{v} {k}" for k, v in c.items()))
 
 
-def _print_summary(store) -> None:  # noqa: ANN001 - Store protocol
+def _print_summary(store) -> None:
     docs = store.list_documents()
     table = Table(title=f"docket: {len(docs)} documents")
     for col in ("id", "file", "publisher", "country", "period", "lang", "title", "paras"):  # sections: --json
@@ -177,11 +177,11 @@ def summary(db: DbOption = None, as_json: JsonOption = False) -> None:
 def search(
     query: Annotated[str, typer.Argument(help='Words (ANDed), "a phrase", prefix*, -exclude, a OR b.')],
     db: DbOption = None,
-    publisher: Annotated[Optional[str], typer.Option(help="Only this publisher (substring).")] = None,
-    country: Annotated[Optional[str], typer.Option(help="Only this country.")] = None,
-    year: Annotated[Optional[int], typer.Option(help="Only reports covering this year.")] = None,
-    section: Annotated[Optional[str], typer.Option(help="Only sections whose heading path contains this.")] = None,
-    topic: Annotated[Optional[str], typer.Option(help="Only paragraphs tagged with this topic id (see docs).")] = None,
+    publisher: Annotated[str | None, typer.Option(help="Only this publisher (substring).")] = None,
+    country: Annotated[str | None, typer.Option(help="Only this country.")] = None,
+    year: Annotated[int | None, typer.Option(help="Only reports covering this year.")] = None,
+    section: Annotated[str | None, typer.Option(help="Only sections whose heading path contains this.")] = None,
+    topic: Annotated[str | None, typer.Option(help="Only paragraphs tagged with this topic id (see docs).")] = None,
     limit: Annotated[int, typer.Option(help="Number of hits.", min=1, max=1000)] = 10,
     offset: Annotated[int, typer.Option(help="Skip this many hits (paging).", min=0, max=1_000_000)] = 0,
     exact: Annotated[bool, typer.Option("--exact", help="Search only the spelling typed, not a person's "
@@ -317,7 +317,7 @@ def extract(
 def eval_(
     gold: Annotated[list[Path], typer.Option(help="A gold directory (documents.json, persons.json, events.jsonl); "
                                                    "repeat for several sets.")],
-    reports: Annotated[Optional[list[Path]], typer.Option(
+    reports: Annotated[list[Path] | None, typer.Option(
         help="Folders with the reports the gold annotates (searched by file name, recursively; repeatable). "
              "Default: ../seeds and ../corpus/* beside the gold's parent folder.")] = None,
     ablation: Annotated[bool, typer.Option(help="Also score with each switchable component off in turn.")] = False,
@@ -370,8 +370,8 @@ def eval_(
 def split_book_(
     path: Annotated[Path, typer.Argument(help="A PDF book with many country chapters (e.g. an Amnesty annual report).")],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for one text file per chapter and MANIFEST.tsv.")],
-    publisher: Annotated[Optional[str], typer.Option(help="Override the publisher.")] = None,
-    period: Annotated[Optional[int], typer.Option(help="Override the year the events cover.")] = None,
+    publisher: Annotated[str | None, typer.Option(help="Override the publisher.")] = None,
+    period: Annotated[int | None, typer.Option(help="Override the year the events cover.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Split a multi-country report book into one text file per country chapter, with a MANIFEST.tsv."""

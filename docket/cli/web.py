@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from docket.cli import DbOption, _fail, app, err
 from docket.errors import DocketError
 from docket.store import open_store
-from docket.cli import DbOption, _fail, app, err
 
 
 @app.command()

@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -80,7 +80,7 @@ def schema() -> dict:
 def to_json(data: ExportData) -> dict:
     """Everything as one JSON-ready object, valid against :func:`schema`."""
     return {"schema": SCHEMA_VERSION, "generator": f"docket {__version__}",
-            "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "documents": [document_dict(d) for d in data.documents],
             "persons": [case_dict(c, data.citer) for c in data.cases]}
 
@@ -195,4 +195,4 @@ EXPORTERS: dict[str, Exporter] = {"json": write_json, "csv": write_csv, "markdow
 FILE_PAIR_FORMATS = frozenset({"sqlite", "ftm"})  # written to a path, never to stdout
 DIRECTORY_FORMATS = frozenset({"csv", "markdown", "esf-csv", "uwazi"})
 
-__all__ = ["EXPORTERS", "DIRECTORY_FORMATS", "FILE_PAIR_FORMATS", "ExportData", "Table", "collect", "csv_cell", "schema", "to_json"]
+__all__ = ["DIRECTORY_FORMATS", "EXPORTERS", "FILE_PAIR_FORMATS", "ExportData", "Table", "collect", "csv_cell", "schema", "to_json"]

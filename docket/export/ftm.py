@@ -74,7 +74,7 @@ class _Builder:
                 self.origins.append((entity.id, prop, v, said_by))
 
 
-def _document(b: _Builder, d) -> str:  # noqa: ANN001 - DocumentSummary
+def _document(b: _Builder, d) -> str:
     doc = b.make("Document", _id("doc", d.id))
     b.add(doc, "fileName", d.file_name or d.id)
     b.add(doc, "title", d.title or d.file_name)

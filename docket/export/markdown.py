@@ -41,7 +41,7 @@ def dossier(case: CaseFile, citer: Citer | None = None) -> str:
     notes: list[str] = []
     index: dict[tuple[str, int, int], int] = {}
 
-    def cite(d, e) -> str:  # noqa: ANN001 - DocumentSummary, Event
+    def cite(d, e) -> str:
         key = (d.id, e.start, e.end)
         if key not in index:
             section, page = citer.place(d.id, e.paragraph) if citer else (None, None)

@@ -140,7 +140,7 @@ def case_summary(c: CaseFile) -> dict:
             "documents": len(c.person.documents), "last_report": max(periods) if periods else None}
 
 
-def queue_item_dict(it) -> dict:  # noqa: ANN001 - docket.query.queue.QueueItem
+def queue_item_dict(it) -> dict:
     """One entry of the review queue: whose fact, which, how sure, from how many publishers, why check it."""
     return {"person": it.case.person.cluster.id, "name": it.case.person.cluster.canonical, "fact": it.fact.id,
             "type": it.fact.type, "date": it.fact.date, "confidence": it.fact.confidence,

@@ -64,9 +64,7 @@ def _persons(a: Analysis) -> Analysis:
 
 
 def _entities(a: Analysis) -> Analysis:
-    from docket.extract.entities import find_entities
-
-    from docket.extract.entities import refused_organisations
+    from docket.extract.entities import find_entities, refused_organisations
 
     found = find_entities(a.view, a.parsed, a.mentions) if a.parsed else []
     return replace(a, entities=found + refused_organisations(a.view, a.refused, found, a.mentions))

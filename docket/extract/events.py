@@ -21,8 +21,8 @@ from importlib import resources
 
 from docket.extract.dates import DateMention, find_dates
 from docket.extract.persons import cues
-from docket.ingest.metadata import canonical_country, known_countries
 from docket.extract.sanctions import find_charge, find_sanctions
+from docket.ingest.metadata import canonical_country, known_countries
 from docket.models import Document, Entity, Event, Mention, Sanction
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’)]?\s+(?=[“\"(]?[A-Z0-9])|\s*\n\s*")  # a line break (a bullet) ends one too
@@ -330,8 +330,15 @@ def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects
     person is linked but the cue's clause has a pronoun ("officers tortured him"), the first named
     person who is not an agent, modifier or relative, else the previous sentence's people, keep it.
     """
-    from docket.extract.syntax import (cue_modality, parse_sentence, pronoun_argument, pronoun_in_clause, relation,
-                                       unnamed_holder, unnamed_patient)
+    from docket.extract.syntax import (
+        cue_modality,
+        parse_sentence,
+        pronoun_argument,
+        pronoun_in_clause,
+        relation,
+        unnamed_holder,
+        unnamed_patient,
+    )
 
     cues_at = _cue_positions(sentence)
     # A custodial sanction states a sentence even without the verb ("received 18 years"): its words
@@ -348,7 +355,7 @@ def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects
     route: dict[tuple[str, str], float] = {}
     known: dict[tuple[int, Mention], object] = {}
 
-    def relation_at(at: int, m: Mention):  # noqa: ANN202 - a Relation; derived kinds reuse their source's cues
+    def relation_at(at: int, m: Mention):
         if (at, m) not in known:
             known[(at, m)] = relation(sdoc, at, spans[m], [x for k, x in spans.items() if k is not m])
         return known[(at, m)]
@@ -448,7 +455,7 @@ class _Syntax:
 
 
 def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence: str, subjects: list[Mention],
-                types: list[tuple[str, int]], dates: list, inherited: str | None = None,  # noqa: ANN001
+                types: list[tuple[str, int]], dates: list, inherited: str | None = None,
                 syntax: _Syntax | None = None) -> list[Event]:
     r = rules()
     names = dict(types)
@@ -540,7 +547,7 @@ def _respective_months(sentence: str, period: int | None) -> list[str]:
     return [f"{year:04d}-{MONTHS[m.group(k).lower()]:02d}" for k in (1, 2)]
 
 
-def _parenthetical_dates(sentence: str, person: Mention, subjects: list[Mention], dates: list,  # noqa: ANN001
+def _parenthetical_dates(sentence: str, person: Mention, subjects: list[Mention], dates: list,
                          s_abs: int) -> tuple[list, set]:
     """(this person's dates, every person's dates) inside a parenthesis that opens right after a name.
 
@@ -615,7 +622,7 @@ _CAUSE_DATE = re.compile(r"\b(in connection with|in relation to|because of|for (
 _BEFORE_DATE = re.compile(r"\b(before|ahead of|in advance of|prior to|planned for|scheduled for)\b[^.;]{0,40}$", re.I)
 
 
-def _prepositional(sentence: str, d) -> bool:  # noqa: ANN001 - DateMention
+def _prepositional(sentence: str, d) -> bool:
     """A date attached to the act: after a preposition, relative ("the day before"), or a full
     date set off by a comma ("at his trial in Almaty, April 9, 2025")."""
     return bool(_PREP_BEFORE.search(sentence[max(0, d.start - 20) : d.start]) or
@@ -624,11 +631,11 @@ def _prepositional(sentence: str, d) -> bool:  # noqa: ANN001 - DateMention
                  sentence[max(0, d.start - 2) : d.start] == ", "))
 
 
-def _date_after(sentence: str, dates: list, cue_at: int) -> str | None:  # noqa: ANN001
+def _date_after(sentence: str, dates: list, cue_at: int) -> str | None:
     return next((d.value for d in dates if d.start > cue_at and _prepositional(sentence, d)), None)
 
 
-def _date_for(sentence: str, dates: list, cue_at: int | None, inherited: str | None) -> str | None:  # noqa: ANN001
+def _date_for(sentence: str, dates: list, cue_at: int | None, inherited: str | None) -> str | None:
     """The framing date: the first stated before the cue; else one after it that a preposition
     attaches to the act ("detained her in August", not "any March 8 events"); else the date
     carried over from the previous sentence when this one continues it."""

@@ -19,10 +19,10 @@ from functools import lru_cache
 from anyascii import anyascii
 
 from docket.models import Mention
-from docket.resolve.morph import is_cyrillic
 from docket.resolve.cluster import Clusterer, Constraints, folded_key
 from docket.resolve.compare import Context
-from docket.resolve.fold import NameParts, declension_stem, misspelling_key, name_parts
+from docket.resolve.fold import NameParts, declension_stem, misspelling_key
+from docket.resolve.morph import is_cyrillic
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ class ModelMissing(DocketError):
 
 
 @lru_cache(maxsize=1)
-def load_nlp():  # noqa: ANN201 - spacy.Language
+def load_nlp():
     """The English pipeline with the parser and lemmatizer disabled (NER and tags are what we use)."""
     import spacy
 

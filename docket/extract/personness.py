@@ -97,7 +97,7 @@ _ORG_AFTER = re.compile(r"[ \t]+(?:party|parties|movements?|blocs?|coalitions?|f
 
 
 @lru_cache(maxsize=1)
-def _detector():  # noqa: ANN202 - gender_guesser Detector
+def _detector():
     import gender_guesser.detector as gg
 
     return gg.Detector(case_sensitive=False)
@@ -172,5 +172,5 @@ def judge(text: str, start: int, end: int, source: str) -> Verdict:
 
 
 @lru_cache(maxsize=1)
-def _TITLE_WORDS() -> frozenset[str]:  # noqa: N802 - a cached constant
+def _TITLE_WORDS() -> frozenset[str]:
     return frozenset(w for t in cues().titles for w in t)

@@ -82,7 +82,7 @@ def clean_name(raw: str) -> tuple[int, int] | None:
                 break
     if not words:
         return None
-    s, e, last = words[-1]
+    s, _e, last = words[-1]
     last_clean = _POSSESSIVE.sub("", last).rstrip(".,;:)”\"")
     words[-1] = (s, s + len(last_clean), last_clean)
     def leading(w: str) -> bool:
@@ -97,7 +97,7 @@ def clean_name(raw: str) -> tuple[int, int] | None:
     return words[0][0], words[-1][1]
 
 
-def parse(doc: Document) -> list:  # noqa: ANN201 - list[spacy.tokens.Doc]
+def parse(doc: Document) -> list:
     """The spaCy analysis of every paragraph of ``doc`` (run once, shared by the extractors).
 
     Paragraphs go to the model in batches of at most 64 paragraphs and ~100,000 characters: the
@@ -238,7 +238,7 @@ def _add(spans: dict[tuple[int, int], str], base: int, a: int, b: int, text: str
     spans.setdefault((base + s, base + e), source)
 
 
-def _introduced_by_role(sdoc, i: int) -> bool:  # noqa: ANN001 - spacy Doc
+def _introduced_by_role(sdoc, i: int) -> bool:
     """Whether a role word or title stands right before token ``i`` (allowing one comma/adjective)."""
     for j in range(max(0, i - 2), i):
         if sdoc[j].lower_ in cues().roles or sdoc[j].text in cues().title_heads:
@@ -246,7 +246,7 @@ def _introduced_by_role(sdoc, i: int) -> bool:  # noqa: ANN001 - spacy Doc
     return False
 
 
-def _name_runs(sdoc) -> list[tuple[int, int]]:  # noqa: ANN001 - spacy Doc
+def _name_runs(sdoc) -> list[tuple[int, int]]:
     """Maximal runs (token index ranges) of 2-4 capitalised name-shaped tokens."""
     runs, i, n = [], 0, len(sdoc)
     while i < n:
@@ -261,7 +261,7 @@ def _name_runs(sdoc) -> list[tuple[int, int]]:  # noqa: ANN001 - spacy Doc
     return runs
 
 
-def _cue_before(sdoc, i: int) -> bool:  # noqa: ANN001 - spacy Doc
+def _cue_before(sdoc, i: int) -> bool:
     if i == 0:
         return False
     prev = sdoc[i - 1]
@@ -272,7 +272,7 @@ def _cue_before(sdoc, i: int) -> bool:  # noqa: ANN001 - spacy Doc
     return prev.like_num and i >= 2 and sdoc[i - 2].text == "©"
 
 
-def _cue_after(sdoc, j: int) -> bool:  # noqa: ANN001 - spacy Doc
+def _cue_after(sdoc, j: int) -> bool:
     """An apposition follows: "X Y, a Russian activist", "X Y, head of …"."""
     if j + 1 >= len(sdoc) or sdoc[j].text != ",":
         return False
@@ -280,7 +280,7 @@ def _cue_after(sdoc, j: int) -> bool:  # noqa: ANN001 - spacy Doc
     return nxt in cues().apposition or nxt in cues().roles
 
 
-def _cued_runs(sdoc) -> list[tuple[int, int]]:  # noqa: ANN001 - spacy Doc
+def _cued_runs(sdoc) -> list[tuple[int, int]]:
     """Character spans of name runs introduced by a cue, with list distribution ("A B, C D and E F")."""
     runs = _name_runs(sdoc)
     people = [(e.start, e.end) for e in sdoc.ents if e.label_ == "PERSON"]
@@ -302,7 +302,7 @@ def _cued_runs(sdoc) -> list[tuple[int, int]]:  # noqa: ANN001 - spacy Doc
     return [(sdoc[runs[k][0]].idx, sdoc[runs[k][1] - 1].idx + len(sdoc[runs[k][1] - 1].text)) for k in sorted(accepted)]
 
 
-def _listed_with_org(text: str, span: tuple[int, int], verdicts: dict) -> bool:  # noqa: ANN001
+def _listed_with_org(text: str, span: tuple[int, int], verdicts: dict) -> bool:
     """A candidate with no name evidence listed right beside a rejected organisation is one too
     ("organizations, including Golos Svobody, Bir Duino, and …")."""
     from docket.extract.personness import name_evidence
@@ -352,7 +352,7 @@ _STRONG_SURNAME = re.compile(r"(?:[^aeiou]ov|[^aeiou]ova|[^aeiou]ev|[^aeiou]eva|
                              r"bekov|bekova|bayev|bayeva|ovich|evich|ovna|evna|uly|kyzy|skaya|skiy|yan|ian)$")
 
 
-def _lexicon_runs(sdoc) -> list[tuple[int, int]]:  # noqa: ANN001 - spacy Doc
+def _lexicon_runs(sdoc) -> list[tuple[int, int]]:
     """Character spans of name runs the lexicons vouch for: a known given name followed by words
     with a surname or patronymic ending ("Tolib Ayombekov"), whatever the model labelled them."""
     from docket.extract.personness import has_surname_ending, is_given_name

@@ -64,7 +64,7 @@ def _role_span(text: str, m: Mention) -> tuple[str, int] | None:
     return phrase, base + hit.start(1) + hit.group(1).rfind(keep[0]) if keep else base + hit.start(1)
 
 
-def _role_before(text: str, m: Mention, span: tuple[str, int] | None | bool = False) -> str | None:
+def _role_before(text: str, m: Mention, span: tuple[str, int] | bool | None = False) -> str | None:
     span = _role_span(text, m) if span is False else span
     if not span:
         return None

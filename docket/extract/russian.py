@@ -14,8 +14,8 @@ from functools import lru_cache
 from typing import Any
 
 from docket.extract.components import Analysis, Component, _cite, _normalise
-from docket.resolve.fold import declension_stem
 from docket.models import Document, Entity, Mention
+from docket.resolve.fold import declension_stem
 
 _CASE = {"Nom": "nomn", "Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
 _GENDER = {"Masc": "m", "Fem": "f"}

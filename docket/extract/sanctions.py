@@ -164,7 +164,7 @@ _QUOTED = re.compile(r"[“\"]([^”\"]{3,160})[”\"]")
 _ARTICLE = re.compile(r"\b(?:Article|art\.)\s*(\d+(?:[.-]\d+)*(?:\s*(?:part|paragraph)\s*\d+)?)", re.I)
 # An unquoted charge after "for" must look like an offence: a gerund or an offence noun.
 _OFFENCE_HEAD = re.compile(r"^(\w+ing|\w+(ion|ment|ism|ery|ud|cy|ity|ence|ance|age|ry|ft|der|ault|ery))\b", re.I)
-_NOT_OFFENCE = frozenset("release questioning years months days their his her the a an".split())
+_NOT_OFFENCE = frozenset(["release", "questioning", "years", "months", "days", "their", "his", "her", "the", "a", "an"])
 _PLAIN_END = re.compile(r"(?=,| and sentenced| and (?:fined|jailed|received|was|were|is|has|had)\b| after| in (?:a|an|the|absentia)\b|\.|;| because|"
                         r" due to| under| while| to \w+ years| to \w+ days|$)")
 

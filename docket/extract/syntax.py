@@ -71,7 +71,7 @@ def words() -> _Words:
 
 
 @lru_cache(maxsize=1)
-def load_parser():  # noqa: ANN201 - spacy.Language
+def load_parser():
     """The model package's tagger and parser, without NER (sentences are parsed one at a time)."""
     import spacy
 
@@ -144,9 +144,7 @@ def _modality(v: Any, clause: Any) -> tuple[bool, bool]:
             low = c.lower_
             if c.dep_ == "neg":
                 negated = True
-            elif c.dep_ == "aux" and low in w.modals:
-                hedged = True
-            elif c.dep_ == "mark" and low in w.conditions:
+            elif (c.dep_ == "aux" and low in w.modals) or (c.dep_ == "mark" and low in w.conditions):
                 hedged = True
         if t.i != v.i and t.lower_ in w.hedge_heads:  # "could face ...", "risked ...", "threatened with ..."
             hedged = True
@@ -190,14 +188,14 @@ def relation(sdoc: Any, trigger_char: int, span: tuple[int, int], others: list[t
             break
         dep, head = t.dep_, t.head
         if dep == "agent" or (dep == "pobj" and head.lower_ == "by" and head.dep_ == "agent"):
-            return Relation("agent", ">".join(path + [dep]), hedged, negated)
+            return Relation("agent", ">".join([*path, dep]), hedged, negated)
         qualifying = qualifying or dep in _QUALIFYING
         if head.i in other_tokens and qualifying:
-            return Relation("modifier", ">".join(path + [dep]), hedged, negated)
+            return Relation("modifier", ">".join([*path, dep]), hedged, negated)
         if dep == "poss" and head.lower_ in w.kin:
-            return Relation("relative", ">".join(path + ["poss"]), hedged, negated)
+            return Relation("relative", ">".join([*path, "poss"]), hedged, negated)
         if dep == "pobj" and head.lower_ == "of" and head.head.lower_ in w.kin:
-            return Relation("relative", ">".join(path + ["of"]), hedged, negated)
+            return Relation("relative", ">".join([*path, "of"]), hedged, negated)
         path.append(dep)
         if dep in _CLAUSE and (dep != "conj" or t.tag_.startswith("VB")):
             break  # the person's own clause is another one (a coordinated noun is not a clause)

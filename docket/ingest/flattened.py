@@ -21,6 +21,7 @@ All offsets index the original text, so citations quote the capture as stored.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from docket.ingest.boilerplate import load_boilerplate
@@ -71,7 +72,7 @@ def read_flattened(text: str, *, encoding: str | None = None) -> ReadResult | No
 
 def _pieces(text: str) -> list[tuple[int, int]]:
     cuts = [0] + [m.start() for m in _GLUE.finditer(text)] + [len(text)]
-    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
 def _find_headings(text: str) -> list[tuple[int, int]]:
@@ -126,7 +127,7 @@ def _paragraphs(text: str, start: int, end: int) -> list[Block]:
     """Paragraph blocks in ``text[start:end]``, split where a sentence end is glued to a capital."""
     cuts = [start] + [m.start() for m in _SENT_GLUE.finditer(text, start, end)] + [end]
     out = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in itertools.pairwise(cuts):
         seg = text[a:b]
         lead = len(seg) - len(seg.lstrip())
         trail = len(seg) - len(seg.rstrip())

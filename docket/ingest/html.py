@@ -58,9 +58,9 @@ def read_html(markup: str, *, path: str, encoding: str | None = None) -> ReadRes
 class _TextOnly(HTMLParser):
     """Visible text of any markup, one line per block element; scripts and styles skipped."""
 
-    _BLOCKS = {"p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "br", "table", "section",
-               "article", "blockquote"}
-    _HIDDEN = {"script", "style", "template", "noscript", "head", "title"}
+    _BLOCKS = frozenset({"p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "br", "table", "section",
+               "article", "blockquote"})
+    _HIDDEN = frozenset({"script", "style", "template", "noscript", "head", "title"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

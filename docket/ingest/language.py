@@ -19,7 +19,7 @@ MAX_PARAGRAPHS = 400  # judged per document, spread over it
 
 
 @lru_cache(maxsize=1)
-def _identifier():  # noqa: ANN202 - py3langid's LanguageIdentifier
+def _identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

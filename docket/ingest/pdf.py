@@ -10,6 +10,7 @@ their caches released, so memory stays bounded on long books.
 
 from __future__ import annotations
 
+import itertools
 import re
 import zlib
 from dataclasses import dataclass
@@ -114,7 +115,7 @@ def read_pdf(path: str, pages: list[int] | None = None) -> ReadResult:
                     lines.extend(_page_lines(page, page.page_number))
                 except MemoryError:
                     raise
-                except Exception as exc:  # noqa: BLE001 - one damaged page of a book
+                except Exception as exc:
                     if _encrypted(exc) or _bomb(exc):
                         raise
                     if any(isinstance(x, MemoryError) for x in _causes(exc)):  # pdfplumber wraps it
@@ -134,7 +135,7 @@ def read_pdf(path: str, pages: list[int] | None = None) -> ReadResult:
         raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise EncryptedPDF("the PDF is encrypted", path=path, hint="remove the password and try again") from exc
-    except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for broken files
+    except Exception as exc:
         if _bomb(exc):
             raise DecompressionBomb(f"a compressed stream in the PDF expands past {MAX_STREAM_BYTES // 2**20} MB",
                                     path=path, hint="a decompression bomb? docket refuses it rather than fill memory") from exc
@@ -171,11 +172,10 @@ def _encrypted(exc: BaseException) -> bool:
     return any(isinstance(x, (PDFPasswordIncorrect, PDFEncryptionError)) for x in _causes(exc))
 
 
-def _open(path: str, pages: list[int] | None, notes: list[str]):  # noqa: ANN202 - pdfplumber.PDF
+def _open(path: str, pages: list[int] | None, notes: list[str]):
     """Open with pdfplumber; when pdfminer finds no page tree (a broken cross-reference table, as in
     some linearized files), let pypdf rebuild the file in memory and open that instead."""
     import io
-
     import logging
 
     import pdfplumber
@@ -194,14 +194,14 @@ def _open(path: str, pages: list[int] | None, notes: list[str]):  # noqa: ANN202
             return pdfplumber.open(path, pages=pages)
         buf = io.BytesIO()
         pypdf.PdfWriter(clone_from=reader).write(buf)
-    except Exception:  # noqa: BLE001 - pypdf could not repair it either: report the original state
+    except Exception:
         return pdfplumber.open(path, pages=pages)
     notes.append("the PDF's cross-reference table was broken; rebuilt with pypdf before reading")
     buf.seek(0)
     return pdfplumber.open(buf, pages=pages)
 
 
-def _page_lines(page, number: int) -> list[_Line]:  # noqa: ANN001 - pdfplumber Page
+def _page_lines(page, number: int) -> list[_Line]:
     # Word gaps are judged relative to the font size: tightly set books (Amnesty's annual report)
     # leave ~0.25 em between words and no space character, which a fixed 3 pt tolerance glues together.
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance_ratio=0.15,
@@ -294,7 +294,7 @@ def _drop_running_lines(lines: list[_Line], npages: int) -> list[_Line]:
 
 def _assemble(lines: list[_Line]) -> tuple[str, list[Block]]:
     body_size = median(ln.size for ln in lines)
-    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.page == a.page and 0 <= b.top - a.bottom < 30]
+    gaps = [b.top - a.bottom for a, b in itertools.pairwise(lines) if b.page == a.page and 0 <= b.top - a.bottom < 30]
     line_gap = median(gaps) if gaps else 2.0
     parts: list[str] = []
     blocks: list[Block] = []
@@ -356,8 +356,5 @@ def _join(lines: list[str]) -> str:
     out = lines[0].strip()
     for nxt in lines[1:]:
         nxt = nxt.strip()
-        if re.search(r"[a-z]-$", out) and nxt[:1].islower():
-            out = out[:-1] + nxt
-        else:
-            out = f"{out} {nxt}"
+        out = out[:-1] + nxt if re.search(r"[a-z]-$", out) and nxt[:1].islower() else f"{out} {nxt}"
     return out

@@ -59,7 +59,7 @@ def build_document(raw: RawFile, result: ReadResult, metadata: Metadata) -> Docu
             while stack and stack[-1].level >= block.level:
                 stack.pop()
             title = heading_text(text[block.start : block.end])
-            path = tuple(s.heading for s in stack) + (title,)
+            path = (*tuple(s.heading for s in stack), title)
             sec = Section(len(sections), title, block.level, path, block.start, block.end)
             sections.append(sec)
             stack.append(sec)

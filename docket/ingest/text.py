@@ -9,6 +9,7 @@ become headings. Offsets always point into the text as stored.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -23,11 +24,11 @@ _QUESTION_ENUM = re.compile(r"^[A-G]\d{1,2}\.\s+\S")
 _BULLET = re.compile(r"^[\u2022\u25cf\u25aa\u2023\u2043\u2219*\-–—]\s")
 _TERMINAL = tuple('.!?;:,"”’)')
 _STOPWORDS = frozenset(
-    "a an and as at by for from in into of on or the to under with without against during between about".split()
+    ["a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "under", "with", "without", "against", "during", "between", "about"]
 )
 
 
-_DANGLING = frozenset("that which who whose his her their its is was were are has had have be been not than".split())
+_DANGLING = frozenset(["that", "which", "who", "whose", "his", "her", "their", "its", "is", "was", "were", "are", "has", "had", "have", "be", "been", "not", "than"])
 
 
 @dataclass
@@ -107,7 +108,7 @@ def _group(lines: list[_Line]) -> list[list[_Line]]:
     current: list[_Line] = []
     width = _wrap_width(lines)
     # Text pulled out of PDFs breaks lines mid-sentence; web and word-processor text does not.
-    runs = [a.text for a, b in zip(lines, lines[1:]) if len(a.text) >= 60 and b.text and b.text != a.text]
+    runs = [a.text for a, b in itertools.pairwise(lines) if len(a.text) >= 60 and b.text and b.text != a.text]
     open_ends = sum(not t.endswith(_TERMINAL) for t in runs)
     broken = open_ends >= 5 and open_ends >= 0.25 * len(runs)
     for line in lines:

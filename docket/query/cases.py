@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from docket.evaluate import norm
 from docket.errors import CaseQueryError
+from docket.evaluate import norm
 from docket.ingest.metadata import same_country
 from docket.models import DocumentSummary, Event, statement_key
 from docket.query.people import PersonRecord

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from docket.errors import DocketError
 from docket.extract.link import Linker, PersonCluster, name_key, slug
 from docket.extract.roles import role_of, side_of
+from docket.models import DocumentSummary, Event, Mention, statement_key
 from docket.query.reviews import apply_reviews
 from docket.resolve.cluster import Constraints
 from docket.resolve.curate import constraints, dismissed, name_key_of
 from docket.resolve.orgs import named_only_as_organisation, organisation_names
-from docket.errors import DocketError
-from docket.models import DocumentSummary, Event, Mention, statement_key
 from docket.store.base import Store
 
 
@@ -178,10 +179,9 @@ def _stable_ids(store: Store, clusters: list[PersonCluster]) -> dict[str, list[s
     found = assign_ids(clusters, stored, aliases)
     for c, pid in zip(clusters, found.ids, strict=True):
         c.id = pid
-    try:
+    # Read-only: ids are computed the same way until someone can write them.
+    with contextlib.suppress(StoreError):
         store.save_person_ids(found.names, found.aliases)
-    except StoreError:
-        pass  # read-only: ids are computed the same way until someone can write them
     aliases = {**aliases, **{a: pid for a, pid, _ in found.aliases}}
     live = set(found.ids)
     out: dict[str, list[str]] = {}

@@ -127,16 +127,14 @@ def name_parts(form: str, nominative: bool = False) -> NameParts:
         s = merged
     elif any(caps) and not all(caps):  # "NIGMATULIN Nurlan": the capitals mark the surname
         s = caps.index(True)
-    elif len(words) >= 2 and not initial[0] and all(initial[1:]):  # "Tikhomirov O."
-        s = 0
-    elif len(words) == 3 and not any(initial) and _PATRONYMIC.search(folded[2]) and \
-            not _PATRONYMIC.search(folded[1]):  # "Gostev Dmitiy Anatolievich": official order
+    elif (len(words) >= 2 and not initial[0] and all(initial[1:])) or (len(words) == 3 and not any(initial) and _PATRONYMIC.search(folded[2]) and \
+            not _PATRONYMIC.search(folded[1])):  # "Tikhomirov O."
         s = 0
     else:
         s = len(words) - 1
     patronymic = ""
     given: list[str] = []
-    for i, (w, f) in enumerate(zip(words, folded)):
+    for i, (_w, f) in enumerate(zip(words, folded)):
         if i == s:
             continue
         if initial[i]:

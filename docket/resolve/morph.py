@@ -131,7 +131,7 @@ def name_words(form: str, case: str | None = None, gender: str | None = None) ->
         elif re.search(r"(вна|чна|[кқ]ызы)$", w, re.I):
             gender = "f"
     chosen: list[Any] = []
-    for w, r in zip(words, readings):
+    for r in readings:
         fitting = [p for p in r if _fits(p, case, gender)]
         chosen.append(max(fitting or list(r), key=lambda p: p.score) if r else None)
 
@@ -151,7 +151,7 @@ def name_words(form: str, case: str | None = None, gender: str | None = None) ->
     _positional_roles(words, roles, before_comma)
     has_given = "given" in roles
     out: list[NameWord] = []
-    for i, (w, p, role) in enumerate(zip(words, chosen, roles)):
+    for i, (w, role) in enumerate(zip(words, roles)):
         if role == "initial":
             out.append(NameWord(w, role, w[0].lower(), None, w))
             continue

@@ -17,8 +17,7 @@ from docket.models import Entity, Mention
 from docket.resolve.fold import fold_token
 
 _GENERIC = frozenset(
-    "the of and for in on a an radio news service agency channel tv television newspaper online portal website media"
-    .split()
+    ["the", "of", "and", "for", "in", "on", "a", "an", "radio", "news", "service", "agency", "channel", "tv", "television", "newspaper", "online", "portal", "website", "media"]
 )
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,9})\)")
 

@@ -6,7 +6,19 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
-from docket.models import CurationEntry, Review, Document, DocumentRecord, DocumentSummary, Entity, Event, Mention, SearchFilters, SearchHit, SearchQuery
+from docket.models import (
+    CurationEntry,
+    Document,
+    DocumentRecord,
+    DocumentSummary,
+    Entity,
+    Event,
+    Mention,
+    Review,
+    SearchFilters,
+    SearchHit,
+    SearchQuery,
+)
 
 
 class Store(Protocol):

@@ -18,7 +18,15 @@ from contextlib import contextmanager
 from importlib import resources
 from typing import Any
 
-from docket.errors import DatabaseBusy, DiskFull, DocumentConflict, QueryError, ReadOnlyDatabase, SchemaTooNew, StoreError
+from docket.errors import (
+    DatabaseBusy,
+    DiskFull,
+    DocumentConflict,
+    QueryError,
+    ReadOnlyDatabase,
+    SchemaTooNew,
+    StoreError,
+)
 from docket.models import SearchFilters, SearchHit, SearchQuery, SearchTerm
 from docket.store.sql import SQLStore, _hit
 
@@ -218,7 +226,7 @@ class PostgresStore(SQLStore):
             JOIN documents d ON d.id = p.document_id
             LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
             ORDER BY page.rank, p.id
-        """  # noqa: S608 - the WHERE clauses are fixed strings; values are bound
+        """
         headline = "StartSel=\x02, StopSel=\x03, MaxWords=35, MinWords=15, MaxFragments=1, FragmentDelimiter=…"
         try:
             rows = self._sql(sql, (text, *args, limit, offset, headline)).fetchall()
@@ -236,7 +244,7 @@ class PostgresStore(SQLStore):
             SELECT count(*) AS n, count(DISTINCT p.document_id) AS docs
             FROM paragraphs p JOIN documents d ON d.id = p.document_id
             LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
-            WHERE {" AND ".join(where)}"""  # noqa: S608 - fixed clauses; values are bound
+            WHERE {" AND ".join(where)}"""
         try:
             row = self._sql(sql, (text, *args)).fetchone()
         except self._psycopg.Error as exc:

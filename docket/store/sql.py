@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from docket.models import (
@@ -153,7 +153,7 @@ class SQLStore:
 
     def counts(self) -> dict[str, int]:
         return {
-            t: self._sql(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
+            t: self._sql(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
             for t in ("documents", "sections", "paragraphs", "mentions", "events", "entities")
         }
 
@@ -201,7 +201,7 @@ class SQLStore:
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (doc.id, doc.source_path, doc.file_name, doc.format, doc.sha256, doc.size, doc.encoding, doc.pages,
              m.publisher, m.country, m.period, m.title, json.dumps(dict(m.sources)), json.dumps(list(doc.notes)),
-             doc.text, datetime.now(timezone.utc).isoformat(timespec="seconds"),
+             doc.text, datetime.now(UTC).isoformat(timespec="seconds"),
              json.dumps(dict(m.attributes), ensure_ascii=False), m.url, m.published, m.accessed, m.language),
         )
         self._many(
@@ -266,7 +266,7 @@ class SQLStore:
 
     def add_curation(self, action: str, name_a: str, name_b: str, key_a: str, key_b: str, who: str,
                      why: str | None, *, at: str | None = None) -> CurationEntry:
-        at = at or datetime.now(timezone.utc).isoformat(timespec="seconds")
+        at = at or datetime.now(UTC).isoformat(timespec="seconds")
         with self._write():
             new_id = self._insert_id(
                 "INSERT INTO curation (action, name_a, name_b, key_a, key_b, who, at, why) VALUES (?,?,?,?,?,?,?,?)",
@@ -276,7 +276,7 @@ class SQLStore:
 
     def set_curator(self, name: str, password_hash: str | None) -> None:
         """Create or change a curator account (``password_hash``: an Argon2 hash), or remove it (``None``)."""
-        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        at = datetime.now(UTC).isoformat(timespec="seconds")
         with self._write():
             self._sql("DELETE FROM curators WHERE lower(name) = lower(?)", (name,))
             # a removed account, or a changed password, ends every session the account had
@@ -290,7 +290,7 @@ class SQLStore:
         import secrets
 
         sid = secrets.token_urlsafe(24)
-        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        at = datetime.now(UTC).isoformat(timespec="seconds")
         with self._write():
             self._sql("INSERT INTO sessions (id, curator, via, created_at) VALUES (?, ?, ?, ?)", (sid, curator, via, at))
         return sid
@@ -300,7 +300,7 @@ class SQLStore:
         return row[0] if row else None
 
     def end_session(self, session_id: str) -> None:
-        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        at = datetime.now(UTC).isoformat(timespec="seconds")
         with self._write():
             self._sql("UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL", (at, session_id))
 
@@ -310,10 +310,10 @@ class SQLStore:
 
     def save_resolution(self, state: str, persons: Sequence[tuple], spellings: Sequence[tuple],
                         links: Sequence[tuple]) -> None:
-        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        at = datetime.now(UTC).isoformat(timespec="seconds")
         with self._write():
             for table in ("person_links", "person_spellings", "persons", "resolution"):
-                self._sql(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+                self._sql(f"DELETE FROM {table}")
             self._many("INSERT INTO persons (id, name, role, side, documents, events) VALUES (?, ?, ?, ?, ?, ?)",
                        list(persons))
             self._many("INSERT INTO person_spellings (person_id, form, document_id, mentions) VALUES (?, ?, ?, ?)",
@@ -349,7 +349,7 @@ class SQLStore:
 
     def add_review(self, statement: str, action: str, field: str | None, before: str | None, after: str | None,
                    who: str, why: str | None, *, at: str | None = None) -> Review:
-        at = at or datetime.now(timezone.utc).isoformat(timespec="seconds")
+        at = at or datetime.now(UTC).isoformat(timespec="seconds")
         with self._write():
             new_id = self._insert_id(
                 "INSERT INTO reviews (statement, action, field, before, after, who, at, why) VALUES (?,?,?,?,?,?,?,?)",
@@ -364,7 +364,7 @@ class SQLStore:
     def save_person_ids(self, names: list[tuple[str, str, str]], aliases: list[tuple[str, str, str]]) -> None:
         if not names and not aliases:
             return
-        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        at = datetime.now(UTC).isoformat(timespec="seconds")
         with self._write():
             self._many("INSERT INTO person_names (key, person_id, form, at) VALUES (?, ?, ?, ?) "
                        "ON CONFLICT (key) DO UPDATE SET person_id = excluded.person_id",

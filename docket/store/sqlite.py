@@ -12,15 +12,23 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from docket.errors import DatabaseBusy, DiskFull, DocumentConflict, QueryError, ReadOnlyDatabase, SchemaTooNew, StoreError
-from docket.store.sql import SQLStore, _hit
-from docket.store.textindex import IndexUnavailable, TextIndex, text_index_for
+from docket.errors import (
+    DatabaseBusy,
+    DiskFull,
+    DocumentConflict,
+    QueryError,
+    ReadOnlyDatabase,
+    SchemaTooNew,
+    StoreError,
+)
 from docket.models import (
     SearchFilters,
     SearchHit,
     SearchQuery,
     SearchTerm,
 )
+from docket.store.sql import SQLStore, _hit
+from docket.store.textindex import IndexUnavailable, TextIndex, text_index_for
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -76,7 +84,7 @@ class SQLiteStore(SQLStore):
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 return
             except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
 
@@ -280,7 +288,7 @@ class SQLiteStore(SQLStore):
                 SELECT p.id, p.document_id, p.text, d.publisher, d.country, d.period,
                        {_TOPICS}
                 FROM paragraphs p JOIN documents d ON d.id = p.document_id
-                WHERE p.document_id IN ({marks})""", chunk)  # noqa: S608 - placeholders only
+                WHERE p.document_id IN ({marks})""", chunk)
 
     def search(self, query: SearchQuery, filters: SearchFilters, *, limit: int, offset: int) -> list[SearchHit]:
         index = None if filters.section else self._text_index()  # section paths: a substring filter, FTS5's job
@@ -324,7 +332,7 @@ class SQLiteStore(SQLStore):
             JOIN paragraphs p ON p.id = paragraphs_fts.rowid
             JOIN documents d ON d.id = p.document_id
             LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
-            WHERE {" AND ".join(where)}"""  # noqa: S608 - fixed clauses; values are bound
+            WHERE {" AND ".join(where)}"""
         try:
             n, docs = self.conn.execute(sql, args).fetchone()
         except sqlite3.OperationalError as exc:
@@ -350,7 +358,7 @@ class SQLiteStore(SQLStore):
             FROM paragraphs p
             JOIN documents d ON d.id = p.document_id
             LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
-            WHERE p.id IN ({marks})""", ids).fetchone()  # noqa: S608 - placeholders only
+            WHERE p.id IN ({marks})""", ids).fetchone()
         return {r[0]: dict(zip(_HIT_COLUMNS, r)) for r in json.loads(rows)}
 
     def _search_fts5(self, query: SearchQuery, filters: SearchFilters, *, limit: int,
@@ -370,7 +378,7 @@ class SQLiteStore(SQLStore):
             LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
             WHERE {" AND ".join(where)}
             ORDER BY rank LIMIT ? OFFSET ?
-        """  # noqa: S608 - the WHERE clauses are fixed strings; values are bound
+        """
         try:
             rows = self.conn.execute(sql, (*args, limit, offset)).fetchall()
         except sqlite3.OperationalError as exc:

@@ -50,7 +50,7 @@ class TextIndex:
         except (OSError, ValueError) as exc:
             raise IndexUnavailable(f"cannot open the search index at {self.path}: {exc}") from exc
 
-    def _schema(self):  # noqa: ANN202 - a tantivy.Schema
+    def _schema(self):
         sb = self._t.SchemaBuilder()
         sb.add_unsigned_field("pid", stored=True, indexed=True, fast=True)
         sb.add_text_field("doc", tokenizer_name="raw", index_option="basic", fast=True)
@@ -138,7 +138,7 @@ class TextIndex:
             return len(add) + len(remove)
 
     def _document(self, pid: int, doc_id: str, text: str, publisher: str | None, country: str | None,
-                  period: int | None, topics: str | None):  # noqa: ANN202 - a tantivy.Document
+                  period: int | None, topics: str | None):
         d = self._t.Document()
         d.add_unsigned("pid", pid)
         d.add_text("doc", doc_id)
@@ -166,9 +166,9 @@ class TextIndex:
         searcher = self.index.searcher()
         q = self._query(query, filters, publishers)
         paragraphs = searcher.search(q, 1, count=True).count
-        return paragraphs, int(round(searcher.cardinality(q, "doc"))) if paragraphs else 0
+        return paragraphs, round(searcher.cardinality(q, "doc")) if paragraphs else 0
 
-    def _query(self, query: SearchQuery, filters: SearchFilters, publishers: Iterable[str] | None):  # noqa: ANN202
+    def _query(self, query: SearchQuery, filters: SearchFilters, publishers: Iterable[str] | None):
         t, s = self._t, self.schema
         must = [self._group(g) for g in query.groups]
         if publishers is not None:
@@ -182,7 +182,7 @@ class TextIndex:
         clauses = [(t.Occur.Must, q) for q in must] + [(t.Occur.MustNot, self._term(x)) for x in query.excluded]
         return t.Query.boolean_query(clauses)
 
-    def _group(self, group: tuple[SearchTerm, ...]):  # noqa: ANN202 - a tantivy.Query
+    def _group(self, group: tuple[SearchTerm, ...]):
         if len(group) == 1:
             return self._term(group[0])
         return self._t.Query.boolean_query([(self._t.Occur.Should, self._term(x)) for x in group])
@@ -227,7 +227,7 @@ class TextIndex:
         out.append(text[pos:end])
         return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(text) else "")
 
-    def _term(self, term: SearchTerm):  # noqa: ANN202 - a tantivy.Query
+    def _term(self, term: SearchTerm):
         t, s = self._t, self.schema
         words = [w for word in term.words for w in self.analyzer.analyze(word)]
         if not words:

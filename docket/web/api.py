@@ -14,9 +14,9 @@ from docket.numbers import parse_int
 from docket.query.cases import CaseFilter, select_cases, sort_cases, year_diff
 from docket.query.curation import curate as curate_write
 from docket.query.curation import reject_claim
+from docket.query.reviews import review
 from docket.query.search import search as run_search
 from docket.query.stats import persons_by_status, statistics
-from docket.query.reviews import review
 from docket.web.deps import SettingsDep, StoreDep, citer_for, person_case, persons, require_bearer
 
 router = APIRouter(prefix="/api/v1", tags=["api"])

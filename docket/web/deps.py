@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import contextlib
 import gc
-import logging
 import hmac
+import logging
 import secrets
 import threading
 import time
@@ -169,7 +169,7 @@ def warm_up(settings: Settings) -> None:
     try:
         with contextlib.closing(open_store(settings.db)) as store:
             persons(store, settings)
-    except Exception as exc:  # noqa: BLE001 - the first request will meet (and report) the same problem
+    except Exception as exc:
         logging.getLogger("docket.web").warning("warming the person cache failed: %s", exc)
 
 

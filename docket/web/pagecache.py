@@ -121,7 +121,7 @@ class PageCacheFront:
             if self._store is None:
                 self._store = open_store(self.settings.db)
             return self._store.state()
-        except Exception:  # noqa: BLE001 - no cached answer then; the route reports any real problem
+        except Exception:
             self._store = None
             return None
 

@@ -3,33 +3,54 @@
 from __future__ import annotations
 
 import csv
-import secrets
 import io
+import secrets
+from collections import Counter
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from docket.auth import verify_secret
 from docket.export import csv_cell
 from docket.export.serialize import case_summary
 from docket.extract.topics import taxonomy
-from docket.models import SearchFilters
-from docket.query.cases import (EVENT_TYPES, STATUS_MIN_CONFIDENCE, CaseFilter, case_file, case_files, sanction_text,
-                                 select_cases, sort_cases, year_diff)
+from docket.models import SearchFilters, statement_anchor, statement_key
+from docket.numbers import parse_int
+from docket.query.cases import (
+    EVENT_TYPES,
+    STATUS_MIN_CONFIDENCE,
+    CaseFilter,
+    case_file,
+    case_files,
+    sanction_text,
+    select_cases,
+    sort_cases,
+    year_diff,
+)
+from docket.query.curation import curate, reject_claim
+from docket.query.reviews import review
 from docket.query.search import search as run_search
 from docket.query.stats import persons_by_status, statistics
-from docket.models import statement_anchor, statement_key
-from docket.numbers import parse_int
-from docket.query.reviews import review
-from docket.query.curation import curate, reject_claim
 from docket.web import charts
-from docket.web.pagecache import cached_page
 from docket.web.deps import (
-    SettingsDep, StoreDep, cache, check_csrf, citer_for, csrf_token, curator_of, curation_enabled, person_case,
-    person_record, persons, token_ok, throttled, failed_login, AmbiguousPerson,
+    AmbiguousPerson,
+    SettingsDep,
+    StoreDep,
+    cache,
+    check_csrf,
+    citer_for,
+    csrf_token,
+    curation_enabled,
+    curator_of,
+    failed_login,
+    person_record,
+    persons,
+    throttled,
+    token_ok,
 )
-from docket.auth import verify_secret
+from docket.web.pagecache import cached_page
 from docket.web.render import Span, cite_href, segments
 
 router = APIRouter(include_in_schema=False)
@@ -56,11 +77,11 @@ class LazyToken:
     __str__ = __html__
 
 
-def _facets(store, settings) -> dict[str, list]:  # noqa: ANN001 - Store, Settings
+def _facets(store, settings) -> dict[str, list]:
     return cache.get(store, settings, "facets", lambda: _compute_facets(store))
 
 
-def _compute_facets(store) -> dict[str, list]:  # noqa: ANN001 - Store
+def _compute_facets(store) -> dict[str, list]:
     docs = store.list_documents()
     return {"publisher": sorted({d.publisher for d in docs if d.publisher}),
             "country": sorted({d.country for d in docs if d.country}),
@@ -115,7 +136,7 @@ def search_page(request: Request, store: StoreDep, settings: SettingsDep, q: Ann
                  next_url=f"/search?{urlencode({**args, 'page': page + 1})}" if len(hits) > PAGE else None)
 
 
-def _name_index(store, settings) -> tuple[list, list[tuple[str, int]]]:  # noqa: ANN001 - Store, Settings
+def _name_index(store, settings) -> tuple[list, list[tuple[str, int]]]:
     """Persons, and the sorted (name token, person index) pairs of every spelling, once per database state."""
     from docket.extract.link import name_key
 
@@ -140,7 +161,7 @@ def _persons_named(index: tuple[list, list[tuple[str, int]]], q: str, filters: S
 
     records, tokens = index
 
-    def kept(p) -> bool:  # noqa: ANN001 - PersonRecord
+    def kept(p) -> bool:
         return any((not filters.country or same_country(d.country, filters.country))
                    and (not filters.publisher or filters.publisher.lower() in (d.publisher or "").lower())
                    and (filters.year is None or d.period == filters.year) for d in p.documents)
@@ -281,7 +302,7 @@ def person_statements_csv(request: Request, person_id: str, store: StoreDep, set
                     headers={"Content-Disposition": f'attachment; filename="{record.cluster.id}-statements.csv"'})
 
 
-def citation_text(d, e, section: str | None) -> str:  # noqa: ANN001 - DocumentSummary, Event
+def citation_text(d, e, section: str | None) -> str:
     """A statement's citation as plain text, to paste into a brief: publisher, title, year
     covered, section, paragraph id, source URL and access date, then the quote."""
     parts = [d.publisher or "unknown publisher", d.title or d.file_name]
@@ -297,7 +318,7 @@ def citation_text(d, e, section: str | None) -> str:  # noqa: ANN001 - DocumentS
     return ", ".join(parts) + f". “{e.quote}”"
 
 
-def _timeline(case) -> dict:  # noqa: ANN001 - CaseFile
+def _timeline(case) -> dict:
     """Positions of the dated facts on a horizontal SVG axis (years from the first to the last fact)."""
     dated = [f for f in case.facts if f.date]
     if not dated:
@@ -375,7 +396,7 @@ _CASE_ARGS = ("name", "country", "publisher", "status", "topic", "year", "sort",
               "role", "min_publishers", "max_publishers", "last_reported", "order")
 
 
-def _case_rows(store, settings, request: Request) -> tuple[list, dict]:  # noqa: ANN001
+def _case_rows(store, settings, request: Request) -> tuple[list, dict]:
     """Every case the page's filters select, sorted (the page shows a slice; the CSV has them all)."""
     qp = request.query_params
     args = {k: qp[k][:200] for k in _CASE_ARGS if qp.get(k)}
@@ -426,11 +447,11 @@ def cases_csv(request: Request, store: StoreDep, settings: SettingsDep) -> Respo
                     headers={"Content-Disposition": 'attachment; filename="docket-cases.csv"'})
 
 
-def _stats(store, settings):  # noqa: ANN001, ANN202 - Store, Settings -> Stats
+def _stats(store, settings):
     return cache.get(store, settings, "stats", lambda: statistics(store))
 
 
-def _by_status(store, settings):  # noqa: ANN001, ANN202 - Store, Settings -> Counter
+def _by_status(store, settings):
     return cache.get(store, settings, "by-status", lambda: persons_by_status(case_files(persons(store, settings))))
 
 
@@ -452,9 +473,8 @@ def analytics_page(request: Request, store: StoreDep, settings: SettingsDep,
                  countries=_facets(store, settings)["country"])
 
 
-def _reports_per_year(store, settings) -> Counter:  # noqa: ANN001 - Store, Settings
+def _reports_per_year(store, settings) -> Counter:
     """How many reports cover each year (the divisor of the per-report view)."""
-    from collections import Counter
 
     return cache.get(store, settings, "reports-per-year",
                      lambda: Counter(d.period for d in store.list_documents() if d.period))
@@ -487,14 +507,14 @@ def safe_next(value: str | None) -> str:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, settings: SettingsDep, store: StoreDep,
-               next: Annotated[str, Query(max_length=2000)] = "/") -> HTMLResponse:  # noqa: A002 - the form's name
+               next: Annotated[str, Query(max_length=2000)] = "/") -> HTMLResponse:
     return _page(request, "login.html", enabled=curation_enabled(settings, store), error=None, next=safe_next(next))
 
 
 @router.post("/login", response_model=None)
 def login(request: Request, settings: SettingsDep, store: StoreDep, token: Annotated[str, Form(max_length=500)],
           name: Annotated[str, Form(min_length=1, max_length=80)], csrf: Annotated[str, Form(max_length=100)] = "",
-          next: Annotated[str, Form(max_length=2000)] = "/") -> Response:  # noqa: A002 - the form's name
+          next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
     check_csrf(request, csrf)
     back = safe_next(next)
     who = name.strip()

@@ -28,7 +28,7 @@ class PageEnvironment(jinja2.Environment):
     The templates call no dict method (``items``, ``get``...) that a key could then hide.
     """
 
-    def getattr(self, obj: Any, attribute: str) -> Any:  # noqa: A003 - Jinja's name
+    def getattr(self, obj: Any, attribute: str) -> Any:
         """``obj[attribute]`` for a dict that has the key, else Jinja's lookup."""
         if type(obj) is dict:
             try:

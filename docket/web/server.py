@@ -16,6 +16,7 @@ Figures for each choice: ``bench/RESULTS.md`` (load).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
 import socket
 
@@ -25,10 +26,9 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 def _no_delay(transport: asyncio.BaseTransport) -> None:
     sock = transport.get_extra_info("socket")
     if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
-        try:
+        # A transport that is not a TCP socket after all raises OSError.
+        with contextlib.suppress(OSError):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        except OSError:  # pragma: no cover - a transport that is not a TCP socket after all
-            pass
 
 
 class NoDelayH11Protocol(H11Protocol):

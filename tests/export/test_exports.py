@@ -178,7 +178,7 @@ def test_citers_sharing_places_load_each_document_once(seeded: SQLiteStore) -> N
     loads: list[str] = []
 
     class Counting:
-        def paragraph_places(self, document_id: str):  # noqa: ANN202
+        def paragraph_places(self, document_id: str):
             loads.append(document_id)
             return seeded.paragraph_places(document_id)
 

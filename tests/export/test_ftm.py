@@ -25,7 +25,7 @@ def exported(seeded: SQLiteStore, tmp_path_factory: pytest.TempPathFactory) -> t
     return data, [json.loads(line) for line in out.read_text("utf-8").splitlines()], out
 
 
-def test_every_entity_passes_its_schema_and_every_reference_resolves(exported) -> None:  # noqa: ANN001
+def test_every_entity_passes_its_schema_and_every_reference_resolves(exported) -> None:
     _, entities, _ = exported
     ids = {e["id"] for e in entities}
     assert len(ids) == len(entities)
@@ -39,7 +39,7 @@ def test_every_entity_passes_its_schema_and_every_reference_resolves(exported) -
                 assert value in ids, (e["id"], prop.name, value)
 
 
-def test_persons_facts_and_documents_map_one_to_one(exported) -> None:  # noqa: ANN001
+def test_persons_facts_and_documents_map_one_to_one(exported) -> None:
     data, entities, _ = exported
     counts = Counter(e["schema"] for e in entities)
     assert counts["Document"] == len(data.documents) and counts["Person"] == len(data.cases)
@@ -63,7 +63,7 @@ def test_persons_facts_and_documents_map_one_to_one(exported) -> None:  # noqa: 
             assert {e.quote for _, e in f.statements} <= set(fact["properties"]["summary"])
 
 
-def test_the_files_load_in_ftm_tools_and_statements_name_their_report(exported, tmp_path: Path) -> None:  # noqa: ANN001
+def test_the_files_load_in_ftm_tools_and_statements_name_their_report(exported, tmp_path: Path) -> None:
     _, entities, out = exported
     ftm = [str(Path(sys.executable).with_name("ftm"))]  # the console script installed with followthemoney
     for command in ("validate", "aggregate"):

@@ -56,7 +56,7 @@ def test_quotes_and_names_slice_the_stored_text(bulleted) -> None:
 
 
 def test_a_failing_component_is_named(monkeypatch, bulleted) -> None:
-    def broken(a):  # noqa: ANN001, ANN202
+    def broken(a):
         raise RuntimeError("boom")
 
     monkeypatch.setitem(components.PIPELINES, "en",

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from docket.evaluate import _items, _person_map, load_gold, norm, score
 from docket.evalsets import default_report_dirs, locate
+from docket.evaluate import _items, _person_map, load_gold, norm, score
 from docket.extract import extract_documents
 from docket.pipeline import load_document
 from tests.conftest import SHARED

@@ -57,7 +57,8 @@ def test_required_literal_of_the_cue_patterns() -> None:
 def test_the_literal_prefilter_never_changes_the_topics() -> None:
     """Every cue, in any case and with the non-ASCII letters a case-insensitive regex folds to ASCII
     (dotted and dotless i, long s, Kelvin sign), is found with the prefilter exactly as without it."""
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
 
     from docket.models import Document, Metadata, Paragraph
 

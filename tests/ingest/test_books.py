@@ -72,7 +72,7 @@ def _make_book(path: Path) -> None:
     pdf.output(str(path))
 
 
-def test_a_book_is_ingested_as_chapters_in_one_transaction(store, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_book_is_ingested_as_chapters_in_one_transaction(store, tmp_path: Path) -> None:
     book = tmp_path / "example-book.pdf"
     _make_book(book)
     docs, found = load_documents(book)
@@ -92,13 +92,13 @@ def test_a_book_is_ingested_as_chapters_in_one_transaction(store, tmp_path: Path
     assert ingest_file(store, book, IngestOptions(extract=False)).status == "unchanged"
 
 
-def test_a_failing_chapter_leaves_no_chapter_behind(store, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_a_failing_chapter_leaves_no_chapter_behind(store, tmp_path: Path, monkeypatch) -> None:
     book = tmp_path / "example-book.pdf"
     _make_book(book)
     calls = {"n": 0}
     original = store._insert
 
-    def crash_on_fifth(record) -> None:  # noqa: ANN001
+    def crash_on_fifth(record) -> None:
         calls["n"] += 1
         if calls["n"] == 5:
             raise RuntimeError("disk on fire")

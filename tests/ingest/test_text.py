@@ -68,7 +68,7 @@ def test_pdf_extracted_corpus_lines_rejoin_into_paragraphs() -> None:
                for p in doc.paragraphs)
 
 
-def test_a_file_without_line_breaks_becomes_citable_paragraphs(tmp_path) -> None:  # noqa: ANN001
+def test_a_file_without_line_breaks_becomes_citable_paragraphs(tmp_path) -> None:
     """Megabytes on one line are cut after sentence ends into paragraphs the model accepts
     (spaCy refuses a text over a million characters); the offsets stay exact."""
     from docket.ingest.structure import MAX_PARAGRAPH_CHARS

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from docket.query.cases import case_file
 from docket.query.people import find_person
 from docket.store import SQLiteStore

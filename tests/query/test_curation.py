@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from docket.errors import DocketError
+from docket.models import statement_key
 from docket.query.curation import curate_names
 from docket.query.people import people
 from docket.query.reviews import review
-from docket.models import statement_key
 from docket.store import SQLiteStore
 
 
@@ -31,7 +31,7 @@ def db(seeded_template: Path, tmp_path: Path) -> Path:
     return tmp_path / "c.db"
 
 
-def _surname_of_two(records) -> str:  # noqa: ANN001
+def _surname_of_two(records) -> str:
     """A surname that two different persons of the database carry."""
     from collections import Counter
 
@@ -164,7 +164,7 @@ def test_a_rejected_claim_stays_rejected_when_its_reports_are_corrected(tmp_path
     from docket.pipeline import ingest_paths
     from docket.query.cases import case_file
     from docket.query.curation import reject_claim
-    from tests.conftest import seed_files, seed_folder
+    from tests.conftest import seed_folder
 
     folder = seed_folder(tmp_path)
     store = SQLiteStore(tmp_path / "c.db")

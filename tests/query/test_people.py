@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 
 from docket.extract.link import slug
 from docket.pipeline import IngestOptions, ingest_paths
@@ -60,7 +61,7 @@ def test_text_only_ingest(tmp_path) -> None:
 
 
 def test_context_stored_at_extraction_gives_what_reading_the_text_gives(seeded: SQLiteStore,
-                                                                        monkeypatch) -> None:  # noqa: ANN001
+                                                                        monkeypatch) -> None:
     """Issue 8: roles and sides come from the mention context stored at ingest; a database from
     before that (context NULL) reads the text instead, with the same answer."""
     from dataclasses import replace
@@ -73,7 +74,7 @@ def test_context_stored_at_extraction_gives_what_reading_the_text_gives(seeded: 
     assert all(m.role is not None and m.foreign is not None for m in mentions)
     real = seeded.document_facts
 
-    def without_context(document_id: str):  # noqa: ANN202
+    def without_context(document_id: str):
         ms, evs = real(document_id)
         bare = {m: replace(m, role=None, foreign=None) for m in ms}
         return list(bare.values()), [replace(e, person=bare[e.person]) for e in evs]
@@ -83,7 +84,7 @@ def test_context_stored_at_extraction_gives_what_reading_the_text_gives(seeded: 
     assert [(p.cluster.id, p.role, p.side) for p in people(seeded)] == stored
 
 
-def test_incremental_linking_equals_linking_from_scratch(seeded_template, tmp_path) -> None:  # noqa: ANN001
+def test_incremental_linking_equals_linking_from_scratch(seeded_template, tmp_path) -> None:
     """Issue 8: after an ingest that only adds documents, the cache links just their names; the
     persons are the same as linking everything again."""
     import shutil
@@ -100,7 +101,7 @@ def test_incremental_linking_equals_linking_from_scratch(seeded_template, tmp_pa
     incremental = cache.get(store)
     assert cache.last_added == 3  # three new reports, linked into what was there
 
-    def summary(records):  # noqa: ANN001, ANN202
+    def summary(records):
         return [(p.cluster.id, sorted((d, m.start) for d, m in p.cluster.mentions), p.role, p.side,
                  [(d.id, e.start, e.type) for d, e in p.events]) for p in records]
 
@@ -114,7 +115,7 @@ def test_incremental_linking_equals_linking_from_scratch(seeded_template, tmp_pa
     store.close()
 
 
-def test_person_ids_stay_put_when_reports_are_added(tmp_path) -> None:  # noqa: ANN001
+def test_person_ids_stay_put_when_reports_are_added(tmp_path) -> None:
     """A person's id is the slug of the first full name it was seen under, and namesakes are
     numbered by who was seen first: a report added later changes no id already given, even when
     it makes another spelling the most frequent one or brings a namesake."""
@@ -145,7 +146,7 @@ def test_a_person_is_found_by_the_slug_of_any_full_spelling(seeded: SQLiteStore)
     assert cache.by_id(seeded, p.cluster.id) is p and cache.by_id(seeded, "nobody-at-all") is None
 
 
-def test_the_cache_calls_its_refresh_hook_once_per_relinking(tmp_path) -> None:  # noqa: ANN001
+def test_the_cache_calls_its_refresh_hook_once_per_relinking(tmp_path) -> None:
     from docket.query.people import PeopleCache
 
     store = SQLiteStore(tmp_path / "hook.db")

@@ -127,7 +127,7 @@ def test_a_cyrillic_name_finds_the_latin_passages(seeded: SQLiteStore) -> None:
 
 
 @pytest.mark.parametrize("engine", ["tantivy", "fts5"])
-def test_totals_count_every_hit_and_its_documents(seeded_copy, engine: str, monkeypatch) -> None:  # noqa: ANN001
+def test_totals_count_every_hit_and_its_documents(seeded_copy, engine: str, monkeypatch) -> None:
     from docket.query.search import search_total
 
     if engine == "fts5":

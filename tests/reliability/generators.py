@@ -81,8 +81,7 @@ def many_pages_pdf(pages: int = 120) -> bytes:
     from fpdf import FPDF
 
     rng = random.Random(pages)
-    words = ("court police journalist activist detained sentenced appeal prison lawyer hearing protest "
-             "charges trial released fined banned blogger union strike region city").split()
+    words = ["court", "police", "journalist", "activist", "detained", "sentenced", "appeal", "prison", "lawyer", "hearing", "protest", "charges", "trial", "released", "fined", "banned", "blogger", "union", "strike", "region", "city"]
     pdf = FPDF()
     pdf.set_font("Helvetica", size=11)
     for n in range(1, pages + 1):

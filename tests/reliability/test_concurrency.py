@@ -53,7 +53,7 @@ def test_two_ingests_and_a_curator_at_once(tmp_path: Path) -> None:
     store.close()
 
 
-def test_the_web_server_keeps_reading_during_an_ingest(live_server_factory, tmp_path: Path) -> None:  # noqa: ANN001
+def test_the_web_server_keeps_reading_during_an_ingest(live_server_factory, tmp_path: Path) -> None:
     reports = sorted((CORPUS / "freedom-house").glob("*.txt"))
     db = tmp_path / "served.db"
     SQLiteStore(db).close()
@@ -61,10 +61,10 @@ def test_the_web_server_keeps_reading_during_an_ingest(live_server_factory, tmp_
     ingest = _ingest(db, _folder(tmp_path, "c", reports[:60]))
     statuses, seen = [], []
     while ingest.poll() is None:
-        with urllib.request.urlopen(base + "/api/v1/documents", timeout=30) as r:  # noqa: S310 - loopback
+        with urllib.request.urlopen(base + "/api/v1/documents", timeout=30) as r:
             statuses.append(r.status)
             seen.append(len(json.loads(r.read())))
-        with urllib.request.urlopen(base + "/search?q=elections", timeout=30) as r:  # noqa: S310 - loopback
+        with urllib.request.urlopen(base + "/search?q=elections", timeout=30) as r:
             statuses.append(r.status)
     assert ingest.returncode == 0
     assert set(statuses) == {200} and len(statuses) >= 4
@@ -89,7 +89,7 @@ def test_two_ingests_of_the_same_files_on_a_new_database(tmp_path: Path) -> None
     store.close()
 
 
-def test_a_document_stored_meanwhile_is_reported_unchanged(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_a_document_stored_meanwhile_is_reported_unchanged(tmp_path: Path, monkeypatch) -> None:
     """The writer looked (nothing at this path), another process stored the file, then the write
     hit the unique path: it decides again instead of failing with E999."""
     from docket.pipeline import IngestOptions, prepare_file, write_prepared
@@ -103,7 +103,7 @@ def test_a_document_stored_meanwhile_is_reported_unchanged(tmp_path: Path, monke
     looks = []
     real = store.find_by_path
 
-    def stale_once(path: str):  # noqa: ANN202 - what the first look saw, before the other write
+    def stale_once(path: str):
         looks.append(path)
         return None if len(looks) == 1 else real(path)
 
@@ -116,12 +116,12 @@ def test_a_document_stored_meanwhile_is_reported_unchanged(tmp_path: Path, monke
     other.close()
 
 
-def _open_after(barrier, path: str, results) -> None:  # noqa: ANN001 - multiprocessing objects
+def _open_after(barrier, path: str, results) -> None:
     barrier.wait()
     try:
         SQLiteStore(path).close()
         results.put("ok")
-    except Exception as exc:  # noqa: BLE001 - reported to the test
+    except Exception as exc:
         results.put(f"{type(exc).__name__}: {exc}")
 
 

@@ -22,7 +22,12 @@ from docket.ingest import pdf as pdf_reader
 from docket.pipeline import IngestOptions, ingest_file
 from tests.conftest import serve_in_thread
 from tests.reliability.generators import (
-    attribute_bomb_html, deep_tables_html, form_fanout_pdf, huge_attribute_html, many_pages_pdf, repeated_contents_pdf,
+    attribute_bomb_html,
+    deep_tables_html,
+    form_fanout_pdf,
+    huge_attribute_html,
+    many_pages_pdf,
+    repeated_contents_pdf,
 )
 
 HANG_GUARD_S = 240  # far above any limit used here: reached only if a limit did not hold
@@ -84,14 +89,14 @@ def test_a_long_pdf_under_a_tight_limit_is_refused_whole_or_stored_whole(tmp_pat
     assert set(map(int, re.findall(r"Page marker (\d+)", text))) == set(range(1, 121))
 
 
-def test_an_alarm_inside_a_page_fails_the_file_in_process(store, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_an_alarm_inside_a_page_fails_the_file_in_process(store, tmp_path: Path, monkeypatch) -> None:
     """In-process reading: a page stuck past the limit fails the whole file (E110), though the PDF
     reader files any ``Exception`` from a page as damage and reads on."""
     book = tmp_path / "pages.pdf"
     book.write_bytes(many_pages_pdf(12))
     real = pdf_reader._page_lines
 
-    def slow_on_page_6(page, number):  # noqa: ANN001, ANN202
+    def slow_on_page_6(page, number):
         if number == 6:
             time.sleep(HANG_GUARD_S / 8)
         return real(page, number)
@@ -103,9 +108,9 @@ def test_an_alarm_inside_a_page_fails_the_file_in_process(store, tmp_path: Path,
 
 
 def test_the_server_answers_while_two_hostile_uploads_are_read(seeded_template: Path, tmp_path: Path) -> None:
-    from docket.web.settings import Settings
-
     import shutil
+
+    from docket.web.settings import Settings
 
     db = tmp_path / "up.db"
     shutil.copy(seeded_template, db)
@@ -128,7 +133,7 @@ def test_the_server_answers_while_two_hostile_uploads_are_read(seeded_template: 
         time.sleep(3)  # both are being read now
         slowest = 0.0
         with httpx.Client(base_url=base, timeout=30) as c:
-            for i, path in enumerate(["/static/docket.css", f"/search?q=court{time.time_ns()}",
+            for _i, path in enumerate(["/static/docket.css", f"/search?q=court{time.time_ns()}",
                                       "/api/v1/documents", "/static/docket.css"]):
                 t0 = time.perf_counter()
                 assert c.get(path).status_code == 200, path
@@ -156,14 +161,14 @@ def test_markup_beyond_the_html_parser_is_read_by_the_fallback(tmp_path: Path) -
         assert any("beyond what the HTML parser accepts" in n for n in doc.notes), doc.notes
 
 
-def test_a_page_dropped_as_damaged_is_named_in_the_outcome(store, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_a_page_dropped_as_damaged_is_named_in_the_outcome(store, tmp_path: Path, monkeypatch) -> None:
     """A book with one unreadable page is still stored, and the outcome (the ingest output and
     --json) names the page, not only the document's notes."""
     book = tmp_path / "pages.pdf"
     book.write_bytes(many_pages_pdf(40))
     real = pdf_reader._page_lines
 
-    def broken_page_7(page, number):  # noqa: ANN001, ANN202
+    def broken_page_7(page, number):
         if number == 7:
             raise ValueError("bad content stream")
         return real(page, number)

@@ -99,7 +99,7 @@ def _seeds() -> list[tuple[str, bytes]]:
     return [*out, ("page.html", html.encode()), ("report.pdf", _pdf_bytes())]
 
 
-def _mutants(rng: random.Random, seeds: list[tuple[str, bytes]]):  # noqa: ANN202 - generator
+def _mutants(rng: random.Random, seeds: list[tuple[str, bytes]]):
     """Endless (name, bytes) pairs: bit flips, truncations, splices, encodings, markup and
     decompression bombs, odd text; every 100th is 1.5 MB without a line break (a slow extraction),
     every 250th one of the hard-limit probes (``generators``) and every 500th a 100 MB
@@ -252,8 +252,8 @@ def test_ten_thousand_hostile_files(tmp_path: Path) -> None:
     print("outcomes:", dict(sorted(outcomes.items())))
 
 
-def test_a_reader_stuck_past_the_time_limit_fails_that_file_only(store, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
-    def stuck(data: bytes, path: str):  # noqa: ANN202
+def test_a_reader_stuck_past_the_time_limit_fails_that_file_only(store, tmp_path: Path, monkeypatch) -> None:
+    def stuck(data: bytes, path: str):
         time.sleep(30)
 
     (tmp_path / "slow.html").write_text("<html><body><p>x</p></body></html>")

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import seed_files
 from typer.testing import CliRunner
 
 from docket.cli import app
@@ -17,7 +18,6 @@ from docket.errors import DiskFull, ReadOnlyDatabase
 from docket.pipeline import ingest_paths
 from docket.query.search import search
 from docket.store import SQLiteStore
-from conftest import seed_files
 
 
 def _consistent(db: Path) -> list[str]:
@@ -100,7 +100,7 @@ def test_read_only_database_reads_but_refuses_writes(small_fs: Path, seeded_temp
     assert "unchanged" in r.output or "stopped after 1 of 2" in r.output
 
 
-def test_a_damaged_database_is_an_e200_on_the_cli_and_a_503_on_the_web(seeded_template, tmp_path) -> None:  # noqa: ANN001
+def test_a_damaged_database_is_an_e200_on_the_cli_and_a_503_on_the_web(seeded_template, tmp_path) -> None:
     """Hardening (issue 18): five pages of the file overwritten, at several places: every command and page
     gives a clean error (E200 on the CLI, 503 on the web), never a traceback or a 500; at least one of the
     places still lets the file open, so the damage is met by a query, not at opening."""

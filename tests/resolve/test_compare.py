@@ -81,7 +81,7 @@ def test_graded_surnames_link_with_context_only() -> None:
                  ("Nurlan Sembayev", "Nurlan Sembaev"), ("Asel Kunbekova", "Asel Kumbekova")]:
         pa, pb = name_parts(a), name_parts(b)
         with_context = compare(pa, pb, kz, kz)
-        assert with_context.link and any("Jaro-Winkler" in lvl for lvl in with_context.levels) \
+        assert (with_context.link and any("Jaro-Winkler" in lvl for lvl in with_context.levels)) \
             or fold_token(pa.surname) == fold_token(pb.surname), (a, b, with_context.levels)
     pa, pb = name_parts("Kanat Akhmetov"), name_parts("Kanat Akhmedov")
     assert not compare(pa, pb).link

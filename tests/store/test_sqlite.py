@@ -68,7 +68,7 @@ def test_crash_halfway_through_a_file_leaves_nothing(store: SQLiteStore, monkeyp
         def __getattr__(self, name: str):
             return getattr(real, name)
 
-        def executemany(self, sql: str, rows):  # noqa: ANN001
+        def executemany(self, sql: str, rows):
             if "INSERT INTO paragraphs" in sql:
                 raise sqlite3.OperationalError("disk I/O error (simulated)")
             return real.executemany(sql, rows)

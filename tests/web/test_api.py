@@ -92,7 +92,7 @@ def test_page_forms_need_login_and_csrf(client: TestClient) -> None:
     assert r.status_code == 403
 
 
-def test_api_fuzz_finds_no_server_error(seeded_db, tmp_path) -> None:  # noqa: ANN001
+def test_api_fuzz_finds_no_server_error(seeded_db, tmp_path) -> None:
     """Schemathesis generates requests from the app's own OpenAPI schema, each sent once without
     and once with the curation token (so that generated bodies reach the write endpoints'
     validation, on a copy of the database); none may get a 5xx. ``DOCKET_FUZZ_EXAMPLES``: examples
@@ -110,7 +110,7 @@ def test_api_fuzz_finds_no_server_error(seeded_db, tmp_path) -> None:  # noqa: A
     for op in operations:
         @given(case=op.as_strategy())
         @hsettings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-        def run(case) -> None:  # noqa: ANN001 - schemathesis Case
+        def run(case) -> None:
             for auth in (False, True):
                 response = case.call(headers={"Authorization": f"Bearer {TOKEN}"} if auth else None)
                 seen.append((case.method, auth, response.status_code))
@@ -152,7 +152,7 @@ def test_reviews_verify_reject_and_correct_statements(client: TestClient) -> Non
                        headers=auth).status_code == 400
 
 
-def test_uploads_are_type_and_size_checked_and_kept_inside_the_data_folder(seeded_db, tmp_path) -> None:  # noqa: ANN001
+def test_uploads_are_type_and_size_checked_and_kept_inside_the_data_folder(seeded_db, tmp_path) -> None:
     from docket.web.upload import safe_name
 
     assert safe_name("../../etc/passwd") == "passwd" and safe_name("..\\..\\x.pdf") == "x.pdf"
@@ -181,7 +181,7 @@ def test_uploads_are_type_and_size_checked_and_kept_inside_the_data_folder(seede
     assert not any(p.name == "binary.txt" for p in (tmp_path / "data").rglob("*"))
 
 
-def test_kept_connections_read_what_another_process_writes(settings: Settings, tmp_path) -> None:  # noqa: ANN001
+def test_kept_connections_read_what_another_process_writes(settings: Settings, tmp_path) -> None:
     """SQLite connections are pooled between requests; each request still reads the
     latest committed state (a document ingested meanwhile by another connection appears)."""
     import shutil
@@ -205,14 +205,14 @@ def test_kept_connections_read_what_another_process_writes(settings: Settings, t
         assert len(docs) == before + 1 and any(d["file_name"] == "new.txt" for d in docs)
 
 
-def test_the_store_pool_reuses_closes_and_bounds_connections(settings: Settings, tmp_path) -> None:  # noqa: ANN001
+def test_the_store_pool_reuses_closes_and_bounds_connections(settings: Settings, tmp_path) -> None:
     import shutil
 
     from docket.web.deps import StorePool
 
     pool = StorePool(idle_per_db=2, databases=2)
 
-    def give_back(db: str, store) -> None:  # noqa: ANN001 - closing is the caller's job (get_store's)
+    def give_back(db: str, store) -> None:
         for old in pool.give_back(db, store):
             old.close()
 
@@ -233,7 +233,7 @@ def test_the_store_pool_reuses_closes_and_bounds_connections(settings: Settings,
     assert pool.take_idle(str(tmp_path / "never.db")) is None
 
 
-def _closed(store) -> bool:  # noqa: ANN001
+def _closed(store) -> bool:
     import sqlite3
 
     try:
@@ -255,7 +255,7 @@ def test_concurrent_requests_share_a_few_connections(settings: Settings) -> None
     base, stop = serve_in_thread(settings)
     try:
         def get(i: int) -> int:
-            with urllib.request.urlopen(f"{base}/api/v1/documents?n={i}", timeout=30) as r:  # noqa: S310
+            with urllib.request.urlopen(f"{base}/api/v1/documents?n={i}", timeout=30) as r:
                 return r.status
 
         before = store_pool.opened
@@ -267,7 +267,7 @@ def test_concurrent_requests_share_a_few_connections(settings: Settings) -> None
         stop()
 
 
-def test_the_server_links_persons_at_start_up(settings: Settings, tmp_path) -> None:  # noqa: ANN001
+def test_the_server_links_persons_at_start_up(settings: Settings, tmp_path) -> None:
     """The person cache is filled by a background thread when the app starts, before any request,
     and what it linked is frozen (gc.freeze)."""
     import shutil
@@ -302,7 +302,7 @@ def test_the_server_parses_http_with_httptools_and_sets_no_delay() -> None:
     assert event_loop("auto") == "uvloop" and event_loop("asyncio") == "asyncio"
 
 
-def test_uploads_are_read_in_a_worker_process_under_the_time_limit(seeded_db, tmp_path) -> None:  # noqa: ANN001
+def test_uploads_are_read_in_a_worker_process_under_the_time_limit(seeded_db, tmp_path) -> None:
     """The per-file time limit is a signal timer that works only in a process's main thread; a web
     request runs in a worker thread, so uploads are read and analysed in a separate process: a
     pathological file (150,000 sentences on one line) fails with E110 and the server goes on."""
@@ -377,7 +377,7 @@ def test_diff_names_the_reports_it_compares(client: TestClient) -> None:
     assert page.status_code == 200 and "Compared:" in page.text
 
 
-def test_not_a_person_through_the_api(seeded_template, tmp_path_factory) -> None:  # noqa: ANN001
+def test_not_a_person_through_the_api(seeded_template, tmp_path_factory) -> None:
     from tests.conftest import copy_of
 
     c = TestClient(create_app(Settings(db=str(copy_of(seeded_template, tmp_path_factory)), token=TOKEN)))
@@ -393,7 +393,7 @@ def test_not_a_person_through_the_api(seeded_template, tmp_path_factory) -> None
     assert r.status_code == 201 and c.get(f"/api/v1/persons/{row['id']}").status_code == 200
 
 
-def test_reject_a_claim_everywhere_through_the_api(seeded_template, tmp_path_factory) -> None:  # noqa: ANN001
+def test_reject_a_claim_everywhere_through_the_api(seeded_template, tmp_path_factory) -> None:
     from tests.conftest import copy_of
 
     c = TestClient(create_app(Settings(db=str(copy_of(seeded_template, tmp_path_factory)), token=TOKEN)))
@@ -466,7 +466,7 @@ def test_the_page_cache_is_bounded_by_bytes_and_ignores_junk_parameters() -> Non
     assert _url({"path": "/search", "query_string": b"year=2024&q=x&junk=1"}) == "/search?q=x&year=2024"
 
 
-def test_a_session_ends_with_logout_and_with_its_account(seeded_template, tmp_path_factory) -> None:  # noqa: ANN001
+def test_a_session_ends_with_logout_and_with_its_account(seeded_template, tmp_path_factory) -> None:
     """Hardening (issue 18): a replayed cookie after logout or after the account is removed is refused;
     a token login cannot take an account's name."""
     from docket.auth import hash_secret
@@ -533,7 +533,7 @@ def test_the_search_page_shows_the_same_totals_as_the_api(client: TestClient) ->
     assert f"<strong>{total['paragraphs']}</strong> paragraphs in <strong>{total['documents']}</strong>" in page
 
 
-def test_an_upload_can_say_what_the_reports_are(seeded_db, tmp_path) -> None:  # noqa: ANN001
+def test_an_upload_can_say_what_the_reports_are(seeded_db, tmp_path) -> None:
     settings = Settings(db=str(tmp_path / "meta.db"), token=TOKEN, data_dir=tmp_path / "data")
     import shutil
 
@@ -615,7 +615,7 @@ def test_the_analytics_page_shows_the_numbers_under_the_plot(client: TestClient)
                                                                   params={"per": "report"}).status_code == 200
 
 
-def test_live_api_responses_validate_against_the_published_schema(seeded_copy) -> None:  # noqa: ANN001 - Path
+def test_live_api_responses_validate_against_the_published_schema(seeded_copy) -> None:
     """Issue 20: one schema, true everywhere: each read endpoint's live response validates against
     the $defs the schema names for it, including a case file's curation and review logs (on a copy
     of the database: this test writes a review)."""

@@ -4,8 +4,8 @@ every write needs them; sessions use safe cookie flags."""
 from __future__ import annotations
 
 import base64
-import sqlite3
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest

@@ -55,7 +55,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server: str):  # noqa: ANN001 - playwright Browser
+def page(browser, live_server: str):
     context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
     p = context.new_page()
     dialogs: list[str] = []
@@ -65,12 +65,12 @@ def page(browser, live_server: str):  # noqa: ANN001 - playwright Browser
     context.close()
 
 
-def _shot(page, name: str) -> None:  # noqa: ANN001
+def _shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
 
-def test_search_person_timeline_and_citation(page) -> None:  # noqa: ANN001
+def test_search_person_timeline_and_citation(page) -> None:
     page.goto("/")
     page.fill("input[name=q]", "Mukhammedkarim")
     page.press("input[name=q]", "Enter")
@@ -105,7 +105,7 @@ def test_search_person_timeline_and_citation(page) -> None:  # noqa: ANN001
     _shot(page, "reader")
 
 
-def test_analytics_draws_its_plots(page) -> None:  # noqa: ANN001
+def test_analytics_draws_its_plots(page) -> None:
     page.goto("/analytics?from=2024&to=2025&country=Kazakhstan")
     page.wait_for_load_state("networkidle")
     images = page.locator("img.chart")
@@ -116,7 +116,7 @@ def test_analytics_draws_its_plots(page) -> None:  # noqa: ANN001
     _shot(page, "analytics")
 
 
-def test_cases_list_filters_and_downloads(page) -> None:  # noqa: ANN001
+def test_cases_list_filters_and_downloads(page) -> None:
     page.goto("/cases?status=imprisoned")
     rows = page.locator("table.cases tbody tr")
     assert rows.count() >= 3 and all("imprisoned" in t for t in rows.locator("td:nth-child(3)").all_inner_texts())
@@ -127,7 +127,7 @@ def test_cases_list_filters_and_downloads(page) -> None:  # noqa: ANN001
     assert text.startswith("id,canonical") and text.count("\n") == rows.count() + 1
 
 
-def test_curation_refused_without_token_and_recorded_with_it(page) -> None:  # noqa: ANN001
+def test_curation_refused_without_token_and_recorded_with_it(page) -> None:
     page.goto("/persons/max-bokayev")
     assert page.locator("form.curate").count() == 0
     r = page.request.post(page.url + "/curate", form={"action": "split", "name_a": "Max Bokayev", "name_b": "Aset Mataev"})
@@ -160,7 +160,7 @@ def test_curation_refused_without_token_and_recorded_with_it(page) -> None:  # n
     expect(page.locator("table.reviews tr", has_text="checked against the original")).to_have_count(1)
 
 
-def test_uploaded_html_with_script_shows_as_text(page, tmp_path: Path) -> None:  # noqa: ANN001
+def test_uploaded_html_with_script_shows_as_text(page, tmp_path: Path) -> None:
     hostile = tmp_path / "hostile-report.html"
     hostile.write_text(
         "<html><head><title>Kazakhstan: test report</title><script>alert('head')</script></head><body>"
@@ -186,7 +186,7 @@ def test_uploaded_html_with_script_shows_as_text(page, tmp_path: Path) -> None: 
     assert page.dialogs == []
 
 
-def test_api_docs_render_their_operations_from_this_server_only(page) -> None:  # noqa: ANN001
+def test_api_docs_render_their_operations_from_this_server_only(page) -> None:
     """/api/docs was blank: it loaded Swagger UI from a CDN that the site's own CSP blocks. The
     assets now come from the package; nothing is asked of another host."""
     elsewhere, errors = [], []
@@ -200,7 +200,7 @@ def test_api_docs_render_their_operations_from_this_server_only(page) -> None:  
     assert elsewhere == [] and not [e for e in errors if "Content Security Policy" in e], (elsewhere, errors)
 
 
-def test_no_page_scrolls_sideways_on_a_phone(browser, live_server: str) -> None:  # noqa: ANN001
+def test_no_page_scrolls_sideways_on_a_phone(browser, live_server: str) -> None:
     """At 390 px (a phone) every main page fits the screen: the header wraps inside its bar,
     wide tables and the timeline scroll inside their own box."""
     import json
@@ -247,7 +247,7 @@ def axe_source() -> str:
     return script.read_text("utf-8")
 
 
-def test_axe_finds_no_serious_problem_on_any_page(browser, live_server: str, axe_source: str) -> None:  # noqa: ANN001
+def test_axe_finds_no_serious_problem_on_any_page(browser, live_server: str, axe_source: str) -> None:
     """WCAG 2.1 A/AA and axe's best practices on every main page, logged out and logged in, at
     1280 and 390 px: no critical, serious or moderate violation."""
     import json
@@ -284,7 +284,7 @@ def test_axe_finds_no_serious_problem_on_any_page(browser, live_server: str, axe
     assert not found, found
 
 
-def test_copy_citation_puts_the_citation_on_the_clipboard(browser, live_server: str) -> None:  # noqa: ANN001
+def test_copy_citation_puts_the_citation_on_the_clipboard(browser, live_server: str) -> None:
     import json
     import urllib.request
 

@@ -20,7 +20,7 @@ def test_dot_lookups_on_dicts_objects_and_missing_keys(tmp_path: Path) -> None:
     assert env.get_template("t.html").render(d={"items": []}, o=Obj()) == "||attribute|0"  # read once, not again
 
 
-def test_the_style_sheet_is_linked_by_content_hash_and_kept_by_browsers(settings) -> None:  # noqa: ANN001
+def test_the_style_sheet_is_linked_by_content_hash_and_kept_by_browsers(settings) -> None:
     import hashlib
     import re
     from importlib import resources
@@ -41,7 +41,7 @@ def test_the_style_sheet_is_linked_by_content_hash_and_kept_by_browsers(settings
     assert c.get("/static/nothing.css?v=x").status_code == 404
 
 
-def test_head_is_answered_like_get_without_a_body(settings) -> None:  # noqa: ANN001
+def test_head_is_answered_like_get_without_a_body(settings) -> None:
     from fastapi.testclient import TestClient
 
     from docket.web import create_app

@@ -49,17 +49,17 @@ def test_serve_answers_pages_and_stops_on_sigterm(seeded_db: Path, tmp_path: Pat
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(base + "/static/docket.css", timeout=2):  # noqa: S310 - loopback
+                with urllib.request.urlopen(base + "/static/docket.css", timeout=2):
                     break
             except OSError:
                 assert proc.poll() is None, proc.stderr.read().decode()  # type: ignore[union-attr]
                 assert time.monotonic() < deadline, "the server did not start"
                 time.sleep(0.2)
         for _ in range(4):  # both worker processes, most likely
-            with urllib.request.urlopen(base + "/search?q=Bokayev", timeout=60) as r:  # noqa: S310
+            with urllib.request.urlopen(base + "/search?q=Bokayev", timeout=60) as r:
                 assert r.status == 200 and "Bokayev" in r.read().decode()
                 assert "default-src" in r.headers["content-security-policy"]
-            with urllib.request.urlopen(base + "/persons/max-bokayev", timeout=60) as r:  # noqa: S310
+            with urllib.request.urlopen(base + "/persons/max-bokayev", timeout=60) as r:
                 assert r.status == 200 and r.headers["x-frame-options"] == "DENY"
         workers = _children(proc.pid)
         assert workers
