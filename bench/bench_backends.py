@@ -30,21 +30,30 @@ def main() -> None:
     ap.add_argument("--pg", required=True)
     ap.add_argument("--repeat", type=int, default=20)
     args = ap.parse_args()
-    runs = {"SQLite FTS5 (baseline)": measure(args.db, "fts5", args.repeat),
-            "SQLite + Tantivy": measure(args.db, "index", args.repeat),
-            "PostgreSQL tsvector": measure(args.pg, "index", args.repeat)}
+    runs = {
+        "SQLite FTS5 (baseline)": measure(args.db, "fts5", args.repeat),
+        "SQLite + Tantivy": measure(args.db, "index", args.repeat),
+        "PostgreSQL tsvector": measure(args.pg, "index", args.repeat),
+    }
     print(f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}\n")
     names = list(runs)
     print("| query | " + " | ".join(f"{n} p50 / p95 ms" for n in names) + " |")
     print("|---|" + "---|" * len(names))
     for key in runs[names[0]]:
-        cells = [f"{statistics.median(runs[n][key]):.2f} / {pct(runs[n][key], 95):.2f}" for n in names]
+        cells = [
+            f"{statistics.median(runs[n][key]):.2f} / {pct(runs[n][key], 95):.2f}" for n in names
+        ]
         print(f"| {key} | " + " | ".join(cells) + " |")
     alls = {n: [x for v in runs[n].values() for x in v] for n in names}
     base = pct(alls[names[0]], 95)
-    print("| **all queries** | " + " | ".join(
-        f"{statistics.median(alls[n]):.2f} / {pct(alls[n], 95):.2f} (p95 × {base / pct(alls[n], 95):.2f})"
-        for n in names) + " |")
+    print(
+        "| **all queries** | "
+        + " | ".join(
+            f"{statistics.median(alls[n]):.2f} / {pct(alls[n], 95):.2f} (p95 × {base / pct(alls[n], 95):.2f})"
+            for n in names
+        )
+        + " |"
+    )
 
 
 if __name__ == "__main__":

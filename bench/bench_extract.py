@@ -20,7 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("paths", nargs="*", default=[str(ROOT.parent / "shared" / "corpus" / "freedom-house")])
+    ap.add_argument(
+        "paths", nargs="*", default=[str(ROOT.parent / "shared" / "corpus" / "freedom-house")]
+    )
     ap.add_argument("--limit", type=int, default=60, help="number of reports (default 60)")
     ap.add_argument("--workers", type=int, default=1)
     args = ap.parse_args()

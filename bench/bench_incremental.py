@@ -29,7 +29,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", required=True)
     ap.add_argument("--sample", type=int, default=20)
-    ap.add_argument("--new", default=str(ROOT.parent / "shared" / "seeds" / "003_146ad3de335d8138.txt"))
+    ap.add_argument(
+        "--new", default=str(ROOT.parent / "shared" / "seeds" / "003_146ad3de335d8138.txt")
+    )
     args = ap.parse_args()
 
     from docket.pipeline import expand_paths, ingest_paths
@@ -76,15 +78,29 @@ def main() -> None:
     print(f"database: {docs} documents; {time.strftime('%Y-%m-%d')}")
     print("| step | seconds | × full re-ingest |")
     print("|---|---|---|")
-    print(f"| full re-ingest (estimated: {per_file:.2f} s/file × {docs + 1} files, 1 worker) | {full:.0f} | 1 |")
-    print(f"| add one report: read, extract, write, index its paragraphs | {add:.2f} | {add / full:.5f} |")
-    print(f"| search index refresh when nothing changed | {refresh_again:.3f} | {refresh_again / full:.6f} |")
-    print(f"| link the new report's names into the existing persons (incremental) | {incremental:.2f} | "
-          f"{incremental / full:.5f} |")
-    print(f"| link every person from scratch (people(), {len(persons)} persons) | {relink:.1f} | "
-          f"{relink / full:.4f} |")
-    print(f"| (first linking of the database by a fresh server) | {first_link:.1f} | {first_link / full:.4f} |")
-    print(f"| (building the search index from scratch, once) | {index_build:.1f} | {index_build / full:.4f} |")
+    print(
+        f"| full re-ingest (estimated: {per_file:.2f} s/file × {docs + 1} files, 1 worker) | {full:.0f} | 1 |"
+    )
+    print(
+        f"| add one report: read, extract, write, index its paragraphs | {add:.2f} | {add / full:.5f} |"
+    )
+    print(
+        f"| search index refresh when nothing changed | {refresh_again:.3f} | {refresh_again / full:.6f} |"
+    )
+    print(
+        f"| link the new report's names into the existing persons (incremental) | {incremental:.2f} | "
+        f"{incremental / full:.5f} |"
+    )
+    print(
+        f"| link every person from scratch (people(), {len(persons)} persons) | {relink:.1f} | "
+        f"{relink / full:.4f} |"
+    )
+    print(
+        f"| (first linking of the database by a fresh server) | {first_link:.1f} | {first_link / full:.4f} |"
+    )
+    print(
+        f"| (building the search index from scratch, once) | {index_build:.1f} | {index_build / full:.4f} |"
+    )
 
 
 if __name__ == "__main__":

@@ -24,8 +24,20 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-_VARIANTS = [("kh", "h"), ("h", "kh"), ("zh", "j"), ("zh", "dzh"), ("yev", "ev"), ("ev", "yev"), ("bay", "bai"),
-             ("bai", "bay"), ("mm", "m"), ("ye", "e"), ("iy", "ii"), ("ts", "c")]
+_VARIANTS = [
+    ("kh", "h"),
+    ("h", "kh"),
+    ("zh", "j"),
+    ("zh", "dzh"),
+    ("yev", "ev"),
+    ("ev", "yev"),
+    ("bay", "bai"),
+    ("bai", "bay"),
+    ("mm", "m"),
+    ("ye", "e"),
+    ("iy", "ii"),
+    ("ts", "c"),
+]
 
 
 def real_names(reports: int) -> list[tuple[str, str]]:
@@ -97,7 +109,9 @@ def _baseline(docs) -> int:
             i = parent[i]
         return i
 
-    scores = process.cdist(names, names, scorer=fuzz.token_sort_ratio, score_cutoff=85, dtype=np.uint8, workers=1)
+    scores = process.cdist(
+        names, names, scorer=fuzz.token_sort_ratio, score_cutoff=85, dtype=np.uint8, workers=1
+    )
     for i, j in zip(*np.nonzero(scores)):
         if i < j:
             parent[find(i)] = find(j)
@@ -117,7 +131,9 @@ def measure(kind: str, docs) -> tuple[float, int, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    ap.add_argument("--reports", type=int, default=60, help="corpus reports to harvest real names from")
+    ap.add_argument(
+        "--reports", type=int, default=60, help="corpus reports to harvest real names from"
+    )
     ap.add_argument("--baseline-max", type=int, default=10_000)
     args = ap.parse_args()
     names = real_names(args.reports)
@@ -125,12 +141,16 @@ def main() -> None:
     for n in args.n:
         docs = make_mentions(names, n)
         seconds, clusters, peak = measure("docket", docs)
-        line = f"N={n:>9,}: docket {n / seconds:>10,.0f} mentions/s ({seconds:6.1f} s, {clusters:,} persons, " \
-               f"peak {peak:,.0f} MiB)"
+        line = (
+            f"N={n:>9,}: docket {n / seconds:>10,.0f} mentions/s ({seconds:6.1f} s, {clusters:,} persons, "
+            f"peak {peak:,.0f} MiB)"
+        )
         if n <= args.baseline_max:
             b_seconds, b_clusters, b_peak = measure("baseline", docs)
-            line += f" | baseline {n / b_seconds:,.0f} mentions/s ({b_clusters:,} clusters, peak {b_peak:,.0f} MiB)," \
-                    f" ratio docket/baseline {b_seconds / seconds:.1f}x"
+            line += (
+                f" | baseline {n / b_seconds:,.0f} mentions/s ({b_clusters:,} clusters, peak {b_peak:,.0f} MiB),"
+                f" ratio docket/baseline {b_seconds / seconds:.1f}x"
+            )
         print(line, flush=True)
 
 

@@ -82,14 +82,22 @@ def methods() -> dict[str, Callable[[str, str], bool]]:
 
 def read(path: Path) -> list[tuple[str, str]]:
     with path.open(encoding="utf-8", newline="") as f:
-        return [(r["name"].strip(), r["id"].strip()) for r in csv.DictReader(f) if r.get("name", "").strip()]
+        return [
+            (r["name"].strip(), r["id"].strip())
+            for r in csv.DictReader(f)
+            if r.get("name", "").strip()
+        ]
 
 
 def prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
-            "pairs": tp + fn}
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+        "pairs": tp + fn,
+    }
 
 
 def run(paths: list[Path]) -> dict[str, dict]:
@@ -110,8 +118,11 @@ def run(paths: list[Path]) -> dict[str, dict]:
                 kind = " / ".join(sorted((script(a), script(b))))
                 for counts in (c, per_script[kind], total):
                     counts[i] += 1
-        out[name] = {"files": {f: prf(*c) for f, c in per_file.items()},
-                     "scripts": {k: prf(*c) for k, c in sorted(per_script.items())}, "all": prf(*total)}
+        out[name] = {
+            "files": {f: prf(*c) for f, c in per_file.items()},
+            "scripts": {k: prf(*c) for k, c in sorted(per_script.items())},
+            "all": prf(*total),
+        }
     return out
 
 
@@ -133,8 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     print("|" + "---|" * (len(cols) + 2))
 
     def line(label: str, pick: Callable[[dict], dict]) -> None:
-        cells = [f"{pick(results[c])['precision']:.3f} / {pick(results[c])['recall']:.3f} / {pick(results[c])['f1']:.3f}"
-                 for c in cols]
+        cells = [
+            f"{pick(results[c])['precision']:.3f} / {pick(results[c])['recall']:.3f} / {pick(results[c])['f1']:.3f}"
+            for c in cols
+        ]
         print(f"| {label} | " + " | ".join(cells) + f" | {pick(results['docket'])['pairs']} |")
 
     for f in results["docket"]["files"]:

@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("folder", nargs="?", type=Path, default=ROOT.parent / "shared" / "corpus" / "ovdinfo")
+    ap.add_argument(
+        "folder", nargs="?", type=Path, default=ROOT.parent / "shared" / "corpus" / "ovdinfo"
+    )
     args = ap.parse_args()
 
     from razdel import tokenize
@@ -69,8 +71,12 @@ def main() -> None:
                 agree += ta == tb
                 if ta != tb:
                     print(f"  differ: {p['canonical']}: {b} {sorted(tb)} / {a} {sorted(ta)}")
-    print(f"persons linked across a report and its translation, with events in either: {total}; "
-          f"same event types: {agree} ({agree / total:.0%})" if total else "no linked person has events")
+    print(
+        f"persons linked across a report and its translation, with events in either: {total}; "
+        f"same event types: {agree} ({agree / total:.0%})"
+        if total
+        else "no linked person has events"
+    )
 
 
 if __name__ == "__main__":

@@ -42,8 +42,11 @@ QUERIES = [  # (label, query, filters): names, charges, topics, phrases with fil
 ]
 
 _TABLES = {  # table -> (columns, which column holds the document id)
-    "documents": ("id, source_path, file_name, format, sha256, size, encoding, pages, publisher, country, period, "
-                  "title, metadata_sources, notes, text, ingested_at", "id"),
+    "documents": (
+        "id, source_path, file_name, format, sha256, size, encoding, pages, publisher, country, period, "
+        "title, metadata_sources, notes, text, ingested_at",
+        "id",
+    ),
     "sections": ('document_id, ordinal, heading, level, path, start, "end"', "document_id"),
     "paragraphs": ('document_id, ordinal, section, start, "end", page, text', "document_id"),
     "paragraph_topics": ("document_id, paragraph, topic", "document_id"),
@@ -65,8 +68,10 @@ def replicate(src: Path, dst: Path, scale: int) -> None:
             new_cols = cols.replace(key, f"{key} || '-r{k}'", 1)
             if table == "documents":
                 new_cols = new_cols.replace("source_path", f"source_path || '#r{k}'", 1)
-            con.execute(f"INSERT INTO {table} ({cols}) SELECT {new_cols} FROM {table} "
-                        f"WHERE {key} IN (SELECT id FROM orig)")
+            con.execute(
+                f"INSERT INTO {table} ({cols}) SELECT {new_cols} FROM {table} "
+                f"WHERE {key} IN (SELECT id FROM orig)"
+            )
         con.commit()
         print(f"  copy {k + 1}/{scale}", file=sys.stderr, flush=True)
     con.close()
@@ -87,7 +92,10 @@ def measure(target: str | Path, engine: str, repeat: int) -> dict[str, list[floa
         t = time.perf_counter()
         n = store.refresh_search_index()
         if n:
-            print(f"  indexed {n} documents of {target} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+            print(
+                f"  indexed {n} documents of {target} in {time.perf_counter() - t:.1f} s",
+                file=sys.stderr,
+            )
     out: dict[str, list[float]] = {}
     for label, q, f in QUERIES:
         search(store, q, f, limit=20)
@@ -110,7 +118,9 @@ def pct(values: list[float], p: float) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", required=True, help="a database holding the ingested corpus")
-    ap.add_argument("--scale", type=int, default=13, help="copies of the corpus in the large database")
+    ap.add_argument(
+        "--scale", type=int, default=13, help="copies of the corpus in the large database"
+    )
     ap.add_argument("--big", default=None, help="where to build (or reuse) the large database")
     ap.add_argument("--repeat", type=int, default=20)
     args = ap.parse_args()
@@ -124,16 +134,22 @@ def main() -> None:
         n = sqlite3.connect(db).execute("SELECT COUNT(*) FROM paragraphs").fetchone()[0]
         base, fast = measure(db, "fts5", args.repeat), measure(db, "tantivy", args.repeat)
         print(f"\n### {n:,} paragraphs ({db.name})\n")
-        print("| query | FTS5 p50 ms | FTS5 p95 ms | Tantivy p50 ms | Tantivy p95 ms | p95 speed-up |")
+        print(
+            "| query | FTS5 p50 ms | FTS5 p95 ms | Tantivy p50 ms | Tantivy p95 ms | p95 speed-up |"
+        )
         print("|---|---|---|---|---|---|")
         for key in base:
             b, f = base[key], fast[key]
-            print(f"| {key} | {statistics.median(b):.2f} | {pct(b, 95):.2f} | {statistics.median(f):.2f} | "
-                  f"{pct(f, 95):.2f} | {pct(b, 95) / pct(f, 95):.1f}× |")
+            print(
+                f"| {key} | {statistics.median(b):.2f} | {pct(b, 95):.2f} | {statistics.median(f):.2f} | "
+                f"{pct(f, 95):.2f} | {pct(b, 95) / pct(f, 95):.1f}× |"
+            )
         allb = [x for v in base.values() for x in v]
         allf = [x for v in fast.values() for x in v]
-        print(f"| **all queries** | {statistics.median(allb):.2f} | {pct(allb, 95):.2f} | "
-              f"{statistics.median(allf):.2f} | {pct(allf, 95):.2f} | {pct(allb, 95) / pct(allf, 95):.1f}× |")
+        print(
+            f"| **all queries** | {statistics.median(allb):.2f} | {pct(allb, 95):.2f} | "
+            f"{statistics.median(allf):.2f} | {pct(allf, 95):.2f} | {pct(allb, 95) / pct(allf, 95):.1f}× |"
+        )
 
 
 if __name__ == "__main__":

@@ -51,17 +51,25 @@ def main() -> None:
     path = sys.argv[1] if len(sys.argv) > 1 else str(DEFAULT)
     rows = {}
     for which in ("pdfminer", "docket"):
-        out = subprocess.run([sys.executable, __file__, "--one", which, path], capture_output=True, text=True,
-                             check=True).stdout
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", which, path],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         rows[which] = json.loads(out.strip().splitlines()[-1])
     base = rows["pdfminer"]["pages"] / rows["pdfminer"]["seconds"]
     print(f"{Path(path).name}")
-    print(f"{'':<28}{'pages':>7}{'seconds':>9}{'pages/s':>9}{'× pdfminer':>12}{'peak MB':>9}  detail")
+    print(
+        f"{'':<28}{'pages':>7}{'seconds':>9}{'pages/s':>9}{'× pdfminer':>12}{'peak MB':>9}  detail"
+    )
     for which, label in (("pdfminer", "pdfminer extract_text"), ("docket", "docket read + split")):
         r = rows[which]
         rate = r["pages"] / r["seconds"]
-        print(f"{label:<28}{r['pages']:>7}{r['seconds']:>9.1f}{rate:>9.2f}{rate / base:>12.2f}{r['peak_mb']:>9.0f}  "
-              f"{r['detail']}")
+        print(
+            f"{label:<28}{r['pages']:>7}{r['seconds']:>9.1f}{rate:>9.2f}{rate / base:>12.2f}{r['peak_mb']:>9.0f}  "
+            f"{r['detail']}"
+        )
 
 
 if __name__ == "__main__":

@@ -37,10 +37,37 @@ from docket.pipeline import load_document
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SETS = ["seeds", "dev-amnesty", "dev-freedomhouse", "dev-usdos"]
-TYPES = ["detained", "charged", "convicted", "sentenced", "fined", "acquitted", "released", "appeal_upheld",
-         "appeal_changed", "extradition", "ill_treatment", "death", "harassed", "asylum_denied", "other"]
+TYPES = [
+    "detained",
+    "charged",
+    "convicted",
+    "sentenced",
+    "fined",
+    "acquitted",
+    "released",
+    "appeal_upheld",
+    "appeal_changed",
+    "extradition",
+    "ill_treatment",
+    "death",
+    "harassed",
+    "asylum_denied",
+    "other",
+]
 RELATIONS = ["about", "agent", "modifier", "relative", "other"]
-VIAS = ["nsubjpass", "dobj", "appos", "conj", "poss", "relcl", "acl", "pobj", "nsubj", "compound", "head"]
+VIAS = [
+    "nsubjpass",
+    "dobj",
+    "appos",
+    "conj",
+    "poss",
+    "relcl",
+    "acl",
+    "pobj",
+    "nsubj",
+    "compound",
+    "head",
+]
 PRONOUNS = {"he", "she", "they", "him", "her", "them", "his"}
 
 
@@ -54,8 +81,15 @@ def _cues(sentence: str, kind: str) -> list[int]:
     return at or sorted(p for ps in found.values() for p in ps)
 
 
-def features(sdoc: Any, sentence: str, span: tuple[int, int] | None, others: list[tuple[int, int]], kind: str,
-             confidence: float | None, official: bool) -> list[float]:
+def features(
+    sdoc: Any,
+    sentence: str,
+    span: tuple[int, int] | None,
+    others: list[tuple[int, int]],
+    kind: str,
+    confidence: float | None,
+    official: bool,
+) -> list[float]:
     """One candidate's feature vector (see the module docstring); ``span`` None: the person is a
     previous sentence's, reached through a pronoun."""
     cues = _cues(sentence, kind)
@@ -71,13 +105,21 @@ def features(sdoc: Any, sentence: str, span: tuple[int, int] | None, others: lis
     x += [float(best is not None and best.hedged), float(best is not None and best.negated)]
     x += [float(any(r.kind == "about" and not (r.hedged or r.negated) for r in rels))]
     x += [float(kind == t) for t in TYPES]
-    x += [float(span[0] < nearest), math.log1p(abs(nearest - span[0])), math.log1p(len(others)),
-          float(any(w.lower() in PRONOUNS for w in sentence.split())), float(confidence or 0.0), float(official),
-          math.log1p(len(sentence))]
+    x += [
+        float(span[0] < nearest),
+        math.log1p(abs(nearest - span[0])),
+        math.log1p(len(others)),
+        float(any(w.lower() in PRONOUNS for w in sentence.split())),
+        float(confidence or 0.0),
+        float(official),
+        math.log1p(len(sentence)),
+    ]
     return x
 
 
-def candidates(pred: dict[str, Any], texts: dict[str, str]) -> tuple[list[dict[str, Any]], list[list[float]]]:
+def candidates(
+    pred: dict[str, Any], texts: dict[str, str]
+) -> tuple[list[dict[str, Any]], list[list[float]]]:
     """The candidate events of ``pred`` with their feature vectors (one parse per sentence)."""
     by_person = {p["id"]: p for p in pred["persons"]}
     nlp = load_parser()
@@ -87,18 +129,33 @@ def candidates(pred: dict[str, Any], texts: dict[str, str]) -> tuple[list[dict[s
     for e in pred["events"]:
         f, a, b = e["file"], e["start"], e["end"]
         sentence = texts[f][a:b]
-        spans = [(c["start"] - a, c["end"] - a, p["id"]) for p in pred["persons"] for c in p["citations"]
-                 if c["file"] == f and a <= c["start"] < b]
+        spans = [
+            (c["start"] - a, c["end"] - a, p["id"])
+            for p in pred["persons"]
+            for c in p["citations"]
+            if c["file"] == f and a <= c["start"] < b
+        ]
         mine = [(s, t) for s, t, pid in spans if pid == e["person"]] or [None]
         others = [(s, t) for s, t, pid in spans if pid != e["person"]]
         person = by_person[e["person"]]
         rows.append(e)
-        xs.append(features(parsed[(f, a, b)], sentence, mine[0], others, e["type"], person.get("confidence"),
-                           person.get("side") == "state"))
+        xs.append(
+            features(
+                parsed[(f, a, b)],
+                sentence,
+                mine[0],
+                others,
+                e["type"],
+                person.get("confidence"),
+                person.get("side") == "state",
+            )
+        )
     return rows, xs
 
 
-def labels(rows: list[dict[str, Any]], golds: dict[str, dict[str, Any]], pred: dict[str, Any]) -> list[int]:
+def labels(
+    rows: list[dict[str, Any]], golds: dict[str, dict[str, Any]], pred: dict[str, Any]
+) -> list[int]:
     """1 where the gold has an event of that person and type in that report."""
     out = []
     keys: dict[str, set] = {}
@@ -115,7 +172,9 @@ def labels(rows: list[dict[str, Any]], golds: dict[str, dict[str, Any]], pred: d
     return out
 
 
-def train(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 3000, lr: float = 0.1) -> dict[str, Any]:
+def train(
+    x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 3000, lr: float = 0.1
+) -> dict[str, Any]:
     """Logistic regression by gradient descent on standardised features."""
     mu, sd = x.mean(0), x.std(0)
     mu[0], sd[0] = 0.0, 1.0
@@ -151,27 +210,44 @@ def main() -> int:
     # The candidates: every event either run states (the parse also reaches people through pronouns).
     assert {p["id"] for p in rules["persons"]} == {p["id"] for p in loose["persons"]}
     seen = {(e["file"], e["person"], e["type"], e["start"]) for e in loose["events"]}
-    loose = dict(loose, events=loose["events"] + [e for e in rules["events"]
-                                                  if (e["file"], e["person"], e["type"], e["start"]) not in seen])
+    loose = dict(
+        loose,
+        events=loose["events"]
+        + [
+            e
+            for e in rules["events"]
+            if (e["file"], e["person"], e["type"], e["start"]) not in seen
+        ],
+    )
     rows, xs = candidates(loose, texts)
     y = np.array(labels(rows, golds, loose), dtype=float)
     x = np.array(xs)
     set_of = {d["file"]: name for name, g in golds.items() for d in g["documents"]}
     fold = np.array([set_of[e["file"]] for e in rows])
-    print("| held-out set | candidates (positive) | rules F1 (P / R) | classifier F1 (P / R) | "
-          "all candidates F1 (P / R) |")
+    print(
+        "| held-out set | candidates (positive) | rules F1 (P / R) | classifier F1 (P / R) | "
+        "all candidates F1 (P / R) |"
+    )
     print("|---|---|---|---|---|")
     totals: Counter = Counter()
     for name, g in golds.items():
         model = train(x[fold != name], y[fold != name])
         test = fold == name
         keep = predict(model, x[test]) >= 0.5
-        kept = [e for e, k in zip([r for r, t in zip(rows, test, strict=True) if t], keep, strict=True) if k]
-        learned = dict(loose, events=[e for e in loose["events"] if set_of.get(e["file"]) != name] + kept)
+        kept = [
+            e
+            for e, k in zip([r for r, t in zip(rows, test, strict=True) if t], keep, strict=True)
+            if k
+        ]
+        learned = dict(
+            loose, events=[e for e in loose["events"] if set_of.get(e["file"]) != name] + kept
+        )
         cells = []
         for label, pred in (("rules", rules), ("classifier", learned), ("all", loose)):
             ev = score(g, pred)["events"]
-            totals.update({f"{label}_tp": ev["tp"], f"{label}_pred": ev["pred"], f"{label}_gold": ev["gold"]})
+            totals.update(
+                {f"{label}_tp": ev["tp"], f"{label}_pred": ev["pred"], f"{label}_gold": ev["gold"]}
+            )
             cells.append(f"{ev['f1']:.3f} ({ev['p']:.2f} / {ev['r']:.2f})")
         print(f"| {name} | {int(test.sum())} ({int(y[test].sum())}) | " + " | ".join(cells) + " |")
     pooled = []

@@ -47,7 +47,9 @@ class EvalReport:
     publishers: list[Row] = field(default_factory=list)
     ablation: list[tuple[str, Row]] = field(default_factory=list)
     languages: list[Row] = field(default_factory=list)  # by the language of the reports
-    pair_kinds: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # linking by language pair
+    pair_kinds: list[tuple[str, dict[str, Any]]] = field(
+        default_factory=list
+    )  # linking by language pair
 
 
 def default_report_dirs(gold_dirs: Sequence[Path]) -> list[Path]:
@@ -71,29 +73,48 @@ def locate(name: str, report_dirs: Sequence[Path]) -> Path:
         found = next(iter(sorted(Path(r).rglob(name))), None)
         if found is not None:
             return found
-    raise GoldError(f"the report {name!r} that the gold annotates is not under any --reports folder",
-                    hint="pass --reports with the folder that holds it")
+    raise GoldError(
+        f"the report {name!r} that the gold annotates is not under any --reports folder",
+        hint="pass --reports with the folder that holds it",
+    )
 
 
 def _row(name: str, scores: list[dict[str, Any]], documents: int) -> Row:
     def pool(key: str) -> dict[str, Any]:
-        return prf(sum(s[key]["tp"] for s in scores), sum(s[key]["pred"] for s in scores),
-                   sum(s[key]["gold"] for s in scores))
+        return prf(
+            sum(s[key]["tp"] for s in scores),
+            sum(s[key]["pred"] for s in scores),
+            sum(s[key]["gold"] for s in scores),
+        )
 
     tp = sum(s["events"]["tp"] for s in scores)
 
     def weighted(metric: str) -> float:
-        return round(sum(s["events"][metric] * s["events"]["tp"] for s in scores) / tp, 4) if tp else 0.0
+        return (
+            round(sum(s["events"][metric] * s["events"]["tp"] for s in scores) / tp, 4)
+            if tp
+            else 0.0
+        )
 
-    return Row(name, documents, pool("mentions"), pool("events"), pool("resolution"),
-               sum(s["resolution"]["hard_negative_merges"] for s in scores), weighted("date_acc"),
-               weighted("sanction_acc"), weighted("charge_acc"))
+    return Row(
+        name,
+        documents,
+        pool("mentions"),
+        pool("events"),
+        pool("resolution"),
+        sum(s["resolution"]["hard_negative_merges"] for s in scores),
+        weighted("date_acc"),
+        weighted("sanction_acc"),
+        weighted("charge_acc"),
+    )
 
 
 def _score_sets(golds: dict[str, dict[str, Any]], pred: dict[str, Any]) -> tuple[list[Row], Row]:
     per = {name: score(g, pred) for name, g in golds.items()}
     rows = [_row(name, [s], len(golds[name]["documents"])) for name, s in per.items()]
-    return rows, _row(f"pooled ({len(golds)} sets)", list(per.values()), sum(r.documents for r in rows))
+    return rows, _row(
+        f"pooled ({len(golds)} sets)", list(per.values()), sum(r.documents for r in rows)
+    )
 
 
 def _by_publisher(golds: dict[str, dict[str, Any]], pred: dict[str, Any]) -> list[Row]:
@@ -104,7 +125,9 @@ def _by_language(golds: dict[str, dict[str, Any]], pred: dict[str, Any]) -> list
     return _grouped(golds, pred, lambda d: d.get("language") or "en")
 
 
-def _pair_kinds(golds: dict[str, dict[str, Any]], pred: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+def _pair_kinds(
+    golds: dict[str, dict[str, Any]], pred: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
     pooled: dict[str, list[int]] = {}
     for g in golds.values():
         for kind, r in linking_by_kind(g, pred).items():
@@ -113,7 +136,9 @@ def _pair_kinds(golds: dict[str, dict[str, Any]], pred: dict[str, Any]) -> list[
     return [(kind, prf(*c)) for kind, c in sorted(pooled.items())]
 
 
-def _grouped(golds: dict[str, dict[str, Any]], pred: dict[str, Any], key: Callable[[dict[str, Any]], str]) -> list[Row]:
+def _grouped(
+    golds: dict[str, dict[str, Any]], pred: dict[str, Any], key: Callable[[dict[str, Any]], str]
+) -> list[Row]:
     families: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for name, g in golds.items():
         for d in g["documents"]:
@@ -124,14 +149,20 @@ def _grouped(golds: dict[str, dict[str, Any]], pred: dict[str, Any], key: Callab
         for name in dict.fromkeys(n for n, _ in docs):
             g = golds[name]
             sub = dict(g, documents=[d for n, d in docs if n == name])
-            sub["events"] = [e for e in g["events"] if any(e["file"] == d["file"] for d in sub["documents"])]
+            sub["events"] = [
+                e for e in g["events"] if any(e["file"] == d["file"] for d in sub["documents"])
+            ]
             scores.append(score(sub, pred))
         rows.append(_row(family, scores, len(docs)))
     return rows
 
 
-def evaluate_sets(gold_dirs: Sequence[Path], report_dirs: Sequence[Path] = (), ablation: bool = False,
-                  switches: Iterable[str] | None = None) -> EvalReport:
+def evaluate_sets(
+    gold_dirs: Sequence[Path],
+    report_dirs: Sequence[Path] = (),
+    ablation: bool = False,
+    switches: Iterable[str] | None = None,
+) -> EvalReport:
     """Score docket (and the spaCy-only baseline) on every gold set in ``gold_dirs``."""
     from docket.extract import extract_documents
     from docket.extract.components import SWITCHES
@@ -148,10 +179,17 @@ def evaluate_sets(gold_dirs: Sequence[Path], report_dirs: Sequence[Path] = (), a
     pred = extract_documents(docs)
     sets, pooled = _score_sets(golds, pred)
     base, base_pooled = _score_sets(golds, spacy_baseline(docs))
-    report = EvalReport(sets, pooled, base, base_pooled, _by_publisher(golds, pred),
-                        languages=_by_language(golds, pred), pair_kinds=_pair_kinds(golds, pred))
+    report = EvalReport(
+        sets,
+        pooled,
+        base,
+        base_pooled,
+        _by_publisher(golds, pred),
+        languages=_by_language(golds, pred),
+        pair_kinds=_pair_kinds(golds, pred),
+    )
     if ablation:
-        for switch in (switches or SWITCHES):
+        for switch in switches or SWITCHES:
             _, row = _score_sets(golds, extract_documents(docs, disable=[switch]))
             report.ablation.append((switch, row))
     return report

@@ -35,22 +35,37 @@ def prf(tp: int, npred: int, ngold: int) -> dict[str, float]:
     p = tp / npred if npred else 0.0
     r = tp / ngold if ngold else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4), "tp": tp, "pred": npred, "gold": ngold}
+    return {
+        "p": round(p, 4),
+        "r": round(r, 4),
+        "f1": round(f, 4),
+        "tp": tp,
+        "pred": npred,
+        "gold": ngold,
+    }
 
 
 def publisher_family(s: str | None) -> str:
     """Publisher family key: amnesty, hrw, usdos, civicus, or the lower-cased name."""
     s = (s or "").lower()
-    for key, words in {"amnesty": ["amnesty"], "hrw": ["human rights watch", "hrw"], "usdos": ["state", "usdos"],
-                       "civicus": ["civicus", "iphr", "kibhr"]}.items():
+    for key, words in {
+        "amnesty": ["amnesty"],
+        "hrw": ["human rights watch", "hrw"],
+        "usdos": ["state", "usdos"],
+        "civicus": ["civicus", "iphr", "kibhr"],
+    }.items():
         if any(w in s for w in words):
             return key
     return s
 
 
 # Official and common names of one country count as one country (as in the reference scorer).
-COUNTRY_ALIASES = {"russian federation": "russia", "kyrgyz republic": "kyrgyzstan", "kazakstan": "kazakhstan",
-                   "republic of belarus": "belarus"}
+COUNTRY_ALIASES = {
+    "russian federation": "russia",
+    "kyrgyz republic": "kyrgyzstan",
+    "kazakstan": "kazakhstan",
+    "republic of belarus": "belarus",
+}
 
 
 def country_key(s: str | None) -> str:
@@ -62,10 +77,20 @@ def country_key(s: str | None) -> str:
 def load_gold(gold_dir: str | Path) -> dict[str, Any]:
     """documents, persons, events and hard negatives of a gold directory."""
     d = Path(gold_dir)
-    events = [json.loads(line) for line in (d / "events.jsonl").read_text().splitlines() if line.strip()]
-    hard = json.loads((d / "hard_negatives.json").read_text()) if (d / "hard_negatives.json").exists() else []
-    return {"documents": json.loads((d / "documents.json").read_text()),
-            "persons": json.loads((d / "persons.json").read_text()), "events": events, "hard_negatives": hard}
+    events = [
+        json.loads(line) for line in (d / "events.jsonl").read_text().splitlines() if line.strip()
+    ]
+    hard = (
+        json.loads((d / "hard_negatives.json").read_text())
+        if (d / "hard_negatives.json").exists()
+        else []
+    )
+    return {
+        "documents": json.loads((d / "documents.json").read_text()),
+        "persons": json.loads((d / "persons.json").read_text()),
+        "events": events,
+        "hard_negatives": hard,
+    }
 
 
 def _items(persons: list[dict], files: set[str]) -> dict[tuple[str, str], str]:
@@ -96,8 +121,12 @@ def _linking(gold_of: dict, pred_of: dict) -> dict[str, Any]:
         gcl[gold_of[k]].add(k)
         pcl[pred_of[k]].add(k)
     if keys:
-        bp = sum(len(gcl[gold_of[k]] & pcl[pred_of[k]]) / len(pcl[pred_of[k]]) for k in keys) / len(keys)
-        br = sum(len(gcl[gold_of[k]] & pcl[pred_of[k]]) / len(gcl[gold_of[k]]) for k in keys) / len(keys)
+        bp = sum(len(gcl[gold_of[k]] & pcl[pred_of[k]]) / len(pcl[pred_of[k]]) for k in keys) / len(
+            keys
+        )
+        br = sum(len(gcl[gold_of[k]] & pcl[pred_of[k]]) / len(gcl[gold_of[k]]) for k in keys) / len(
+            keys
+        )
         res["bcubed_f1"] = round(2 * bp * br / (bp + br), 4) if bp + br else 0.0
     res["items"] = len(keys)
     return res
@@ -136,22 +165,33 @@ def score(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, Any]:
         acc["publisher"] += publisher_family(p.get("publisher")) == publisher_family(g["publisher"])
         acc["country"] += country_key(p.get("country")) == country_key(g["country"])
         acc["period"] += str(p.get("period")) == str(g["period"])
-        acc["title"] += difflib.SequenceMatcher(None, norm(p.get("title")), norm(g["title"])).ratio() >= 0.8
-    out["documents"] = {k: round(acc[k] / len(gold["documents"]), 4) for k in ("publisher", "country", "period",
-                                                                                "title")}
+        acc["title"] += (
+            difflib.SequenceMatcher(None, norm(p.get("title")), norm(g["title"])).ratio() >= 0.8
+        )
+    out["documents"] = {
+        k: round(acc[k] / len(gold["documents"]), 4)
+        for k in ("publisher", "country", "period", "title")
+    }
     gold_of = _items(gold["persons"], files)
     pred_of = _items(pred.get("persons", []), files)
     out["mentions"] = prf(len(set(gold_of) & set(pred_of)), len(pred_of), len(gold_of))
-    found = sum(1 for p in gold["persons"] for f, forms in p["mentions"].items()
-                if any((f, norm(x)) in pred_of for x in forms))
+    found = sum(
+        1
+        for p in gold["persons"]
+        for f, forms in p["mentions"].items()
+        if any((f, norm(x)) in pred_of for x in forms)
+    )
     total = sum(len(p["mentions"]) for p in gold["persons"])
     out["person_file_recall"] = round(found / total, 4) if total else 0.0
     out["resolution"] = _linking(gold_of, pred_of)
     by_form: dict[str, set] = defaultdict(set)
     for (_, form), pid in pred_of.items():
         by_form[form].add(pid)
-    merged = [h["pair"] for h in gold["hard_negatives"]
-              if by_form[norm(h["pair"][0])] & by_form[norm(h["pair"][1])]]
+    merged = [
+        h["pair"]
+        for h in gold["hard_negatives"]
+        if by_form[norm(h["pair"][0])] & by_form[norm(h["pair"][1])]
+    ]
     out["resolution"]["hard_negative_merges"] = len(merged)
     out["resolution"]["hard_negative_list"] = merged
     out["events"] = _events(gold, pred, files, gold_of, pred_of)
@@ -167,7 +207,9 @@ def _person_map(gold_of: dict, pred_of: dict) -> dict[str, str]:
     return {pid: max(v, key=v.get) for pid, v in votes.items()}
 
 
-def _events(gold: dict, pred: dict, files: set[str], gold_of: dict, pred_of: dict) -> dict[str, Any]:
+def _events(
+    gold: dict, pred: dict, files: set[str], gold_of: dict, pred_of: dict
+) -> dict[str, Any]:
     pmap = _person_map(gold_of, pred_of)
     gold_ev: dict[tuple, list] = defaultdict(list)
     for e in gold["events"]:
@@ -193,9 +235,11 @@ def _events(gold: dict, pred: dict, files: set[str], gold_of: dict, pred_of: dic
             if g.get("sanction"):
                 sanc_n += 1
                 gs, ps = g["sanction"], best.get("sanction") or {}
-                sanc_ok += all(str(gs.get(x)) == str(ps.get(x)) for x in
-                               ("kind", "years", "months", "days", "hours", "amount", "currency")
-                               if gs.get(x) is not None)
+                sanc_ok += all(
+                    str(gs.get(x)) == str(ps.get(x))
+                    for x in ("kind", "years", "months", "days", "hours", "amount", "currency")
+                    if gs.get(x) is not None
+                )
             if g.get("charge"):
                 ch_n += 1
                 a, b = norm(g["charge"]), norm(best.get("charge"))
@@ -263,6 +307,14 @@ def spacy_baseline(docs: list) -> dict[str, Any]:
                 forms = p["mentions"].setdefault(doc.file_name, [])
                 if ent.text not in forms:
                     forms.append(ent.text)
-    documents = [{"file": d.file_name, "publisher": d.metadata.publisher, "country": d.metadata.country,
-                  "period": d.metadata.period, "title": d.metadata.title} for d in docs]
+    documents = [
+        {
+            "file": d.file_name,
+            "publisher": d.metadata.publisher,
+            "country": d.metadata.country,
+            "period": d.metadata.period,
+            "title": d.metadata.title,
+        }
+        for d in docs
+    ]
     return {"documents": documents, "persons": list(persons.values()), "events": []}

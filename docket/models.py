@@ -52,13 +52,17 @@ class Metadata:
     period: int | None = None  # the year the events cover
     title: str | None = None
     sources: tuple[tuple[str, str], ...] = ()  # (field, "inferred"|"sidecar"|"manifest"|"flag")
-    attributes: tuple[tuple[str, str], ...] = ()  # e.g. a book chapter's fact box: ("death penalty", "retentionist")
+    attributes: tuple[
+        tuple[str, str], ...
+    ] = ()  # e.g. a book chapter's fact box: ("death penalty", "retentionist")
     # Where the report came from, for a reference list: never inferred, given by a manifest, a
     # sidecar, ingest flags or the upload form.
     url: str | None = None  # the report's source URL
     published: str | None = None  # its publication date (YYYY, YYYY-MM or YYYY-MM-DD)
     accessed: str | None = None  # when it was retrieved (YYYY-MM-DD)
-    language: str | None = None  # ISO 639-1 code: detected from the text, or given (manifest, sidecar, flag)
+    language: str | None = (
+        None  # ISO 639-1 code: detected from the text, or given (manifest, sidecar, flag)
+    )
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,9 @@ class DocumentRecord:
     """A document with everything extracted from it, saved together in one transaction."""
 
     doc: Document
-    replaces: str | None = None  # id of the previous version of the same file, removed in the same transaction
+    replaces: str | None = (
+        None  # id of the previous version of the same file, removed in the same transaction
+    )
     mentions: list[Mention] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     topics: dict[int, tuple[str, ...]] = field(default_factory=dict)
@@ -236,6 +242,7 @@ class IngestReport:
 
 
 # --- extracted facts -----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Mention:

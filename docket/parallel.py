@@ -52,6 +52,7 @@ def die_with_parent(parent: int) -> None:
 
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):  # not Linux: watch the parent instead
+
         def watch() -> None:
             while os.getppid() == parent:
                 time.sleep(1.0)
@@ -62,9 +63,16 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def prepared_in_order(files: Sequence[Path], options: IngestOptions, known_ids: Container[str], *,
-                      workers: int = 1, cluster: str | None = None, isolate: bool = False,
-                      prepare: Prepare = prepare_file) -> Iterator[Prepared]:
+def prepared_in_order(
+    files: Sequence[Path],
+    options: IngestOptions,
+    known_ids: Container[str],
+    *,
+    workers: int = 1,
+    cluster: str | None = None,
+    isolate: bool = False,
+    prepare: Prepare = prepare_file,
+) -> Iterator[Prepared]:
     """Each file prepared (by ``prepare``, a picklable function), yielded in input order.
 
     With ``workers`` > 1 or ``isolate`` (the CLI and the web server's uploads), every file is read
@@ -96,13 +104,21 @@ STDERR_TAIL = 4000  # bytes of a dead worker's stderr kept to tell why it died
 class _Worker:
     """One worker process and the file it is reading (``job``: input index and path)."""
 
-    def __init__(self, ctx: multiprocessing.context.SpawnContext, prepare: Prepare, options: IngestOptions,
-                 known_ids: Container[str]) -> None:
+    def __init__(
+        self,
+        ctx: multiprocessing.context.SpawnContext,
+        prepare: Prepare,
+        options: IngestOptions,
+        known_ids: Container[str],
+    ) -> None:
         fd, self.log = tempfile.mkstemp(prefix="docket-worker-", suffix=".log")
         os.close(fd)
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child, os.getpid(), self.log, prepare, options, known_ids),
-                                   daemon=True)
+        self.process = ctx.Process(
+            target=_serve,
+            args=(child, os.getpid(), self.log, prepare, options, known_ids),
+            daemon=True,
+        )
         self.process.start()
         child.close()
         self.job: tuple[int, Path] | None = None
@@ -159,7 +175,9 @@ class _Supervisor:
     to a file, so a native crash prints no stack dump on the terminal.
     """
 
-    def __init__(self, options: IngestOptions, known_ids: Container[str], prepare: Prepare, workers: int) -> None:
+    def __init__(
+        self, options: IngestOptions, known_ids: Container[str], prepare: Prepare, workers: int
+    ) -> None:
         self.options = options
         # The worker keeps the in-process memory cap (a clean MemoryError is the better failure)
         # but not the alarm: time is kept from here, and an alarm a parser swallows once drops a page.
@@ -181,7 +199,9 @@ class _Supervisor:
                 taken += 1
             if taken >= len(files):
                 break
-            while given < len(files) and given - taken < window and (idle := self._idle()) is not None:
+            while (
+                given < len(files) and given - taken < window and (idle := self._idle()) is not None
+            ):
                 idle.give(given, files[given])
                 given += 1
             self._watch(done)
@@ -199,7 +219,9 @@ class _Supervisor:
         """Wait a moment for news from the busy workers; record results and failures in ``done``."""
         busy = [w for w in self.workers if w.job is not None]
         now = time.monotonic()
-        wait_s = min([WATCH_EVERY_S, *(max(0.0, w.deadline - now) for w in busy if w.deadline is not None)])
+        wait_s = min(
+            [WATCH_EVERY_S, *(max(0.0, w.deadline - now) for w in busy if w.deadline is not None)]
+        )
         ready = set(wait([w.conn for w in busy], timeout=wait_s)) if busy else set()
         for w in busy:
             if w.conn in ready:
@@ -208,11 +230,21 @@ class _Supervisor:
         for w in [w for w in self.workers if w.job is not None]:
             if w.deadline is not None and now > w.deadline:
                 seconds = self.options.read_timeout_s
-                self._fail(w, done, ReaderTimeout(
-                    f"{w.stage} took longer than {seconds:g} s", path=str(w.job[1]),
-                    hint="the file may be hostile or pathological; raise --timeout to allow more"))
-            elif (rss := _rss(w.process.pid)) is not None and w.rss_base is not None and self.options.read_memory_mb \
-                    and rss - w.rss_base > (self.options.read_memory_mb + MEMORY_SLACK_MB) * 1024 * 1024:
+                self._fail(
+                    w,
+                    done,
+                    ReaderTimeout(
+                        f"{w.stage} took longer than {seconds:g} s",
+                        path=str(w.job[1]),
+                        hint="the file may be hostile or pathological; raise --timeout to allow more",
+                    ),
+                )
+            elif (
+                (rss := _rss(w.process.pid)) is not None
+                and w.rss_base is not None
+                and self.options.read_memory_mb
+                and rss - w.rss_base > (self.options.read_memory_mb + MEMORY_SLACK_MB) * 1024 * 1024
+            ):
                 self._fail(w, done, None, memory=True)
 
     def _receive(self, w: _Worker, done: dict[int, Prepared]) -> None:
@@ -238,26 +270,49 @@ class _Supervisor:
     def _died(self, w: _Worker, done: dict[int, Prepared]) -> None:
         w.process.join(timeout=5)
         tail = w.stderr_tail()
-        self._fail(w, done, None, memory="MemoryError" in tail, exitcode=w.process.exitcode, tail=tail)
+        self._fail(
+            w, done, None, memory="MemoryError" in tail, exitcode=w.process.exitcode, tail=tail
+        )
 
-    def _fail(self, w: _Worker, done: dict[int, Prepared], error: DocketError | None, *, memory: bool = False,
-              exitcode: int | None = None, tail: str = "") -> None:
+    def _fail(
+        self,
+        w: _Worker,
+        done: dict[int, Prepared],
+        error: DocketError | None,
+        *,
+        memory: bool = False,
+        exitcode: int | None = None,
+        tail: str = "",
+    ) -> None:
         """Fail the worker's file with ``error`` (or as died / out of memory), and retire the worker."""
         assert w.job is not None
         index, path = w.job
         if error is not None:
             outcome = FileOutcome(str(path), "failed", error=str(error), error_code=error.code)
         elif memory:
-            cap = f" (over the {self.options.read_memory_mb} MB allowed per file)" if self.options.read_memory_mb else ""
-            outcome = FileOutcome(str(path), "failed", error_code="E998",
-                                  error=f"[E998] {path}: out of memory while {w.stage}{cap}; raise --max-memory-mb "
-                                        "if it is a genuine report")
+            cap = (
+                f" (over the {self.options.read_memory_mb} MB allowed per file)"
+                if self.options.read_memory_mb
+                else ""
+            )
+            outcome = FileOutcome(
+                str(path),
+                "failed",
+                error_code="E998",
+                error=f"[E998] {path}: out of memory while {w.stage}{cap}; raise --max-memory-mb "
+                "if it is a genuine report",
+            )
         else:
-            err = WorkerDied(f"the worker process {w.stage} this file died ({_how(exitcode, tail)})", path=str(path),
-                             hint="the file is probably hostile or broken")
+            err = WorkerDied(
+                f"the worker process {w.stage} this file died ({_how(exitcode, tail)})",
+                path=str(path),
+                hint="the file is probably hostile or broken",
+            )
             outcome = FileOutcome(str(path), "failed", error=str(err), error_code=err.code)
         seconds = time.monotonic() - w.given_at
-        done[index] = Prepared(str(path), failure=replace(outcome, seconds=seconds), seconds=seconds)
+        done[index] = Prepared(
+            str(path), failure=replace(outcome, seconds=seconds), seconds=seconds
+        )
         w.stop(kill=True)
         self.workers.remove(w)
 
@@ -286,8 +341,14 @@ def _rss(pid: int) -> int | None:
     return proc_status_bytes("VmRSS", pid)
 
 
-def _serve(conn: Connection, parent: int, log: str, prepare: Prepare, options: IngestOptions,
-           known_ids: Container[str]) -> None:
+def _serve(
+    conn: Connection,
+    parent: int,
+    log: str,
+    prepare: Prepare,
+    options: IngestOptions,
+    known_ids: Container[str],
+) -> None:
     """A worker process: read the files it is given, one at a time, saying when each stage starts."""
     fd = os.open(log, os.O_WRONLY | os.O_APPEND)
     os.dup2(fd, 2)  # a native crash's stack dump goes to the log, not the user's terminal
@@ -302,8 +363,14 @@ def _serve(conn: Connection, parent: int, log: str, prepare: Prepare, options: I
         conn.send(("done", prepare(path, options, known_ids)))
 
 
-def _windowed(files: Sequence[Path], options: IngestOptions, known_ids: Container[str],
-              new_executor: Callable[[], Executor], window: int, prepare: Prepare) -> Iterator[Prepared]:
+def _windowed(
+    files: Sequence[Path],
+    options: IngestOptions,
+    known_ids: Container[str],
+    new_executor: Callable[[], Executor],
+    window: int,
+    prepare: Prepare,
+) -> Iterator[Prepared]:
     """Each file prepared on a cluster's executor, in input order, at most ``window`` in flight."""
     executor = new_executor()
     pending: deque[Future[Prepared]] = deque()
@@ -325,15 +392,21 @@ def _dask_executor(address: str) -> Iterator[tuple[Executor, int]]:
     try:
         from distributed import Client
     except ImportError as exc:
-        raise ClusterError("--cluster needs Dask's distributed scheduler, which is not installed",
-                           hint="pip install 'docket[cluster]'") from exc
+        raise ClusterError(
+            "--cluster needs Dask's distributed scheduler, which is not installed",
+            hint="pip install 'docket[cluster]'",
+        ) from exc
     try:
         client = Client(address, timeout="5s")
     except (OSError, TimeoutError) as exc:
-        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}",
-                           hint="start one with `dask scheduler` and workers with `dask worker ADDRESS`") from exc
+        raise ClusterError(
+            f"cannot reach the Dask scheduler at {address}: {exc}",
+            hint="start one with `dask scheduler` and workers with `dask worker ADDRESS`",
+        ) from exc
     try:
-        threads = sum(w.get("nthreads", 1) for w in client.scheduler_info().get("workers", {}).values())
+        threads = sum(
+            w.get("nthreads", 1) for w in client.scheduler_info().get("workers", {}).values()
+        )
         yield client.get_executor(pure=False), max(2, threads * IN_FLIGHT_PER_WORKER)
     finally:
         client.close()

@@ -48,8 +48,12 @@ class IngestOptions:
     max_pdf_bytes: int = DEFAULT_MAX_PDF_BYTES
     extract: bool = True  # extract people and events and store them with the document
     split_books: bool = True  # a PDF holding many country chapters becomes one document per chapter
-    read_timeout_s: float | None = 300.0  # reading one file, or extracting one document, longer fails it (E110)
-    read_memory_mb: int | None = 2048  # reading one file, or extracting one document, may allocate this much
+    read_timeout_s: float | None = (
+        300.0  # reading one file, or extracting one document, longer fails it (E110)
+    )
+    read_memory_mb: int | None = (
+        2048  # reading one file, or extracting one document, may allocate this much
+    )
     # more; past it, E998; None: no cap
 
 
@@ -62,7 +66,11 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     out: dict[str, Path] = {}
     for raw in paths:
         raw = str(raw)
-        matches = [Path(m) for m in sorted(glob.glob(raw, recursive=True))] if glob.has_magic(raw) else [Path(raw)]
+        matches = (
+            [Path(m) for m in sorted(glob.glob(raw, recursive=True))]
+            if glob.has_magic(raw)
+            else [Path(raw)]
+        )
         if not matches:
             matches = [Path(raw)]  # reported as missing by read_file
         for p in matches:
@@ -116,7 +124,11 @@ def memory_limit(extra_mb: int | None) -> Iterator[None]:
     :func:`time_limit` it acts in the main thread only (the CLI and the worker processes): an
     rlimit is per process, and a web server's threads share one.
     """
-    used = _data_bytes() if extra_mb and threading.current_thread() is threading.main_thread() else None
+    used = (
+        _data_bytes()
+        if extra_mb and threading.current_thread() is threading.main_thread()
+        else None
+    )
     if used is None:
         yield
         return
@@ -176,11 +188,16 @@ def time_limit(seconds: float | None, path: Path, doing: str = "reading") -> Ite
             disarm()
     except _Expired:
         disarm()  # again: the alarm may have fired before the first took it down
-        raise ReaderTimeout(f"{doing} took longer than {seconds:g} s", path=str(path),
-                            hint="the file may be hostile or pathological; raise --timeout to allow more") from None
+        raise ReaderTimeout(
+            f"{doing} took longer than {seconds:g} s",
+            path=str(path),
+            hint="the file may be hostile or pathological; raise --timeout to allow more",
+        ) from None
 
 
-STAGE_HOOK: Callable[[str], None] | None = None  # set in a supervised worker: told when each stage starts
+STAGE_HOOK: Callable[[str], None] | None = (
+    None  # set in a supervised worker: told when each stage starts
+)
 
 
 @contextmanager
@@ -192,31 +209,58 @@ def file_limits(options: IngestOptions, path: Path, doing: str = "reading") -> I
         yield
 
 
-def load_documents(path: str | os.PathLike[str], options: IngestOptions | None = None) -> tuple[list[Document], Book | None]:
+def load_documents(
+    path: str | os.PathLike[str], options: IngestOptions | None = None
+) -> tuple[list[Document], Book | None]:
     """Read one file into its documents: one, or one per country chapter when it is a multi-country book."""
     options = options or IngestOptions()
     p = Path(path)
     with file_limits(options, p):
-        raw, result = read_file(p, max_text_bytes=options.max_text_bytes, max_pdf_bytes=options.max_pdf_bytes)
-        book = split_book(result, p.name) if result.format == "pdf" and options.split_books else None
+        raw, result = read_file(
+            p, max_text_bytes=options.max_text_bytes, max_pdf_bytes=options.max_pdf_bytes
+        )
+        book = (
+            split_book(result, p.name) if result.format == "pdf" and options.split_books else None
+        )
     if book is None:
         metadata = resolve_metadata(infer_metadata(result), p, options.metadata)
-        return [_with_language_note(build_document(type(raw)(path=str(p.resolve()), size=raw.size,
-                                                             sha256=raw.sha256), result, metadata))], None
+        return [
+            _with_language_note(
+                build_document(
+                    type(raw)(path=str(p.resolve()), size=raw.size, sha256=raw.sha256),
+                    result,
+                    metadata,
+                )
+            )
+        ], None
     publisher = options.metadata.get("publisher") or infer_metadata(result).publisher
     docs = []
     for ch in book.chapters:
-        title = (f"{publisher} Report {book.edition}: {ch.country}" if publisher and book.edition
-                 else f"{p.stem}: {ch.country}")
+        title = (
+            f"{publisher} Report {book.edition}: {ch.country}"
+            if publisher and book.edition
+            else f"{p.stem}: {ch.country}"
+        )
         period = options.metadata.get("period") or book.period
         language = options.metadata.get("language") or detect_language(ch.result.text)[0]
-        metadata = Metadata(publisher, ch.country, period, title,  # type: ignore[arg-type]
-                            (("publisher", "flag" if "publisher" in options.metadata else "inferred"),
-                             ("country", "book chapter"), ("period", "flag" if "period" in options.metadata
-                                                           else "book edition"), ("title", "book chapter"),
-                             ("language", "flag" if "language" in options.metadata else "detected")),
-                            tuple(ch.facts.items()), language=language)  # type: ignore[arg-type]
-        where = type(raw)(path=f"{p.resolve()}#{slug(ch.country)}", size=raw.size, sha256=raw.sha256)
+        metadata = Metadata(
+            publisher,
+            ch.country,
+            period,
+            title,  # type: ignore[arg-type]
+            (
+                ("publisher", "flag" if "publisher" in options.metadata else "inferred"),
+                ("country", "book chapter"),
+                ("period", "flag" if "period" in options.metadata else "book edition"),
+                ("title", "book chapter"),
+                ("language", "flag" if "language" in options.metadata else "detected"),
+            ),
+            tuple(ch.facts.items()),
+            language=language,
+        )  # type: ignore[arg-type]
+        where = type(raw)(
+            path=f"{p.resolve()}#{slug(ch.country)}", size=raw.size, sha256=raw.sha256
+        )
         docs.append(build_document(where, ch.result, metadata))
     return docs, book
 
@@ -244,8 +288,9 @@ class Prepared:
     seconds: float = 0.0
 
 
-def prepare_file(path: str | os.PathLike[str], options: IngestOptions,
-                 known_ids: Container[str] = frozenset()) -> Prepared:
+def prepare_file(
+    path: str | os.PathLike[str], options: IngestOptions, known_ids: Container[str] = frozenset()
+) -> Prepared:
     """Read, structure and extract one file without touching a store; never raises for bad input.
 
     This is the expensive, parallel part of an ingest: it runs in a worker process or on a
@@ -260,26 +305,46 @@ def prepare_file(path: str | os.PathLike[str], options: IngestOptions,
             fresh = options.extract and doc.id not in known_ids
             with file_limits(options, p, "extracting people and events"):
                 mentions, events, entities = _facts(doc) if fresh else ([], [], [])
-            records.append(DocumentRecord(doc, None, mentions, events, paragraph_topics(doc), entities))
+            records.append(
+                DocumentRecord(doc, None, mentions, events, paragraph_topics(doc), entities)
+            )
             extracted.append(fresh or not options.extract)
         note = None
         if book is not None:
             skipped = "; ".join(f"{label} (pp. {a}–{b})" for label, a, b in book.skipped)
             note = f"book of {len(docs)} country chapters, edition {book.edition}" + (
-                f"; not chapters: {skipped}" if skipped else "")
-        return Prepared(str(p), tuple(records), tuple(extracted), note, seconds=time.perf_counter() - t0)
+                f"; not chapters: {skipped}" if skipped else ""
+            )
+        return Prepared(
+            str(p), tuple(records), tuple(extracted), note, seconds=time.perf_counter() - t0
+        )
     except DocketError as exc:
         failure = FileOutcome(str(p), "failed", error=str(exc), error_code=exc.code)
     except MemoryError:
-        cap = f" (over the {options.read_memory_mb} MB allowed per file)" if options.read_memory_mb else ""
-        failure = FileOutcome(str(p), "failed", error_code="E998",
-                              error=f"[E998] {p}: out of memory while reading or extracting{cap}; raise "
-                                    "--max-memory-mb if it is a genuine report")
+        cap = (
+            f" (over the {options.read_memory_mb} MB allowed per file)"
+            if options.read_memory_mb
+            else ""
+        )
+        failure = FileOutcome(
+            str(p),
+            "failed",
+            error_code="E998",
+            error=f"[E998] {p}: out of memory while reading or extracting{cap}; raise "
+            "--max-memory-mb if it is a genuine report",
+        )
     except Exception as exc:
-        failure = FileOutcome(str(p), "failed", error_code="E999",
-                              error=f"[E999] {p}: internal error {type(exc).__name__}: {exc} (please report this)")
-    return Prepared(str(p), failure=replace(failure, seconds=time.perf_counter() - t0),
-                    seconds=time.perf_counter() - t0)
+        failure = FileOutcome(
+            str(p),
+            "failed",
+            error_code="E999",
+            error=f"[E999] {p}: internal error {type(exc).__name__}: {exc} (please report this)",
+        )
+    return Prepared(
+        str(p),
+        failure=replace(failure, seconds=time.perf_counter() - t0),
+        seconds=time.perf_counter() - t0,
+    )
 
 
 def write_prepared(store: Store, prepared: Prepared, options: IngestOptions) -> FileOutcome:
@@ -295,8 +360,14 @@ def write_prepared(store: Store, prepared: Prepared, options: IngestOptions) -> 
         except DocumentConflict as exc:
             conflict = exc
             time.sleep(0.05 * (attempt + 1))
-    return FileOutcome(prepared.path, "failed", error=f"[{conflict.code}] {prepared.path}: {conflict.message}, "
-                       "three times (run the ingest again)", error_code=conflict.code, seconds=prepared.seconds)
+    return FileOutcome(
+        prepared.path,
+        "failed",
+        error=f"[{conflict.code}] {prepared.path}: {conflict.message}, "
+        "three times (run the ingest again)",
+        error_code=conflict.code,
+        seconds=prepared.seconds,
+    )
 
 
 def _write_once(store: Store, prepared: Prepared, options: IngestOptions) -> FileOutcome:
@@ -309,29 +380,63 @@ def _write_once(store: Store, prepared: Prepared, options: IngestOptions) -> Fil
         previous = store.find_by_path(doc.source_path)
         seconds = prepared.seconds + time.perf_counter() - t0
         if previous and previous.id == doc.id:
-            return FileOutcome(prepared.path, "unchanged", document_id=doc.id, sections=len(doc.sections),
-                               paragraphs=len(doc.paragraphs), seconds=seconds)
+            return FileOutcome(
+                prepared.path,
+                "unchanged",
+                document_id=doc.id,
+                sections=len(doc.sections),
+                paragraphs=len(doc.paragraphs),
+                seconds=seconds,
+            )
         if (same := store.find_by_id(doc.id)) is not None:
-            return FileOutcome(prepared.path, "unchanged", document_id=doc.id,
-                               note=f"same text as {same.source_path}", seconds=seconds)
+            return FileOutcome(
+                prepared.path,
+                "unchanged",
+                document_id=doc.id,
+                note=f"same text as {same.source_path}",
+                seconds=seconds,
+            )
         record = _with_facts(record, extracted)
         replaced = previous.id if previous else None
-        store.save_document(doc, replaces=replaced, mentions=record.mentions, events=record.events,
-                            topics=record.topics, entities=record.entities)
-        return FileOutcome(prepared.path, "replaced" if replaced else "added", document_id=doc.id,
-                           replaced_id=replaced, note="; ".join(doc.notes) or None,  # a damaged page, said
-                           sections=len(doc.sections), paragraphs=len(doc.paragraphs),
-                           mentions=len(record.mentions), events=len(record.events),
-                           seconds=prepared.seconds + time.perf_counter() - t0)
+        store.save_document(
+            doc,
+            replaces=replaced,
+            mentions=record.mentions,
+            events=record.events,
+            topics=record.topics,
+            entities=record.entities,
+        )
+        return FileOutcome(
+            prepared.path,
+            "replaced" if replaced else "added",
+            document_id=doc.id,
+            replaced_id=replaced,
+            note="; ".join(doc.notes) or None,  # a damaged page, said
+            sections=len(doc.sections),
+            paragraphs=len(doc.paragraphs),
+            mentions=len(record.mentions),
+            events=len(record.events),
+            seconds=prepared.seconds + time.perf_counter() - t0,
+        )
     except (StoreError, DocumentConflict):
         raise  # the database, not the file: the batch stops (a conflict is decided again by the caller)
     except DocketError as exc:
-        return FileOutcome(prepared.path, "failed", error=str(exc), error_code=exc.code,
-                           seconds=prepared.seconds + time.perf_counter() - t0)
+        return FileOutcome(
+            prepared.path,
+            "failed",
+            error=str(exc),
+            error_code=exc.code,
+            seconds=prepared.seconds + time.perf_counter() - t0,
+        )
     except Exception as exc:
-        return FileOutcome(prepared.path, "failed", error_code="E999",
-                           error=f"[E999] {prepared.path}: internal error while storing {type(exc).__name__}: {exc}"
-                                 " (please report this)", seconds=prepared.seconds + time.perf_counter() - t0)
+        return FileOutcome(
+            prepared.path,
+            "failed",
+            error_code="E999",
+            error=f"[E999] {prepared.path}: internal error while storing {type(exc).__name__}: {exc}"
+            " (please report this)",
+            seconds=prepared.seconds + time.perf_counter() - t0,
+        )
 
 
 def _with_facts(record: DocumentRecord, extracted: bool) -> DocumentRecord:
@@ -371,12 +476,17 @@ def _write_book(store: Store, prepared: Prepared, options: IngestOptions, t0: fl
     store.save_documents(records)
     status = "unchanged" if not records else "replaced" if replaced_any else "added"
     read_notes = list(dict.fromkeys(n for r in records for n in r.doc.notes))
-    return FileOutcome(prepared.path, status, document_id=prepared.records[0].doc.id,
-                       note="; ".join([f"{prepared.book_note}, {len(records)} new or changed", *read_notes]),
-                       sections=sum(len(r.doc.sections) for r in records),
-                       paragraphs=sum(len(r.doc.paragraphs) for r in records),
-                       mentions=sum(len(r.mentions) for r in records), events=sum(len(r.events) for r in records),
-                       seconds=prepared.seconds + time.perf_counter() - t0)
+    return FileOutcome(
+        prepared.path,
+        status,
+        document_id=prepared.records[0].doc.id,
+        note="; ".join([f"{prepared.book_note}, {len(records)} new or changed", *read_notes]),
+        sections=sum(len(r.doc.sections) for r in records),
+        paragraphs=sum(len(r.doc.paragraphs) for r in records),
+        mentions=sum(len(r.mentions) for r in records),
+        events=sum(len(r.events) for r in records),
+        seconds=prepared.seconds + time.perf_counter() - t0,
+    )
 
 
 def _facts(doc: Document) -> tuple[list[Mention], list[Event], list[Entity]]:
@@ -386,8 +496,15 @@ def _facts(doc: Document) -> tuple[list[Mention], list[Event], list[Entity]]:
     return facts.mentions, facts.events, facts.entities
 
 
-def iter_ingest(store: Store, files: list[Path], options: IngestOptions | None = None, *,
-                workers: int = 1, cluster: str | None = None, isolate: bool = False) -> Iterator[FileOutcome]:
+def iter_ingest(
+    store: Store,
+    files: list[Path],
+    options: IngestOptions | None = None,
+    *,
+    workers: int = 1,
+    cluster: str | None = None,
+    isolate: bool = False,
+) -> Iterator[FileOutcome]:
     """Ingest ``files``, yielding each outcome in input order as it is written.
 
     Reading and extraction run in ``workers`` local processes (``isolate``: a separate process
@@ -400,7 +517,9 @@ def iter_ingest(store: Store, files: list[Path], options: IngestOptions | None =
     known: Container[str] = _StoredIds(store)
     if workers > 1 or cluster or isolate:  # worker processes cannot ask the store
         known = frozenset(d.id for d in store.list_documents()) if options.extract else frozenset()
-    for prepared in prepared_in_order(files, options, known, workers=workers, cluster=cluster, isolate=isolate):
+    for prepared in prepared_in_order(
+        files, options, known, workers=workers, cluster=cluster, isolate=isolate
+    ):
         yield write_prepared(store, prepared, options)
 
 
@@ -415,7 +534,9 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest every report under ``paths``; ``on_file`` is called after each file (for progress)."""
     report = IngestReport()
-    for outcome in iter_ingest(store, expand_paths(paths), options, workers=workers, cluster=cluster):
+    for outcome in iter_ingest(
+        store, expand_paths(paths), options, workers=workers, cluster=cluster
+    ):
         report.outcomes.append(outcome)
         if on_file:
             on_file(outcome)
@@ -424,11 +545,23 @@ def ingest_paths(
     return report
 
 
-MANIFEST_COLUMNS = ("file", "publisher", "country", "year_covered", "title", "source", "first_page", "last_page")
+MANIFEST_COLUMNS = (
+    "file",
+    "publisher",
+    "country",
+    "year_covered",
+    "title",
+    "source",
+    "first_page",
+    "last_page",
+)
 
 
-def split_book_file(path: str | os.PathLike[str], out_dir: str | os.PathLike[str],
-                    options: IngestOptions | None = None) -> tuple[Book, list[Path]]:
+def split_book_file(
+    path: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    options: IngestOptions | None = None,
+) -> tuple[Book, list[Path]]:
     """Write each country chapter of a book PDF as a text file in ``out_dir``, with a MANIFEST.tsv
     (the shape of ../shared/corpus/amnesty-annual/MANIFEST.tsv, plus pages and the fact box)."""
     import csv
@@ -438,8 +571,11 @@ def split_book_file(path: str | os.PathLike[str], out_dir: str | os.PathLike[str
     options = options or IngestOptions()
     docs, book = load_documents(path, options)
     if book is None:
-        raise UnsupportedFormat("not a multi-country book: fewer than 8 country chapters found", path=str(path),
-                                hint="ingest it as one document with `docket ingest`")
+        raise UnsupportedFormat(
+            "not a multi-country book: fewer than 8 country chapters found",
+            path=str(path),
+            hint="ingest it as one document with `docket ingest`",
+        )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     fact_keys = sorted({k for doc in docs for k, _ in doc.metadata.attributes})
@@ -447,13 +583,27 @@ def split_book_file(path: str | os.PathLike[str], out_dir: str | os.PathLike[str
     rows = []
     for doc, ch in zip(docs, book.chapters):
         m = doc.metadata
-        name = f"{slug(m.publisher or 'book')}_{slug(ch.country)}_{m.period or 'unknown'}.txt".replace("-", "_")
+        name = (
+            f"{slug(m.publisher or 'book')}_{slug(ch.country)}_{m.period or 'unknown'}.txt".replace(
+                "-", "_"
+            )
+        )
         (out / name).write_text(doc.text + "\n", "utf-8")
         written.append(out / name)
         facts = dict(m.attributes)
-        rows.append([name, m.publisher or "", ch.country, m.period or "", m.title or "",
-                     f"{Path(path).name} pages {ch.first_page}-{ch.last_page}", ch.first_page or "",
-                     ch.last_page or "", *(facts.get(k, "") for k in fact_keys)])
+        rows.append(
+            [
+                name,
+                m.publisher or "",
+                ch.country,
+                m.period or "",
+                m.title or "",
+                f"{Path(path).name} pages {ch.first_page}-{ch.last_page}",
+                ch.first_page or "",
+                ch.last_page or "",
+                *(facts.get(k, "") for k in fact_keys),
+            ]
+        )
     with (out / "MANIFEST.tsv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, delimiter="\t", lineterminator="\n")
         w.writerow([*MANIFEST_COLUMNS, *(k.replace(" ", "_") for k in fact_keys)])

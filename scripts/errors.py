@@ -52,9 +52,11 @@ def main() -> None:
         pooled["pred"] += e["pred"]
         pooled["gold"] += e["gold"]
         pooled["date"] += round(e["date_acc"] * e["tp"])
-        print(f"== {name}: mentions {m['f1']:.3f} (p {m['p']:.2f} r {m['r']:.2f}) events {e['f1']:.3f} "
-              f"(p {e['p']:.2f} r {e['r']:.2f}) date {e['date_acc']:.2f} sanc {e['sanction_acc']:.2f} "
-              f"charge {e['charge_acc']:.2f} link {s['resolution']['f1']:.3f} hn {s['resolution']['hard_negative_merges']}")
+        print(
+            f"== {name}: mentions {m['f1']:.3f} (p {m['p']:.2f} r {m['r']:.2f}) events {e['f1']:.3f} "
+            f"(p {e['p']:.2f} r {e['r']:.2f}) date {e['date_acc']:.2f} sanc {e['sanction_acc']:.2f} "
+            f"charge {e['charge_acc']:.2f} link {s['resolution']['f1']:.3f} hn {s['resolution']['hard_negative_merges']}"
+        )
         fset = {d["file"] for d in g["documents"]}
         gold_of, pred_of = _items(g["persons"], fset), _items(pred["persons"], fset)
         if a.kind in ("mentions", "all"):
@@ -70,21 +72,27 @@ def main() -> None:
             pl = defaultdict(list)
             for ev in pred["events"]:
                 if ev["file"] in fset:
-                    pl[(ev["file"], pmap.get(ev["person"], "?" + ev["person"]), ev["type"])].append(ev)
+                    pl[(ev["file"], pmap.get(ev["person"], "?" + ev["person"]), ev["type"])].append(
+                        ev
+                    )
             for k in sorted(set(gl) | set(pl), key=str):
                 gs, ps = gl.get(k, []), pl.get(k, [])
-                for ev in ps[len(gs):]:
+                for ev in ps[len(gs) :]:
                     print(f"  FP-E {k[0][:22]} {k[1]} {k[2]} {ev['date']} | {ev['quote'][:160]!r}")
-                for ev in gs[len(ps):]:
+                for ev in gs[len(ps) :]:
                     print(f"  FN-E {k[0][:22]} {k[1]} {k[2]} {ev['date']} | {ev['quote'][:160]!r}")
                 for gv, pv in zip(gs, ps):
                     if gv["date"] != pv["date"]:
-                        print(f"  DATE {k[0][:22]} {k[1]} {k[2]} gold {gv['date']} pred {pv['date']} | {pv['quote'][:120]!r}")
+                        print(
+                            f"  DATE {k[0][:22]} {k[1]} {k[2]} gold {gv['date']} pred {pv['date']} | {pv['quote'][:120]!r}"
+                        )
     pr = pooled["tp"] / pooled["pred"] if pooled["pred"] else 0.0
     rc = pooled["tp"] / pooled["gold"] if pooled["gold"] else 0.0
     f1 = 2 * pr * rc / (pr + rc) if pr + rc else 0.0
-    print(f"== pooled: events {f1:.3f} (p {pr:.2f} r {rc:.2f}) date "
-          f"{pooled['date'] / pooled['tp'] if pooled['tp'] else 0.0:.3f}")
+    print(
+        f"== pooled: events {f1:.3f} (p {pr:.2f} r {rc:.2f}) date "
+        f"{pooled['date'] / pooled['tp'] if pooled['tp'] else 0.0:.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -33,7 +33,11 @@ _WORD = r"[A-Z][a-z’'-]{1,20}"
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpus", nargs="*", default=[str(ROOT.parent / "shared" / "corpus")])
-    ap.add_argument("--exclude-gold", nargs="*", default=sorted(str(p) for p in (ROOT.parent / "shared" / "gold").glob("*/")))
+    ap.add_argument(
+        "--exclude-gold",
+        nargs="*",
+        default=sorted(str(p) for p in (ROOT.parent / "shared" / "gold").glob("*/")),
+    )
     ap.add_argument("--min-files", type=int, default=2)
     ap.add_argument("--out", default=str(ROOT / "docket" / "data" / "given_names_mined.json"))
     a = ap.parse_args()
@@ -44,9 +48,17 @@ def main() -> None:
             excluded |= {d["file"] for d in json.loads(docs.read_text())}
     roles = sorted((re.escape(r) for r in cues().roles), key=len, reverse=True)
     intro = re.compile(rf"\b(?:{'|'.join(roles)})\s+({_WORD})\s+({_WORD})(?:\s+({_WORD}))?\b")
-    appos = re.compile(rf"\b({_WORD})\s+({_WORD}),\s+(?:a|an|the)\s+(?:\w+\s+){{0,3}}(?:{'|'.join(roles)})\b")
+    appos = re.compile(
+        rf"\b({_WORD})\s+({_WORD}),\s+(?:a|an|the)\s+(?:\w+\s+){{0,3}}(?:{'|'.join(roles)})\b"
+    )
     lex = lexicons()
-    bad = set(cues().not_names) | lex.org_words | lex.demonyms | lex.countries | {w for t in cues().titles for w in t}
+    bad = (
+        set(cues().not_names)
+        | lex.org_words
+        | lex.demonyms
+        | lex.countries
+        | {w for t in cues().titles for w in t}
+    )
     files_of: dict[str, set[str]] = defaultdict(set)
     read = 0
     for root in a.corpus:
@@ -62,11 +74,23 @@ def main() -> None:
                         continue
                     files_of[words[0]].add(f.name)
     names = sorted(w for w, fs in files_of.items() if len(fs) >= a.min_files and len(w) >= 3)
-    Path(a.out).write_text(json.dumps({
-        "_about": "Given names mined from raw report text by scripts/mine_given_names.py (no annotation; the gold "
-                  f"sets' reports excluded): first words of role-introduced names in at least {a.min_files} reports.",
-        "reports_read": read, "given": names}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"{read} reports read ({len(excluded)} gold reports excluded); {len(names)} given names -> {a.out}")
+    Path(a.out).write_text(
+        json.dumps(
+            {
+                "_about": "Given names mined from raw report text by scripts/mine_given_names.py (no annotation; the gold "
+                f"sets' reports excluded): first words of role-introduced names in at least {a.min_files} reports.",
+                "reports_read": read,
+                "given": names,
+            },
+            indent=1,
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(
+        f"{read} reports read ({len(excluded)} gold reports excluded); {len(names)} given names -> {a.out}"
+    )
 
 
 if __name__ == "__main__":

@@ -21,7 +21,9 @@ def test_ingest_seeds_summary_and_search(tmp_path: Path) -> None:
     assert "5 added" in r.output and "World Report 2017: Kazakhstan" in r.output
     r = runner.invoke(app, ["ingest", str(SEEDS), "--db", db])
     assert r.exit_code == 0 and "5 unchanged" in r.output
-    r = runner.invoke(app, ["search", "Mukhammedkarim", "--db", db, "--json", "--exact"])  # this spelling only
+    r = runner.invoke(
+        app, ["search", "Mukhammedkarim", "--db", db, "--json", "--exact"]
+    )  # this spelling only
     hits = json.loads(r.stdout)["hits"]
     assert hits and hits[0]["citation"]["paragraph_id"]
     pid = hits[0]["citation"]["paragraph_id"]
@@ -45,9 +47,13 @@ def test_batch_with_a_bad_file_continues_and_exits_nonzero(tmp_path: Path) -> No
 def test_search_errors_are_clean(tmp_path: Path) -> None:
     db = str(tmp_path / "d.db")
     r = runner.invoke(app, ["search", "x", "--db", db])
-    assert r.exit_code == 2 and "E200" in r.output and "no database" in r.output  # a read never creates one
+    assert (
+        r.exit_code == 2 and "E200" in r.output and "no database" in r.output
+    )  # a read never creates one
     assert not (tmp_path / "d.db").exists()
-    runner.invoke(app, ["ingest", str(SEEDS / "000_a11a7f2bb672b657.txt"), "--db", db, "--no-extract"])
+    runner.invoke(
+        app, ["ingest", str(SEEDS / "000_a11a7f2bb672b657.txt"), "--db", db, "--no-extract"]
+    )
     r = runner.invoke(app, ["search", "-", "--db", db])
     assert r.exit_code == 2 and "E300" in r.output and "Traceback" not in r.output
 
@@ -97,7 +103,9 @@ def test_every_command_has_help_json_and_a_line_in_the_readme() -> None:
         assert ("--json" in options) != (name in NO_JSON), f"{name}: --json"
         group, _, sub = name.rpartition(" ")
         line = f"docket {name}" if not group else f"docket {group} "
-        assert line in usage and (not group or sub in usage.split(line, 1)[1].split()[0].split("|")), name
+        assert line in usage and (
+            not group or sub in usage.split(line, 1)[1].split()[0].split("|")
+        ), name
 
 
 def test_version_and_options_before_the_command(tmp_path: Path) -> None:
@@ -106,10 +114,17 @@ def test_version_and_options_before_the_command(tmp_path: Path) -> None:
     r = runner.invoke(app, ["--version"])
     assert r.exit_code == 0 and r.output.strip() == f"docket {__version__}"
     db = str(tmp_path / "g.db")
-    assert runner.invoke(app, ["ingest", str(SEEDS / "000_a11a7f2bb672b657.txt"), "--db", db, "--no-extract"]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["ingest", str(SEEDS / "000_a11a7f2bb672b657.txt"), "--db", db, "--no-extract"]
+        ).exit_code
+        == 0
+    )
     r = runner.invoke(app, ["--db", db, "--json", "summary"])
     assert r.exit_code == 0 and json.loads(r.stdout)["documents"][0]["id"], r.output
-    r = runner.invoke(app, ["--db", str(tmp_path / "missing.db"), "summary", "--db", db])  # the command's own wins
+    r = runner.invoke(
+        app, ["--db", str(tmp_path / "missing.db"), "summary", "--db", db]
+    )  # the command's own wins
     assert r.exit_code == 0
     import os
 
@@ -123,7 +138,12 @@ def test_quotes_are_cut_at_a_word_with_an_ellipsis() -> None:
 
     text = "The court in Almaty sentenced the journalist to seven years in prison on charges " * 3
     cut = clipped(text, 150)
-    assert len(cut) <= 151 and cut.endswith("…") and text.startswith(cut[:-1]) and text[len(cut) - 1] == " "
+    assert (
+        len(cut) <= 151
+        and cut.endswith("…")
+        and text.startswith(cut[:-1])
+        and text[len(cut) - 1] == " "
+    )
     assert clipped(text, None) == text and clipped("short", 150) == "short"
 
 
@@ -150,13 +170,22 @@ def test_case_file_cases_and_diff(seeded_db: str) -> None:
     [case] = json.loads(r.stdout)
     assert case["status"].startswith("imprisoned since 2024-08")
     assert any(c["kind"] == "date" and len(c["statements"]) == 2 for c in case["conflicts"])
-    assert all(s["citation"]["quote"] and s["citation"]["section"] for f in case["facts"] for s in f["statements"])
+    assert all(
+        s["citation"]["quote"] and s["citation"]["section"]
+        for f in case["facts"]
+        for s in f["statements"]
+    )
     r = runner.invoke(app, ["cases", "--db", db, "--status", "imprisoned", "--json"])
-    assert r.exit_code == 0 and all("imprisoned" in c["status"] for c in json.loads(r.stdout)["cases"])
+    assert r.exit_code == 0 and all(
+        "imprisoned" in c["status"] for c in json.loads(r.stdout)["cases"]
+    )
     r = runner.invoke(app, ["cases", "--db", db, "--topic", "torture", "--json"])
     tortured = json.loads(r.stdout)["cases"]
     assert r.exit_code == 0 and 0 < len(tortured) < 40
-    r = runner.invoke(app, ["diff", "--from", "2024", "--to", "2025", "--country", "Kazakhstan", "--db", db, "--json"])
+    r = runner.invoke(
+        app,
+        ["diff", "--from", "2024", "--to", "2025", "--country", "Kazakhstan", "--db", db, "--json"],
+    )
     d = json.loads(r.stdout)
     assert r.exit_code == 0 and d["continuing"] and d["new"] and d["no_longer_mentioned"]
 
@@ -166,7 +195,9 @@ def test_export_formats(seeded_db: str, tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     [case] = json.loads(r.stdout)["persons"]
     assert case["status"].startswith("imprisoned")
-    r = runner.invoke(app, ["export", "--db", seeded_db, "-f", "markdown", "-o", str(tmp_path / "md")])
+    r = runner.invoke(
+        app, ["export", "--db", seeded_db, "-f", "markdown", "-o", str(tmp_path / "md")]
+    )
     assert r.exit_code == 0 and (tmp_path / "md" / "index.md").exists()
     assert len(list((tmp_path / "md").glob("*.md"))) > 10
     r = runner.invoke(app, ["export", "--db", seeded_db, "-f", "csv"])
@@ -187,7 +218,11 @@ def test_an_ambiguous_name_is_listed_never_guessed(seeded_db: str) -> None:
     r = runner.invoke(app, ["people", "--db", seeded_db, "--json", "--limit", "1000"])
     mataev = [p["id"] for p in json.loads(r.stdout) if p["canonical"].endswith("Mataev")]
     assert len(mataev) == 2
-    for command in (["person", "Mataev"], ["explain", "Mataev"], ["merge", "Mataev", "Max Bokayev"]):
+    for command in (
+        ["person", "Mataev"],
+        ["explain", "Mataev"],
+        ["merge", "Mataev", "Max Bokayev"],
+    ):
         r = runner.invoke(app, [*command, "--db", seeded_db])
         assert r.exit_code == 2 and "Traceback" not in r.output, r.output
         assert all(pid in r.output for pid in mataev), r.output
@@ -205,14 +240,18 @@ def test_cases_filter_sort_and_count_honestly(seeded_db: str) -> None:
 
     everyone = listed("--side", "any")
     targets = listed()
-    assert targets["total"] < everyone["total"] and all(c["side"] == "target" for c in targets["cases"])
+    assert targets["total"] < everyone["total"] and all(
+        c["side"] == "target" for c in targets["cases"]
+    )
     page = runner.invoke(app, ["cases", "--db", seeded_db, "--limit", "5"])
     assert f"showing 1–5 of {targets['total']} cases" in page.output
     second = listed("--limit", "5", "--offset", "5")
     assert [c["id"] for c in second["cases"]] == [c["id"] for c in targets["cases"][5:10]]
     sentenced = listed("--event", "sentenced", "--from", "2024-01-01", "--to", "2024-12-31")
-    assert sentenced["cases"] and all(any(f["type"] == "sentenced" and (f["date"] or "").startswith("2024")
-                                          for f in c["facts"]) for c in sentenced["cases"])
+    assert sentenced["cases"] and all(
+        any(f["type"] == "sentenced" and (f["date"] or "").startswith("2024") for f in c["facts"])
+        for c in sentenced["cases"]
+    )
     single = listed("--max-publishers", "1")
     several = listed("--min-publishers", "2")
     assert single["total"] + several["total"] == targets["total"]
@@ -220,25 +259,41 @@ def test_cases_filter_sort_and_count_honestly(seeded_db: str) -> None:
     by_name = [c["canonical"].casefold() for c in listed("--sort", "name")["cases"]]
     assert by_name == sorted(by_name)
     journalists = listed("--role", "journalist")
-    assert journalists["cases"] and all("journalist" in (c["role"] or "").casefold() for c in journalists["cases"])
-    for bad in (["--from", "2025", "--to", "2024"], ["--from", "someday"], ["--side", "victim"],
-                ["--event", "arrest"], ["--sort", "height"]):
+    assert journalists["cases"] and all(
+        "journalist" in (c["role"] or "").casefold() for c in journalists["cases"]
+    )
+    for bad in (
+        ["--from", "2025", "--to", "2024"],
+        ["--from", "someday"],
+        ["--side", "victim"],
+        ["--event", "arrest"],
+        ["--sort", "height"],
+    ):
         r = runner.invoke(app, ["cases", "--db", seeded_db, *bad])
-        assert r.exit_code == 2 and "E301" in r.output and "Traceback" not in r.output, (bad, r.output)
+        assert r.exit_code == 2 and "E301" in r.output and "Traceback" not in r.output, (
+            bad,
+            r.output,
+        )
 
 
 def test_reject_a_claim_everywhere_from_the_cli(seeded_template, tmp_path_factory) -> None:
     from tests.conftest import copy_of
 
     db = str(copy_of(seeded_template, tmp_path_factory))
-    [case] = json.loads(runner.invoke(app, ["person", "Mukhammedkarim", "--db", db, "--json"]).stdout)
+    [case] = json.loads(
+        runner.invoke(app, ["person", "Mukhammedkarim", "--db", db, "--json"]).stdout
+    )
     fact = next(f for f in case["facts"] if f["corroboration"]["documents"] >= 2)
     shown = runner.invoke(app, ["person", case["id"], "--db", db])
     assert fact["id"] in shown.output
     r = runner.invoke(app, ["reject", case["id"], fact["id"], "--db", db])
     assert r.exit_code == 2 and "reason" in r.output
-    r = runner.invoke(app, ["reject", case["id"], fact["id"], "--db", db, "--why", "misread", "--who", "t"])
-    assert r.exit_code == 0 and f"rejected {len(fact['statements'])} statements" in r.output, r.output
+    r = runner.invoke(
+        app, ["reject", case["id"], fact["id"], "--db", db, "--why", "misread", "--who", "t"]
+    )
+    assert r.exit_code == 0 and f"rejected {len(fact['statements'])} statements" in r.output, (
+        r.output
+    )
     assert "and the claim" in r.output
     [after] = json.loads(runner.invoke(app, ["person", case["id"], "--db", db, "--json"]).stdout)
     assert fact["id"] not in {f["id"] for f in after["facts"]}
@@ -247,9 +302,15 @@ def test_reject_a_claim_everywhere_from_the_cli(seeded_template, tmp_path_factor
 def test_cheap_numbers_on_the_cli_are_clean_errors(seeded_db: str) -> None:
     """Hardening (issue 18): no traceback for "²" or a huge offset."""
     r = runner.invoke(app, ["people", "--db", seeded_db, "--json", "--limit", "1"])
-    doc = json.loads(runner.invoke(app, ["summary", "--db", seeded_db, "--json"]).stdout)["documents"][0]["id"]
-    for args in (["show", f"{doc}:p²"], ["search", "Kazakhstan", "--offset", "100000000000000000000"],
-                 ["person", ""], ["export", "--person", ""]):
+    doc = json.loads(runner.invoke(app, ["summary", "--db", seeded_db, "--json"]).stdout)[
+        "documents"
+    ][0]["id"]
+    for args in (
+        ["show", f"{doc}:p²"],
+        ["search", "Kazakhstan", "--offset", "100000000000000000000"],
+        ["person", ""],
+        ["export", "--person", ""],
+    ):
         r = runner.invoke(app, [*args, "--db", seeded_db])
         assert r.exit_code == 2 and "Traceback" not in r.output, (args, r.output[-300:])
 
@@ -265,7 +326,8 @@ def test_a_file_name_cannot_drive_the_terminal(tmp_path: Path) -> None:
 
 
 def test_country_filters_go_through_aliases(seeded_db: str) -> None:
-    """"--country 'Kyrgyz Republic'" once found nothing: filters use the same aliases as ingest."""
+    """ "--country 'Kyrgyz Republic'" once found nothing: filters use the same aliases as ingest."""
+
     def ids(*args: str) -> list:
         r = runner.invoke(app, [*args, "--db", seeded_db, "--json"])
         assert r.exit_code == 0, r.output
@@ -276,7 +338,9 @@ def test_country_filters_go_through_aliases(seeded_db: str) -> None:
     assert ids("cases", "--country", "KAZAKHSTAN") == plain
     found = ids("search", "journalist", "--country", "Republic of Kazakhstan")["hits"]
     assert found and found == ids("search", "journalist", "--country", "Kazakhstan")["hits"]
-    assert ids("queue", "--country", "Republic of Kazakhstan") == ids("queue", "--country", "Kazakhstan")
+    assert ids("queue", "--country", "Republic of Kazakhstan") == ids(
+        "queue", "--country", "Kazakhstan"
+    )
 
 
 def test_search_names_the_linked_spellings_it_added(seeded_db: str) -> None:
@@ -290,12 +354,18 @@ def test_search_names_the_linked_spellings_it_added(seeded_db: str) -> None:
 def test_stats_text_has_the_breakdowns_of_the_json(seeded_db: str) -> None:
     text = runner.invoke(app, ["stats", "--db", seeded_db]).output
     data = json.loads(runner.invoke(app, ["stats", "--db", seeded_db, "--json"]).stdout)
-    for title in ("paragraphs by topic and year", "topic tags by publisher and year", "event statements by type and year"):
+    for title in (
+        "paragraphs by topic and year",
+        "topic tags by publisher and year",
+        "event statements by type and year",
+    ):
         assert title in text, title
     for publisher in {r["publisher"] for r in data["topic_year_publisher"]}:
         assert publisher in text
     row = next(line for line in text.splitlines() if line.startswith("│ convicted "))
     cells = [c.strip() for c in row.strip("│").split("│")][1:]
     years = sorted({r["year"] for r in data["events_by_type_year"]})
-    expected = {r["year"]: r["events"] for r in data["events_by_type_year"] if r["type"] == "convicted"}
+    expected = {
+        r["year"]: r["events"] for r in data["events_by_type_year"] if r["type"] == "convicted"
+    }
     assert cells == [str(expected.get(y, "")) for y in years]

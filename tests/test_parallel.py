@@ -21,11 +21,15 @@ from docket.store import SQLiteStore
 def _facts(path: Path) -> tuple:
     con = sqlite3.connect(path)
     try:
-        return tuple(con.execute(q).fetchall() for q in (
-            "SELECT id, text FROM documents ORDER BY id",
-            'SELECT document_id, start, "end", text, source FROM mentions ORDER BY 1, 2, 3',
-            'SELECT document_id, paragraph, start, "end", type, date, charge, sanction FROM events ORDER BY 1, 3, 5, 6',
-            "SELECT count(*) FROM entities"))
+        return tuple(
+            con.execute(q).fetchall()
+            for q in (
+                "SELECT id, text FROM documents ORDER BY id",
+                'SELECT document_id, start, "end", text, source FROM mentions ORDER BY 1, 2, 3',
+                'SELECT document_id, paragraph, start, "end", type, date, charge, sanction FROM events ORDER BY 1, 3, 5, 6',
+                "SELECT count(*) FROM entities",
+            )
+        )
     finally:
         con.close()
 
@@ -34,7 +38,9 @@ def test_two_workers_store_what_one_stores(seeded_template: Path, tmp_path: Path
     store = SQLiteStore(tmp_path / "w2.db")
     report = ingest_paths(store, [SEEDS], workers=2)
     assert [o.status for o in report.outcomes] == ["added"] * 5
-    assert [Path(o.path).name for o in report.outcomes] == [f.name for f in seed_files()]  # input order
+    assert [Path(o.path).name for o in report.outcomes] == [
+        f.name for f in seed_files()
+    ]  # input order
     counts = store.counts()
     store.close()
     reference = SQLiteStore(seeded_template)
@@ -63,15 +69,21 @@ def _reports(folder: Path, n: int, *, poison_at: int) -> list[Path]:
     files = []
     for i in range(n):
         f = folder / ("poison.txt" if i == poison_at else f"r{i}.txt")
-        f.write_text(f"Report {i}\n\nThe court in Almaty sentenced a journalist on {i + 1} May 2024.\n", "utf-8")
+        f.write_text(
+            f"Report {i}\n\nThe court in Almaty sentenced a journalist on {i + 1} May 2024.\n",
+            "utf-8",
+        )
         files.append(f)
     return files
 
 
 def test_a_dying_worker_fails_only_its_file(tmp_path: Path) -> None:
     files = _reports(tmp_path, 5, poison_at=2)
-    out = list(prepared_in_order(files, IngestOptions(extract=False), frozenset(), workers=2,
-                                 prepare=die_on_poison))
+    out = list(
+        prepared_in_order(
+            files, IngestOptions(extract=False), frozenset(), workers=2, prepare=die_on_poison
+        )
+    )
     assert [Path(p.path).name for p in out] == [f.name for f in files]
     failed = [p for p in out if p.failure is not None]
     assert [Path(p.path).name for p in failed] == ["poison.txt"]
@@ -83,8 +95,9 @@ def test_a_pool_broken_between_two_results_fails_only_the_culprit(tmp_path: Path
     # caller is busy with a result, the next submit finds the pool broken. That must go through
     # the same retry as a broken result (it once escaped as BrokenProcessPool, by timing).
     files = _reports(tmp_path, 6, poison_at=1)
-    results = prepared_in_order(files, IngestOptions(extract=False), frozenset(), workers=2,
-                                prepare=die_on_poison)
+    results = prepared_in_order(
+        files, IngestOptions(extract=False), frozenset(), workers=2, prepare=die_on_poison
+    )
     first = next(results)
     time.sleep(2.0)  # the poison file is read meanwhile, and the pool breaks
     out = [first, *results]
@@ -93,10 +106,13 @@ def test_a_pool_broken_between_two_results_fails_only_the_culprit(tmp_path: Path
     assert all(p.failure is None for p in out if Path(p.path).name != "poison.txt")
 
 
-def test_dask_local_cluster_stores_what_local_processes_store(seeded_template: Path, tmp_path: Path) -> None:
+def test_dask_local_cluster_stores_what_local_processes_store(
+    seeded_template: Path, tmp_path: Path
+) -> None:
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
         store = SQLiteStore(tmp_path / "dask.db")
         report = ingest_paths(store, [SEEDS], cluster=cluster.scheduler_address)
         store.close()
@@ -105,8 +121,17 @@ def test_dask_local_cluster_stores_what_local_processes_store(seeded_template: P
 
 
 def test_unreachable_cluster_is_a_clear_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["ingest", str(seed_files()[0]), "--db", str(tmp_path / "x.db"),
-                                      "--cluster", "tcp://127.0.0.1:9"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "ingest",
+            str(seed_files()[0]),
+            "--db",
+            str(tmp_path / "x.db"),
+            "--cluster",
+            "tcp://127.0.0.1:9",
+        ],
+    )
     assert result.exit_code != 0
     assert "E700" in result.output and "tcp://127.0.0.1:9" in result.output
     assert "Traceback" not in result.output

@@ -27,10 +27,16 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", envvar="DOCKET_DB", help="Database file (default ./docket.db, or $DOCKET_DB)."),
+    typer.Option(
+        "--db", envvar="DOCKET_DB", help="Database file (default ./docket.db, or $DOCKET_DB)."
+    ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", envvar="DOCKET_JSON", show_envvar=False,
-                                          help="Machine-readable JSON on stdout.")]
+JsonOption = Annotated[
+    bool,
+    typer.Option(
+        "--json", envvar="DOCKET_JSON", show_envvar=False, help="Machine-readable JSON on stdout."
+    ),
+]
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -81,11 +87,19 @@ def find_or_exit(db: str | None, name: str):
             table.add_column(col, overflow="fold")
         for p in found.matches:
             countries = sorted({d.country for d in p.documents if d.country})
-            table.add_row(p.cluster.id, escape(p.cluster.canonical), escape(p.role or ""), p.side,
-                          escape(", ".join(countries)), str(len(p.documents)))
+            table.add_row(
+                p.cluster.id,
+                escape(p.cluster.canonical),
+                escape(p.role or ""),
+                p.side,
+                escape(", ".join(countries)),
+                str(len(p.documents)),
+            )
         err.print(table)
-        err.print(f"[red]error:[/red] {escape(name)!r} is ambiguous; run again with one of the ids: "
-                  + ", ".join(p.cluster.id for p in found.matches))
+        err.print(
+            f"[red]error:[/red] {escape(name)!r} is ambiguous; run again with one of the ids: "
+            + ", ".join(p.cluster.id for p in found.matches)
+        )
         raise typer.Exit(2)
     return store, list(found.matches)
 
@@ -99,10 +113,18 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def _root(
     ctx: typer.Context,
-    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
-    db: Annotated[str | None, typer.Option("--db", help="Database for the command: the same as its own --db.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON output, for commands that print results.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Database for the command: the same as its own --db.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="JSON output, for commands that print results.")
+    ] = False,
 ) -> None:
     """Options given before the command reach it as if given after it (``docket --db X summary``).
 
@@ -135,9 +157,13 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
-    except sqlite3.DatabaseError as exc:  # a damaged file found after it opened: the store's error, not a traceback
-        err.print(f"[red]error:[/red] [E200] the database cannot be read: {shown(str(exc))} "
-                  "(restore it from a copy; `sqlite3 FILE .recover` may save its rows)")
+    except (
+        sqlite3.DatabaseError
+    ) as exc:  # a damaged file found after it opened: the store's error, not a traceback
+        err.print(
+            f"[red]error:[/red] [E200] the database cannot be read: {shown(str(exc))} "
+            "(restore it from a copy; `sqlite3 FILE .recover` may save its rows)"
+        )
         sys.exit(2)
 
 

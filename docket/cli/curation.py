@@ -29,12 +29,21 @@ def _persons_restored(store: object) -> None:
 
     try:
         store_resolution(store)  # type: ignore[arg-type]
-    except DocketError as exc:  # the decision is recorded; the stored persons catch up on the next write
+    except (
+        DocketError
+    ) as exc:  # the decision is recorded; the stored persons catch up on the next write
         err.print(f"[yellow]warning:[/yellow] stored persons not refreshed: {escape(str(exc))}")
 
 
-def _curate(action: str, name_a: str, name_b: str, db: str | None, who: str | None, why: str | None,
-            as_json: bool) -> None:
+def _curate(
+    action: str,
+    name_a: str,
+    name_b: str,
+    db: str | None,
+    who: str | None,
+    why: str | None,
+    as_json: bool,
+) -> None:
     from docket.query.curation import curate_names
 
     try:
@@ -43,19 +52,30 @@ def _curate(action: str, name_a: str, name_b: str, db: str | None, who: str | No
     except DocketError as exc:
         _fail(exc)
     _persons_restored(store)
-    _emit(as_json, asdict(entry), f"{entry.action} #{entry.id}: {escape(entry.name_a)!r} and {escape(entry.name_b)!r} "
-              f"by {escape(entry.who)} at {entry.at}" + (f" — {escape(entry.why)}" if entry.why else ""))
+    _emit(
+        as_json,
+        asdict(entry),
+        f"{entry.action} #{entry.id}: {escape(entry.name_a)!r} and {escape(entry.name_b)!r} "
+        f"by {escape(entry.who)} at {entry.at}" + (f" — {escape(entry.why)}" if entry.why else ""),
+    )
 
 
-WhoOption = Annotated[str | None, typer.Option(help="Curator name (default $DOCKET_USER or login).")]
+WhoOption = Annotated[
+    str | None, typer.Option(help="Curator name (default $DOCKET_USER or login).")
+]
 WhyOption = Annotated[str | None, typer.Option(help="Reason, kept in the audit log.")]
 
 
 @app.command()
 def merge(
-    name_a: Annotated[str, typer.Argument(help="A full name as printed in a report, or a person id.")],
+    name_a: Annotated[
+        str, typer.Argument(help="A full name as printed in a report, or a person id.")
+    ],
     name_b: Annotated[str, typer.Argument(help="Another full name of the same person, or its id.")],
-    db: DbOption = None, who: WhoOption = None, why: WhyOption = None, as_json: JsonOption = False,
+    db: DbOption = None,
+    who: WhoOption = None,
+    why: WhyOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Curate: the two names are one person (kept across re-ingest; automatic linking never undoes it)."""
     _curate("merge", name_a, name_b, db, who, why, as_json)
@@ -63,9 +83,14 @@ def merge(
 
 @app.command()
 def split(
-    name_a: Annotated[str, typer.Argument(help="A full name as printed in a report, or a person id.")],
+    name_a: Annotated[
+        str, typer.Argument(help="A full name as printed in a report, or a person id.")
+    ],
     name_b: Annotated[str, typer.Argument(help="A full name of a different person, or its id.")],
-    db: DbOption = None, who: WhoOption = None, why: WhyOption = None, as_json: JsonOption = False,
+    db: DbOption = None,
+    who: WhoOption = None,
+    why: WhyOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Curate: the two names are different people, never to be linked (kept across re-ingest)."""
     _curate("split", name_a, name_b, db, who, why, as_json)
@@ -74,7 +99,9 @@ def split(
 @app.command("not-a-person")
 def not_a_person(
     name: Annotated[str, typer.Argument(help="A person id, or a name that names one person.")],
-    db: DbOption = None, who: WhoOption = None, why: WhyOption = None,
+    db: DbOption = None,
+    who: WhoOption = None,
+    why: WhyOption = None,
     undo: Annotated[bool, typer.Option("--undo", help="List the name as a person again.")] = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -88,16 +115,25 @@ def not_a_person(
     except DocketError as exc:
         _fail(exc)
     _persons_restored(store)
-    _emit(as_json, [asdict(e) for e in entries], "\n".join(
-        f"{e.action} #{e.id}: {escape(e.name_a)!r} by {escape(e.who)} at {e.at}" + (f" — {escape(e.why)}" if e.why else "")
-        for e in entries))
+    _emit(
+        as_json,
+        [asdict(e) for e in entries],
+        "\n".join(
+            f"{e.action} #{e.id}: {escape(e.name_a)!r} by {escape(e.who)} at {e.at}"
+            + (f" — {escape(e.why)}" if e.why else "")
+            for e in entries
+        ),
+    )
 
 
 @app.command()
 def reject(
     name: Annotated[str, typer.Argument(help="A person id, or a name that names one person.")],
     fact: Annotated[str, typer.Argument(help="The fact id shown in `docket person` (fact-…).")],
-    db: DbOption = None, who: WhoOption = None, why: WhyOption = None, as_json: JsonOption = False,
+    db: DbOption = None,
+    who: WhoOption = None,
+    why: WhyOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Curate: this claim is false: reject every statement of the fact, in every report, at once."""
     from docket.query.curation import reject_claim
@@ -110,17 +146,32 @@ def reject(
         _fail(exc)
     _persons_restored(store)
     n = len(reviews) - 1  # the last review is the claim itself
-    _emit(as_json, [asdict(r) for r in reviews], f"rejected {n} statement{'s' if n != 1 else ''} of {escape(fact)} and the claim, for reports "
-              f"ingested later (reviews #{reviews[0].id}–#{reviews[-1].id})" + (f" — {escape(why)}" if why else ""))
+    _emit(
+        as_json,
+        [asdict(r) for r in reviews],
+        f"rejected {n} statement{'s' if n != 1 else ''} of {escape(fact)} and the claim, for reports "
+        f"ingested later (reviews #{reviews[0].id}–#{reviews[-1].id})"
+        + (f" — {escape(why)}" if why else ""),
+    )
 
 
 @app.command("review")
 def review_cmd(
-    statement: Annotated[str, typer.Argument(help="The statement's key (`docket person NAME --json`: statements[].key).")],
+    statement: Annotated[
+        str,
+        typer.Argument(help="The statement's key (`docket person NAME --json`: statements[].key)."),
+    ],
     action: Annotated[str, typer.Argument(help="verify, reject, or correct.")],
-    field: Annotated[str | None, typer.Option(help="For correct: date, charge, place, or person (wrong person).")] = None,
-    value: Annotated[str | None, typer.Option(help="The corrected value (for person: an id or a name).")] = None,
-    db: DbOption = None, who: WhoOption = None, why: WhyOption = None, as_json: JsonOption = False,
+    field: Annotated[
+        str | None, typer.Option(help="For correct: date, charge, place, or person (wrong person).")
+    ] = None,
+    value: Annotated[
+        str | None, typer.Option(help="The corrected value (for person: an id or a name).")
+    ] = None,
+    db: DbOption = None,
+    who: WhoOption = None,
+    why: WhyOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Curate one statement: verify it, reject it as a misreading, or correct its date, charge, place or person."""
     from docket.query.reviews import review
@@ -128,18 +179,27 @@ def review_cmd(
 
     try:
         store = open_store(db, create=False)
-        r = review(store, statement, action, who=who or curator(), field=field, value=value, why=why)
+        r = review(
+            store, statement, action, who=who or curator(), field=field, value=value, why=why
+        )
     except DocketError as exc:
         _fail(exc)
     _persons_restored(store)
     change = f" {r.field}: {r.before or '∅'} → {r.after or '∅'}" if r.action == "correct" else ""
-    _emit(as_json, asdict(r), f"{r.action} #{r.id}{escape(change)} by {escape(r.who)} at {r.at}" + (f" — {escape(r.why)}" if r.why else ""))
+    _emit(
+        as_json,
+        asdict(r),
+        f"{r.action} #{r.id}{escape(change)} by {escape(r.who)} at {r.at}"
+        + (f" — {escape(r.why)}" if r.why else ""),
+    )
 
 
 @app.command()
 def queue(
     db: DbOption = None,
-    country: Annotated[str | None, typer.Option(help="Only persons named in reports on this country.")] = None,
+    country: Annotated[
+        str | None, typer.Option(help="Only persons named in reports on this country.")
+    ] = None,
     side: Annotated[str, typer.Option(help="target (default), state, other, or any.")] = "target",
     limit: Annotated[int, typer.Option(help="Show at most this many.")] = 30,
     as_json: JsonOption = False,
@@ -149,23 +209,37 @@ def queue(
     from docket.query.queue import review_queue
 
     try:
-        items = review_queue(people(open_store(db, create=False)), country=country, side=None if side == "any" else side)
+        items = review_queue(
+            people(open_store(db, create=False)),
+            country=country,
+            side=None if side == "any" else side,
+        )
     except DocketError as exc:
         _fail(exc)
     if as_json:
         from docket.export.serialize import queue_item_dict
 
-        print(json.dumps({"total": len(items), "items": [queue_item_dict(it) for it in items[:limit]]},
-                         ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                {"total": len(items), "items": [queue_item_dict(it) for it in items[:limit]]},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return
     table = Table(title=f"review queue: {min(limit, len(items))} of {len(items)} facts to check")
     for col in ("person", "fact", "confidence", "publishers", "why", "id"):
         table.add_column(col, overflow="fold")
     for it in items[:limit]:
         f = it.fact
-        table.add_row(escape(it.case.person.cluster.canonical), f"{f.type} {f.date or ''}".strip(),
-                      "" if f.confidence is None else f"{f.confidence:.2f}", str(len(f.publishers)),
-                      escape(", ".join(it.reasons)), f"{it.case.person.cluster.id} {f.id}")
+        table.add_row(
+            escape(it.case.person.cluster.canonical),
+            f"{f.type} {f.date or ''}".strip(),
+            "" if f.confidence is None else f"{f.confidence:.2f}",
+            str(len(f.publishers)),
+            escape(", ".join(it.reasons)),
+            f"{it.case.person.cluster.id} {f.id}",
+        )
     out.print(table)
 
 
@@ -178,13 +252,19 @@ def relink(db: DbOption = None, as_json: JsonOption = False) -> None:
         r = run(open_store(db, create=False))
     except DocketError as exc:
         _fail(exc)
-    _emit(as_json, asdict(r), f"{r.persons} persons; {r.new_ids} given a new id; {r.retired} ids folded into "
-          "another person (they resolve to it)")
+    _emit(
+        as_json,
+        asdict(r),
+        f"{r.persons} persons; {r.new_ids} given a new id; {r.retired} ids folded into "
+        "another person (they resolve to it)",
+    )
 
 
 @app.command()
 def explain(
-    name: Annotated[str, typer.Argument(help="A name, any spelling or part of it, or a person id.")],
+    name: Annotated[
+        str, typer.Argument(help="A name, any spelling or part of it, or a person id.")
+    ],
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -192,21 +272,42 @@ def explain(
     store, hits = find_or_exit(db, name)
     log = store.curation_log()
     if as_json:
-        print(json.dumps([{"id": p.cluster.id, "variants": p.cluster.forms,
-                           "links": [asdict(link) for link in dict.fromkeys(p.cluster.links)],
-                           "curation": [asdict(e) for e in log if {e.name_a, e.name_b} & set(p.cluster.forms)]}
-                          for p in hits], ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": p.cluster.id,
+                        "variants": p.cluster.forms,
+                        "links": [asdict(link) for link in dict.fromkeys(p.cluster.links)],
+                        "curation": [
+                            asdict(e) for e in log if {e.name_a, e.name_b} & set(p.cluster.forms)
+                        ],
+                    }
+                    for p in hits
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return
     for p in hits:
-        out.print(f"[bold]{escape(p.cluster.canonical)}[/bold] ({p.cluster.id}): " + escape(", ".join(p.cluster.forms)))
+        out.print(
+            f"[bold]{escape(p.cluster.canonical)}[/bold] ({p.cluster.id}): "
+            + escape(", ".join(p.cluster.forms))
+        )
         for link in dict.fromkeys(p.cluster.links):
-            out.print(f"  {escape(link.a)!r} ~ {escape(link.b)!r} score {link.score:.2f}: " + escape("; ".join(link.levels)))
+            out.print(
+                f"  {escape(link.a)!r} ~ {escape(link.b)!r} score {link.score:.2f}: "
+                + escape("; ".join(link.levels))
+            )
         if len(p.cluster.forms) == 1:
             out.print("  (one spelling, nothing linked)")
         for e in log:
             if {e.name_a, e.name_b} & set(p.cluster.forms):
-                out.print(f"  curated {e.action} #{e.id} {escape(e.name_a)!r} / {escape(e.name_b)!r} by {escape(e.who)}"
-                          f" at {e.at}" + (f": {escape(e.why)}" if e.why else ""))
+                out.print(
+                    f"  curated {e.action} #{e.id} {escape(e.name_a)!r} / {escape(e.name_b)!r} by {escape(e.who)}"
+                    f" at {e.at}" + (f": {escape(e.why)}" if e.why else "")
+                )
 
 
 @app.command()
@@ -225,19 +326,34 @@ def orgs(
         _fail(exc)
     clusters = link_organisations(entities)[:limit]
     if as_json:
-        print(json.dumps([{"name": c.name, "forms": dict(c.forms), "documents": sorted(c.documents)} for c in clusters],
-                         ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                [
+                    {"name": c.name, "forms": dict(c.forms), "documents": sorted(c.documents)}
+                    for c in clusters
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return
     table = Table(title="organisations")
     for col in ("name", "spellings", "documents", "mentions"):
         table.add_column(col, overflow="fold")
     for c in clusters:
-        table.add_row(escape(c.name), escape(", ".join(c.forms)), str(len(c.documents)), str(sum(c.forms.values())))
+        table.add_row(
+            escape(c.name),
+            escape(", ".join(c.forms)),
+            str(len(c.documents)),
+            str(sum(c.forms.values())),
+        )
     out.print(table)
 
 
-curator_app = typer.Typer(help="Curator accounts: who may log in to curate (passwords kept as Argon2id hashes).",
-                          no_args_is_help=True)
+curator_app = typer.Typer(
+    help="Curator accounts: who may log in to curate (passwords kept as Argon2id hashes).",
+    no_args_is_help=True,
+)
 app.add_typer(curator_app, name="curator")
 
 
@@ -245,8 +361,9 @@ app.add_typer(curator_app, name="curator")
 def curator_add(
     name: Annotated[str, typer.Argument(help="The curator's name (shown in the audit log).")],
     db: DbOption = None,
-    password_stdin: Annotated[bool, typer.Option("--password-stdin",
-                                                 help="Read the password from standard input.")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Create a curator account, or set a new password for it."""
@@ -272,18 +389,26 @@ def curator_add(
         store.close()
     except DocketError as exc:
         _fail(exc)
-    _emit(as_json, {"curator": name, "action": "password changed" if existed else "added"},
-          f"{'password changed for' if existed else 'added'} curator {escape(name)}")
+    _emit(
+        as_json,
+        {"curator": name, "action": "password changed" if existed else "added"},
+        f"{'password changed for' if existed else 'added'} curator {escape(name)}",
+    )
 
 
 @curator_app.command("remove")
-def curator_remove(name: Annotated[str, typer.Argument(help="The curator's name.")], db: DbOption = None,
-                   as_json: JsonOption = False) -> None:
+def curator_remove(
+    name: Annotated[str, typer.Argument(help="The curator's name.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """Remove a curator account (their past decisions stay in the audit log)."""
     try:
         store = open_store(db, create=False)
         if store.curator_hash(name) is None:
-            err.print(f"[red]error:[/red] no curator called {escape(name)!r} (see `docket curator list`)")
+            err.print(
+                f"[red]error:[/red] no curator called {escape(name)!r} (see `docket curator list`)"
+            )
             raise typer.Exit(2)
         store.set_curator(name, None)
         store.close()

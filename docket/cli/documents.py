@@ -28,53 +28,125 @@ from docket.store import open_store
 
 @app.command()
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or glob patterns.")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Files, folders (recursive) or glob patterns.")
+    ],
     db: DbOption = None,
-    publisher: Annotated[str | None, typer.Option(help="Override the publisher of every file.")] = None,
+    publisher: Annotated[
+        str | None, typer.Option(help="Override the publisher of every file.")
+    ] = None,
     country: Annotated[str | None, typer.Option(help="Override the country of every file.")] = None,
     period: Annotated[int | None, typer.Option(help="Override the year the events cover.")] = None,
-    title: Annotated[str | None, typer.Option(help="Override the title (only sensible for one file).")] = None,
-    url: Annotated[str | None, typer.Option(help="The report's source URL, for citations (one file).")] = None,
-    published: Annotated[str | None, typer.Option(help="Its publication date, YYYY[-MM[-DD]].")] = None,
+    title: Annotated[
+        str | None, typer.Option(help="Override the title (only sensible for one file).")
+    ] = None,
+    url: Annotated[
+        str | None, typer.Option(help="The report's source URL, for citations (one file).")
+    ] = None,
+    published: Annotated[
+        str | None, typer.Option(help="Its publication date, YYYY[-MM[-DD]].")
+    ] = None,
     accessed: Annotated[str | None, typer.Option(help="When it was retrieved, YYYY-MM-DD.")] = None,
-    language: Annotated[str | None, typer.Option(help="The language of every file (a code or a name: ru, "
-                                                         "Kazakh); default: detected from the text.")] = None,
-    max_mb: Annotated[float, typer.Option(help="Size limit for text/HTML files, in MB (PDF: 10x).")] = 20.0,
-    summary: Annotated[bool, typer.Option("--summary", help="Print the database summary afterwards.")] = False,
-    extract_facts: Annotated[bool, typer.Option("--extract/--no-extract",
-                                                help="Extract people and events (default) or only store text.")] = True,
-    split_books: Annotated[bool, typer.Option("--split-books/--no-split-books",
-                                              help="Store a multi-country PDF book as one document per chapter.")] = True,
-    timeout: Annotated[float, typer.Option(help="Seconds allowed to read one file, and to extract each of its documents (0: no limit).")] = 300.0,
-    max_memory_mb: Annotated[int, typer.Option(help="Memory reading one file, or extracting one document, may take, in MB (0: no cap).")] = 2048,
-    workers: Annotated[int | None, typer.Option(
-        help="Local processes reading and extracting in parallel (default: one per core).", min=1)] = None,
-    cluster: Annotated[str | None, typer.Option(
-        help="Extract on the Dask cluster whose scheduler listens here, e.g. tcp://scheduler:8786.")] = None,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            help="The language of every file (a code or a name: ru, "
+            "Kazakh); default: detected from the text."
+        ),
+    ] = None,
+    max_mb: Annotated[
+        float, typer.Option(help="Size limit for text/HTML files, in MB (PDF: 10x).")
+    ] = 20.0,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="Print the database summary afterwards.")
+    ] = False,
+    extract_facts: Annotated[
+        bool,
+        typer.Option(
+            "--extract/--no-extract", help="Extract people and events (default) or only store text."
+        ),
+    ] = True,
+    split_books: Annotated[
+        bool,
+        typer.Option(
+            "--split-books/--no-split-books",
+            help="Store a multi-country PDF book as one document per chapter.",
+        ),
+    ] = True,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            help="Seconds allowed to read one file, and to extract each of its documents (0: no limit)."
+        ),
+    ] = 300.0,
+    max_memory_mb: Annotated[
+        int,
+        typer.Option(
+            help="Memory reading one file, or extracting one document, may take, in MB (0: no cap)."
+        ),
+    ] = 2048,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Local processes reading and extracting in parallel (default: one per core).",
+            min=1,
+        ),
+    ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            help="Extract on the Dask cluster whose scheduler listens here, e.g. tcp://scheduler:8786."
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Ingest reports (text, HTML, PDF): each file whole or not at all; bad files are reported, not fatal."""
-    explicit = {k: v for k, v in {"publisher": publisher, "country": country, "period": period,
-                                  "title": title, "url": url, "published": published,
-                                  "accessed": accessed, "language": language}.items() if v is not None}
-    options = IngestOptions(metadata=explicit, max_text_bytes=int(max_mb * 1024 * 1024),
-                            max_pdf_bytes=int(max_mb * 10 * 1024 * 1024), extract=extract_facts,
-                            split_books=split_books, read_timeout_s=timeout or None,
-                            read_memory_mb=max_memory_mb or None)
+    explicit = {
+        k: v
+        for k, v in {
+            "publisher": publisher,
+            "country": country,
+            "period": period,
+            "title": title,
+            "url": url,
+            "published": published,
+            "accessed": accessed,
+            "language": language,
+        }.items()
+        if v is not None
+    }
+    options = IngestOptions(
+        metadata=explicit,
+        max_text_bytes=int(max_mb * 1024 * 1024),
+        max_pdf_bytes=int(max_mb * 10 * 1024 * 1024),
+        extract=extract_facts,
+        split_books=split_books,
+        read_timeout_s=timeout or None,
+        read_memory_mb=max_memory_mb or None,
+    )
     try:
         store = open_store(db)
     except DocketError as exc:
         _fail(exc)
     files = expand_paths(paths)
-    run = partial(iter_ingest, store, files, options, workers=workers or default_workers(), cluster=cluster,
-                  isolate=True)  # even one file is read in a supervised process: its limits hold
+    run = partial(
+        iter_ingest,
+        store,
+        files,
+        options,
+        workers=workers or default_workers(),
+        cluster=cluster,
+        isolate=True,
+    )  # even one file is read in a supervised process: its limits hold
     outcomes: list[FileOutcome] = []
     try:
         _run_ingest(run, files, outcomes, as_json)
     except DocketError as exc:
         store.close()
-        err.print(f"stopped after {len(outcomes)} of {len(files)} files "
-                  f"({sum(o.status in ('added', 'replaced') for o in outcomes)} stored)")
+        err.print(
+            f"stopped after {len(outcomes)} of {len(files)} files "
+            f"({sum(o.status in ('added', 'replaced') for o in outcomes)} stored)"
+        )
         _fail(exc)
     if any(o.status in ("added", "replaced") for o in outcomes):
         store.refresh_search_index()
@@ -82,11 +154,17 @@ def ingest(
 
         try:  # persons seen for the first time get their ids now, by the writer, and the persons are stored
             store_resolution(store)
-        except DocketError as exc:  # the documents are stored; the ids will be given on the next read
+        except (
+            DocketError
+        ) as exc:  # the documents are stored; the ids will be given on the next read
             err.print(f"[yellow]warning:[/yellow] persons not stored yet: {escape(str(exc))}")
     failed = [o for o in outcomes if o.status == "failed"]
     if as_json:
-        print(json.dumps({"files": [asdict(o) for o in outcomes], "counts": _counts(outcomes)}, indent=1))
+        print(
+            json.dumps(
+                {"files": [asdict(o) for o in outcomes], "counts": _counts(outcomes)}, indent=1
+            )
+        )
     else:
         _print_outcomes(outcomes)
         if summary:
@@ -96,14 +174,25 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _run_ingest(run: Callable[[], Iterator[FileOutcome]], files: list[Path], outcomes: list[FileOutcome],
-                as_json: bool) -> None:
+def _run_ingest(
+    run: Callable[[], Iterator[FileOutcome]],
+    files: list[Path],
+    outcomes: list[FileOutcome],
+    as_json: bool,
+) -> None:
     """Collect the outcomes of ``run`` into ``outcomes``, with a progress bar on a terminal."""
     if as_json:
         outcomes.extend(run())
     elif err.is_terminal:
-        with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      TextColumn("{task.description}"), console=err, transient=True) as progress:
+        with Progress(
+            TextColumn("[bold]ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            console=err,
+            transient=True,
+        ) as progress:
             task = progress.add_task("", total=len(files))
             for f, outcome in zip(files, run()):
                 progress.update(task, advance=1, description=shown(f.name))
@@ -130,15 +219,32 @@ def _outcome_line(o: FileOutcome) -> str:
 
 def _print_outcomes(outcomes: list[FileOutcome]) -> None:
     table = Table(title="Ingest", show_lines=False)
-    for col in ("file", "status", "document", "sections", "paragraphs", "mentions", "events", "seconds", "detail"):
+    for col in (
+        "file",
+        "status",
+        "document",
+        "sections",
+        "paragraphs",
+        "mentions",
+        "events",
+        "seconds",
+        "detail",
+    ):
         table.add_column(col, overflow="fold")
     for o in outcomes:
         detail = o.error or o.note or (f"replaces {o.replaced_id}" if o.replaced_id else "")
         style = {"failed": "red", "replaced": "yellow", "added": "green"}.get(o.status, "")
-        table.add_row(shown(Path(o.path).name), f"[{style}]{o.status}[/{style}]" if style else o.status,
-                      o.document_id or "", str(o.sections or ""), str(o.paragraphs or ""), str(o.mentions or ""),
-                      str(o.events or ""), f"{o.seconds:.2f}",
-                      shown(detail))
+        table.add_row(
+            shown(Path(o.path).name),
+            f"[{style}]{o.status}[/{style}]" if style else o.status,
+            o.document_id or "",
+            str(o.sections or ""),
+            str(o.paragraphs or ""),
+            str(o.mentions or ""),
+            str(o.events or ""),
+            f"{o.seconds:.2f}",
+            shown(detail),
+        )
     out.print(table)
     c = _counts(outcomes)
     out.print(", ".join(f"{v} {k}" for k, v in c.items()))
@@ -147,15 +253,34 @@ def _print_outcomes(outcomes: list[FileOutcome]) -> None:
 def _print_summary(store) -> None:
     docs = store.list_documents()
     table = Table(title=f"docket: {len(docs)} documents")
-    for col in ("id", "file", "publisher", "country", "period", "lang", "title", "paras"):  # sections: --json
+    for col in (
+        "id",
+        "file",
+        "publisher",
+        "country",
+        "period",
+        "lang",
+        "title",
+        "paras",
+    ):  # sections: --json
         table.add_column(col, overflow="fold", no_wrap=col in ("id", "period", "lang", "paras"))
     for d in docs:
-        table.add_row(d.id, shown(d.file_name), shown(d.publisher or "?"), shown(d.country or "?"),
-                      str(d.period or "?"), d.language or "?", shown(d.title or ""), str(d.paragraphs))
+        table.add_row(
+            d.id,
+            shown(d.file_name),
+            shown(d.publisher or "?"),
+            shown(d.country or "?"),
+            str(d.period or "?"),
+            d.language or "?",
+            shown(d.title or ""),
+            str(d.paragraphs),
+        )
     out.print(table)
     counts = store.counts()
-    out.print(f"{counts['documents']} documents, {counts['sections']} sections, {counts['paragraphs']} paragraphs, "
-              f"{counts['mentions']} person mentions, {counts['events']} event statements")
+    out.print(
+        f"{counts['documents']} documents, {counts['sections']} sections, {counts['paragraphs']} paragraphs, "
+        f"{counts['mentions']} person mentions, {counts['events']} event statements"
+    )
 
 
 @app.command()
@@ -166,8 +291,15 @@ def summary(db: DbOption = None, as_json: JsonOption = False) -> None:
     except DocketError as exc:
         _fail(exc)
     if as_json:
-        print(json.dumps({"documents": [asdict(d) for d in store.list_documents()], "counts": store.counts()},
-                         indent=1))
+        print(
+            json.dumps(
+                {
+                    "documents": [asdict(d) for d in store.list_documents()],
+                    "counts": store.counts(),
+                },
+                indent=1,
+            )
+        )
     else:
         _print_summary(store)
     store.close()
@@ -175,17 +307,29 @@ def summary(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help='Words (ANDed), "a phrase", prefix*, -exclude, a OR b.')],
+    query: Annotated[
+        str, typer.Argument(help='Words (ANDed), "a phrase", prefix*, -exclude, a OR b.')
+    ],
     db: DbOption = None,
     publisher: Annotated[str | None, typer.Option(help="Only this publisher (substring).")] = None,
     country: Annotated[str | None, typer.Option(help="Only this country.")] = None,
     year: Annotated[int | None, typer.Option(help="Only reports covering this year.")] = None,
-    section: Annotated[str | None, typer.Option(help="Only sections whose heading path contains this.")] = None,
-    topic: Annotated[str | None, typer.Option(help="Only paragraphs tagged with this topic id (see docs).")] = None,
+    section: Annotated[
+        str | None, typer.Option(help="Only sections whose heading path contains this.")
+    ] = None,
+    topic: Annotated[
+        str | None, typer.Option(help="Only paragraphs tagged with this topic id (see docs).")
+    ] = None,
     limit: Annotated[int, typer.Option(help="Number of hits.", min=1, max=1000)] = 10,
-    offset: Annotated[int, typer.Option(help="Skip this many hits (paging).", min=0, max=1_000_000)] = 0,
-    exact: Annotated[bool, typer.Option("--exact", help="Search only the spelling typed, not a person's "
-                                                         "linked spellings.")] = False,
+    offset: Annotated[
+        int, typer.Option(help="Skip this many hits (paging).", min=0, max=1_000_000)
+    ] = 0,
+    exact: Annotated[
+        bool,
+        typer.Option(
+            "--exact", help="Search only the spelling typed, not a person's linked spellings."
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Full-text search over paragraphs, ranked by BM25, each hit with its citation; a person's name
@@ -205,21 +349,37 @@ def search(
     except DocketError as exc:
         _fail(exc)
     if as_json:
-        print(json.dumps({"query": query, "searched": widened.query, "linked_spellings": list(widened.spellings),
-                          "persons": list(widened.persons), "total": asdict(total),
-                          "hits": [asdict(h) for h in hits]}, ensure_ascii=False,
-                         indent=1))
+        print(
+            json.dumps(
+                {
+                    "query": query,
+                    "searched": widened.query,
+                    "linked_spellings": list(widened.spellings),
+                    "persons": list(widened.persons),
+                    "total": asdict(total),
+                    "hits": [asdict(h) for h in hits],
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return
     if widened.spellings:
-        err.print(f"also searched the linked spellings {escape(', '.join(widened.spellings))} "
-                  f"({', '.join(widened.persons)}; --exact for only {escape(query)!r})")
+        err.print(
+            f"also searched the linked spellings {escape(', '.join(widened.spellings))} "
+            f"({', '.join(widened.persons)}; --exact for only {escape(query)!r})"
+        )
     if not hits:
-        out.print("no hits" if not total.paragraphs else f"no hits past {offset} (of {total.paragraphs})")
+        out.print(
+            "no hits" if not total.paragraphs else f"no hits past {offset} (of {total.paragraphs})"
+        )
     else:
-        out.print(f"[bold]{total.paragraphs}[/bold] paragraph{'s' if total.paragraphs != 1 else ''} in "
-                  f"[bold]{total.documents}[/bold] document{'s' if total.documents != 1 else ''}; "
-                  f"showing {offset + 1}–{offset + len(hits)}"
-                  + ("" if offset + len(hits) < total.paragraphs else " (the last)"))
+        out.print(
+            f"[bold]{total.paragraphs}[/bold] paragraph{'s' if total.paragraphs != 1 else ''} in "
+            f"[bold]{total.documents}[/bold] document{'s' if total.documents != 1 else ''}; "
+            f"showing {offset + 1}–{offset + len(hits)}"
+            + ("" if offset + len(hits) < total.paragraphs else " (the last)")
+        )
     for i, h in enumerate(hits, start=offset + 1):
         c = h.citation
         line = Text(f"{i}. ", style="bold")
@@ -227,9 +387,11 @@ def search(
         for a, b in h.highlights:
             snippet.stylize("bold yellow", a, b)
         out.print(line + snippet)
-        out.print(f"   [dim]{escape(c.publisher or '?')}, {escape(c.title or '?')} ({c.period or '?'})"
-                  f" — {escape(c.section or '(no section)')} — {c.paragraph_id} [{c.start}:{c.end}]"
-                  f"{' — ' + ', '.join(h.topics) if h.topics else ''}[/dim]")
+        out.print(
+            f"   [dim]{escape(c.publisher or '?')}, {escape(c.title or '?')} ({c.period or '?'})"
+            f" — {escape(c.section or '(no section)')} — {c.paragraph_id} [{c.start}:{c.end}]"
+            f"{' — ' + ', '.join(h.topics) if h.topics else ''}[/dim]"
+        )
 
 
 @app.command()
@@ -254,15 +416,23 @@ def show(
         except DocketError:
             number = None
         if number is None or number >= len(doc.paragraphs):
-            err.print(f"[red]error:[/red] {escape(doc_id)} has paragraphs p0..p{len(doc.paragraphs) - 1}")
+            err.print(
+                f"[red]error:[/red] {escape(doc_id)} has paragraphs p0..p{len(doc.paragraphs) - 1}"
+            )
             raise typer.Exit(2)
         p = doc.paragraphs[number]
         sec = doc.sections[p.section].path if p.section is not None else ()
         if as_json:
-            print(json.dumps({"paragraph_id": p.pid(doc.id), "section": list(sec), **asdict(p)}, indent=1))
+            print(
+                json.dumps(
+                    {"paragraph_id": p.pid(doc.id), "section": list(sec), **asdict(p)}, indent=1
+                )
+            )
         else:
-            out.print(f"[bold]{p.pid(doc.id)}[/bold] — {escape(' > '.join(sec) or '(no section)')} "
-                      f"[{p.start}:{p.end}]")
+            out.print(
+                f"[bold]{p.pid(doc.id)}[/bold] — {escape(' > '.join(sec) or '(no section)')} "
+                f"[{p.start}:{p.end}]"
+            )
             out.print(escape(p.text))
         return
     if as_json:
@@ -272,8 +442,10 @@ def show(
         return
     m = doc.metadata
     out.print(f"[bold]{escape(m.title or doc.file_name)}[/bold]")
-    out.print(f"{escape(m.publisher or '?')} · {escape(m.country or '?')} · events of {m.period or '?'} · "
-              f"{doc.format} · {len(doc.sections)} sections · {len(doc.paragraphs)} paragraphs")
+    out.print(
+        f"{escape(m.publisher or '?')} · {escape(m.country or '?')} · events of {m.period or '?'} · "
+        f"{doc.format} · {len(doc.sections)} sections · {len(doc.paragraphs)} paragraphs"
+    )
     for s in doc.sections:
         n = sum(1 for p in doc.paragraphs if p.section == s.ordinal)
         out.print(f"{'  ' * (s.level - 1)}- {escape(s.heading)} [dim]({n} paragraphs)[/dim]")
@@ -281,7 +453,9 @@ def show(
 
 @app.command()
 def extract(
-    files: Annotated[list[str], typer.Argument(help="Report files or folders (no database needed).")],
+    files: Annotated[
+        list[str], typer.Argument(help="Report files or folders (no database needed).")
+    ],
     workers: Annotated[int, typer.Option(help="Local processes for per-document extraction.")] = 1,
     as_json: JsonOption = False,
 ) -> None:
@@ -307,7 +481,9 @@ def extract(
         for col in ("person", "forms", "files"):
             table.add_column(col, overflow="fold")
         for p in result["persons"]:
-            table.add_row(escape(p["canonical"]), escape(", ".join(p["variants"])), ", ".join(p["mentions"]))
+            table.add_row(
+                escape(p["canonical"]), escape(", ".join(p["variants"])), ", ".join(p["mentions"])
+            )
         out.print(table)
     if failed:
         raise typer.Exit(1)
@@ -315,12 +491,23 @@ def extract(
 
 @app.command("eval")
 def eval_(
-    gold: Annotated[list[Path], typer.Option(help="A gold directory (documents.json, persons.json, events.jsonl); "
-                                                   "repeat for several sets.")],
-    reports: Annotated[list[Path] | None, typer.Option(
-        help="Folders with the reports the gold annotates (searched by file name, recursively; repeatable). "
-             "Default: ../seeds and ../corpus/* beside the gold's parent folder.")] = None,
-    ablation: Annotated[bool, typer.Option(help="Also score with each switchable component off in turn.")] = False,
+    gold: Annotated[
+        list[Path],
+        typer.Option(
+            help="A gold directory (documents.json, persons.json, events.jsonl); "
+            "repeat for several sets."
+        ),
+    ],
+    reports: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Folders with the reports the gold annotates (searched by file name, recursively; repeatable). "
+            "Default: ../seeds and ../corpus/* beside the gold's parent folder."
+        ),
+    ] = None,
+    ablation: Annotated[
+        bool, typer.Option(help="Also score with each switchable component off in turn.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Precision/recall/F1 per gold set and pooled, per publisher, beside a spaCy-only baseline from the same run."""
@@ -336,29 +523,58 @@ def eval_(
     if as_json:
         print(json.dumps(asdict(report), indent=1))
         return
-    for title, rows in (("docket", [*report.sets, report.pooled]),
-                        ("spaCy-only baseline (PERSON entities, exact-string linking, no events)",
-                         [*report.baseline, report.baseline_pooled]),
-                        ("docket by publisher family (pooled over the sets)", report.publishers),
-                        ("docket by report language (pooled over the sets)",
-                         report.languages if len(report.languages) > 1 else []),
-                        ("ablation: pooled, one component off", [r for _, r in report.ablation])):
+    for title, rows in (
+        ("docket", [*report.sets, report.pooled]),
+        (
+            "spaCy-only baseline (PERSON entities, exact-string linking, no events)",
+            [*report.baseline, report.baseline_pooled],
+        ),
+        ("docket by publisher family (pooled over the sets)", report.publishers),
+        (
+            "docket by report language (pooled over the sets)",
+            report.languages if len(report.languages) > 1 else [],
+        ),
+        ("ablation: pooled, one component off", [r for _, r in report.ablation]),
+    ):
         if not rows:
             continue
         table = Table(title=title)
-        for col in ("set", "docs", "mentions F1 (P/R)", "events F1 (P/R)", "date", "sanction", "charge",
-                    "linking F1", "hard-neg. merges"):
+        for col in (
+            "set",
+            "docs",
+            "mentions F1 (P/R)",
+            "events F1 (P/R)",
+            "date",
+            "sanction",
+            "charge",
+            "linking F1",
+            "hard-neg. merges",
+        ):
             table.add_column(col, no_wrap=True)
-        names = [n for n, _ in report.ablation] if rows and rows[0] is (report.ablation[0][1] if report.ablation else None) else None
+        names = (
+            [n for n, _ in report.ablation]
+            if rows and rows[0] is (report.ablation[0][1] if report.ablation else None)
+            else None
+        )
         for i, r in enumerate(rows):
             m, e = r.mentions, r.events
             label = f"without {names[i]}" if names else r.name
-            table.add_row(label, str(r.documents), f"{m['f1']:.3f} ({m['p']:.2f}/{m['r']:.2f})",
-                          f"{e['f1']:.3f} ({e['p']:.2f}/{e['r']:.2f})", f"{r.date_acc:.2f}", f"{r.sanction_acc:.2f}",
-                          f"{r.charge_acc:.2f}", f"{r.linking['f1']:.3f}", str(r.hard_negative_merges))
+            table.add_row(
+                label,
+                str(r.documents),
+                f"{m['f1']:.3f} ({m['p']:.2f}/{m['r']:.2f})",
+                f"{e['f1']:.3f} ({e['p']:.2f}/{e['r']:.2f})",
+                f"{r.date_acc:.2f}",
+                f"{r.sanction_acc:.2f}",
+                f"{r.charge_acc:.2f}",
+                f"{r.linking['f1']:.3f}",
+                str(r.hard_negative_merges),
+            )
         out.print(table)
     if len(report.pair_kinds) > 1:
-        table = Table(title="linking by the languages of the two names (pairwise, over the items found)")
+        table = Table(
+            title="linking by the languages of the two names (pairwise, over the items found)"
+        )
         for col in ("pair", "F1", "precision", "recall", "gold pairs"):
             table.add_column(col, no_wrap=True)
         for kind, r in report.pair_kinds:
@@ -368,8 +584,16 @@ def eval_(
 
 @app.command("split-book")
 def split_book_(
-    path: Annotated[Path, typer.Argument(help="A PDF book with many country chapters (e.g. an Amnesty annual report).")],
-    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for one text file per chapter and MANIFEST.tsv.")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="A PDF book with many country chapters (e.g. an Amnesty annual report)."
+        ),
+    ],
+    out_dir: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Folder for one text file per chapter and MANIFEST.tsv."),
+    ],
     publisher: Annotated[str | None, typer.Option(help="Override the publisher.")] = None,
     period: Annotated[int | None, typer.Option(help="Override the year the events cover.")] = None,
     as_json: JsonOption = False,
@@ -377,29 +601,58 @@ def split_book_(
     """Split a multi-country report book into one text file per country chapter, with a MANIFEST.tsv."""
     from docket.pipeline import split_book_file
 
-    explicit = {k: v for k, v in {"publisher": publisher, "period": period}.items() if v is not None}
+    explicit = {
+        k: v for k, v in {"publisher": publisher, "period": period}.items() if v is not None
+    }
     try:
-        with err.status("reading the book (a few minutes for an Amnesty annual report)",
-                        spinner="dots") if err.is_terminal and not as_json else nullcontext():
+        with (
+            err.status(
+                "reading the book (a few minutes for an Amnesty annual report)", spinner="dots"
+            )
+            if err.is_terminal and not as_json
+            else nullcontext()
+        ):
             book, files = split_book_file(path, out_dir, IngestOptions(metadata=explicit))
     except DocketError as exc:
         _fail(exc)
     if as_json:
-        print(json.dumps({"chapters": [{"country": ch.country, "first_page": ch.first_page, "last_page": ch.last_page}
-                                       for ch in book.chapters],
-                          "edition": book.edition, "period": book.period, "files": [str(f) for f in files],
-                          "skipped": [{"label": label, "first_page": a, "last_page": b} for label, a, b in book.skipped]},
-                         ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                {
+                    "chapters": [
+                        {
+                            "country": ch.country,
+                            "first_page": ch.first_page,
+                            "last_page": ch.last_page,
+                        }
+                        for ch in book.chapters
+                    ],
+                    "edition": book.edition,
+                    "period": book.period,
+                    "files": [str(f) for f in files],
+                    "skipped": [
+                        {"label": label, "first_page": a, "last_page": b}
+                        for label, a, b in book.skipped
+                    ],
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return
-    out.print(f"{len(book.chapters)} country chapters, edition {book.edition} (events of {book.period}) → "
-              f"{escape(str(out_dir))}/ ({len(files) - 1} files and MANIFEST.tsv)")
+    out.print(
+        f"{len(book.chapters)} country chapters, edition {book.edition} (events of {book.period}) → "
+        f"{escape(str(out_dir))}/ ({len(files) - 1} files and MANIFEST.tsv)"
+    )
     for label, a, b in book.skipped:
         out.print(f"  not a chapter: {escape(label)} (pages {a}–{b})")
 
 
 @app.command()
 def copy(
-    to: Annotated[str, typer.Option("--to", help="The target: a SQLite file or a postgresql:// address.")],
+    to: Annotated[
+        str, typer.Option("--to", help="The target: a SQLite file or a postgresql:// address.")
+    ],
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -412,8 +665,15 @@ def copy(
         _fail(exc)
     total = source.counts()["documents"]
     try:
-        with Progress(TextColumn("[bold]copy"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err, transient=True, disable=not err.is_terminal) as progress:
+        with Progress(
+            TextColumn("[bold]copy"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as progress:
             task = progress.add_task("", total=total)
             report = copy_store(source, target, on_document=lambda _: progress.advance(task))
     except DocketError as exc:
@@ -424,5 +684,7 @@ def copy(
     if as_json:
         print(json.dumps(asdict(report), indent=1))
         return
-    out.print(f"copied {report.documents} documents ({report.skipped} already there), {report.curation} curation "
-              f"decisions, {report.reviews} reviews, {report.curators} curator accounts to {escape(to.split('@')[-1])}")
+    out.print(
+        f"copied {report.documents} documents ({report.skipped} already there), {report.curation} curation "
+        f"decisions, {report.reviews} reviews, {report.curators} curator accounts to {escape(to.split('@')[-1])}"
+    )

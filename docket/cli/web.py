@@ -15,18 +15,38 @@ from docket.store import open_store
 @app.command()
 def serve(
     db: DbOption = None,
-    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (loopback by default).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
-    workers: Annotated[int | None, typer.Option(
-        min=1, help="Server processes, each with its own caches (default: one per core and one more, at most 8).")] = None,
-    http: Annotated[str, typer.Option(help="HTTP parser: auto (httptools when installed), httptools or h11.")] = "auto",
-    loop: Annotated[str, typer.Option(help="Event loop: auto (uvloop when installed), uvloop or asyncio.")] = "auto",
-    data_dir: Annotated[str | None, typer.Option(
-        "--data-dir", help="Where uploaded reports are kept (default: docket-data/ beside the database, or "
-                           "$DOCKET_DATA); never a served folder.")] = None,
-    forwarded_allow_ips: Annotated[str, typer.Option(
-        help="Reverse proxies (comma-separated addresses) whose X-Forwarded-For names the client; "
-             "none by default, so the header is ignored and cannot dodge the login throttle.")] = "",
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Server processes, each with its own caches (default: one per core and one more, at most 8).",
+        ),
+    ] = None,
+    http: Annotated[
+        str, typer.Option(help="HTTP parser: auto (httptools when installed), httptools or h11.")
+    ] = "auto",
+    loop: Annotated[
+        str, typer.Option(help="Event loop: auto (uvloop when installed), uvloop or asyncio.")
+    ] = "auto",
+    data_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--data-dir",
+            help="Where uploaded reports are kept (default: docket-data/ beside the database, or "
+            "$DOCKET_DATA); never a served folder.",
+        ),
+    ] = None,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            help="Reverse proxies (comma-separated addresses) whose X-Forwarded-For names the client; "
+            "none by default, so the header is ignored and cannot dodge the login throttle."
+        ),
+    ] = "",
 ) -> None:
     """The web UI and JSON API (/api/v1, docs at /api/docs). Curation needs a curator account or $DOCKET_TOKEN."""
     import os
@@ -38,7 +58,11 @@ def serve(
     from docket.web.settings import Settings
 
     if http not in ("auto", "httptools", "h11") or loop not in ("auto", "uvloop", "asyncio"):
-        _fail(DocketError(f"unknown --http {http!r} or --loop {loop!r}", hint="see docket serve --help"))
+        _fail(
+            DocketError(
+                f"unknown --http {http!r} or --loop {loop!r}", hint="see docket serve --help"
+            )
+        )
     settings = Settings.from_env(db)
     workers = workers or default_workers()
     try:
@@ -55,10 +79,15 @@ def serve(
     if settings.token_hash:  # workers get the hash, never the plain token
         os.environ["DOCKET_TOKEN_HASH"] = settings.token_hash
         os.environ.pop("DOCKET_TOKEN", None)
-    err.print(f"docket serving {escape(settings.db)} on http://{host}:{port}/ with {workers} "
-              f"process{'es' if workers > 1 else ''} "
-              + ("(curation enabled)" if settings.token_hash or curators else
-                 "(read-only: add a curator with `docket curator add NAME` or set DOCKET_TOKEN)"))
+    err.print(
+        f"docket serving {escape(settings.db)} on http://{host}:{port}/ with {workers} "
+        f"process{'es' if workers > 1 else ''} "
+        + (
+            "(curation enabled)"
+            if settings.token_hash or curators
+            else "(read-only: add a curator with `docket curator add NAME` or set DOCKET_TOKEN)"
+        )
+    )
     from docket.web.server import event_loop, http_protocol
 
     try:
@@ -66,9 +95,18 @@ def serve(
     except ValueError as exc:
         _fail(DocketError(str(exc)))
     proxies = ",".join(p.strip() for p in forwarded_allow_ips.split(",") if p.strip())
-    uvicorn.run("docket.web:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning",
-                http=protocol, loop=event_loop(loop), proxy_headers=bool(proxies),
-                forwarded_allow_ips=proxies or None)
+    uvicorn.run(
+        "docket.web:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        http=protocol,
+        loop=event_loop(loop),
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+    )
 
 
 def default_workers() -> int:

@@ -42,20 +42,29 @@ class ExportData:
         self.citer = Citer(self.store)
 
 
-def collect(store: Store, *, person: str | None = None, country: str | None = None,
-            records: list[PersonRecord] | None = None) -> ExportData:
+def collect(
+    store: Store,
+    *,
+    person: str | None = None,
+    country: str | None = None,
+    records: list[PersonRecord] | None = None,
+) -> ExportData:
     """Gather documents and case files, optionally only one person's (any spelling) or one country's."""
     from docket.query.people import lookup_person
 
     if person is not None:  # an empty name is refused, never "everyone"
         found = lookup_person(records if records is not None else people(store), person)
         if not found.matches:
-            raise ExportError(f"nobody called {person!r} in the database", hint="see `docket people`")
+            raise ExportError(
+                f"nobody called {person!r} in the database", hint="see `docket people`"
+            )
         if found.ambiguous:
             from docket.query.curation import candidates_text
 
-            raise ExportError(f"{person!r} names {len(found.matches)} persons: {candidates_text(found.matches)}",
-                              hint="give the person id")
+            raise ExportError(
+                f"{person!r} names {len(found.matches)} persons: {candidates_text(found.matches)}",
+                hint="give the person id",
+            )
         records = list(found.matches)
     elif records is None:
         records = people(store)
@@ -74,15 +83,20 @@ def collect(store: Store, *, person: str | None = None, country: str | None = No
 
 def schema() -> dict:
     """The published JSON Schema of the JSON export (and of the API's case files)."""
-    return json.loads(resources.files("docket.data").joinpath("export.schema.json").read_text("utf-8"))
+    return json.loads(
+        resources.files("docket.data").joinpath("export.schema.json").read_text("utf-8")
+    )
 
 
 def to_json(data: ExportData) -> dict:
     """Everything as one JSON-ready object, valid against :func:`schema`."""
-    return {"schema": SCHEMA_VERSION, "generator": f"docket {__version__}",
-            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "documents": [document_dict(d) for d in data.documents],
-            "persons": [case_dict(c, data.citer) for c in data.cases]}
+    return {
+        "schema": SCHEMA_VERSION,
+        "generator": f"docket {__version__}",
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "documents": [document_dict(d) for d in data.documents],
+        "persons": [case_dict(c, data.citer) for c in data.cases],
+    }
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -136,8 +150,14 @@ def write_markdown(data: ExportData, out: Path) -> list[Path]:
 def write_esf(data: ExportData, out: Path) -> list[Path]:
     """Events → acts → victims/perpetrators → information/sources as one JSON file."""
     records = esf_records(data.documents, data.cases, data.citer)
-    out.write_text(json.dumps({"format": "HURIDOCS Events Standard Formats (docket mapping)", **records},
-                              ensure_ascii=False, indent=1), "utf-8")
+    out.write_text(
+        json.dumps(
+            {"format": "HURIDOCS Events Standard Formats (docket mapping)", **records},
+            ensure_ascii=False,
+            indent=1,
+        ),
+        "utf-8",
+    )
     return [out]
 
 
@@ -161,8 +181,18 @@ def write_esf_csv(data: ExportData, out: Path) -> list[Path]:
     tables = {}
     for name, rows in records.items():
         columns = list(dict.fromkeys(k for r in rows for k in r)) or ["record_number"]
-        tables[name] = (columns, [[json.dumps(r.get(k), ensure_ascii=False) if isinstance(r.get(k), (dict, list))
-                                   else r.get(k) for k in columns] for r in rows])
+        tables[name] = (
+            columns,
+            [
+                [
+                    json.dumps(r.get(k), ensure_ascii=False)
+                    if isinstance(r.get(k), (dict, list))
+                    else r.get(k)
+                    for k in columns
+                ]
+                for r in rows
+            ],
+        )
     return _write_tables(out, tables)
 
 
@@ -189,10 +219,27 @@ def write_ftm(data: ExportData, out: Path) -> list[Path]:
 
 
 Exporter = Callable[[ExportData, Path], list[Path]]
-EXPORTERS: dict[str, Exporter] = {"json": write_json, "csv": write_csv, "markdown": write_markdown,
-                                  "esf": write_esf, "esf-csv": write_esf_csv, "uwazi": write_uwazi,
-                                  "sqlite": write_sqlite, "ftm": write_ftm}
+EXPORTERS: dict[str, Exporter] = {
+    "json": write_json,
+    "csv": write_csv,
+    "markdown": write_markdown,
+    "esf": write_esf,
+    "esf-csv": write_esf_csv,
+    "uwazi": write_uwazi,
+    "sqlite": write_sqlite,
+    "ftm": write_ftm,
+}
 FILE_PAIR_FORMATS = frozenset({"sqlite", "ftm"})  # written to a path, never to stdout
 DIRECTORY_FORMATS = frozenset({"csv", "markdown", "esf-csv", "uwazi"})
 
-__all__ = ["DIRECTORY_FORMATS", "EXPORTERS", "FILE_PAIR_FORMATS", "ExportData", "Table", "collect", "csv_cell", "schema", "to_json"]
+__all__ = [
+    "DIRECTORY_FORMATS",
+    "EXPORTERS",
+    "FILE_PAIR_FORMATS",
+    "ExportData",
+    "Table",
+    "collect",
+    "csv_cell",
+    "schema",
+    "to_json",
+]

@@ -36,7 +36,13 @@ if TYPE_CHECKING:
     from docket.export import ExportData
 
 DATASET = "docket"
-PROSECUTION = {"charged", "convicted", "sentenced", "fined", "acquitted"}  # facts about a court case
+PROSECUTION = {
+    "charged",
+    "convicted",
+    "sentenced",
+    "fined",
+    "acquitted",
+}  # facts about a court case
 
 
 def _id(kind: str, *parts: str) -> str:
@@ -53,7 +59,9 @@ class _Builder:
 
         self.model = model
         self.entities: dict[str, EntityProxy] = {}
-        self.origins: list[tuple[str, str, str, str]] = []  # entity id, property, value, document entity id
+        self.origins: list[
+            tuple[str, str, str, str]
+        ] = []  # entity id, property, value, document entity id
 
     def make(self, schema: str, entity_id: str) -> EntityProxy:
         entity = self.entities.get(entity_id)
@@ -62,7 +70,9 @@ class _Builder:
             entity.id = entity_id
         return entity
 
-    def add(self, entity: EntityProxy, prop: str, value: object, *, said_by: str | None = None) -> None:
+    def add(
+        self, entity: EntityProxy, prop: str, value: object, *, said_by: str | None = None
+    ) -> None:
         """Add ``value`` (cleaned by FtM; dropped when it cannot be a value of ``prop``), noting the
         report that stated it."""
         if value is None or value == "":
@@ -85,12 +95,18 @@ def _document(b: _Builder, d) -> str:
     b.add(doc, "retrievedAt", d.accessed)
     b.add(doc, "language", d.language)  # FtM takes ISO 639 codes and normalises them
     # the year a report covers is not its publication date: said in words
-    b.add(doc, "notes", f"docket document {d.id}" + (f"; covers events of {d.period}" if d.period else ""))
+    b.add(
+        doc,
+        "notes",
+        f"docket document {d.id}" + (f"; covers events of {d.period}" if d.period else ""),
+    )
     return doc.id
 
 
 def _fact(b: _Builder, c: CaseFile, person_id: str, fact: Fact, docs: dict[str, str]) -> None:
-    name = f"{fact.type.replace('_', ' ')}: {c.person.cluster.canonical}" + (f" ({fact.date})" if fact.date else "")
+    name = f"{fact.type.replace('_', ' ')}: {c.person.cluster.canonical}" + (
+        f" ({fact.date})" if fact.date else ""
+    )
     sanction = sanction_text(fact.sanction) if fact.sanction else None
     if fact.type in PROSECUTION:
         case = b.make("CourtCase", _id("case", c.person.cluster.id, fact.id))
@@ -108,9 +124,14 @@ def _fact(b: _Builder, c: CaseFile, person_id: str, fact: Fact, docs: dict[str, 
         entities = (event,)
         dated = [(event, "date")]
     main = entities[0]
-    b.add(main, "notes", f"docket fact {fact.id}, type {fact.type}"
-          + (f"; sanction: {sanction}" if sanction else "") + (f"; charge: {fact.charge}" if fact.charge else "")
-          + (f"; confidence {fact.confidence:.2f}" if fact.confidence is not None else ""))
+    b.add(
+        main,
+        "notes",
+        f"docket fact {fact.id}, type {fact.type}"
+        + (f"; sanction: {sanction}" if sanction else "")
+        + (f"; charge: {fact.charge}" if fact.charge else "")
+        + (f"; confidence {fact.confidence:.2f}" if fact.confidence is not None else ""),
+    )
     for d, e in fact.statements:
         said_by = docs.get(d.id)
         for entity in entities:
@@ -119,7 +140,12 @@ def _fact(b: _Builder, c: CaseFile, person_id: str, fact: Fact, docs: dict[str, 
         for entity, prop in dated:
             b.add(entity, prop, e.date, said_by=said_by)
         if e.place:
-            b.add(main, "location" if "location" in main.schema.properties else "address", e.place, said_by=said_by)
+            b.add(
+                main,
+                "location" if "location" in main.schema.properties else "address",
+                e.place,
+                said_by=said_by,
+            )
         if d.country:
             b.add(main, "country", d.country, said_by=said_by)
 
@@ -147,7 +173,9 @@ def ftm_entities(data: ExportData) -> tuple[list[EntityProxy], list[Statement]]:
                 continue
             for form in forms:
                 # which report printed which spelling: the name's provenance
-                b.origins.append((person.id, "name" if form == p.cluster.canonical else "alias", form, docs[d]))
+                b.origins.append(
+                    (person.id, "name" if form == p.cluster.canonical else "alias", form, docs[d])
+                )
                 mention = b.make("Mention", _id("mention", d, form))
                 b.add(mention, "name", form)
                 b.add(mention, "document", docs[d])
@@ -155,9 +183,18 @@ def ftm_entities(data: ExportData) -> tuple[list[EntityProxy], list[Statement]]:
                 b.add(mention, "detectedSchema", "Person")
         for fact in c.facts:
             _fact(b, c, person.id, fact, docs)
-    statements = [Statement(entity_id=eid, prop=prop, schema=b.entities[eid].schema.name, value=value,
-                            dataset=DATASET, origin=origin)
-                  for eid, prop, value, origin in b.origins if origin]
+    statements = [
+        Statement(
+            entity_id=eid,
+            prop=prop,
+            schema=b.entities[eid].schema.name,
+            value=value,
+            dataset=DATASET,
+            origin=origin,
+        )
+        for eid, prop, value, origin in b.origins
+        if origin
+    ]
     return list(b.entities.values()), statements
 
 
@@ -186,4 +223,3 @@ def write_ftm(data: ExportData, out: Path) -> list[Path]:
     with side.open("wb") as fh:
         write_statements(fh, "csv", statements)
     return [out, side]
-

@@ -45,52 +45,85 @@ def dossier(case: CaseFile, citer: Citer | None = None) -> str:
         key = (d.id, e.start, e.end)
         if key not in index:
             section, page = citer.place(d.id, e.paragraph) if citer else (None, None)
-            where = ", ".join(x for x in (
-                md_escape(d.publisher or "unknown publisher"), f"“{md_escape(d.title or d.file_name)}”",
-                f"covering {d.period}" if d.period else None,
-                f"section “{md_escape(section)}”" if section else None, f"p. {page}" if page else None,
-                f"paragraph {d.id}:p{e.paragraph}, characters {e.start}–{e.end}") if x)
+            where = ", ".join(
+                x
+                for x in (
+                    md_escape(d.publisher or "unknown publisher"),
+                    f"“{md_escape(d.title or d.file_name)}”",
+                    f"covering {d.period}" if d.period else None,
+                    f"section “{md_escape(section)}”" if section else None,
+                    f"p. {page}" if page else None,
+                    f"paragraph {d.id}:p{e.paragraph}, characters {e.start}–{e.end}",
+                )
+                if x
+            )
             notes.append(f"{where}: “{md_escape(e.quote)}”")
             index[key] = len(notes)
         return f"[^{index[key]}]"
 
     lines = [f"# {md_escape(p.cluster.canonical)}", ""]
-    lines.append(f"- **Also spelled:** {md_escape(', '.join(f for f in p.cluster.forms if f != p.cluster.canonical)) or '—'}")
+    lines.append(
+        f"- **Also spelled:** {md_escape(', '.join(f for f in p.cluster.forms if f != p.cluster.canonical)) or '—'}"
+    )
     lines.append(f"- **Role:** {md_escape(p.role or 'not stated')}; **side:** {p.side}")
-    lines.append(f"- **Status:** {md_escape(case.status)}" + "".join(
-        cite(d, e) for f in case.status_facts for d, e in f.statements[:1]))
+    lines.append(
+        f"- **Status:** {md_escape(case.status)}"
+        + "".join(cite(d, e) for f in case.status_facts for d, e in f.statements[:1])
+    )
     pubs = sorted({pub for f in case.facts for pub in f.publishers})
-    lines.append(f"- **Sources:** {len(p.documents)} documents by {len(pubs)} publishers"
-                 + (f" ({md_escape(', '.join(pubs))})" if pubs else ""))
+    lines.append(
+        f"- **Sources:** {len(p.documents)} documents by {len(pubs)} publishers"
+        + (f" ({md_escape(', '.join(pubs))})" if pubs else "")
+    )
     lines += ["", "## Timeline", ""]
     if not case.facts:
         lines.append("No events are stated for this person in the stored reports.")
     for f in case.facts:
-        details = [md_escape(str(x)) for x in (
-            sanction_text(f.sanction) or None, f"charge: {f.charge}" if f.charge else None,
-            f"in {f.place}" if f.place else None) if x]
+        details = [
+            md_escape(str(x))
+            for x in (
+                sanction_text(f.sanction) or None,
+                f"charge: {f.charge}" if f.charge else None,
+                f"in {f.place}" if f.place else None,
+            )
+            if x
+        ]
         corroboration = f"{len(f.publishers)} publisher{'s' if len(f.publishers) != 1 else ''}"
-        lines.append(f"- **{f.date or 'undated'}** — {f.type.replace('_', ' ')}"
-                     + (f" ({'; '.join(details)})" if details else "")
-                     + f" — {corroboration}" + "".join(cite(d, e) for d, e in f.statements))
+        lines.append(
+            f"- **{f.date or 'undated'}** — {f.type.replace('_', ' ')}"
+            + (f" ({'; '.join(details)})" if details else "")
+            + f" — {corroboration}"
+            + "".join(cite(d, e) for d, e in f.statements)
+        )
     if case.conflicts:
         lines += ["", "## Where sources disagree", ""]
         for x in case.conflicts:
-            lines.append(f"- {x.kind}: {md_escape(x.detail)}" + "".join(cite(*s) for s in (x.a, x.b) if s))
+            lines.append(
+                f"- {x.kind}: {md_escape(x.detail)}" + "".join(cite(*s) for s in (x.a, x.b) if s)
+            )
     lines += ["", "## Sources", ""]
     lines += [f"[^{i}]: {n}" for i, n in enumerate(notes, 1)]
     lines += ["", "## References", ""]
-    lines += [reference(d) for d in sorted(p.documents, key=lambda d: (d.publisher or "", d.period or 0, d.title or ""))]
+    lines += [
+        reference(d)
+        for d in sorted(
+            p.documents, key=lambda d: (d.publisher or "", d.period or 0, d.title or "")
+        )
+    ]
     return "\n".join(lines) + "\n"
 
 
 def reference(d: DocumentSummary) -> str:
     """One entry of a reference list: publisher (publication date), title, URL, when accessed."""
-    parts = [f"- {md_escape(d.publisher or 'Unknown publisher')}"
-             + (f" ({d.published})" if d.published else f" (report on {d.period})" if d.period else "")
-             + f". *{md_escape(d.title or d.file_name)}*."]
+    parts = [
+        f"- {md_escape(d.publisher or 'Unknown publisher')}"
+        + (f" ({d.published})" if d.published else f" (report on {d.period})" if d.period else "")
+        + f". *{md_escape(d.title or d.file_name)}*."
+    ]
     if d.url:
-        url = quote(d.url, safe=":/?#[]@!$&'()*+,;=%-._~")  # nothing in it can close the <…> or add markup
+        url = quote(
+            d.url, safe=":/?#[]@!$&'()*+,;=%-._~"
+        )  # nothing in it can close the <…> or add markup
         parts.append(f"<{url}>" + (f", accessed {d.accessed}." if d.accessed else "."))
     elif d.accessed:
         parts.append(f"Accessed {d.accessed}.")

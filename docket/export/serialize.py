@@ -75,48 +75,96 @@ class Citer:
 
 def document_dict(d: DocumentSummary) -> dict:
     """A document's metadata."""
-    return {"id": d.id, "file_name": d.file_name, "format": d.format, "publisher": d.publisher,
-            "country": d.country, "period": d.period, "title": d.title, "sections": d.sections,
-            "paragraphs": d.paragraphs, "ingested_at": d.ingested_at,
-            "url": d.url, "published": d.published, "accessed": d.accessed, "language": d.language}
+    return {
+        "id": d.id,
+        "file_name": d.file_name,
+        "format": d.format,
+        "publisher": d.publisher,
+        "country": d.country,
+        "period": d.period,
+        "title": d.title,
+        "sections": d.sections,
+        "paragraphs": d.paragraphs,
+        "ingested_at": d.ingested_at,
+        "url": d.url,
+        "published": d.published,
+        "accessed": d.accessed,
+        "language": d.language,
+    }
 
 
 def statement_dict(d: DocumentSummary, e: Event, citer: Citer | None = None) -> dict:
     """One source's statement of an event, with its full citation."""
     section, page = citer.place(d.id, e.paragraph) if citer else (None, None)
     return {
-        "type": e.type, "date": e.date, "charge": e.charge,
-        "sanction": e.sanction.as_dict() if e.sanction else None, "place": e.place,
-        "name_as_printed": e.person.text, "key": statement_key(e), "confidence": e.confidence,
-        "citation": {"document_id": d.id, "paragraph_id": f"{d.id}:p{e.paragraph}", "publisher": d.publisher,
-                     "title": d.title, "period": d.period, "section": section, "page": page,
-                     "start": e.start, "end": e.end, "quote": e.quote,
-                     "url": d.url, "published": d.published, "accessed": d.accessed},
+        "type": e.type,
+        "date": e.date,
+        "charge": e.charge,
+        "sanction": e.sanction.as_dict() if e.sanction else None,
+        "place": e.place,
+        "name_as_printed": e.person.text,
+        "key": statement_key(e),
+        "confidence": e.confidence,
+        "citation": {
+            "document_id": d.id,
+            "paragraph_id": f"{d.id}:p{e.paragraph}",
+            "publisher": d.publisher,
+            "title": d.title,
+            "period": d.period,
+            "section": section,
+            "page": page,
+            "start": e.start,
+            "end": e.end,
+            "quote": e.quote,
+            "url": d.url,
+            "published": d.published,
+            "accessed": d.accessed,
+        },
     }
 
 
 def fact_dict(f: Fact, citer: Citer | None = None) -> dict:
     """A fact with its corroboration and every supporting statement."""
-    return {"id": f.id, "type": f.type, "date": f.date, "sanction": f.sanction, "charge": f.charge, "place": f.place,
-            "corroboration": {"publishers": len(f.publishers), "documents": len(f.documents)},
-            "verified": f.verified, "confidence": f.confidence,
-            "publishers": f.publishers, "documents": f.documents,
-            "statements": [statement_dict(d, e, citer) for d, e in f.statements]}
+    return {
+        "id": f.id,
+        "type": f.type,
+        "date": f.date,
+        "sanction": f.sanction,
+        "charge": f.charge,
+        "place": f.place,
+        "corroboration": {"publishers": len(f.publishers), "documents": len(f.documents)},
+        "verified": f.verified,
+        "confidence": f.confidence,
+        "publishers": f.publishers,
+        "documents": f.documents,
+        "statements": [statement_dict(d, e, citer) for d, e in f.statements],
+    }
 
 
 def conflict_dict(x: Conflict, citer: Citer | None = None) -> dict:
     """A disagreement between sources, with both citations."""
-    return {"kind": x.kind, "detail": x.detail,
-            "statements": [statement_dict(*side, citer) for side in (x.a, x.b) if side]}
+    return {
+        "kind": x.kind,
+        "detail": x.detail,
+        "statements": [statement_dict(*side, citer) for side in (x.a, x.b) if side],
+    }
 
 
 def person_dict(p: PersonRecord) -> dict:
     """A person: names, role, side, documents and why the names were linked."""
-    return {"id": p.cluster.id, "aliases": list(p.aliases), "canonical": p.cluster.canonical,
-            "variants": list(p.cluster.forms),
-            "role": p.role, "side": p.side, "documents": [d.id for d in p.documents],
-            "confidence": max((m.confidence for _, m in p.cluster.mentions if m.confidence is not None), default=None),
-            "links": [asdict(link) for link in p.cluster.links]}
+    return {
+        "id": p.cluster.id,
+        "aliases": list(p.aliases),
+        "canonical": p.cluster.canonical,
+        "variants": list(p.cluster.forms),
+        "role": p.role,
+        "side": p.side,
+        "documents": [d.id for d in p.documents],
+        "confidence": max(
+            (m.confidence for _, m in p.cluster.mentions if m.confidence is not None), default=None
+        ),
+        "links": [asdict(link) for link in p.cluster.links],
+    }
 
 
 def case_dict(c: CaseFile, citer: Citer | None = None) -> dict:
@@ -134,15 +182,32 @@ def case_summary(c: CaseFile) -> dict:
     """One row of a cases list: who, status, how many facts and sources, the latest report year."""
     pubs = sorted({p for f in c.facts for p in f.publishers})
     periods = [d.period for d in c.person.documents if d.period]
-    return {"id": c.person.cluster.id, "canonical": c.person.cluster.canonical,
-            "variants": list(c.person.cluster.forms), "role": c.person.role, "side": c.person.side,
-            "status": c.status, "status_kind": c.status_kind, "facts": len(c.facts), "publishers": pubs,
-            "documents": len(c.person.documents), "last_report": max(periods) if periods else None}
+    return {
+        "id": c.person.cluster.id,
+        "canonical": c.person.cluster.canonical,
+        "variants": list(c.person.cluster.forms),
+        "role": c.person.role,
+        "side": c.person.side,
+        "status": c.status,
+        "status_kind": c.status_kind,
+        "facts": len(c.facts),
+        "publishers": pubs,
+        "documents": len(c.person.documents),
+        "last_report": max(periods) if periods else None,
+    }
 
 
 def queue_item_dict(it) -> dict:
     """One entry of the review queue: whose fact, which, how sure, from how many publishers, why check it."""
-    return {"person": it.case.person.cluster.id, "name": it.case.person.cluster.canonical, "fact": it.fact.id,
-            "type": it.fact.type, "date": it.fact.date, "confidence": it.fact.confidence,
-            "publishers": it.fact.publishers, "reasons": list(it.reasons), "priority": it.priority,
-            "statements": [statement_key(e) for _, e in it.fact.statements]}
+    return {
+        "person": it.case.person.cluster.id,
+        "name": it.case.person.cluster.canonical,
+        "fact": it.fact.id,
+        "type": it.fact.type,
+        "date": it.fact.date,
+        "confidence": it.fact.confidence,
+        "publishers": it.fact.publishers,
+        "reasons": list(it.reasons),
+        "priority": it.priority,
+        "statements": [statement_key(e) for _, e in it.fact.statements],
+    }

@@ -16,8 +16,14 @@ from docket.extract.persons import find_mentions
 from docket.extract.roles import role_of, side_of
 from docket.models import Document, Entity, Event, Mention
 
-__all__ = ["DocumentFacts", "analyse_document", "analyse_documents", "extract_documents", "find_mentions",
-           "link_documents"]
+__all__ = [
+    "DocumentFacts",
+    "analyse_document",
+    "analyse_documents",
+    "extract_documents",
+    "find_mentions",
+    "link_documents",
+]
 
 
 def _compatible(a: str | None, b: str | None) -> bool:
@@ -25,8 +31,17 @@ def _compatible(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a.startswith(b) or b.startswith(a)
 
 
-_CASE_TYPES = {"detained", "charged", "convicted", "sentenced", "fined", "acquitted", "appeal_upheld",
-               "appeal_changed", "extradition"}
+_CASE_TYPES = {
+    "detained",
+    "charged",
+    "convicted",
+    "sentenced",
+    "fined",
+    "acquitted",
+    "appeal_upheld",
+    "appeal_changed",
+    "extradition",
+}
 
 
 def _share_charges(events: list[dict[str, Any]]) -> None:
@@ -61,24 +76,32 @@ def analyse_document(doc: Document, disable: Iterable[str] = ()) -> DocumentFact
     return DocumentFacts(doc, state.mentions, state.events, state.entities)
 
 
-def analyse_documents(docs: Iterable[Document], workers: int = 1, disable: Iterable[str] = ()) -> Iterator[DocumentFacts]:
+def analyse_documents(
+    docs: Iterable[Document], workers: int = 1, disable: Iterable[str] = ()
+) -> Iterator[DocumentFacts]:
     """:func:`analyse_document` over ``docs``, in order, on ``workers`` local processes."""
     run = functools.partial(analyse_document, disable=tuple(disable))
     if workers <= 1:
         yield from map(run, docs)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("fork")
+    ) as pool:
         yield from pool.map(run, docs, chunksize=4)
 
 
-def extract_documents(docs: list[Document], workers: int = 1, disable: Iterable[str] = ()) -> dict[str, Any]:
+def extract_documents(
+    docs: list[Document], workers: int = 1, disable: Iterable[str] = ()
+) -> dict[str, Any]:
     """Extract people and events from ``docs`` into the gold-shaped JSON (documents, persons, events).
 
     Every mention and event keeps its citation (paragraph id, offsets, exact quote).
     """
     facts = list(analyse_documents(docs, workers, disable))
-    clusters = link_documents([(f.document.file_name, f.mentions) for f in facts],
-                              countries={f.document.file_name: f.document.metadata.country for f in facts})
+    clusters = link_documents(
+        [(f.document.file_name, f.mentions) for f in facts],
+        countries={f.document.file_name: f.document.metadata.country for f in facts},
+    )
     ids = {doc.file_name: doc.id for doc in docs}
     person_of = {(f, m): c.id for c in clusters for f, m in c.mentions}
     events: list[dict[str, Any]] = []
@@ -101,9 +124,17 @@ def extract_documents(docs: list[Document], workers: int = 1, disable: Iterable[
                     twin["confidence"] = e.confidence  # the surest statement of the two
                 continue
             record = {
-                "file": file_name, "person": pid, "type": e.type, "date": e.date, "charge": e.charge,
-                "sanction": sanction, "place": e.place, "quote": e.quote,
-                "paragraph_id": f"{doc.id}:p{e.paragraph}", "start": e.start, "end": e.end,
+                "file": file_name,
+                "person": pid,
+                "type": e.type,
+                "date": e.date,
+                "charge": e.charge,
+                "sanction": sanction,
+                "place": e.place,
+                "quote": e.quote,
+                "paragraph_id": f"{doc.id}:p{e.paragraph}",
+                "start": e.start,
+                "end": e.end,
                 "confidence": e.confidence,
             }
             candidates.append(record)
@@ -113,14 +144,22 @@ def extract_documents(docs: list[Document], workers: int = 1, disable: Iterable[
     events_by_person: dict[str, list[Event]] = {}
     for fact in facts:
         for e in fact.events:
-            events_by_person.setdefault(person_of[(fact.document.file_name, e.person)], []).append(e)
+            events_by_person.setdefault(person_of[(fact.document.file_name, e.person)], []).append(
+                e
+            )
     from docket.resolve.orgs import named_only_as_organisation, organisation_names
 
     # A name another report uses only for an organisation is not a person anywhere ("Nur Otan").
-    organisations = frozenset().union(*(organisation_names(f.entities, f.mentions) for f in facts)) if facts \
+    organisations = (
+        frozenset().union(*(organisation_names(f.entities, f.mentions) for f in facts))
+        if facts
         else frozenset()
-    dropped = {c.id for c in clusters
-               if named_only_as_organisation(c.forms, [m.source for _, m in c.mentions], organisations)}
+    )
+    dropped = {
+        c.id
+        for c in clusters
+        if named_only_as_organisation(c.forms, [m.source for _, m in c.mentions], organisations)
+    }
     events = [e for e in events if e["person"] not in dropped]
     persons = []
     for c in clusters:
@@ -133,25 +172,44 @@ def extract_documents(docs: list[Document], workers: int = 1, disable: Iterable[
             forms = mentions.setdefault(file_name, [])
             if m.text not in forms:
                 forms.append(m.text)
-        persons.append({
-            "id": c.id,
-            "canonical": c.canonical,
-            "variants": c.forms,
-            "mentions": mentions,
-            "role": role,
-            "side": side,
-            "confidence": max((m.confidence for _, m in c.mentions if m.confidence is not None), default=None),
-            "links": [{"a": link.a, "b": link.b, "score": link.score, "levels": list(link.levels)}
-                      for link in c.links],
-            "citations": [
-                {"file": f, "paragraph_id": f"{ids[f]}:p{m.paragraph}", "start": m.start, "end": m.end,
-                 "quote": m.text, "source": m.source, "confidence": m.confidence}
-                for f, m in c.mentions
-            ],
-        })
+        persons.append(
+            {
+                "id": c.id,
+                "canonical": c.canonical,
+                "variants": c.forms,
+                "mentions": mentions,
+                "role": role,
+                "side": side,
+                "confidence": max(
+                    (m.confidence for _, m in c.mentions if m.confidence is not None), default=None
+                ),
+                "links": [
+                    {"a": link.a, "b": link.b, "score": link.score, "levels": list(link.levels)}
+                    for link in c.links
+                ],
+                "citations": [
+                    {
+                        "file": f,
+                        "paragraph_id": f"{ids[f]}:p{m.paragraph}",
+                        "start": m.start,
+                        "end": m.end,
+                        "quote": m.text,
+                        "source": m.source,
+                        "confidence": m.confidence,
+                    }
+                    for f, m in c.mentions
+                ],
+            }
+        )
     documents = [
-        {"file": Path(d.file_name).name, "document_id": d.id, "publisher": d.metadata.publisher,
-         "country": d.metadata.country, "period": d.metadata.period, "title": d.metadata.title}
+        {
+            "file": Path(d.file_name).name,
+            "document_id": d.id,
+            "publisher": d.metadata.publisher,
+            "country": d.metadata.country,
+            "period": d.metadata.period,
+            "title": d.metadata.title,
+        }
         for d in docs
     ]
     return {"documents": documents, "persons": persons, "events": events}

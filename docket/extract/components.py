@@ -59,7 +59,9 @@ def _persons(a: Analysis) -> Analysis:
     from docket.extract.roles import mention_context
 
     refused: list[tuple[int, int]] = []
-    found = find_mentions(a.view, a.parsed or None, evidence="evidence" not in a.disabled, refused_out=refused)
+    found = find_mentions(
+        a.view, a.parsed or None, evidence="evidence" not in a.disabled, refused_out=refused
+    )
     return replace(a, mentions=[mention_context(a.view.text, m) for m in found], refused=refused)
 
 
@@ -73,7 +75,9 @@ def _entities(a: Analysis) -> Analysis:
 def _events(a: Analysis) -> Analysis:
     from docket.extract.events import find_events
 
-    return replace(a, events=find_events(a.view, a.mentions, a.entities, syntax="syntax" not in a.disabled))
+    return replace(
+        a, events=find_events(a.view, a.mentions, a.entities, syntax="syntax" not in a.disabled)
+    )
 
 
 def _cite(a: Analysis) -> Analysis:
@@ -82,7 +86,10 @@ def _cite(a: Analysis) -> Analysis:
     if a.view.text is text:
         return a
     mentions = {m: replace(m, text=text[m.start : m.end]) for m in a.mentions}
-    events = [replace(e, person=mentions.get(e.person, e.person), quote=text[e.start : e.end]) for e in a.events]
+    events = [
+        replace(e, person=mentions.get(e.person, e.person), quote=text[e.start : e.end])
+        for e in a.events
+    ]
     entities = [replace(e, text=text[e.start : e.end]) for e in a.entities]
     return replace(a, mentions=list(mentions.values()), events=events, entities=entities)
 
@@ -90,9 +97,17 @@ def _cite(a: Analysis) -> Analysis:
 # The English pipeline. "evidence" and "syntax" are switches read inside the persons and events
 # components (disabling them falls back to the model's entities and to the sentence's people).
 PIPELINES: dict[str, list[tuple[str, Component]]] = {
-    "en": [("normalise", _normalise), ("parse", _parse), ("persons", _persons), ("entities", _entities),
-           ("events", _events), ("cite", _cite)],
+    "en": [
+        ("normalise", _normalise),
+        ("parse", _parse),
+        ("persons", _persons),
+        ("entities", _entities),
+        ("events", _events),
+        ("cite", _cite),
+    ],
 }
+
+
 def _register_russian() -> None:
     from docket.extract.russian import PIPELINE
 
@@ -125,9 +140,13 @@ def run_components(doc: Document, disable: Iterable[str] = ()) -> Analysis:
         except (DocketError, MemoryError):  # time and memory limits are the caller's to report
             raise
         except Exception as exc:  # name the component, keep the cause
-            raise ComponentError(f"extraction component {name!r} failed on {doc.file_name}: {exc}",
-                                 hint="report the file; `docket extract` on it alone reproduces the failure") from exc
+            raise ComponentError(
+                f"extraction component {name!r} failed on {doc.file_name}: {exc}",
+                hint="report the file; `docket extract` on it alone reproduces the failure",
+            ) from exc
         if not isinstance(result, Analysis):
-            raise ComponentError(f"extraction component {name!r} returned {type(result).__name__}, not Analysis")
+            raise ComponentError(
+                f"extraction component {name!r} returned {type(result).__name__}, not Analysis"
+            )
         state = result
     return state

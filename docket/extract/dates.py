@@ -12,26 +12,88 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"], start=1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 _MON = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "a": 1, "an": 1}
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "a": 1,
+    "an": 1,
+}
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "between February and April", "In April and May 2017", "from March to June": the year only
-    ("range", re.compile(r"\b(?:between\s+|from\s+)?" + _MON + r"\s+(?:and|to|-|–)\s+" + _MON +
-                         r"(?:,?\s+(\d{4}))?\b")),
+    (
+        "range",
+        re.compile(
+            r"\b(?:between\s+|from\s+)?"
+            + _MON
+            + r"\s+(?:and|to|-|–)\s+"
+            + _MON
+            + r"(?:,?\s+(\d{4}))?\b"
+        ),
+    ),
     ("mdy", re.compile(_MON + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b")),
     # (also after a letter: PDF text loses the space in "on17 December")
-    ("dmy", re.compile(r"(?:\b|(?<=[a-z]))(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MON + r"(?:,?\s+(\d{4}))?\b")),
-    ("my", re.compile(r"\b(?:(?:early|late|mid-?|end of|beginning of|in|since|by|from|until|during)\s+)?" + _MON +
-                      r"(?:\s+(\d{4}))?\b", re.I)),
+    (
+        "dmy",
+        re.compile(
+            r"(?:\b|(?<=[a-z]))(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+"
+            + _MON
+            + r"(?:,?\s+(\d{4}))?\b"
+        ),
+    ),
+    (
+        "my",
+        re.compile(
+            r"\b(?:(?:early|late|mid-?|end of|beginning of|in|since|by|from|until|during)\s+)?"
+            + _MON
+            + r"(?:\s+(\d{4}))?\b",
+            re.I,
+        ),
+    ),
     ("y", re.compile(r"\b(?:[Ii]n|[Ss]ince|[Dd]uring|of|[Bb]y|[Ff]rom)\s+(19[5-9]\d|20\d\d)\b")),
-    ("rel_year", re.compile(r"\b(last year|this year|earlier this year|the previous year)\b", re.I)),
+    (
+        "rel_year",
+        re.compile(r"\b(last year|this year|earlier this year|the previous year)\b", re.I),
+    ),
     ("rel_days", re.compile(r"\b(\w+) (days|weeks|months) later\b", re.I)),
-    ("rel_day", re.compile(r"\bthe (day before|previous day|next day|following day|day after)\b", re.I)),
+    (
+        "rel_day",
+        re.compile(r"\bthe (day before|previous day|next day|following day|day after)\b", re.I),
+    ),
 ]
 
 
@@ -87,8 +149,15 @@ def _resolve(kind: str, m: re.Match[str], period: int | None, previous: str | No
         return _fmt(year, month, day) if year and 1 <= day <= 31 else None
     if kind == "my":
         word = m.group(1)
-        if word == "May" and not m.group(2) and not re.match(r"(?i)(early|late|mid|end|beginning|in|since|by|from|"
-                                                             r"until|during)", m.group(0)):
+        if (
+            word == "May"
+            and not m.group(2)
+            and not re.match(
+                r"(?i)(early|late|mid|end|beginning|in|since|by|from|"
+                r"until|during)",
+                m.group(0),
+            )
+        ):
             return None  # the modal verb "may", capitalised at a sentence start
         if word[0].islower():
             return None
@@ -97,18 +166,26 @@ def _resolve(kind: str, m: re.Match[str], period: int | None, previous: str | No
             year = int(y)
         elif previous and re.search(r"\b[Tt]hat $", m.string[max(0, m.start() - 5) : m.start()]):
             year = int(previous[:4])  # "That September": the month of the year just spoken of
-        if re.match(r"(?i)by\s", m.group(0)):  # "by December": at some point before then, in that year
+        if re.match(
+            r"(?i)by\s", m.group(0)
+        ):  # "by December": at some point before then, in that year
             return _fmt(year) if year else None
         return _fmt(year, MONTHS[word.lower()]) if year else None
     if kind == "y":
         return m.group(1)
     if kind == "rel_year" and period:
-        return _fmt(period - 1) if m.group(1).lower() in ("last year", "the previous year") else _fmt(period)
+        return (
+            _fmt(period - 1)
+            if m.group(1).lower() in ("last year", "the previous year")
+            else _fmt(period)
+        )
     if kind == "rel_day" and previous and len(previous) == 10:
         step = -1 if m.group(1).lower() in ("day before", "previous day") else 1
         return (date.fromisoformat(previous) + timedelta(days=step)).isoformat()
     if kind == "rel_days" and previous and len(previous) == 10:
-        n = NUMBER_WORDS.get(m.group(1).lower()) or (int(m.group(1)) if m.group(1).isdigit() else None)
+        n = NUMBER_WORDS.get(m.group(1).lower()) or (
+            int(m.group(1)) if m.group(1).isdigit() else None
+        )
         if n is None:
             return None
         unit = m.group(2).lower()

@@ -30,21 +30,29 @@ def find_entities(doc: Document, parsed: list, mentions: list[Mention]) -> list[
             start = para.start + ent.start_char + (lead.end() if lead else 0)
             text = _POSSESSIVE.sub("", text[lead.end() if lead else 0 :]).strip(" ,.;:")
             end = start + len(text)
-            if len(text) < 2 or not text[0].isupper() or any(s < end and start < e for s, e in taken):
+            if (
+                len(text) < 2
+                or not text[0].isupper()
+                or any(s < end and start < e for s, e in taken)
+            ):
                 continue
-            if " " not in text and text in cues().not_names:  # "Kazakh", "Karakalpak": adjectives, not places
+            if (
+                " " not in text and text in cues().not_names
+            ):  # "Kazakh", "Karakalpak": adjectives, not places
                 continue
             out.append(Entity(doc.id, para.ordinal, start, end, doc.text[start:end], label))
     return out
 
 
-def refused_organisations(doc: Document, spans: list[tuple[int, int]], entities: list[Entity],
-                          mentions: list[Mention]) -> list[Entity]:
+def refused_organisations(
+    doc: Document, spans: list[tuple[int, int]], entities: list[Entity], mentions: list[Mention]
+) -> list[Entity]:
     """Person candidates the evidence judged organisations, media or parties ("Nur Otan", "Bir Duino"),
     as organisation entities, where no entity or person covers them already."""
     # a model entity around it ("X party") is kept too: the bare name is what other reports print
-    taken = [(e.start, e.end) for e in entities if e.label == "org" and (e.start, e.end) in set(spans)] + \
-        [(m.start, m.end) for m in mentions]
+    taken = [
+        (e.start, e.end) for e in entities if e.label == "org" and (e.start, e.end) in set(spans)
+    ] + [(m.start, m.end) for m in mentions]
     out: list[Entity] = []
     for s, e in sorted(set(spans)):
         if any(s < te and ts < e for ts, te in taken):
@@ -55,4 +63,6 @@ def refused_organisations(doc: Document, spans: list[tuple[int, int]], entities:
 
 
 def _paragraph_of(doc: Document, offset: int) -> int:
-    return next((p.ordinal for p in doc.paragraphs if p.start <= offset < p.end), doc.paragraphs[-1].ordinal)
+    return next(
+        (p.ordinal for p in doc.paragraphs if p.start <= offset < p.end), doc.paragraphs[-1].ordinal
+    )

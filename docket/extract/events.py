@@ -25,17 +25,25 @@ from docket.extract.sanctions import find_charge, find_sanctions
 from docket.ingest.metadata import canonical_country, known_countries
 from docket.models import Document, Entity, Event, Mention, Sanction
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’)]?\s+(?=[“\"(]?[A-Z0-9])|\s*\n\s*")  # a line break (a bullet) ends one too
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])[”\"’)]?\s+(?=[“\"(]?[A-Z0-9])|\s*\n\s*"
+)  # a line break (a bullet) ends one too
 # A sentence continues the previous one when its subject or object points back to it.
 # (A pronoun alone does not carry the date over: the gold leaves "He was charged with …" undated.)
-_CONTINUES = re.compile(r"^\W*(both|each|the court|the (activist|journalist|blogger|defender|lawyer)s?)\b|"
-                        r"\b(sentenced|fined|detained|arrested|convicted|released|found) (each|both|them|him|her)\b|"
-                        r"\b(those|these|the same) (sentences?|charges?|protests?|cases?|detentions?)\b|"
-                        r"\bthe (court )?(ruling|decision|verdict)\b", re.I)
+_CONTINUES = re.compile(
+    r"^\W*(both|each|the court|the (activist|journalist|blogger|defender|lawyer)s?)\b|"
+    r"\b(sentenced|fined|detained|arrested|convicted|released|found) (each|both|them|him|her)\b|"
+    r"\b(those|these|the same) (sentences?|charges?|protests?|cases?|detentions?)\b|"
+    r"\bthe (court )?(ruling|decision|verdict)\b",
+    re.I,
+)
 # A counted group ("at least two activists were arrested") is people the next sentence names.
-_GROUP = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|several|dozens? of|\d+)\s+(?:[a-z-]+\s+){0,2}"
-                    r"(activists|people|journalists|protesters|persons|individuals|men|women|members|bloggers|officers|"
-                    r"defenders|residents|lawyers|students|believers)\b", re.I)
+_GROUP = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|several|dozens? of|\d+)\s+(?:[a-z-]+\s+){0,2}"
+    r"(activists|people|journalists|protesters|persons|individuals|men|women|members|bloggers|officers|"
+    r"defenders|residents|lawyers|students|believers)\b",
+    re.I,
+)
 # ... unless it says it happened later
 _LATER = re.compile(r"\b(subsequently|later|afterwards|since then)\b", re.I)
 _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|Art|U\.S|U\.N|Jr|Sr|[A-Z])\.$")
@@ -53,7 +61,9 @@ class _Rules:
     no_sanction: re.Pattern[str]
     victim_only: frozenset[str]
     charge_grounds: tuple[re.Pattern[str], ...]
-    topic: re.Pattern[str]  # words that make the name after them only the topic of what was said or shown
+    topic: re.Pattern[
+        str
+    ]  # words that make the name after them only the topic of what was said or shown
 
 
 @lru_cache(maxsize=1)
@@ -68,19 +78,29 @@ def rules() -> _Rules:
     return _Rules(
         # one alternation per type: a single scan finds the leftmost cue (a sixth of extraction time
         # went to trying each pattern of each type in turn)
-        triggers=tuple((t, (re.compile("|".join(f"(?:{x})" for x in xs), re.I),)) for t, xs in raw["triggers"].items()),
+        triggers=tuple(
+            (t, (re.compile("|".join(f"(?:{x})" for x in xs), re.I),))
+            for t, xs in raw["triggers"].items()
+        ),
         appeal=comp(raw["appeal"]),
         upheld=comp(raw["appeal_upheld"]),
         changed=comp(raw["appeal_changed"]),
         pronoun=re.compile(rf"\b({words})\b", re.I),
-        plural=re.compile(r"\b(they|them|their|both|each|all|the individuals|the activists|the detainees|the men|"
-                          r"the women|the three|the two|these activists|the officers|the police officers)\b", re.I),
+        plural=re.compile(
+            r"\b(they|them|their|both|each|all|the individuals|the activists|the detainees|the men|"
+            r"the women|the three|the two|these activists|the officers|the police officers)\b",
+            re.I,
+        ),
         leading_pronoun=re.compile(rf"^\W*(?:\w+ \w+, )?({words})\b", re.I),
         no_sanction=re.compile("|".join(raw["no_sanction_context"]), re.I),
         victim_only=frozenset(raw["victim_only"]),
         charge_grounds=comp(raw["charge_grounds"]),
-        topic=re.compile(r"\b(?:" + "|".join(raw["topic_only"]) + r")\s+(?:(?:the |President |Prime Minister |former )?"
-                         r"[A-Z][\w’'-]+\s+){0,2}$"),
+        topic=re.compile(
+            r"\b(?:"
+            + "|".join(raw["topic_only"])
+            + r")\s+(?:(?:the |President |Prime Minister |former )?"
+            r"[A-Z][\w’'-]+\s+){0,2}$"
+        ),
     )
 
 
@@ -97,8 +117,12 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
-def find_events(doc: Document, mentions: list[Mention], entities: list[Entity] | None = None,
-                syntax: bool = True) -> list[Event]:
+def find_events(
+    doc: Document,
+    mentions: list[Mention],
+    entities: list[Entity] | None = None,
+    syntax: bool = True,
+) -> list[Event]:
     """Event statements in ``doc`` for the given person mentions (``entities`` supply places).
 
     ``syntax``: give each event to the people its trigger is about in the dependency parse of the
@@ -127,37 +151,94 @@ def find_events(doc: Document, mentions: list[Mention], entities: list[Entity] |
             s_abs, e_abs = para.start + a, para.start + b
             # Cues are matched on a copy with plain spaces (reports use no-break spaces); same offsets.
             sentence = para.text[a:b].replace("\xa0", " ").replace("\u202f", " ")
-            people = [m for m in by_para.get(para.ordinal, []) if s_abs <= m.start < e_abs
-                      and not rules().topic.search(doc.text[max(s_abs, m.start - 40):m.start])]
+            people = [
+                m
+                for m in by_para.get(para.ordinal, [])
+                if s_abs <= m.start < e_abs
+                and not rules().topic.search(doc.text[max(s_abs, m.start - 40) : m.start])
+            ]
             dates = find_dates(sentence, period, last_date)
             types = _types(sentence)
             group = bool(_GROUP.search(sentence)) and not people
             subjects = [] if group else _subjects(sentence, people, previous_people, s_abs)
             # A sentence that continues the previous one ("The court also…", "She was…") shares its date.
-            inherited = last_date if _CONTINUES.search(sentence) and not _LATER.search(sentence) else None
-            if pending and pending.group and people and not inherited:  # "two activists were arrested…", then names
+            inherited = (
+                last_date if _CONTINUES.search(sentence) and not _LATER.search(sentence) else None
+            )
+            if (
+                pending and pending.group and people and not inherited
+            ):  # "two activists were arrested…", then names
                 inherited = _date_for(pending.sentence, pending.dates, pending.types[0][1], None)
             if types and subjects:
-                place = _place([e for e in places if s_abs <= e.start < e_abs and e.text != doc.metadata.country],
-                               doc.text, s_abs, e_abs)
-                parsed = _syntactic_filter(sentence, s_abs, people, subjects, previous_people, officials,
-                                           parses.get(sentence)) if syntax else None
-                if parsed is not None and people:  # the parse decides among the named and the antecedents
+                place = _place(
+                    [
+                        e
+                        for e in places
+                        if s_abs <= e.start < e_abs and e.text != doc.metadata.country
+                    ],
+                    doc.text,
+                    s_abs,
+                    e_abs,
+                )
+                parsed = (
+                    _syntactic_filter(
+                        sentence,
+                        s_abs,
+                        people,
+                        subjects,
+                        previous_people,
+                        officials,
+                        parses.get(sentence),
+                    )
+                    if syntax
+                    else None
+                )
+                if (
+                    parsed is not None and people
+                ):  # the parse decides among the named and the antecedents
                     subjects = _unique(people + subjects)
-                found = _events_for(doc, para.ordinal, s_abs, e_abs, sentence, subjects, types, dates, inherited,
-                                    parsed)
+                found = _events_for(
+                    doc,
+                    para.ordinal,
+                    s_abs,
+                    e_abs,
+                    sentence,
+                    subjects,
+                    types,
+                    dates,
+                    inherited,
+                    parsed,
+                )
                 out.extend(replace(e, place=place) for e in found)
             # "The police officers (A, B, C) …" names the people the previous sentence spoke of.
             if pending and people and re.match(r"^\W*The \w+( \w+)? \(", sentence):
-                p_types = [t for t in pending.types if t[0] not in rules().victim_only]  # the group is not the victim
-                out.extend(_events_for(doc, para.ordinal, pending.start, pending.end, pending.sentence, _unique(people),
-                                       p_types, pending.dates))
-            pending = _Pending(s_abs, e_abs, sentence, types, dates, group) if types and not subjects else None
+                p_types = [
+                    t for t in pending.types if t[0] not in rules().victim_only
+                ]  # the group is not the victim
+                out.extend(
+                    _events_for(
+                        doc,
+                        para.ordinal,
+                        pending.start,
+                        pending.end,
+                        pending.sentence,
+                        _unique(people),
+                        p_types,
+                        pending.dates,
+                    )
+                )
+            pending = (
+                _Pending(s_abs, e_abs, sentence, types, dates, group)
+                if types and not subjects
+                else None
+            )
             if people:
                 previous_people = people
             if dates:
                 last = dates[-1]
-                reduce = len(last.value) == 10 and _BEFORE_DATE.search(sentence[max(0, last.start - 60) : last.start])
+                reduce = len(last.value) == 10 and _BEFORE_DATE.search(
+                    sentence[max(0, last.start - 60) : last.start]
+                )
                 last_date = last.value[:7] if reduce else last.value
     return out
 
@@ -189,16 +270,21 @@ def _place(candidates: list[Entity], text: str, s_abs: int, e_abs: int) -> str |
     for e in narrow:
         before = text[max(s_abs, e.start - 12) : e.start].lower()
         after = text[e.end : e.end + 16].lower()
-        if re.search(r"\b(in|at|to)\s+$", before) or re.match(r"\s+(city |district |regional |region )?court", after) \
-                or re.match(r"-based\b", after):
+        if (
+            re.search(r"\b(in|at|to)\s+$", before)
+            or re.match(r"\s+(city |district |regional |region )?court", after)
+            or re.match(r"-based\b", after)
+        ):
             return e.text
     if narrow:
         return narrow[0].text
     return candidates[0].text if candidates else None
 
 
-_COURT_SEAT = re.compile(r"\b(?:an?|the)\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?:\s(?:City|District|Regional|Region|"
-                         r"Administrative|Appeals?|Military|Specialized|Inter-district))*\s[Cc]ourt\b")
+_COURT_SEAT = re.compile(
+    r"\b(?:an?|the)\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?:\s(?:City|District|Regional|Region|"
+    r"Administrative|Appeals?|Military|Specialized|Inter-district))*\s[Cc]ourt\b"
+)
 
 
 def _unique(people: list[Mention]) -> list[Mention]:
@@ -226,7 +312,9 @@ def _types(sentence: str) -> list[tuple[str, int]]:
     return found
 
 
-_VERDICTS = frozenset({"sentenced", "convicted", "fined", "acquitted", "appeal_upheld", "appeal_changed"})
+_VERDICTS = frozenset(
+    {"sentenced", "convicted", "fined", "acquitted", "appeal_upheld", "appeal_changed"}
+)
 
 
 def _grounds(sentence: str, kinds: set[str], appeal: bool) -> list[int]:
@@ -236,13 +324,19 @@ def _grounds(sentence: str, kinds: set[str], appeal: bool) -> list[int]:
     return sorted(m.start() for p in rules().charge_grounds for m in p.finditer(sentence))
 
 
-def _subjects(sentence: str, people: list[Mention], previous: list[Mention], offset: int) -> list[Mention]:
+def _subjects(
+    sentence: str, people: list[Mention], previous: list[Mention], offset: int
+) -> list[Mention]:
     """Whom the sentence is about: the people it names, else the antecedents of its pronouns.
 
     A sentence that opens with a pronoun ("Both were charged…", "He is wanted…") is about
     the antecedents even when it names someone else further on.
     """
-    if previous and rules().leading_pronoun.match(sentence) and not any(m.start - offset < 3 for m in people):
+    if (
+        previous
+        and rules().leading_pronoun.match(sentence)
+        and not any(m.start - offset < 3 for m in people)
+    ):
         if rules().plural.search(sentence[:40]):
             return _unique(previous)
         return [previous[-1]]
@@ -299,7 +393,11 @@ def _official_forms(mentions: list[Mention]) -> frozenset[str]:
     out: set[str] = set()
     for m in mentions:
         role = (m.role or "").lower()
-        if role and any(re.search(rf"\b{re.escape(r)}\b", role) for r in roles) and "former" not in role:
+        if (
+            role
+            and any(re.search(rf"\b{re.escape(r)}\b", role) for r in roles)
+            and "former" not in role
+        ):
             out.update({m.text, m.text.split()[-1]})
     return frozenset(out)
 
@@ -314,15 +412,22 @@ def _parse_cue_sentences(doc: Document, by_para: dict[int, list[Mention]]) -> di
         for a, b in sentences(para.text):
             sentence = para.text[a:b].replace("\xa0", " ").replace("\u202f", " ")
             has_name = any(para.start + a <= m.start < para.start + b for m in names)
-            if (has_name or rules().pronoun.search(sentence)) and (_scan_cues(sentence) or
-                                                                   _sanctions_of(sentence)):
+            if (has_name or rules().pronoun.search(sentence)) and (
+                _scan_cues(sentence) or _sanctions_of(sentence)
+            ):
                 wanted.append(sentence)
     return parse_sentences(wanted)
 
 
-def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects: list[Mention],
-                      previous: list[Mention], officials: frozenset[str] = frozenset(),
-                      sdoc: object | None = None) -> _Syntax | None:
+def _syntactic_filter(
+    sentence: str,
+    s_abs: int,
+    people: list[Mention],
+    subjects: list[Mention],
+    previous: list[Mention],
+    officials: frozenset[str] = frozenset(),
+    sdoc: object | None = None,
+) -> _Syntax | None:
     """A predicate (person, kind) -> the sentence's trigger of that kind is about that person.
 
     Built from the dependency parse (:mod:`docket.extract.syntax`): a person named in the sentence
@@ -357,13 +462,19 @@ def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects
 
     def relation_at(at: int, m: Mention):
         if (at, m) not in known:
-            known[(at, m)] = relation(sdoc, at, spans[m], [x for k, x in spans.items() if k is not m])
+            known[(at, m)] = relation(
+                sdoc, at, spans[m], [x for k, x in spans.items() if k is not m]
+            )
         return known[(at, m)]
 
     every = sorted(p for ps in cues_at.values() for p in ps)
     for kind in {k for k in cues_at} | set(_DERIVED):
         # a kind stated only by a sanction ("jailed over two dozen people … for 15 days") reads every cue
-        positions = cues_at.get(kind) or [p for k in _DERIVED.get(kind, ()) for p in cues_at.get(k, [])] or every
+        positions = (
+            cues_at.get(kind)
+            or [p for k in _DERIVED.get(kind, ()) for p in cues_at.get(k, [])]
+            or every
+        )
         linked: set[Mention] = set()
         fallback: list[Mention] = []
         live = False  # a cue of this kind that is stated as a fact
@@ -379,23 +490,31 @@ def _syntactic_filter(sentence: str, s_abs: int, people: list[Mention], subjects
             live = True
             hit = {m for m, r in facts.items() if r.linked}
             if kind in rules().victim_only and unnamed_patient(sdoc, at):
-                hit = set()  # "convicted … for beating his wife to death": the victim is the unnamed wife
+                hit = (
+                    set()
+                )  # "convicted … for beating his wife to death": the victim is the unnamed wife
             linked |= hit
             for m in hit:
                 route[(kind, m.text)] = max(route.get((kind, m.text), 0.0), _ROUTE["argument"])
             # "He was tried together with X": a pronoun argument of the cue is the previous sentence's person
             # (only a pronoun before every name of the sentence: "X said that he …" points to X)
-            pro = pronoun_argument(sdoc, at, before=min((a for a, _ in spans.values()), default=None))
+            pro = pronoun_argument(
+                sdoc, at, before=min((a for a, _ in spans.values()), default=None)
+            )
             if pro and previous:
                 for m in _unique(previous) if pro == "plural" else [previous[-1]]:
                     linked.add(m)
-                    route[(kind, m.text)] = max(route.get((kind, m.text), 0.0), _ROUTE["antecedent"])
+                    route[(kind, m.text)] = max(
+                        route.get((kind, m.text), 0.0), _ROUTE["antecedent"]
+                    )
             if not hit:
                 # Nobody is the cue's argument: a pronoun there points back ("officers tortured him":
                 # the first free person; "they": all); without one, the parse may simply have failed,
                 # so the free persons keep it.
                 # An official named beside the act without being its argument ordered or presided over it.
-                free = [m for m, r in facts.items() if r.kind == "other" and m.text not in officials]
+                free = [
+                    m for m, r in facts.items() if r.kind == "other" and m.text not in officials
+                ]
                 pronoun = pronoun_in_clause(sdoc, at)
                 if pronoun is None and (unnamed_patient(sdoc, at) or unnamed_holder(sdoc, at)):
                     continue  # "arrested her husband", "officers convicted of …": someone unnamed is the argument
@@ -438,7 +557,9 @@ class _Syntax:
         in the main clause with no date of its own (the word-order rules decide then)."""
         from docket.extract.syntax import attached, dates_of_other_clauses, in_modifier_clause
 
-        positions = self.cues_at.get(kind) or [p for k in _DERIVED.get(kind, ()) for p in self.cues_at.get(k, [])]
+        positions = self.cues_at.get(kind) or [
+            p for k in _DERIVED.get(kind, ()) for p in self.cues_at.get(k, [])
+        ]
         if not positions or not dates:
             return False, None
         spans = [(d.start, d.end) for d in dates]
@@ -448,20 +569,34 @@ class _Syntax:
                 return True, dates[hit[0]].value
         # A participle or relative clause with no date of its own does not take the main clause's
         # ("released on 26 December: A, arrested in …"), unless the sentence opens on a framing date.
-        if min(d.start for d in dates) > 15 and (all(in_modifier_clause(self.sdoc, at) for at in positions) or
-                                                 all(dates_of_other_clauses(self.sdoc, at, spans) for at in positions)):
+        if min(d.start for d in dates) > 15 and (
+            all(in_modifier_clause(self.sdoc, at) for at in positions)
+            or all(dates_of_other_clauses(self.sdoc, at, spans) for at in positions)
+        ):
             return True, None
         return False, None
 
 
-def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence: str, subjects: list[Mention],
-                types: list[tuple[str, int]], dates: list, inherited: str | None = None,
-                syntax: _Syntax | None = None) -> list[Event]:
+def _events_for(
+    doc: Document,
+    paragraph: int,
+    s_abs: int,
+    e_abs: int,
+    sentence: str,
+    subjects: list[Mention],
+    types: list[tuple[str, int]],
+    dates: list,
+    inherited: str | None = None,
+    syntax: _Syntax | None = None,
+) -> list[Event]:
     r = rules()
     names = dict(types)
     appeal = any(p.search(sentence) for p in r.appeal)
-    sanctions = [x for x in _sanctions_of(sentence)
-                 if not r.no_sanction.search(sentence[max(0, x.start - 30) : x.start])]
+    sanctions = [
+        x
+        for x in _sanctions_of(sentence)
+        if not r.no_sanction.search(sentence[max(0, x.start - 30) : x.start])
+    ]
     charge = find_charge(sentence)
     kinds = set(names)
     # A reported custodial or restrictive sanction is a sentence even without the verb
@@ -472,19 +607,28 @@ def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence:
         kinds.discard("convicted")
         kinds.discard("charged")
     # A first-instance sentence or fine states a conviction (the gold's rule 4), except psychiatric placement.
-    if not appeal and ({"sentenced", "fined"} & kinds) and not all(s.kind == "psychiatric" for s in sanctions
-                                                                      if sanctions):
+    if (
+        not appeal
+        and ({"sentenced", "fined"} & kinds)
+        and not all(s.kind == "psychiatric" for s in sanctions if sanctions)
+    ):
         kinds.add("convicted")
     if "fined" in kinds and "sentenced" in kinds and all(s.kind == "fine" for s in sanctions):
         kinds.discard("sentenced")
     if "sentenced" in kinds and not sanctions and not re.search(r"\bsentenced\b", sentence, re.I):
         kinds.discard("sentenced")
     # "detained ... for 15 days" as a court's administrative sentence counts as sentenced/convicted
-    if "detained" in kinds and any(s.kind == "detention" for s in sanctions) and "sentenced" not in kinds:
+    if (
+        "detained" in kinds
+        and any(s.kind == "detention" for s in sanctions)
+        and "sentenced" not in kinds
+    ):
         kinds.update({"sentenced", "convicted"})
     out: list[Event] = []
     respectively = "respectively" in sentence and len(sanctions) == len(subjects) > 1
-    respective = _respective_months(sentence, doc.metadata.period) if "respectively" in sentence else []
+    respective = (
+        _respective_months(sentence, doc.metadata.period) if "respectively" in sentence else []
+    )
     for i, person in enumerate(subjects):
         # "protesting X's detention": X is named only as the owner of one act
         owned = _POSSESSED.match(sentence, person.end - s_abs)
@@ -493,44 +637,93 @@ def _events_for(doc: Document, paragraph: int, s_abs: int, e_abs: int, sentence:
             person_kinds = {_OWNED_ACT[owned.group(1).lower()]}
         for kind in sorted(person_kinds, key=lambda k: names.get(k, 99)):
             # without the parse, word order tells the victim from the agent
-            if kind in r.victim_only and syntax is None and not _victim(sentence, person.start - s_abs,
-                                                                        names.get(kind, 0)):
+            if (
+                kind in r.victim_only
+                and syntax is None
+                and not _victim(sentence, person.start - s_abs, names.get(kind, 0))
+            ):
                 continue
             if syntax is not None and not owned and not syntax.keep(person, kind):
                 continue
-            how = _ROUTE["owner"] if owned else syntax.confidence(person, kind) if syntax is not None else _ROUTE["words"]
-            confidence = round(how * (person.confidence if person.confidence is not None else 1.0), 2)
+            how = (
+                _ROUTE["owner"]
+                if owned
+                else syntax.confidence(person, kind)
+                if syntax is not None
+                else _ROUTE["words"]
+            )
+            confidence = round(
+                how * (person.confidence if person.confidence is not None else 1.0), 2
+            )
             # derived kinds (a conviction implied by a sentence) date like the cue they come from
             cue_at = names.get(kind, min(names.values()))
             # "A (executed in March 2010) and B (executed in July 2011)": a parenthesis right after a
             # name dates that person's act, and no one else's
             own, others = _parenthetical_dates(sentence, person, subjects, dates, s_abs)
-            usable = [d for d in dates
-                      if d not in others and not _CAUSE_DATE.search(sentence[max(0, d.start - 70) : d.start])]
-            if own and any(own[0].start - 40 <= p <= own[0].end
-                           for p in _scan_cues(sentence).get(kind, ()) or _kind_cues(kind, names)):
+            usable = [
+                d
+                for d in dates
+                if d not in others
+                and not _CAUSE_DATE.search(sentence[max(0, d.start - 70) : d.start])
+            ]
+            if own and any(
+                own[0].start - 40 <= p <= own[0].end
+                for p in _scan_cues(sentence).get(kind, ()) or _kind_cues(kind, names)
+            ):
                 decided, date = True, own[0].value
             else:
                 decided, date = syntax.date(kind, usable) if syntax is not None else (False, None)
             if not decided:
                 date = _date_for(sentence, usable, cue_at, inherited)
-                if kind in r.victim_only:  # "convicted on 27 February of torturing X to death … in 2022"
+                if (
+                    kind in r.victim_only
+                ):  # "convicted on 27 February of torturing X to death … in 2022"
                     date = _date_after(sentence, usable, cue_at) or date
             # "A and B, sentenced in June and July 2009 respectively": each their own month
             if respective and date == respective[0][:4] and len(respective) == len(subjects):
                 date = respective[subjects.index(person)]
             if kind == "sentenced":
                 custodial = [s for s in sanctions if s.kind != "fine"]
-                mine = [sanctions[i]] if respectively else _own_sanctions(person, subjects, custodial, s_abs) or [None]
+                mine = (
+                    [sanctions[i]]
+                    if respectively
+                    else _own_sanctions(person, subjects, custodial, s_abs) or [None]
+                )
                 for s in mine:
-                    out.append(Event(doc.id, paragraph, s_abs, e_abs, person, kind, date, charge, s,
-                                     doc.text[s_abs:e_abs], confidence=confidence))
+                    out.append(
+                        Event(
+                            doc.id,
+                            paragraph,
+                            s_abs,
+                            e_abs,
+                            person,
+                            kind,
+                            date,
+                            charge,
+                            s,
+                            doc.text[s_abs:e_abs],
+                            confidence=confidence,
+                        )
+                    )
                 continue
             sanction = None
             if kind == "fined":
                 sanction = next((s for s in sanctions if s.kind == "fine"), Sanction(kind="fine"))
-            out.append(Event(doc.id, paragraph, s_abs, e_abs, person, kind, date, charge, sanction,
-                             doc.text[s_abs:e_abs], confidence=confidence))
+            out.append(
+                Event(
+                    doc.id,
+                    paragraph,
+                    s_abs,
+                    e_abs,
+                    person,
+                    kind,
+                    date,
+                    charge,
+                    sanction,
+                    doc.text[s_abs:e_abs],
+                    confidence=confidence,
+                )
+            )
     return out
 
 
@@ -538,17 +731,21 @@ def _respective_months(sentence: str, period: int | None) -> list[str]:
     """The months of "in June and July 2009 … respectively", one per person in order (else [])."""
     from docket.extract.dates import MONTHS
 
-    m = re.search(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
-                  r"\s+and\s+(January|February|March|April|May|June|July|August|September|October|November|"
-                  r"December)(?:,?\s+(\d{4}))?\b[^.;]{0,60}\brespectively\b", sentence)
+    m = re.search(
+        r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
+        r"\s+and\s+(January|February|March|April|May|June|July|August|September|October|November|"
+        r"December)(?:,?\s+(\d{4}))?\b[^.;]{0,60}\brespectively\b",
+        sentence,
+    )
     year = int(m.group(3)) if m and m.group(3) else period
     if not m or not year:
         return []
     return [f"{year:04d}-{MONTHS[m.group(k).lower()]:02d}" for k in (1, 2)]
 
 
-def _parenthetical_dates(sentence: str, person: Mention, subjects: list[Mention], dates: list,
-                         s_abs: int) -> tuple[list, set]:
+def _parenthetical_dates(
+    sentence: str, person: Mention, subjects: list[Mention], dates: list, s_abs: int
+) -> tuple[list, set]:
     """(this person's dates, every person's dates) inside a parenthesis that opens right after a name.
 
     Names joined only by "and" or a comma before the parenthesis share it ("A and B (executed in
@@ -584,7 +781,9 @@ def _kind_cues(kind: str, names: dict[str, int]) -> list[int]:
     return [names[kind]] if kind in names else list(names.values())
 
 
-def _own_sanctions(person: Mention, subjects: list[Mention], sanctions: list[Sanction], s_abs: int) -> list[Sanction]:
+def _own_sanctions(
+    person: Mention, subjects: list[Mention], sanctions: list[Sanction], s_abs: int
+) -> list[Sanction]:
     """With several people and several sanctions ("sentenced A to six years … and B to five"),
     each person gets the sanctions stated between their name and the next person's."""
     if len(subjects) < 2 or len(sanctions) < 2:
@@ -600,35 +799,65 @@ def _victim(sentence: str, person_at: int, cue_at: int) -> bool:
     """The person suffers the act: named after the cue, or is the subject of a passive cue ("X was tortured")."""
     if person_at > cue_at:
         return True
-    if re.match(r"died\b", sentence[cue_at : cue_at + 5], re.I):  # "X, head of …, died in hospital": the subject dies
+    if re.match(
+        r"died\b", sentence[cue_at : cue_at + 5], re.I
+    ):  # "X, head of …, died in hospital": the subject dies
         return True
     if cue_at - person_at > 60:
         return False
-    return bool(re.search(r"\b(was|were|been|being|had been)\s+(\w+\s+)?(tortur|beat|ill-treat|abused|killed|died)",
-                          sentence[max(0, cue_at - 30) : cue_at + 20], re.I)) or \
-        bool(re.search(r"\b(died|death)\b", sentence[cue_at : cue_at + 10], re.I))
+    return bool(
+        re.search(
+            r"\b(was|were|been|being|had been)\s+(\w+\s+)?(tortur|beat|ill-treat|abused|killed|died)",
+            sentence[max(0, cue_at - 30) : cue_at + 20],
+            re.I,
+        )
+    ) or bool(re.search(r"\b(died|death)\b", sentence[cue_at : cue_at + 10], re.I))
 
 
-_OWNED_ACT = {"detention": "detained", "arrest": "detained", "trial": "charged", "prosecution": "charged",
-              "conviction": "convicted", "sentence": "sentenced", "release": "released", "extradition": "extradition",
-              "deportation": "extradition", "death": "death", "torture": "ill_treatment"}
+_OWNED_ACT = {
+    "detention": "detained",
+    "arrest": "detained",
+    "trial": "charged",
+    "prosecution": "charged",
+    "conviction": "convicted",
+    "sentence": "sentenced",
+    "release": "released",
+    "extradition": "extradition",
+    "deportation": "extradition",
+    "death": "death",
+    "torture": "ill_treatment",
+}
 _POSSESSED = re.compile(r"['’]s?\s+(?:\w+\s+)?(" + "|".join(_OWNED_ACT) + r")\b", re.I)
-_PREP_BEFORE = re.compile(r"\b(in|on|since|during|by|at the end of)\s+(early\s+|late\s+|mid-)?$", re.I)
-_PREP_INSIDE = re.compile(r"(in|on|since|during|between|from|the (day|next|following|previous)|\w+ (days|weeks) later)\b",
-                          re.I)  # relative dates attach to the act they follow
+_PREP_BEFORE = re.compile(
+    r"\b(in|on|since|during|by|at the end of)\s+(early\s+|late\s+|mid-)?$", re.I
+)
+_PREP_INSIDE = re.compile(
+    r"(in|on|since|during|between|from|the (day|next|following|previous)|\w+ (days|weeks) later)\b",
+    re.I,
+)  # relative dates attach to the act they follow
 # "in connection with their participation in a demonstration on 19 December": the date of the cause
-_CAUSE_DATE = re.compile(r"\b(in connection with|in relation to|because of|for (?:their|his|her) (?:participation|role))\b"
-                         r"[^.;,]{0,60}$", re.I)
-_BEFORE_DATE = re.compile(r"\b(before|ahead of|in advance of|prior to|planned for|scheduled for)\b[^.;]{0,40}$", re.I)
+_CAUSE_DATE = re.compile(
+    r"\b(in connection with|in relation to|because of|for (?:their|his|her) (?:participation|role))\b"
+    r"[^.;,]{0,60}$",
+    re.I,
+)
+_BEFORE_DATE = re.compile(
+    r"\b(before|ahead of|in advance of|prior to|planned for|scheduled for)\b[^.;]{0,40}$", re.I
+)
 
 
 def _prepositional(sentence: str, d) -> bool:
     """A date attached to the act: after a preposition, relative ("the day before"), or a full
     date set off by a comma ("at his trial in Almaty, April 9, 2025")."""
-    return bool(_PREP_BEFORE.search(sentence[max(0, d.start - 20) : d.start]) or
-                _PREP_INSIDE.match(sentence[d.start : d.end]) or
-                (len(d.value) == 10 and re.search(r"\d{4}$", sentence[d.start : d.end]) and
-                 sentence[max(0, d.start - 2) : d.start] == ", "))
+    return bool(
+        _PREP_BEFORE.search(sentence[max(0, d.start - 20) : d.start])
+        or _PREP_INSIDE.match(sentence[d.start : d.end])
+        or (
+            len(d.value) == 10
+            and re.search(r"\d{4}$", sentence[d.start : d.end])
+            and sentence[max(0, d.start - 2) : d.start] == ", "
+        )
+    )
 
 
 def _date_after(sentence: str, dates: list, cue_at: int) -> str | None:

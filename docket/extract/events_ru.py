@@ -20,8 +20,13 @@ from typing import Any
 
 from docket.models import Document, Event, Mention, Sanction
 
-_COUNTED = re.compile(r"\s+(?:более\s+|около\s+|не менее\s+)?\d+\s+(?:человек|активист|участник|журналист)", re.I)
-_CHARGE = re.compile(r"(?:ч\.\s*\d+\s*)?ст\.\s*\d+(?:\.\d+)*(?:\s*ч\.\s*\d+)?\s*(?:УК|КоАП|УПК)(?:\s*РФ|\s*РК)?", re.I)
+_COUNTED = re.compile(
+    r"\s+(?:более\s+|около\s+|не менее\s+)?\d+\s+(?:человек|активист|участник|журналист)", re.I
+)
+_CHARGE = re.compile(
+    r"(?:ч\.\s*\d+\s*)?ст\.\s*\d+(?:\.\d+)*(?:\s*ч\.\s*\d+)?\s*(?:УК|КоАП|УПК)(?:\s*РФ|\s*РК)?",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -37,8 +42,13 @@ class _Rules:
 def rules() -> _Rules:
     """The cue data, compiled once."""
     raw = json.loads(resources.files("docket.data").joinpath("events_ru.json").read_text("utf-8"))
-    return _Rules({k: tuple(re.compile(p, re.I) for p in v) for k, v in raw["triggers"].items()},
-                  frozenset(raw["state_words"]), tuple(raw["months"]), raw["units"], raw["numbers"])
+    return _Rules(
+        {k: tuple(re.compile(p, re.I) for p in v) for k, v in raw["triggers"].items()},
+        frozenset(raw["state_words"]),
+        tuple(raw["months"]),
+        raw["units"],
+        raw["numbers"],
+    )
 
 
 def _month(word: str) -> int | None:
@@ -54,10 +64,13 @@ def _month(word: str) -> int | None:
     return None
 
 
-_DATE = re.compile(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\b|"
-                   r"\b(?P<day>\d{1,2})\s+(?P<month>[а-яё]+)(?:\s+(?P<year>\d{4})\s*(?:года|г\.)?)?|"
-                   r"\bв\s+(?P<month2>[а-яё]+)(?:\s+(?P<year2>\d{4})\s*года)?|"
-                   r"\bв\s+(?P<year3>\d{4})\s*(?:году|г\.)", re.I)
+_DATE = re.compile(
+    r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\b|"
+    r"\b(?P<day>\d{1,2})\s+(?P<month>[а-яё]+)(?:\s+(?P<year>\d{4})\s*(?:года|г\.)?)?|"
+    r"\bв\s+(?P<month2>[а-яё]+)(?:\s+(?P<year2>\d{4})\s*года)?|"
+    r"\bв\s+(?P<year3>\d{4})\s*(?:году|г\.)",
+    re.I,
+)
 
 
 def find_dates_ru(sentence: str, period: int | None) -> list[tuple[int, str]]:
@@ -66,7 +79,12 @@ def find_dates_ru(sentence: str, period: int | None) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     for m in _DATE.finditer(sentence):
         if m.group("y"):
-            out.append((m.start(), f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"))
+            out.append(
+                (
+                    m.start(),
+                    f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}",
+                )
+            )
         elif m.group("month"):
             month = _month(m.group("month"))
             year = int(m.group("year")) if m.group("year") else period
@@ -86,13 +104,24 @@ def _number(word: str) -> float | None:
     if re.fullmatch(r"\d+(?:[.,]\d+)?", word):
         return float(word.replace(",", "."))
     w = word.lower()
-    return next((v for stem, v in sorted(rules().numbers.items(), key=lambda kv: -len(kv[0])) if w.startswith(stem)),
-                None)
+    return next(
+        (
+            v
+            for stem, v in sorted(rules().numbers.items(), key=lambda kv: -len(kv[0]))
+            if w.startswith(stem)
+        ),
+        None,
+    )
 
 
 _TERM = re.compile(r"(?P<n>\d+|[а-яё]+)\s+(?P<u>сут\w*|дн\w*|час\w*|месяц\w*|лет|год\w*)", re.I)
-_FINE = re.compile(r"штраф\w*\s+(?:в размере\s+)?(?:на\s+)?(?P<n>\d[\d\s]*)\s*(?P<k>тысяч\w*|тыс\.)?\s*(?:рубл|руб)", re.I)
-_FINE2 = re.compile(r"оштрафован\w*\s+на\s+(?P<n>\d[\d\s]*)\s*(?P<k>тысяч\w*|тыс\.)?\s*(?:рубл|руб)", re.I)
+_FINE = re.compile(
+    r"штраф\w*\s+(?:в размере\s+)?(?:на\s+)?(?P<n>\d[\d\s]*)\s*(?P<k>тысяч\w*|тыс\.)?\s*(?:рубл|руб)",
+    re.I,
+)
+_FINE2 = re.compile(
+    r"оштрафован\w*\s+на\s+(?P<n>\d[\d\s]*)\s*(?P<k>тысяч\w*|тыс\.)?\s*(?:рубл|руб)", re.I
+)
 
 
 def find_sanctions_ru(sentence: str) -> list[Sanction]:
@@ -107,10 +136,16 @@ def find_sanctions_ru(sentence: str) -> list[Sanction]:
         n = _number(m.group("n"))
         if n is None:
             continue
-        unit = next((v for k, v in rules().units.items() if m.group("u").lower().startswith(k)), None)
-        after = sentence[m.end():m.end() + 40].lower()
-        before = sentence[max(0, m.start() - 40):m.start()].lower()
-        if unit is None or "назад" in after[:10] or not re.search(r"приговор|арест|к\s*$|на\s*$|срок", before + " "):
+        unit = next(
+            (v for k, v in rules().units.items() if m.group("u").lower().startswith(k)), None
+        )
+        after = sentence[m.end() : m.end() + 40].lower()
+        before = sentence[max(0, m.start() - 40) : m.start()].lower()
+        if (
+            unit is None
+            or "назад" in after[:10]
+            or not re.search(r"приговор|арест|к\s*$|на\s*$|срок", before + " ")
+        ):
             continue
         if unit == "days" or "арест" in before + after[:20]:
             kind = "detention"
@@ -130,8 +165,12 @@ def find_charge_ru(sentence: str) -> str | None:
     return m.group(0).strip() if m else None
 
 
-def find_events_ru(doc: Document, mentions: list[Mention], sentences: list[tuple[int, int, int]],
-                   cases: dict[int, str | None] | None = None) -> list[Event]:
+def find_events_ru(
+    doc: Document,
+    mentions: list[Mention],
+    sentences: list[tuple[int, int, int]],
+    cases: dict[int, str | None] | None = None,
+) -> list[Event]:
     """Events of a Russian document: ``sentences`` are (paragraph, start, end) offsets into ``doc.text``;
     ``cases`` (mention start -> pymorphy3 case, as the tagger read it) keep names that are not the
     subject or object of the act out: "в адрес Путина", "вместе с Ивановым", "Иванову сообщили"."""
@@ -144,8 +183,12 @@ def find_events_ru(doc: Document, mentions: list[Mention], sentences: list[tuple
         kinds = {}
         for kind, rxs in r.triggers.items():
             # "были задержаны 39 человек": a count of detainees, not the people the sentence names
-            hits = [m.start() for rx in rxs for m in rx.finditer(sentence)
-                    if not (kind == "detained" and _COUNTED.match(sentence, m.end()))]
+            hits = [
+                m.start()
+                for rx in rxs
+                for m in rx.finditer(sentence)
+                if not (kind == "detained" and _COUNTED.match(sentence, m.end()))
+            ]
             if hits:
                 kinds[kind] = min(hits)
         if not kinds:
@@ -160,33 +203,73 @@ def find_events_ru(doc: Document, mentions: list[Mention], sentences: list[tuple
             kinds.setdefault("fined", min(x.start for x in sanctions if x.kind == "fine"))
         if "sentenced" in kinds or "fined" in kinds:
             kinds.setdefault("convicted", kinds.get("sentenced", kinds.get("fined", 0)))
-        if "sentenced" in kinds and "detained" in kinds and any(x.kind == "detention" for x in sanctions):
+        if (
+            "sentenced" in kinds
+            and "detained" in kinds
+            and any(x.kind == "detention" for x in sanctions)
+        ):
             kinds.pop("detained")  # "арестован на 15 суток" is the sentence, not a police detention
         dates = find_dates_ru(sentence, doc.metadata.period)
         charge = find_charge_ru(sentence)
         seen: set[tuple[str, str]] = set()
         for person in people:
-            who = person.parts().surname or person.name  # "Сергей Удальцов ... Удальцов": one person, once
+            who = (
+                person.parts().surname or person.name
+            )  # "Сергей Удальцов ... Удальцов": one person, once
             for kind, at in sorted(kinds.items(), key=lambda kv: kv[1]):
-                if (who, kind) in seen or not _may_be_subject(text, person, cases.get(person.start), kind):
+                if (who, kind) in seen or not _may_be_subject(
+                    text, person, cases.get(person.start), kind
+                ):
                     continue
                 seen.add((who, kind))
                 date = _nearest(dates, at)
                 if kind == "sentenced":
                     for x in [x for x in sanctions if x.kind != "fine"]:
-                        out.append(Event(doc.id, paragraph, s, e, person, kind, date, charge, x, sentence,
-                                         confidence=round(0.7 * (person.confidence or 1.0), 2)))
+                        out.append(
+                            Event(
+                                doc.id,
+                                paragraph,
+                                s,
+                                e,
+                                person,
+                                kind,
+                                date,
+                                charge,
+                                x,
+                                sentence,
+                                confidence=round(0.7 * (person.confidence or 1.0), 2),
+                            )
+                        )
                     continue
-                sanction = next((x for x in sanctions if x.kind == "fine"), None) if kind == "fined" else None
-                out.append(Event(doc.id, paragraph, s, e, person, kind, date, charge if kind != "released" else None,
-                                 sanction, sentence, confidence=round(0.7 * (person.confidence or 1.0), 2)))
+                sanction = (
+                    next((x for x in sanctions if x.kind == "fine"), None)
+                    if kind == "fined"
+                    else None
+                )
+                out.append(
+                    Event(
+                        doc.id,
+                        paragraph,
+                        s,
+                        e,
+                        person,
+                        kind,
+                        date,
+                        charge if kind != "released" else None,
+                        sanction,
+                        sentence,
+                        confidence=round(0.7 * (person.confidence or 1.0), 2),
+                    )
+                )
     return out
 
 
 _OBLIQUE = {"gent", "datv", "ablt", "loct"}
 # Before a name in the genitive, words that make it the one the act is about ("дело в отношении
 # Иванова", "дела на Петрова", "задержание Сидорова").
-_ABOUT = re.compile(r"(в отношении|на|задержани[ея]|арест[а]?|обвинени[ея]|избиени[ея]|освобождени[ея])\s*$", re.I)
+_ABOUT = re.compile(
+    r"(в отношении|на|задержани[ея]|арест[а]?|обвинени[ея]|избиени[ея]|освобождени[ея])\s*$", re.I
+)
 
 
 def _may_be_subject(text: str, m: Mention, case: str | None, kind: str) -> bool:
@@ -198,16 +281,18 @@ def _may_be_subject(text: str, m: Mention, case: str | None, kind: str) -> bool:
         return True
     if case == "datv" and kind in {"charged", "convicted", "sentenced", "fined"}:
         return True
-    before = text[max(0, m.start - 80):m.start]
+    before = text[max(0, m.start - 80) : m.start]
     before = re.split(r"[.;:!?()]", before)[-1]
-    return bool(_ABOUT.search(before.rstrip(" ,")) or
-                re.search(r"(в отношении|\bна)\s+(?:[\w“”«»\"-]+[\s,]+){0,8}$", before, re.I))
+    return bool(
+        _ABOUT.search(before.rstrip(" ,"))
+        or re.search(r"(в отношении|\bна)\s+(?:[\w“”«»\"-]+[\s,]+){0,8}$", before, re.I)
+    )
 
 
 def _official(text: str, m: Mention, sentence_start: int) -> bool:
     """Whether the name follows an official's title ("начальник ОВД Никитин")."""
-    before = text[max(sentence_start, m.start - 40):m.start].lower().split()
-    return any(w.strip(",.«»\"") in rules().state_words for w in before[-3:])
+    before = text[max(sentence_start, m.start - 40) : m.start].lower().split()
+    return any(w.strip(',.«»"') in rules().state_words for w in before[-3:])
 
 
 def _nearest(dates: list[tuple[int, str]], at: int) -> str | None:

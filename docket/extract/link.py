@@ -51,8 +51,10 @@ class PersonCluster:
     @property
     def anchor(self) -> str:
         """The first full-name form among the mentions, in their order (else the first form)."""
-        return next((m.text for _, m in self.mentions if len(m.text.split()) >= 2), self.mentions[0][1].text
-                    if self.mentions else "")
+        return next(
+            (m.text for _, m in self.mentions if len(m.text.split()) >= 2),
+            self.mentions[0][1].text if self.mentions else "",
+        )
 
     @property
     def canonical(self) -> str:
@@ -79,7 +81,10 @@ def name_key(form: str) -> str:
 @lru_cache(maxsize=131072)
 def slug(text: str) -> str:
     """An id-friendly form of a name, romanised ("Сергей Удальцов" -> "sergei-udaltsov")."""
-    return re.sub(r"[^a-z0-9]+", "-", anyascii(name_key(text)).lower().replace("'", "")).strip("-") or "person"
+    return (
+        re.sub(r"[^a-z0-9]+", "-", anyascii(name_key(text)).lower().replace("'", "")).strip("-")
+        or "person"
+    )
 
 
 @dataclass
@@ -95,9 +100,12 @@ class _Group:
         return Counter(full).most_common(1)[0][0] if full else self.mentions[0].text
 
 
-def link_documents(docs: list[tuple[str, list[Mention]]], constraints: Constraints | None = None,
-                   countries: dict[str, str | None] | None = None,
-                   within_cache: dict | None = None) -> list[PersonCluster]:
+def link_documents(
+    docs: list[tuple[str, list[Mention]]],
+    constraints: Constraints | None = None,
+    countries: dict[str, str | None] | None = None,
+    within_cache: dict | None = None,
+) -> list[PersonCluster]:
     """Cluster mentions of several documents: (file name, mentions) pairs in, persons out.
 
     ``constraints`` are curated merges and splits (folded name keys); they always win.
@@ -114,7 +122,9 @@ class Linker:
     """:func:`link_documents` that can take more documents later: a new document's names are
     compared only inside the blocks they fall in (issue 8: incremental linking)."""
 
-    def __init__(self, constraints: Constraints | None = None, within_cache: dict | None = None) -> None:
+    def __init__(
+        self, constraints: Constraints | None = None, within_cache: dict | None = None
+    ) -> None:
         self.constraints = constraints or Constraints()
         self._clusterer = Clusterer(self.constraints)
         self._groups: list[_Group] = []
@@ -126,9 +136,13 @@ class Linker:
         """Name pairs compared so far (the work linking did)."""
         return self._clusterer.comparisons
 
-    def add(self, docs: list[tuple[str, list[Mention]]], countries: dict[str, str | None] | None = None) -> None:
+    def add(
+        self, docs: list[tuple[str, list[Mention]]], countries: dict[str, str | None] | None = None
+    ) -> None:
         """Group each new document's mentions and link them to everything added before."""
-        groups = [g for file_name, mentions in docs for g in _within(file_name, mentions, self._cache)]
+        groups = [
+            g for file_name, mentions in docs for g in _within(file_name, mentions, self._cache)
+        ]
         self._clusterer.add([g.parts for g in groups], _contexts(groups, countries or {}))
         self._groups.extend(groups)
         self.documents.extend(file_name for file_name, _ in docs)
@@ -155,8 +169,11 @@ class Linker:
             a, b = self._groups[i].display, self._groups[j].display
             if name_key(a) == name_key(b):
                 continue  # the same spelling in two reports: nothing to explain
-            levels = decision.levels if self._groups[i].file == self._groups[j].file else \
-                ("across reports", *decision.levels)
+            levels = (
+                decision.levels
+                if self._groups[i].file == self._groups[j].file
+                else ("across reports", *decision.levels)
+            )
             clusters[result.cluster_of[i]].links.append(Link(a, b, decision.score, levels))
         # Ids stay put as documents are added (pass ``order`` oldest first): a person's id is the
         # slug of the first full name it was seen under (not of the most frequent spelling, which
@@ -214,32 +231,49 @@ def _link_within(file_name: str, mentions: list[Mention]) -> list[_Group]:
             key = folded_key(parts)
             group = full.setdefault(key, _Group(file_name, [], parts))
             if group.mentions and name_key(group.mentions[0].text) != name_key(m.text):
-                group.links.append(Link(group.mentions[0].text, m.text, 1.0,
-                                        ("same document", "same transliteration-folded name")))
+                group.links.append(
+                    Link(
+                        group.mentions[0].text,
+                        m.text,
+                        1.0,
+                        ("same document", "same transliteration-folded name"),
+                    )
+                )
             group.mentions.append(m)
     owners: dict[str, set[str]] = defaultdict(set)
-    stems: dict[str, set[str]] = defaultdict(set)  # declension stems of Cyrillic surnames ("стецур")
+    stems: dict[str, set[str]] = defaultdict(
+        set
+    )  # declension stems of Cyrillic surnames ("стецур")
     for key, g in full.items():
         for part in (*g.parts.given[:1], g.parts.surname, *g.parts.aliases):  # type: ignore[union-attr]
             owners[part].add(key)
         if g.parts.cyrillic and len(g.parts.surname) >= 5:  # type: ignore[union-attr]
             stems[declension_stem(g.parts.surname)].add(key)  # type: ignore[union-attr]
     short: dict[str, _Group] = {}
-    swapped: dict[str | None, set[str]] | None = None  # full names by misspelling key, built when first needed
+    swapped: dict[str | None, set[str]] | None = (
+        None  # full names by misspelling key, built when first needed
+    )
     in_full = {x for g in full.values() for x in g.mentions}
     for m in mentions:
         if m in in_full:
             continue
         parts = m.parts()
         folded = parts.surname or (parts.given[0] if parts.given else "")
-        candidates = {k for k in owners.get(folded, set()) if _gender_fits(full[k].parts.gender, parts.gender)}  # type: ignore[union-attr]
+        candidates = {
+            k for k in owners.get(folded, set()) if _gender_fits(full[k].parts.gender, parts.gender)
+        }  # type: ignore[union-attr]
         if len(candidates) > 1 and parts.lean:  # "Попова": his genitive before her nominative
             leaning = {k for k in candidates if full[k].parts.gender == parts.lean}  # type: ignore[union-attr]
             candidates = leaning if len(leaning) == 1 else candidates
         declined = not candidates and parts.cyrillic and len(parts.surname) >= 5
-        if declined:  # "Стецуре", "Стецуру" of "Татьяна Стецура": a case ending the dictionary lacks
-            candidates = {k for k in stems.get(declension_stem(parts.surname), set())
-                          if _gender_fits(full[k].parts.gender, parts.gender)}  # type: ignore[union-attr]
+        if (
+            declined
+        ):  # "Стецуре", "Стецуру" of "Татьяна Стецура": a case ending the dictionary lacks
+            candidates = {
+                k
+                for k in stems.get(declension_stem(parts.surname), set())
+                if _gender_fits(full[k].parts.gender, parts.gender)
+            }  # type: ignore[union-attr]
         typo = not candidates and misspelling_key(m.text) is not None
         if typo:  # "Gurtabi" after "Abdullo Gurbati": letters swapped in typing
             if swapped is None:
@@ -249,20 +283,47 @@ def _link_within(file_name: str, mentions: list[Mention]) -> list[_Group]:
             candidates = swapped.get(misspelling_key(m.text), set())
         if len(candidates) == 1:
             target = full[next(iter(candidates))]
-            why = "the only full name with that surname, letters swapped" if typo else \
-                "the only full name whose surname declines to it" if declined else \
-                "short form of the only full name containing it"
-            target.links.append(Link(target.mentions[0].text, m.text, 0.8 if typo else 0.9, ("same document", why)))
+            why = (
+                "the only full name with that surname, letters swapped"
+                if typo
+                else "the only full name whose surname declines to it"
+                if declined
+                else "short form of the only full name containing it"
+            )
+            target.links.append(
+                Link(target.mentions[0].text, m.text, 0.8 if typo else 0.9, ("same document", why))
+            )
             target.mentions.append(m)
-        elif len(candidates) > 1 and parts.surname and folded == parts.surname and len(m.text.split()) == 1 \
-                and not any(full[k].parts.given and full[k].parts.given[0] == folded for k in candidates):
+        elif (
+            len(candidates) > 1
+            and parts.surname
+            and folded == parts.surname
+            and len(m.text.split()) == 1
+            and not any(
+                full[k].parts.given and full[k].parts.given[0] == folded for k in candidates
+            )
+        ):
             # A surname two people of the report share ("A Surname" and later his wife "B Surname"):
             # reports call the person they introduced first by it; the link says it was a choice.
-            target = min((full[k] for k in candidates), key=lambda g: min(x.start for x in g.mentions))
-            others = sorted({full[k].mentions[0].text for k in candidates} - {target.mentions[0].text})
-            target.links.append(Link(target.mentions[0].text, m.text, 0.6,
-                                     ("same document", "surname shared with " + ", ".join(others) +
-                                      ": the first of them introduced")))
+            target = min(
+                (full[k] for k in candidates), key=lambda g: min(x.start for x in g.mentions)
+            )
+            others = sorted(
+                {full[k].mentions[0].text for k in candidates} - {target.mentions[0].text}
+            )
+            target.links.append(
+                Link(
+                    target.mentions[0].text,
+                    m.text,
+                    0.6,
+                    (
+                        "same document",
+                        "surname shared with "
+                        + ", ".join(others)
+                        + ": the first of them introduced",
+                    ),
+                )
+            )
             target.mentions.append(m)
         else:
             short.setdefault(folded, _Group(file_name, [], None)).mentions.append(m)

@@ -40,6 +40,8 @@ def normalized_view(doc: Document) -> Document:
     text = normalize_text(doc.text)
     if text == doc.text:
         return doc
-    paragraphs = [replace(p, text=text[p.start : p.end]) if text[p.start : p.end] != p.text else p
-                  for p in doc.paragraphs]
+    paragraphs = [
+        replace(p, text=text[p.start : p.end]) if text[p.start : p.end] != p.text else p
+        for p in doc.paragraphs
+    ]
     return replace(doc, text=text, paragraphs=paragraphs)

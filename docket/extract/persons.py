@@ -83,8 +83,9 @@ def clean_name(raw: str) -> tuple[int, int] | None:
     if not words:
         return None
     s, _e, last = words[-1]
-    last_clean = _POSSESSIVE.sub("", last).rstrip(".,;:)”\"")
+    last_clean = _POSSESSIVE.sub("", last).rstrip('.,;:)”"')
     words[-1] = (s, s + len(last_clean), last_clean)
+
     def leading(w: str) -> bool:
         return _is_name_token(w) or bool(_INITIALS.match(w)) or bool(_GLUED.match(w))
 
@@ -122,8 +123,12 @@ def parse(doc: Document) -> list:
 _BATCH_CHARS = 100_000
 
 
-def find_mentions(doc: Document, parsed: list | None = None, evidence: bool = True,
-                  refused_out: list[tuple[int, int]] | None = None) -> list[Mention]:
+def find_mentions(
+    doc: Document,
+    parsed: list | None = None,
+    evidence: bool = True,
+    refused_out: list[tuple[int, int]] | None = None,
+) -> list[Mention]:
     """All person mentions in ``doc``, in text order, without overlaps.
 
     ``evidence`` weighs each candidate against the name and organisation lexicons
@@ -132,16 +137,28 @@ def find_mentions(doc: Document, parsed: list | None = None, evidence: bool = Tr
     spans: dict[tuple[int, int], str] = {}
     for para, sdoc in zip(doc.paragraphs, parsed if parsed is not None else parse(doc)):
         for ent in sdoc.ents:
-            if ent.label_ == "PERSON" or (ent.label_ in _MODEL_MISSES and _introduced_by_role(sdoc, ent.start)):
-                _add(spans, para.start, ent.start_char, ent.end_char, para.text, "ner" if ent.label_ == "PERSON" else "cue")
+            if ent.label_ == "PERSON" or (
+                ent.label_ in _MODEL_MISSES and _introduced_by_role(sdoc, ent.start)
+            ):
+                _add(
+                    spans,
+                    para.start,
+                    ent.start_char,
+                    ent.end_char,
+                    para.text,
+                    "ner" if ent.label_ == "PERSON" else "cue",
+                )
         for a, b in _cued_runs(sdoc):
             _add(spans, para.start, a, b, para.text, "cue")
     for a, b in fact_box_names(doc.text):
         spans.setdefault((a, b), "cue")
     # A lone capitalised word is a person only when a full name in the document confirms it
     # (the back-reference pass below finds those); alone it is too often a place or a group.
-    spans = {k: v for k, v in spans.items() if " " in doc.text[k[0] : k[1]].strip()
-             or _GLUED.match(doc.text[k[0] : k[1]])}
+    spans = {
+        k: v
+        for k, v in spans.items()
+        if " " in doc.text[k[0] : k[1]].strip() or _GLUED.match(doc.text[k[0] : k[1]])
+    }
     if evidence:
         from docket.extract.personness import judge
 
@@ -149,16 +166,31 @@ def find_mentions(doc: Document, parsed: list | None = None, evidence: bool = Tr
         # A form refused as an organisation somewhere is refused throughout the document (it does not
         # become a person where no cue happens to stand beside it).
         # (only what the words or the name's own phrase show: a phrase before one occurrence says less)
-        refused = {doc.text[s:e] for (s, e), v in verdicts.items() if not v.keep
-                   and not v.reason.startswith("introduced as")}
-        refused |= _named_as_organisation(doc.text, {doc.text[s:e] for (s, e), v in verdicts.items() if v.keep})
+        refused = {
+            doc.text[s:e]
+            for (s, e), v in verdicts.items()
+            if not v.keep and not v.reason.startswith("introduced as")
+        }
+        refused |= _named_as_organisation(
+            doc.text, {doc.text[s:e] for (s, e), v in verdicts.items() if v.keep}
+        )
         if refused_out is not None:  # organisations, media and parties, for the entity list
-            refused_out.extend(k for k, v in verdicts.items() if not v.keep and v.reason.startswith(_ORG_REASONS))
-        spans = {k: v for k, v in spans.items() if verdicts[k].keep and doc.text[k[0] : k[1]] not in refused
-                 and not _listed_with_org(doc.text, k, verdicts)}
+            refused_out.extend(
+                k for k, v in verdicts.items() if not v.keep and v.reason.startswith(_ORG_REASONS)
+            )
+        spans = {
+            k: v
+            for k, v in spans.items()
+            if verdicts[k].keep
+            and doc.text[k[0] : k[1]] not in refused
+            and not _listed_with_org(doc.text, k, verdicts)
+        }
         common = _common_words(doc.text)
-        spans = {k: v for k, v in spans.items() if not _common_phrase(doc.text[k[0]:k[1]], common)
-                 and not _anonymised(doc.text, k)}
+        spans = {
+            k: v
+            for k, v in spans.items()
+            if not _common_phrase(doc.text[k[0] : k[1]], common) and not _anonymised(doc.text, k)
+        }
         for para, sdoc in zip(doc.paragraphs, parsed if parsed is not None else parse(doc)):
             for a, b in _lexicon_runs(sdoc):
                 s, e = para.start + a, para.start + b
@@ -166,7 +198,10 @@ def find_mentions(doc: Document, parsed: list | None = None, evidence: bool = Tr
                     verdicts[(s, e)] = judge(doc.text, s, e, "lexicon")
                     if verdicts[(s, e)].keep:
                         spans[(s, e)] = "lexicon"
-        mentions = [replace(m, confidence=verdicts[(m.start, m.end)].score) for m in _resolve_overlaps(doc, spans)]
+        mentions = [
+            replace(m, confidence=verdicts[(m.start, m.end)].score)
+            for m in _resolve_overlaps(doc, spans)
+        ]
         mentions += _shared_surname(doc, mentions)
     else:
         mentions = _resolve_overlaps(doc, spans)
@@ -175,8 +210,12 @@ def find_mentions(doc: Document, parsed: list | None = None, evidence: bool = Tr
     for m in mentions:
         for w in m.text.split():
             sure[w] = max(sure.get(w, 0.0), m.confidence or 0.0)
-    mentions += [replace(m, confidence=round(0.9 * sure.get(m.text.split()[-1], 0.0), 2) if evidence else None)
-                 for m in _back_references(doc, mentions)]
+    mentions += [
+        replace(
+            m, confidence=round(0.9 * sure.get(m.text.split()[-1], 0.0), 2) if evidence else None
+        )
+        for m in _back_references(doc, mentions)
+    ]
     if evidence:
         mentions += _misspelt_surnames(doc, mentions)
     if evidence:
@@ -187,8 +226,12 @@ def find_mentions(doc: Document, parsed: list | None = None, evidence: bool = Tr
             if refused_out is not None:
                 refused_out.extend((m.start, m.end) for m in mentions if m.text in orgs)
             parts = {w for o in orgs for w in o.split()}
-            mentions = [m for m in mentions if m.text not in orgs and not (" " not in m.text and m.text in parts
-                                                                           and m.source == "backref")]
+            mentions = [
+                m
+                for m in mentions
+                if m.text not in orgs
+                and not (" " not in m.text and m.text in parts and m.source == "backref")
+            ]
     mentions.sort(key=lambda m: m.start)
     return mentions
 
@@ -197,7 +240,8 @@ _FACT_BOX_NAME = re.compile(
     r"Head of (?:state and government|state|government)\s*:\s*"
     r"(?:(?:King|Queen|Emperor|Sultan|Prince|Amir|Emir|Sheikh|al-Shaikh|General|President)\s+)?"
     r"((?:[A-Z][\w’'.-]+|al-[\w’'-]+)(?:[ \t]+(?:bin|ibn|de|da|van|von|al-[\w’'-]+|(?!Head\b|Death\b|Population\b)"
-    r"[A-Z][\w’'.-]+))*)")  # a name never runs on past the end of the fact-box line
+    r"[A-Z][\w’'.-]+))*)"
+)  # a name never runs on past the end of the fact-box line
 
 
 def _common_words(text: str) -> frozenset[str]:
@@ -211,14 +255,22 @@ def _common_phrase(form: str, common: frozenset[str]) -> bool:
     from docket.extract.personness import is_given_name
 
     words = form.split()
-    return len(words) >= 2 and all(w.lower() in common for w in words) and not any(is_given_name(w) for w in words)
+    return (
+        len(words) >= 2
+        and all(w.lower() in common for w in words)
+        and not any(is_given_name(w) for w in words)
+    )
 
 
 def _anonymised(text: str, span: tuple[int, int]) -> bool:
-    """"Sergei K.": a given name with the surname cut to an initial, as reports anonymise people."""
-    words = text[span[0]:span[1]].split()
-    tail = text[span[1]:span[1] + 1]
-    return len(words) == 2 and len(words[1].rstrip(".")) == 1 and (words[1].endswith(".") or tail == ".")
+    """ "Sergei K.": a given name with the surname cut to an initial, as reports anonymise people."""
+    words = text[span[0] : span[1]].split()
+    tail = text[span[1] : span[1] + 1]
+    return (
+        len(words) == 2
+        and len(words[1].rstrip(".")) == 1
+        and (words[1].endswith(".") or tail == ".")
+    )
 
 
 def fact_box_names(text: str, within: int = 3000) -> list[tuple[int, int]]:
@@ -230,7 +282,9 @@ def fact_box_names(text: str, within: int = 3000) -> list[tuple[int, int]]:
     return out
 
 
-def _add(spans: dict[tuple[int, int], str], base: int, a: int, b: int, text: str, source: str) -> None:
+def _add(
+    spans: dict[tuple[int, int], str], base: int, a: int, b: int, text: str, source: str
+) -> None:
     cleaned = clean_name(text[a:b])
     if cleaned is None:
         return
@@ -296,10 +350,15 @@ def _cued_runs(sdoc) -> list[tuple[int, int]]:
         for k in range(len(runs) - 1):
             j1, i2 = runs[k][1], runs[k + 1][0]  # end of this run, start of the next
             between = " ".join(t.text for t in sdoc[j1:i2])
-            if between in {",", "and", ", and", "or", ", or"} and (k in accepted) != (k + 1 in accepted):
+            if between in {",", "and", ", and", "or", ", or"} and (k in accepted) != (
+                k + 1 in accepted
+            ):
                 accepted.update({k, k + 1})
                 changed = True
-    return [(sdoc[runs[k][0]].idx, sdoc[runs[k][1] - 1].idx + len(sdoc[runs[k][1] - 1].text)) for k in sorted(accepted)]
+    return [
+        (sdoc[runs[k][0]].idx, sdoc[runs[k][1] - 1].idx + len(sdoc[runs[k][1] - 1].text))
+        for k in sorted(accepted)
+    ]
 
 
 def _listed_with_org(text: str, span: tuple[int, int], verdicts: dict) -> bool:
@@ -335,8 +394,12 @@ def _named_as_organisation(text: str, forms: set[str]) -> set[str]:
     return out
 
 
-_ORG_REASONS = ("organisation word", "part of an organisation", "introduced as an organisation",
-                "named as an organisation")
+_ORG_REASONS = (
+    "organisation word",
+    "part of an organisation",
+    "introduced as an organisation",
+    "named as an organisation",
+)
 
 
 def _place_or_org_word(word: str) -> bool:
@@ -348,8 +411,10 @@ def _place_or_org_word(word: str) -> bool:
     return word in lex.org_words or word in lex.demonyms or word in lex.countries
 
 
-_STRONG_SURNAME = re.compile(r"(?:[^aeiou]ov|[^aeiou]ova|[^aeiou]ev|[^aeiou]eva|yev|yeva|iyev|enko|shvili|dze|zade|zoda|"
-                             r"bekov|bekova|bayev|bayeva|ovich|evich|ovna|evna|uly|kyzy|skaya|skiy|yan|ian)$")
+_STRONG_SURNAME = re.compile(
+    r"(?:[^aeiou]ov|[^aeiou]ova|[^aeiou]ev|[^aeiou]eva|yev|yeva|iyev|enko|shvili|dze|zade|zoda|"
+    r"bekov|bekova|bayev|bayeva|ovich|evich|ovna|evna|uly|kyzy|skaya|skiy|yan|ian)$"
+)
 
 
 def _lexicon_runs(sdoc) -> list[tuple[int, int]]:
@@ -362,8 +427,16 @@ def _lexicon_runs(sdoc) -> list[tuple[int, int]]:
         words = [t.text for t in sdoc[i:j]]
         # a known given name before surname-shaped words, or two words the second of which has a
         # distinctly Slavic, Turkic, Caucasian or Iranian surname ending ("Kanykei Aranov")
-        strong = len(words) == 2 and _STRONG_SURNAME.search(words[1]) and not _place_or_org_word(words[0])
-        if len(words) <= 3 and (strong or is_given_name(words[0])) and all(has_surname_ending(w) for w in words[1:]):
+        strong = (
+            len(words) == 2
+            and _STRONG_SURNAME.search(words[1])
+            and not _place_or_org_word(words[0])
+        )
+        if (
+            len(words) <= 3
+            and (strong or is_given_name(words[0]))
+            and all(has_surname_ending(w) for w in words[1:])
+        ):
             cleaned = clean_name(sdoc[i:j].text)
             if cleaned:
                 a = sdoc[i].idx
@@ -411,12 +484,27 @@ def _shared_surname(doc: Document, mentions: list[Mention]) -> list[Mention]:
             nxt = full.get(para.start + x.start(2))
             first = x.group(1)
             # the first word is a given name, or at least a proper noun: never written in lower case
-            proper = is_given_name(first) or (first.lower() not in lowered and not _place_or_org_word(first))
-            if nxt is None or any(s < te and ts < e for ts, te in taken) or not proper \
-                    or first in cues().not_names:
+            proper = is_given_name(first) or (
+                first.lower() not in lowered and not _place_or_org_word(first)
+            )
+            if (
+                nxt is None
+                or any(s < te and ts < e for ts, te in taken)
+                or not proper
+                or first in cues().not_names
+            ):
                 continue
-            out.append(Mention(doc.id, para.ordinal, s, e, doc.text[s:e], "cue",
-                               confidence=round(0.8 * (nxt.confidence or 1.0), 2)))
+            out.append(
+                Mention(
+                    doc.id,
+                    para.ordinal,
+                    s,
+                    e,
+                    doc.text[s:e],
+                    "cue",
+                    confidence=round(0.8 * (nxt.confidence or 1.0), 2),
+                )
+            )
     return out
 
 
@@ -431,12 +519,17 @@ def _back_references(doc: Document, mentions: list[Mention]) -> list[Mention]:
             parts.update({words[0], words[-1]})
         elif m.source == "cue":  # a given name sharing a listed surname ("Oraz and Ramzi X")
             parts.add(m.text)
-    parts = {p for p in parts if len(p) >= 3 and p not in cues().not_names and not _place_or_org_word(p)}
+    parts = {
+        p for p in parts if len(p) >= 3 and p not in cues().not_names and not _place_or_org_word(p)
+    }
     if not parts:
         return []
     taken = [(m.start, m.end) for m in mentions]
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, parts), key=len, reverse=True)) +
-                         r")(?=(?:['’]s?)?(?![\w-]))")
+    pattern = re.compile(
+        r"(?<![\w-])("
+        + "|".join(sorted(map(re.escape, parts), key=len, reverse=True))
+        + r")(?=(?:['’]s?)?(?![\w-]))"
+    )
     out = []
     for para in doc.paragraphs:
         for m in pattern.finditer(para.text):
@@ -445,13 +538,20 @@ def _back_references(doc: Document, mentions: list[Mention]) -> list[Mention]:
                 continue
             # "Aset Mataev" would be a different full name: leave runs of capitals to NER.
             after = para.text[m.end() :].lstrip(" ")
-            if after[:1].isupper() and after.split(" ", 1)[0].rstrip(".,;:") not in cues().not_names and \
-                    _is_name_token(after.split(" ", 1)[0].rstrip(".,;:’'")):
+            if (
+                after[:1].isupper()
+                and after.split(" ", 1)[0].rstrip(".,;:") not in cues().not_names
+                and _is_name_token(after.split(" ", 1)[0].rstrip(".,;:’'"))
+            ):
                 continue
             # "… Zhanbolat Mamay": a given name right before the part makes the pair one full name
             before = re.search(r"([A-Z][^\W\d_]+) $", para.text[max(0, m.start() - 30) : m.start()])
-            if before and _is_name_token(before.group(1)) and is_given_name(before.group(1)) \
-                    and not _place_or_org_word(before.group(1)):
+            if (
+                before
+                and _is_name_token(before.group(1))
+                and is_given_name(before.group(1))
+                and not _place_or_org_word(before.group(1))
+            ):
                 s -= len(before.group(0))
                 if any(s < te and ts < e for ts, te in taken):
                     continue
@@ -475,7 +575,9 @@ def _misspelt_surnames(doc: Document, mentions: list[Mention]) -> list[Mention]:
     if not keys:
         return []
     known = {w for m in mentions for w in m.text.split()}
-    starts = {k.split(":", 1)[0] for k in keys}  # the key opens with the first two letters: a cheap filter
+    starts = {
+        k.split(":", 1)[0] for k in keys
+    }  # the key opens with the first two letters: a cheap filter
     taken = [(m.start, m.end) for m in mentions]
     out = []
     for para in doc.paragraphs:
@@ -488,7 +590,19 @@ def _misspelt_surnames(doc: Document, mentions: list[Mention]) -> list[Mention]:
                 continue
             s, e = para.start + w.start(), para.start + w.end()
             after = para.text[w.end() :].lstrip(" ")
-            if any(s < te and ts < e for ts, te in taken) or (after[:1].isupper() and _is_name_token(after.split(" ")[0])):
+            if any(s < te and ts < e for ts, te in taken) or (
+                after[:1].isupper() and _is_name_token(after.split(" ")[0])
+            ):
                 continue
-            out.append(Mention(doc.id, para.ordinal, s, e, word, "backref", confidence=round(0.8 * sure[surname], 2)))
+            out.append(
+                Mention(
+                    doc.id,
+                    para.ordinal,
+                    s,
+                    e,
+                    word,
+                    "backref",
+                    confidence=round(0.8 * sure[surname], 2),
+                )
+            )
     return out

@@ -58,7 +58,7 @@ def parse_paragraphs(doc: Document) -> list[ParsedParagraph]:
     segmenter, ner, morph = _models()
     out: list[ParsedParagraph] = []
     for para in doc.paragraphs:
-        text = doc.text[para.start:para.end]
+        text = doc.text[para.start : para.end]
         if not text.strip():
             out.append(ParsedParagraph(para.ordinal, (), ()))
             continue
@@ -70,10 +70,22 @@ def parse_paragraphs(doc: Document) -> list[ParsedParagraph]:
         for s in d.spans:
             head = s.tokens[-1] if s.tokens else None
             feats = head.feats if head is not None and head.feats else {}
-            spans.append(Span(s.type, para.start + s.start, para.start + s.stop,
-                              _CASE.get(feats.get("Case", "")), _GENDER.get(feats.get("Gender", ""))))
-        out.append(ParsedParagraph(para.ordinal, tuple(spans),
-                                   tuple((para.start + x.start, para.start + x.stop) for x in d.sents)))
+            spans.append(
+                Span(
+                    s.type,
+                    para.start + s.start,
+                    para.start + s.stop,
+                    _CASE.get(feats.get("Case", "")),
+                    _GENDER.get(feats.get("Gender", "")),
+                )
+            )
+        out.append(
+            ParsedParagraph(
+                para.ordinal,
+                tuple(spans),
+                tuple((para.start + x.start, para.start + x.stop) for x in d.sents),
+            )
+        )
     return out
 
 
@@ -95,7 +107,11 @@ def _is_name(form: str) -> tuple[bool, float]:
     if "surname" not in roles and "initial" in roles:
         return False, 0.0
     tagged = [w for w in words if w.role != "initial"]
-    named = sum(1 for w in tagged if any({"Name", "Surn", "Patr"} & p.tag.grammemes for p in _parses(w.text)))
+    named = sum(
+        1
+        for w in tagged
+        if any({"Name", "Surn", "Patr"} & p.tag.grammemes for p in _parses(w.text))
+    )
     unknown = sum(1 for w in tagged if not any(p.is_known for p in _parses(w.text)))
     if not named and not unknown:
         # A common word ("Рис.", "Щуке", "Новичков" read as a plural of "новичок"): a person only
@@ -115,8 +131,12 @@ def _persons(a: Analysis) -> Analysis:
             if s.label != "PER":
                 continue
             start, end = s.start, s.end
-            while end > start and text[end - 1] in ".,;:»”\")(":
-                if text[end - 1] == "." and end - start >= 2 and text[end - 3:end - 2] in {".", " ", ""}:
+            while end > start and text[end - 1] in '.,;:»”")(':
+                if (
+                    text[end - 1] == "."
+                    and end - start >= 2
+                    and text[end - 3 : end - 2] in {".", " ", ""}
+                ):
                     break  # a final initial ("Гостев Д.А.") keeps its dot
                 end -= 1
             form = a.document.text[start:end]
@@ -126,9 +146,20 @@ def _persons(a: Analysis) -> Analysis:
             if not ok:
                 continue
             normal = nominative(form, s.case, s.gender)
-            mentions.append(Mention(a.document.id, p.paragraph, start, end, form, "ner", role="", foreign=False,
-                                    confidence=confidence,
-                                    normal=normal))
+            mentions.append(
+                Mention(
+                    a.document.id,
+                    p.paragraph,
+                    start,
+                    end,
+                    form,
+                    "ner",
+                    role="",
+                    foreign=False,
+                    confidence=confidence,
+                    normal=normal,
+                )
+            )
     mentions = _drop_lone_given_names(mentions, name_words)
     return replace(a, mentions=_drop_common_words(mentions))
 
@@ -170,8 +201,19 @@ def _drop_common_words(mentions: list[Mention]) -> list[Mention]:
 
 
 def _entities(a: Analysis) -> Analysis:
-    found = [Entity(a.document.id, p.paragraph, s.start, s.end, a.document.text[s.start:s.end], _LABEL[s.label])
-             for p in a.parsed for s in p.spans if s.label in _LABEL]
+    found = [
+        Entity(
+            a.document.id,
+            p.paragraph,
+            s.start,
+            s.end,
+            a.document.text[s.start : s.end],
+            _LABEL[s.label],
+        )
+        for p in a.parsed
+        for s in p.spans
+        if s.label in _LABEL
+    ]
     return replace(a, entities=found)
 
 
@@ -183,5 +225,11 @@ def _events(a: Analysis) -> Analysis:
     return replace(a, events=find_events_ru(a.view, a.mentions, sentences, cases))
 
 
-PIPELINE: list[tuple[str, Component]] = [("normalise", _normalise), ("parse", _parse), ("persons", _persons),
-                                         ("entities", _entities), ("events", _events), ("cite", _cite)]
+PIPELINE: list[tuple[str, Component]] = [
+    ("normalise", _normalise),
+    ("parse", _parse),
+    ("persons", _persons),
+    ("entities", _entities),
+    ("events", _events),
+    ("cite", _cite),
+]

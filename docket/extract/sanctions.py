@@ -14,23 +14,43 @@ from docket.models import Sanction
 
 _NUM = r"(\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|a|an)"
 _HALF = r"(?:[\s-]+and[\s-]+(?:a[\s-]+)?half)?"
-_LENGTH = re.compile(_NUM + _HALF + r"(?:\s+(?:further|additional|more))?[- ](years?|months?|days?|hours?)(?:['’])?(?:\s+and\s+" + _NUM +
-                     r"[- ](months?|days?))?", re.I)
+_LENGTH = re.compile(
+    _NUM
+    + _HALF
+    + r"(?:\s+(?:further|additional|more))?[- ](years?|months?|days?|hours?)(?:['’])?(?:\s+and\s+"
+    + _NUM
+    + r"[- ](months?|days?))?",
+    re.I,
+)
 _CURRENCIES = [
-    (r"(?:Kazakhstani\s+)?tenge|KZT", "KZT"), (r"(?:US\s+)?dollars?|USD|\$", "USD"), (r"euros?|EUR|€", "EUR"),
-    (r"(?:Russian\s+)?roubles?|rubles?|RUB", "RUB"), (r"soms?|KGS", "KGS"), (r"(?:Uzbek\s+)?sums?|soums?|UZS", "UZS"),
+    (r"(?:Kazakhstani\s+)?tenge|KZT", "KZT"),
+    (r"(?:US\s+)?dollars?|USD|\$", "USD"),
+    (r"euros?|EUR|€", "EUR"),
+    (r"(?:Russian\s+)?roubles?|rubles?|RUB", "RUB"),
+    (r"soms?|KGS", "KGS"),
+    (r"(?:Uzbek\s+)?sums?|soums?|UZS", "UZS"),
     (r"pounds?|GBP|£", "GBP"),
 ]
-_AMOUNT = re.compile(r"(\$|€|£)?\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|thousand)?\s*(" +
-                     "|".join(c for c, _ in _CURRENCIES) + r")?", re.I)
+_AMOUNT = re.compile(
+    r"(\$|€|£)?\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|thousand)?\s*("
+    + "|".join(c for c, _ in _CURRENCIES)
+    + r")?",
+    re.I,
+)
 _KINDS = [
     ("psychiatric", r"psychiatric"),
     ("suspended", r"suspended|probation"),
-    ("restricted_freedom", r"restricted freedom|restriction of (his |her )?freedom|restrictions on (his |her )?freedom|"
-                           r"non-custodial|freedom of movement"),
+    (
+        "restricted_freedom",
+        r"restricted freedom|restriction of (his |her )?freedom|restrictions on (his |her )?freedom|"
+        r"non-custodial|freedom of movement",
+    ),
     ("community_work", r"community (work|service)|corrective labou?r|compulsory (work|labou?r)"),
     ("ban", r"\bban(ned)?\b|prohibit|barred from"),
-    ("detention", r"detention|administrative arrest|\bjailed for \w+ days|days['’]? (in )?jail|arrested for \w+ days"),
+    (
+        "detention",
+        r"detention|administrative arrest|\bjailed for \w+ days|days['’]? (in )?jail|arrested for \w+ days",
+    ),
     ("imprisonment", r"prison|imprisonment|penal colony|labou?r camp|jail|behind bars|incarcerat"),
     ("fine", r"\bfine[ds]?\b"),
 ]
@@ -77,23 +97,33 @@ def find_sanctions(text: str) -> list[Sanction]:
         unit = m.group(2).lower().rstrip("s")
         before = text[max(0, m.start() - 40) : m.start()].lower()
         # time served or spent, ages and durations are not sanctions
-        if re.search(r"\b(aged?|for the past|over the past|after|within|since|in the last|more than|spending|spent|"
-                     r"served|serving|for several|for)\s*$", before) and not re.search(r"\b(sentenced|jailed|imprisoned|"
-                     r"arrested|detained)\b[^.]{0,40}$", before):
+        if re.search(
+            r"\b(aged?|for the past|over the past|after|within|since|in the last|more than|spending|spent|"
+            r"served|serving|for several|for)\s*$",
+            before,
+        ) and not re.search(
+            r"\b(sentenced|jailed|imprisoned|"
+            r"arrested|detained)\b[^.]{0,40}$",
+            before,
+        ):
             continue
         if re.match(r"[- ]+(?:years?|months?)?[- ]*old\b", text[m.end() :]):
             continue  # "27-year-old X": an age
         imposed = re.search(r"\b(sentenced|jailed|imprisoned)\s+(\w+\s+){0,2}(to|for)\s*$", before)
-        if re.match(r"\s+(of\s+(a|an|his|her|their)\b|later|earlier|ago|into|(in |of )?pre-?trial)",
-                    text[m.end() :], re.I) or (not imposed and re.match(r"\s+(before|after)\b", text[m.end() :], re.I)):
+        if re.match(
+            r"\s+(of\s+(a|an|his|her|their)\b|later|earlier|ago|into|(in |of )?pre-?trial)",
+            text[m.end() :],
+            re.I,
+        ) or (not imposed and re.match(r"\s+(before|after)\b", text[m.end() :], re.I)):
             continue  # time elapsed, or custody before any verdict ("jailed for 15 days after …" is a sentence)
         kind = _kind_near(text, m.start(), m.end())
         if kind is None:
             # no kind word nearby: the verb right before says it ("arrested for 15 days", "received 18 years")
             if re.search(r"\b(arrested|detained|jailed|imprisoned|held)\s+for\s*$", before):
                 kind = "detention" if unit in ("day", "hour") else "imprisonment"
-            elif re.search(r"\b(received|given|handed|got)\s*$", before) or \
-                    re.match(r"['’]?\s*(?:prison\s+|jail\s+)?(?:sentence|term)\b", text[m.end() :]):
+            elif re.search(r"\b(received|given|handed|got)\s*$", before) or re.match(
+                r"['’]?\s*(?:prison\s+|jail\s+)?(?:sentence|term)\b", text[m.end() :]
+            ):
                 kind = "imprisonment"  # "a five-year sentence"
         if kind is None or kind == "fine":
             continue
@@ -105,31 +135,61 @@ def find_sanctions(text: str) -> list[Sanction]:
             if extra is not None:
                 values[m.group(4).lower().rstrip("s") + "s"] = int(extra)
         out.append(Sanction(kind=kind, start=m.start(), **values))  # type: ignore[arg-type]
-    for m in re.finditer(r"\bban(?:ned)?\b[^.;]*?\b(?:for|of)\s+" + _NUM + r"[- ](years?|months?)", text, re.I):
+    for m in re.finditer(
+        r"\bban(?:ned)?\b[^.;]*?\b(?:for|of)\s+" + _NUM + r"[- ](years?|months?)", text, re.I
+    ):
         n = _number(m.group(1))
         if n and not any(s.kind == "ban" for s in out):
-            out.append(Sanction(kind="ban", start=m.start(), **{m.group(2).lower().rstrip("s") + "s": n}))
+            out.append(
+                Sanction(kind="ban", start=m.start(), **{m.group(2).lower().rstrip("s") + "s": n})
+            )
     if re.search(r"\bfined\b|\bfine of\b|\bimposed a fine\b", text, re.I):
         amount, currency = _fine_amount(text)
-        out.append(Sanction(kind="fine", amount=amount, currency=currency,
-                            start=re.search(r"\bfine", text, re.I).start()))  # type: ignore[union-attr]
+        out.append(
+            Sanction(
+                kind="fine",
+                amount=amount,
+                currency=currency,
+                start=re.search(r"\bfine", text, re.I).start(),
+            )
+        )  # type: ignore[union-attr]
     # A death sentence is a sanction of its own kind (the vocabulary's "other"); a life term is
     # imprisonment without a length.
-    for m in re.finditer(r"\b(?:sentenced (?:\w+ ){0,3}to death|death (?:sentence|penalty)s? (?:was |were )?(?:passed|imposed|handed)|"
-                         r"death sentences?)\b", text, re.I):
-        if not re.search(r"\b(abolish|moratorium|commut|retentionist)", text[max(0, m.start() - 40) : m.end() + 40], re.I):
+    for m in re.finditer(
+        r"\b(?:sentenced (?:\w+ ){0,3}to death|death (?:sentence|penalty)s? (?:was |were )?(?:passed|imposed|handed)|"
+        r"death sentences?)\b",
+        text,
+        re.I,
+    ):
+        if not re.search(
+            r"\b(abolish|moratorium|commut|retentionist)",
+            text[max(0, m.start() - 40) : m.end() + 40],
+            re.I,
+        ):
             out.append(Sanction(kind="other", start=m.start()))
             break
-    for m in re.finditer(r"\b(?:life (?:sentence|imprisonment|term)|sentenced (?:\w+ ){0,3}to life)\b", text, re.I):
+    for m in re.finditer(
+        r"\b(?:life (?:sentence|imprisonment|term)|sentenced (?:\w+ ){0,3}to life)\b", text, re.I
+    ):
         out.append(Sanction(kind="imprisonment", start=m.start()))
         break
     # "received lengthy prison terms": a custodial sentence with no length stated
-    bare = re.search(r"\b(?:lengthy |long |harsh |heavy )?(?:prison|jail) (?:terms?|sentences?)\b", text, re.I)
-    if bare and not any(x.kind in ("imprisonment", "suspended", "detention") for x in out) and \
-            not re.search(r"\b(abolish|could|would|faces?|up to|maximum|punishable)\b", text[max(0, bare.start() - 40) : bare.start()], re.I):
+    bare = re.search(
+        r"\b(?:lengthy |long |harsh |heavy )?(?:prison|jail) (?:terms?|sentences?)\b", text, re.I
+    )
+    if (
+        bare
+        and not any(x.kind in ("imprisonment", "suspended", "detention") for x in out)
+        and not re.search(
+            r"\b(abolish|could|would|faces?|up to|maximum|punishable)\b",
+            text[max(0, bare.start() - 40) : bare.start()],
+            re.I,
+        )
+    ):
         out.append(Sanction(kind="imprisonment", start=bare.start()))
-    if re.search(r"psychiatric (detention|treatment|hospital|clinic)", text, re.I) and \
-            not any(s.kind == "psychiatric" for s in out):
+    if re.search(r"psychiatric (detention|treatment|hospital|clinic)", text, re.I) and not any(
+        s.kind == "psychiatric" for s in out
+    ):
         out.append(Sanction(kind="psychiatric", start=text.lower().find("psychiatric")))
     out.sort(key=lambda s: s.start)
     return out
@@ -140,7 +200,9 @@ def _fine_amount(text: str) -> tuple[float | None, str | None]:
         symbol, number, scale, word = m.groups()
         cur = None
         for rx, code in _CURRENCIES:
-            if (word and re.fullmatch(rx, word, re.I)) or (symbol and re.fullmatch(rx, re.escape(symbol))):
+            if (word and re.fullmatch(rx, word, re.I)) or (
+                symbol and re.fullmatch(rx, re.escape(symbol))
+            ):
                 cur = code
                 break
         if cur is None:
@@ -161,19 +223,29 @@ _CHARGE_INTRO = re.compile(
     re.I,
 )
 _QUOTED = re.compile(r"[“\"]([^”\"]{3,160})[”\"]")
-_ARTICLE = re.compile(r"\b(?:Article|art\.)\s*(\d+(?:[.-]\d+)*(?:\s*(?:part|paragraph)\s*\d+)?)", re.I)
+_ARTICLE = re.compile(
+    r"\b(?:Article|art\.)\s*(\d+(?:[.-]\d+)*(?:\s*(?:part|paragraph)\s*\d+)?)", re.I
+)
 # An unquoted charge after "for" must look like an offence: a gerund or an offence noun.
-_OFFENCE_HEAD = re.compile(r"^(\w+ing|\w+(ion|ment|ism|ery|ud|cy|ity|ence|ance|age|ry|ft|der|ault|ery))\b", re.I)
-_NOT_OFFENCE = frozenset(["release", "questioning", "years", "months", "days", "their", "his", "her", "the", "a", "an"])
-_PLAIN_END = re.compile(r"(?=,| and sentenced| and (?:fined|jailed|received|was|were|is|has|had)\b| after| in (?:a|an|the|absentia)\b|\.|;| because|"
-                        r" due to| under| while| to \w+ years| to \w+ days|$)")
+_OFFENCE_HEAD = re.compile(
+    r"^(\w+ing|\w+(ion|ment|ism|ery|ud|cy|ity|ence|ance|age|ry|ft|der|ault|ery))\b", re.I
+)
+_NOT_OFFENCE = frozenset(
+    ["release", "questioning", "years", "months", "days", "their", "his", "her", "the", "a", "an"]
+)
+_PLAIN_END = re.compile(
+    r"(?=,| and sentenced| and (?:fined|jailed|received|was|were|is|has|had)\b| after| in (?:a|an|the|absentia)\b|\.|;| because|"
+    r" due to| under| while| to \w+ years| to \w+ days|$)"
+)
 
 
 # A charge given as the article itself ("charged with part 2 of article 116 of the Criminal Code
 # (“beating motivated by hooliganism”)", "under article 318 CC"), with its gloss when quoted.
 _ARTICLE_CHARGE = re.compile(
     r"\s*((?:part \d+ of )?article \d+(?:\.\d+)*(?: of the (?:Criminal|Administrative|Criminal Procedure)"
-    r"(?: Offences)? Code(?: of [A-Z][a-z]+)?| (?:CC|AOC|CAO)(?: RF)?)?)(?:,?\s*\(?[“\"]([^”\"]{3,120})[”\"]\)?)?", re.I)
+    r"(?: Offences)? Code(?: of [A-Z][a-z]+)?| (?:CC|AOC|CAO)(?: RF)?)?)(?:,?\s*\(?[“\"]([^”\"]{3,120})[”\"]\)?)?",
+    re.I,
+)
 
 
 def find_charge(text: str) -> str | None:

@@ -30,8 +30,21 @@ from typing import Any
 from docket.extract.nlp import MODEL
 
 # Dependency labels (ClearNLP, as the English model uses them) that open a clause of their own.
-_CLAUSE = frozenset({"ROOT", "ccomp", "advcl", "relcl", "xcomp", "csubj", "csubjpass", "parataxis", "acl", "conj",
-                     "pcomp"})
+_CLAUSE = frozenset(
+    {
+        "ROOT",
+        "ccomp",
+        "advcl",
+        "relcl",
+        "xcomp",
+        "csubj",
+        "csubjpass",
+        "parataxis",
+        "acl",
+        "conj",
+        "pcomp",
+    }
+)
 # Edges that make a phrase qualify its head rather than stand beside it (a name list's parse often
 # joins the names by compound/nmod/appos instead of conj: those do not qualify).
 _QUALIFYING = frozenset({"poss", "pobj", "prep", "acl", "relcl", "amod", "npadvmod", "advmod"})
@@ -65,9 +78,15 @@ class _Words:
 @lru_cache(maxsize=1)
 def words() -> _Words:
     """The packaged word lists (``data/syntax.json``, English)."""
-    raw = json.loads(resources.files("docket.data").joinpath("syntax.json").read_text("utf-8"))["en"]
-    return _Words(*(frozenset(w.lower() for w in raw[k])
-                    for k in ("modals", "conditions", "hedge_heads", "kin", "self_acts")))
+    raw = json.loads(resources.files("docket.data").joinpath("syntax.json").read_text("utf-8"))[
+        "en"
+    ]
+    return _Words(
+        *(
+            frozenset(w.lower() for w in raw[k])
+            for k in ("modals", "conditions", "hedge_heads", "kin", "self_acts")
+        )
+    )
 
 
 @lru_cache(maxsize=1)
@@ -118,13 +137,20 @@ def trigger_clause(v: Any) -> Any:
     clause with no subject of its own ("arrested and charged", "forced to flee") shares the
     subject of the clause it hangs on.
     """
+
     def up(c: Any) -> Any:
-        while (c.dep_ not in _CLAUSE or (c.dep_ == "conj" and not c.tag_.startswith("VB"))) and c.head.i != c.i:
+        while (
+            c.dep_ not in _CLAUSE or (c.dep_ == "conj" and not c.tag_.startswith("VB"))
+        ) and c.head.i != c.i:
             c = c.head
         return c
 
     c = up(v)
-    while c.dep_ in {"conj", "xcomp", "advcl", "pcomp"} and not _has_own_subject(c) and c.head.i != c.i:
+    while (
+        c.dep_ in {"conj", "xcomp", "advcl", "pcomp"}
+        and not _has_own_subject(c)
+        and c.head.i != c.i
+    ):
         c = up(c.head)
     return c
 
@@ -144,9 +170,13 @@ def _modality(v: Any, clause: Any) -> tuple[bool, bool]:
             low = c.lower_
             if c.dep_ == "neg":
                 negated = True
-            elif (c.dep_ == "aux" and low in w.modals) or (c.dep_ == "mark" and low in w.conditions):
+            elif (c.dep_ == "aux" and low in w.modals) or (
+                c.dep_ == "mark" and low in w.conditions
+            ):
                 hedged = True
-        if t.i != v.i and t.lower_ in w.hedge_heads:  # "could face ...", "risked ...", "threatened with ..."
+        if (
+            t.i != v.i and t.lower_ in w.hedge_heads
+        ):  # "could face ...", "risked ...", "threatened with ..."
             hedged = True
     return hedged, negated
 
@@ -157,7 +187,9 @@ def cue_modality(sdoc: Any, trigger_char: int) -> tuple[bool, bool]:
     return _modality(v, trigger_clause(v))
 
 
-def relation(sdoc: Any, trigger_char: int, span: tuple[int, int], others: list[tuple[int, int]]) -> Relation:
+def relation(
+    sdoc: Any, trigger_char: int, span: tuple[int, int], others: list[tuple[int, int]]
+) -> Relation:
     """How the person at characters ``span`` relates to the trigger at ``trigger_char``.
 
     ``others`` are the spans of the sentence's other person mentions (a person reached only
@@ -175,8 +207,11 @@ def relation(sdoc: Any, trigger_char: int, span: tuple[int, int], others: list[t
     if m.head.i == v.i or (m.head.dep_ == "agent" and m.head.head.i == v.i):
         if m.head.dep_ == "agent":
             return Relation("agent", "agent", hedged, negated)
-        if m.dep_ == "nsubj" and any(c.dep_ in {"dobj", "dative"} for c in v.children) \
-                and v.lower_ not in w.self_acts:
+        if (
+            m.dep_ == "nsubj"
+            and any(c.dep_ in {"dobj", "dative"} for c in v.children)
+            and v.lower_ not in w.self_acts
+        ):
             return Relation("agent", "nsubj+dobj", hedged, negated)
     path: list[str] = []
     t = m
@@ -203,7 +238,11 @@ def relation(sdoc: Any, trigger_char: int, span: tuple[int, int], others: list[t
     # "X, who was detained" / "A and B, arrested in May": the clause hangs on the person
     if clause.dep_ in {"relcl", "acl"}:
         noun = clause.head  # "X, an opponent who was sentenced": climb the appositions to the name
-        while noun.dep_ in {"appos", "conj"} and noun.i not in _coordinated(m) and noun.head.i != noun.i:
+        while (
+            noun.dep_ in {"appos", "conj"}
+            and noun.i not in _coordinated(m)
+            and noun.head.i != noun.i
+        ):
             noun = noun.head
         if m.i in _coordinated(noun) or noun.i in _coordinated(m):
             return Relation("about", clause.dep_, hedged, negated)
@@ -233,8 +272,14 @@ def pronoun_in_clause(sdoc: Any, trigger_char: int) -> str | None:
     ``"plural"``, ``"singular"``, or None when there is none."""
     v = token_at(sdoc, trigger_char)
     ids = _subtree_ids(trigger_clause(v))
-    found = [t.lower_ for t in sdoc if t.i in ids and t.tag_ in {"PRP", "PRP$"}
-             and t.lower_ not in {"it", "its", "itself", "we", "us", "our", "i", "me", "my", "you", "your"}]
+    found = [
+        t.lower_
+        for t in sdoc
+        if t.i in ids
+        and t.tag_ in {"PRP", "PRP$"}
+        and t.lower_
+        not in {"it", "its", "itself", "we", "us", "our", "i", "me", "my", "you", "your"}
+    ]
     if not found:
         return None
     return "plural" if any(w in _PLURAL for w in found) else "singular"
@@ -243,7 +288,9 @@ def pronoun_in_clause(sdoc: Any, trigger_char: int) -> str | None:
 def own_clause(tok: Any) -> Any:
     """The nearest clause head at or above ``tok`` (no subject inheritance)."""
     c = tok
-    while (c.dep_ not in _CLAUSE or (c.dep_ == "conj" and not c.tag_.startswith("VB"))) and c.head.i != c.i:
+    while (
+        c.dep_ not in _CLAUSE or (c.dep_ == "conj" and not c.tag_.startswith("VB"))
+    ) and c.head.i != c.i:
         c = c.head
     return c
 
@@ -274,7 +321,9 @@ def attached(sdoc: Any, trigger_char: int, spans: list[tuple[int, int]]) -> list
     the clause whose subject it shares ("arrested on 8 June and charged"), nearest clause first."""
     v = token_at(sdoc, trigger_char)
     own, shared = own_clause(v), trigger_clause(v)
-    if in_modifier_clause(sdoc, trigger_char):  # "A, arrested in connection with …": its own time only
+    if in_modifier_clause(
+        sdoc, trigger_char
+    ):  # "A, arrested in connection with …": its own time only
         shared = own
     first, second = [], []
     for k, (a, b) in enumerate(spans):
@@ -295,10 +344,16 @@ def pronoun_argument(sdoc: Any, trigger_char: int, before: int | None = None) ->
     v = token_at(sdoc, trigger_char)
     heads = {v.i, trigger_clause(v).i}
     for t in sdoc:
-        if t.head.i in heads and t.dep_ in {"nsubj", "nsubjpass", "dobj"} and t.tag_ == "PRP" \
-                and t.lower_ in {"he", "she", "they", "him", "her", "them"} and (before is None or t.idx < before):
-            if t.lower_ in _PLURAL and any(u.i < t.i and u.tag_ == "NNS" and u.dep_ in {"nsubj", "nsubjpass"}
-                                           for u in sdoc):
+        if (
+            t.head.i in heads
+            and t.dep_ in {"nsubj", "nsubjpass", "dobj"}
+            and t.tag_ == "PRP"
+            and t.lower_ in {"he", "she", "they", "him", "her", "them"}
+            and (before is None or t.idx < before)
+        ):
+            if t.lower_ in _PLURAL and any(
+                u.i < t.i and u.tag_ == "NNS" and u.dep_ in {"nsubj", "nsubjpass"} for u in sdoc
+            ):
                 return None  # "Media members reported … harassed them": the group named before it
             return "plural" if t.lower_ in _PLURAL else "singular"
     return None
@@ -316,9 +371,14 @@ def unnamed_patient(sdoc: Any, trigger_char: int) -> bool:
     if not v.tag_.startswith("VB"):
         return False
     for c in v.children:
-        if c.dep_ == "nsubjpass" or (c.dep_ == "dobj" and not any(x.dep_ == "nsubjpass" for x in v.children)):
-            if c.tag_ in {"NN", "NNS"} and _human(c.lower_) and not any(
-                    x.dep_ in {"appos", "compound"} and x.tag_ == "NNP" for x in c.children):
+        if c.dep_ == "nsubjpass" or (
+            c.dep_ == "dobj" and not any(x.dep_ == "nsubjpass" for x in v.children)
+        ):
+            if (
+                c.tag_ in {"NN", "NNS"}
+                and _human(c.lower_)
+                and not any(x.dep_ in {"appos", "compound"} and x.tag_ == "NNP" for x in c.children)
+            ):
                 return True
     return False
 
@@ -330,10 +390,39 @@ def _human(noun: str) -> bool:
     return noun in words().kin or noun in cues().roles or noun in _PEOPLE
 
 
-_PEOPLE = frozenset({"people", "persons", "person", "men", "women", "man", "woman", "members", "member", "individuals",
-                     "residents", "officers", "officials", "employees", "director", "editor", "editors", "staff",
-                     "protesters", "demonstrators", "detainees", "prisoners", "students", "believers", "citizens",
-                     "candidates", "leaders", "leader", "others"})
+_PEOPLE = frozenset(
+    {
+        "people",
+        "persons",
+        "person",
+        "men",
+        "women",
+        "man",
+        "woman",
+        "members",
+        "member",
+        "individuals",
+        "residents",
+        "officers",
+        "officials",
+        "employees",
+        "director",
+        "editor",
+        "editors",
+        "staff",
+        "protesters",
+        "demonstrators",
+        "detainees",
+        "prisoners",
+        "students",
+        "believers",
+        "citizens",
+        "candidates",
+        "leaders",
+        "leader",
+        "others",
+    }
+)
 
 
 def unnamed_holder(sdoc: Any, trigger_char: int) -> bool:
@@ -341,5 +430,12 @@ def unnamed_holder(sdoc: Any, trigger_char: int) -> bool:
     police officers convicted of torturing X"): the act is theirs."""
     c = own_clause(token_at(sdoc, trigger_char))
     holder = c.head
-    named = any(x.tag_ == "NNP" and x.dep_ in {"appos", "compound", "conj", "nmod"} for x in holder.children)
-    return c.dep_ in {"relcl", "acl"} and holder.tag_ in {"NN", "NNS"} and _human(holder.lower_) and not named
+    named = any(
+        x.tag_ == "NNP" and x.dep_ in {"appos", "compound", "conj", "nmod"} for x in holder.children
+    )
+    return (
+        c.dep_ in {"relcl", "acl"}
+        and holder.tag_ in {"NN", "NNS"}
+        and _human(holder.lower_)
+        and not named
+    )

@@ -23,7 +23,9 @@ class Topic:
     id: str
     label: str
     headings: re.Pattern[str]
-    cues: tuple[tuple[str, re.Pattern[str]], ...]  # (a literal every match contains, lowercased; pattern)
+    cues: tuple[
+        tuple[str, re.Pattern[str]], ...
+    ]  # (a literal every match contains, lowercased; pattern)
 
     @property
     def text(self) -> tuple[re.Pattern[str], ...]:
@@ -68,8 +70,12 @@ def taxonomy() -> tuple[Topic, ...]:
     """The packaged taxonomy, in its documented order."""
     raw = json.loads(resources.files("docket.data").joinpath("topics.json").read_text("utf-8"))
     return tuple(
-        Topic(tid, t["label"], re.compile("|".join(t["headings"]), re.I),
-              tuple((required_literal(x), re.compile(x, re.I)) for x in t["text"]))
+        Topic(
+            tid,
+            t["label"],
+            re.compile("|".join(t["headings"]), re.I),
+            tuple((required_literal(x), re.compile(x, re.I)) for x in t["text"]),
+        )
         for tid, t in raw["topics"].items()
     )
 
@@ -82,8 +88,12 @@ def paragraph_topics(doc: Document) -> dict[int, tuple[str, ...]]:
         # A case-insensitive regex cannot use its literal prefix to skip ahead, so it tries every
         # position; a substring test on the lowercased text (fast) rules most cues out first.
         low = p.text.translate(_ASCII_FOLD).lower()
-        found = [t.id for t in taxonomy() if (path and t.headings.search(path))
-                 or any(lit in low and rx.search(p.text) for lit, rx in t.cues)]
+        found = [
+            t.id
+            for t in taxonomy()
+            if (path and t.headings.search(path))
+            or any(lit in low and rx.search(p.text) for lit, rx in t.cues)
+        ]
         if found:
             out[p.ordinal] = tuple(found)
     return out

@@ -17,14 +17,30 @@ from docket.ingest.metadata import lookup_country
 from docket.models import Block, ReadResult
 
 MIN_CHAPTERS = 8
-_END = re.compile(r"^(PART\b|APPENDI|INDEX\b|SELECTED\b|AMNESTY INTERNATIONAL (SECTIONS|STRUCTURES|OFFICES|NEAR)|"
-                  r"INTERNATIONAL HUMAN RIGHTS TREATIES|WHAT YOU CAN DO|FACTS AND FIGURES)")
-_EDITION = re.compile(r"Amnesty International Report (\d{4})|Report (\d{4})\b|\b(\d{4}) (?:Annual )?Report\b", re.I)
-_FACT_KEYS = ("Head of state and government", "Head of state", "Head of government", "Death penalty", "Population",
-              "Life expectancy", "Under-5 mortality", "Adult literacy", "International Criminal Court",
-              "UN Women’s Convention and its Optional Protocol", "UN Women's Convention and its Optional Protocol",
-              "Optional Protocol to UN Women’s Convention", "Optional Protocol to UN Women's Convention",
-              "UN Women’s Convention", "UN Women's Convention")
+_END = re.compile(
+    r"^(PART\b|APPENDI|INDEX\b|SELECTED\b|AMNESTY INTERNATIONAL (SECTIONS|STRUCTURES|OFFICES|NEAR)|"
+    r"INTERNATIONAL HUMAN RIGHTS TREATIES|WHAT YOU CAN DO|FACTS AND FIGURES)"
+)
+_EDITION = re.compile(
+    r"Amnesty International Report (\d{4})|Report (\d{4})\b|\b(\d{4}) (?:Annual )?Report\b", re.I
+)
+_FACT_KEYS = (
+    "Head of state and government",
+    "Head of state",
+    "Head of government",
+    "Death penalty",
+    "Population",
+    "Life expectancy",
+    "Under-5 mortality",
+    "Adult literacy",
+    "International Criminal Court",
+    "UN Women’s Convention and its Optional Protocol",
+    "UN Women's Convention and its Optional Protocol",
+    "Optional Protocol to UN Women’s Convention",
+    "Optional Protocol to UN Women's Convention",
+    "UN Women’s Convention",
+    "UN Women's Convention",
+)
 _FACTS = re.compile(r"(" + "|".join(re.escape(k) for k in _FACT_KEYS) + r")\s*:\s*")
 
 
@@ -37,7 +53,9 @@ class Chapter:
     first_page: int | None
     last_page: int | None
     result: ReadResult
-    facts: dict[str, str] = field(default_factory=dict)  # "head of state" -> "Nursultan Nazarbaev", ...
+    facts: dict[str, str] = field(
+        default_factory=dict
+    )  # "head of state" -> "Nursultan Nazarbaev", ...
 
 
 @dataclass(frozen=True)
@@ -46,7 +64,9 @@ class Book:
 
     edition: int | None  # the report's year ("Report 2013")
     chapters: list[Chapter]
-    skipped: list[tuple[str, int | None, int | None]]  # (heading or "front matter", first page, last page)
+    skipped: list[
+        tuple[str, int | None, int | None]
+    ]  # (heading or "front matter", first page, last page)
 
     @property
     def period(self) -> int | None:
@@ -81,7 +101,9 @@ def parse_fact_box(text: str) -> dict[str, str]:
     return out
 
 
-def split_book(result: ReadResult, file_name: str = "", min_chapters: int = MIN_CHAPTERS) -> Book | None:
+def split_book(
+    result: ReadResult, file_name: str = "", min_chapters: int = MIN_CHAPTERS
+) -> Book | None:
     """Split a reader's result into country chapters; ``None`` when it is not a multi-country book."""
     starts: list[tuple[int, str, str]] = []  # (block index, country, heading)
     ends: list[int] = []
@@ -94,7 +116,9 @@ def split_book(result: ReadResult, file_name: str = "", min_chapters: int = MIN_
             continue
         country = lookup_country(text)
         nxt = result.blocks[i + 1] if i + 1 < len(result.blocks) else None
-        if country is None and nxt is not None:  # "KOREA" over "(DEMOCRATIC PEOPLE’S REPUBLIC OF)" in a smaller type
+        if (
+            country is None and nxt is not None
+        ):  # "KOREA" over "(DEMOCRATIC PEOPLE’S REPUBLIC OF)" in a smaller type
             more = " ".join(result.text[nxt.start : nxt.end].split())
             if more.startswith("(") and ")" in more[:60]:
                 text = f"{text} {more[: more.index(')') + 1]}"
@@ -116,7 +140,9 @@ def split_book(result: ReadResult, file_name: str = "", min_chapters: int = MIN_
         stop = min([e for e in ends if i < e < nxt] or [nxt])
         chapters.append(_chapter(result, result.blocks[i:stop], country, heading))
         if stop < nxt:
-            label = " ".join(result.text[result.blocks[stop].start : result.blocks[stop].end].split())
+            label = " ".join(
+                result.text[result.blocks[stop].start : result.blocks[stop].end].split()
+            )
             skipped.append((label[:80], result.blocks[stop].page, result.blocks[nxt - 1].page))
     return Book(edition_of(result, file_name), chapters, skipped)
 
@@ -124,13 +150,37 @@ def split_book(result: ReadResult, file_name: str = "", min_chapters: int = MIN_
 def _chapter(result: ReadResult, blocks: tuple[Block, ...], country: str, heading: str) -> Chapter:
     base = blocks[0].start
     text = result.text[base : blocks[-1].end]
-    rebased = tuple(Block(b.kind, b.start - base, b.end - base, level=(1 if j == 0 else 2) if b.kind == "heading"
-                          else 0, page=b.page) for j, b in enumerate(blocks))
-    box = next((text[b.start : b.end] for b in rebased[1:4] if b.kind == "paragraph" and _FACTS.search(text[b.start : b.end])),
-               "")
+    rebased = tuple(
+        Block(
+            b.kind,
+            b.start - base,
+            b.end - base,
+            level=(1 if j == 0 else 2) if b.kind == "heading" else 0,
+            page=b.page,
+        )
+        for j, b in enumerate(blocks)
+    )
+    box = next(
+        (
+            text[b.start : b.end]
+            for b in rebased[1:4]
+            if b.kind == "paragraph" and _FACTS.search(text[b.start : b.end])
+        ),
+        "",
+    )
     pages = [b.page for b in blocks if b.page is not None]
-    return Chapter(country, heading, min(pages) if pages else None, max(pages) if pages else None,
-                   ReadResult(text=text, blocks=rebased, format="pdf", title_hint=None,
-                              pages=(max(pages) - min(pages) + 1) if pages else None,
-                              notes=(f"chapter of a book: pages {min(pages)}–{max(pages)}" if pages else "chapter",)),
-                   parse_fact_box(box[:1500]))
+    return Chapter(
+        country,
+        heading,
+        min(pages) if pages else None,
+        max(pages) if pages else None,
+        ReadResult(
+            text=text,
+            blocks=rebased,
+            format="pdf",
+            title_hint=None,
+            pages=(max(pages) - min(pages) + 1) if pages else None,
+            notes=(f"chapter of a book: pages {min(pages)}–{max(pages)}" if pages else "chapter",),
+        ),
+        parse_fact_box(box[:1500]),
+    )

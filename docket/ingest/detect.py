@@ -46,14 +46,18 @@ class Sniffed:
 def sniff(data: bytes, suffix: str, path: str) -> Sniffed:
     """Decide which reader handles ``data``; raise for empty or known-binary files."""
     if not data or not data.strip():
-        raise EmptyFile("the file is empty (or only whitespace)", path=path, hint="nothing to ingest")
+        raise EmptyFile(
+            "the file is empty (or only whitespace)", path=path, hint="nothing to ingest"
+        )
     head = data[:1024]
     if b"%PDF-" in head:
         return Sniffed("pdf", "PDF magic number")
     if suffix in PDF_EXTENSIONS:
         # A .pdf without the magic number is a broken or mislabelled file.
         raise CorruptPDF(
-            "named .pdf but has no PDF header (%PDF-)", path=path, hint="the file is truncated or not a PDF"
+            "named .pdf but has no PDF header (%PDF-)",
+            path=path,
+            hint="the file is truncated or not a PDF",
         )
     for magic in _BINARY_MAGIC:
         if head.startswith(magic):
@@ -77,7 +81,16 @@ _BOMS = (
 )
 # When charset-normalizer finds several near-equal candidates, the encodings reports are
 # actually saved in win: Western and Cyrillic code pages before Baltic or Greek ones.
-_PREFERRED = ("cp1252", "latin_1", "iso8859_15", "cp1251", "koi8_r", "utf_16", "utf_16_le", "utf_16_be")
+_PREFERRED = (
+    "cp1252",
+    "latin_1",
+    "iso8859_15",
+    "cp1251",
+    "koi8_r",
+    "utf_16",
+    "utf_16_le",
+    "utf_16_be",
+)
 
 
 def decode_text(data: bytes, path: str) -> tuple[str, str]:
@@ -87,7 +100,9 @@ def decode_text(data: bytes, path: str) -> tuple[str, str]:
             try:
                 return _check_text(data.decode(enc), path), enc
             except UnicodeDecodeError as exc:
-                raise Undecodable(f"has a {enc} byte-order mark but does not decode: {exc.reason}", path=path) from exc
+                raise Undecodable(
+                    f"has a {enc} byte-order mark but does not decode: {exc.reason}", path=path
+                ) from exc
     if b"\x00" not in data[:65536]:
         try:
             return _check_text(data.decode("utf-8"), path), "utf-8"
@@ -107,12 +122,18 @@ def decode_text(data: bytes, path: str) -> tuple[str, str]:
                     continue
     if match is None:
         if b"\x00" in data[:65536]:
-            raise BinaryFile("binary content (NUL bytes), not text", path=path, hint="is this really a report?")
-        raise Undecodable("the text encoding could not be determined", path=path, hint="re-save it as UTF-8")
+            raise BinaryFile(
+                "binary content (NUL bytes), not text", path=path, hint="is this really a report?"
+            )
+        raise Undecodable(
+            "the text encoding could not be determined", path=path, hint="re-save it as UTF-8"
+        )
     try:
         text = data.decode(match.encoding)
     except (UnicodeDecodeError, LookupError) as exc:
-        raise Undecodable(f"not valid {match.encoding}", path=path, hint="re-save it as UTF-8") from exc
+        raise Undecodable(
+            f"not valid {match.encoding}", path=path, hint="re-save it as UTF-8"
+        ) from exc
     return _check_text(text, path), match.encoding
 
 

@@ -27,7 +27,9 @@ import re
 from docket.ingest.boilerplate import load_boilerplate
 from docket.models import Block, ReadResult
 
-_GLUE = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])|(?<=[a-z][.!?])(?=[A-Z])|(?<=[a-z][)”\"’])(?=[A-Z])")
+_GLUE = re.compile(
+    r"(?<=[a-z]{2})(?=[A-Z][a-z])|(?<=[a-z][.!?])(?=[A-Z])|(?<=[a-z][)”\"’])(?=[A-Z])"
+)
 _SENT_GLUE = re.compile(r"(?<=[a-z0-9%][.!?])(?=[A-Z“\"])|(?<=[.!?][”\"’)])(?=[A-Z])")
 _WORD_GLUE = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])")
 
@@ -59,7 +61,12 @@ def read_flattened(text: str, *, encoding: str | None = None) -> ReadResult | No
         blocks.append(Block("heading", start, end, level=1))
         cursor = end
     segments.append((cursor, body_end))
-    paragraphs = [b for s, e in segments for b in _paragraphs(text, s, e) if not bp.is_furniture(text[b.start : b.end])]
+    paragraphs = [
+        b
+        for s, e in segments
+        for b in _paragraphs(text, s, e)
+        if not bp.is_furniture(text[b.start : b.end])
+    ]
     blocks.extend(paragraphs)
     blocks.sort(key=lambda b: b.start)
     dropped = body_start + (len(text) - body_end)
@@ -67,7 +74,9 @@ def read_flattened(text: str, *, encoding: str | None = None) -> ReadResult | No
         f"flattened web capture: {len(headings)} sections recovered from the page's table of contents; "
         f"{dropped} characters of menus and footer dropped",
     )
-    return ReadResult(text=text, blocks=tuple(blocks), format="flattened-web", encoding=encoding, notes=notes)
+    return ReadResult(
+        text=text, blocks=tuple(blocks), format="flattened-web", encoding=encoding, notes=notes
+    )
 
 
 def _pieces(text: str) -> list[tuple[int, int]]:

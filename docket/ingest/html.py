@@ -27,7 +27,9 @@ def read_html(markup: str, *, path: str, encoding: str | None = None) -> ReadRes
     xml = _extract(markup, path)
     title = _page_title(markup)
     if xml:
-        root = etree.fromstring(xml.encode("utf-8"), parser=etree.XMLParser(recover=True, huge_tree=False))
+        root = etree.fromstring(
+            xml.encode("utf-8"), parser=etree.XMLParser(recover=True, huge_tree=False)
+        )
         title = root.get("title") or title
         main = root.find("main")
         if main is not None:
@@ -58,8 +60,27 @@ def read_html(markup: str, *, path: str, encoding: str | None = None) -> ReadRes
 class _TextOnly(HTMLParser):
     """Visible text of any markup, one line per block element; scripts and styles skipped."""
 
-    _BLOCKS = frozenset({"p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "br", "table", "section",
-               "article", "blockquote"})
+    _BLOCKS = frozenset(
+        {
+            "p",
+            "div",
+            "li",
+            "tr",
+            "td",
+            "th",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "br",
+            "table",
+            "section",
+            "article",
+            "blockquote",
+        }
+    )
     _HIDDEN = frozenset({"script", "style", "template", "noscript", "head", "title"})
 
     def __init__(self) -> None:
@@ -98,12 +119,22 @@ def _extract(markup: str, path: str) -> str | None:
     is extracted without metadata (the title comes from ``<title>`` anyway)."""
     for with_metadata in (True, False):
         try:
-            return trafilatura.extract(markup, output_format="xml", include_formatting=True, include_comments=False,
-                                       include_tables=True, favor_recall=True, with_metadata=with_metadata)
+            return trafilatura.extract(
+                markup,
+                output_format="xml",
+                include_formatting=True,
+                include_comments=False,
+                include_tables=True,
+                favor_recall=True,
+                with_metadata=with_metadata,
+            )
         except (AssertionError, ValueError, TypeError, AttributeError, IndexError) as exc:
             if not with_metadata:
-                raise UnsupportedFormat(f"the HTML cannot be parsed ({type(exc).__name__} in the extractor)",
-                                        path=path, hint="the markup is malformed; save the page as text") from exc
+                raise UnsupportedFormat(
+                    f"the HTML cannot be parsed ({type(exc).__name__} in the extractor)",
+                    path=path,
+                    hint="the markup is malformed; save the page as text",
+                ) from exc
     return None
 
 
@@ -137,11 +168,23 @@ def _from_main(main: etree._Element, *, encoding: str | None, title: str | None)
             blocks.append(Block("paragraph", pos, pos + len(text)))
         pos += len(text)
     if not blocks and (text := " ".join("".join(main.itertext()).split())):
-        parts, blocks = [text], [Block("paragraph", 0, len(text))]  # text straight inside <main>, no <p>
+        parts, blocks = (
+            [text],
+            [Block("paragraph", 0, len(text))],
+        )  # text straight inside <main>, no <p>
     if any(b.kind == "heading" for b in blocks):
         top = min(b.level for b in blocks if b.kind == "heading")
-        blocks = [Block(b.kind, b.start, b.end, level=b.level - top + 1) if b.kind == "heading" else b for b in blocks]
-    return ReadResult(text="".join(parts), blocks=tuple(blocks), format="html", encoding=encoding, title_hint=title)
+        blocks = [
+            Block(b.kind, b.start, b.end, level=b.level - top + 1) if b.kind == "heading" else b
+            for b in blocks
+        ]
+    return ReadResult(
+        text="".join(parts),
+        blocks=tuple(blocks),
+        format="html",
+        encoding=encoding,
+        title_hint=title,
+    )
 
 
 def _inside(el: etree._Element, tags: tuple[str, ...]) -> bool:

@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 SAMPLE_CHARS = 40_000  # enough text for a sure answer; the rest of a book adds nothing
-PARAGRAPH_MIN_CHARS = 300  # shorter paragraphs (names, headings, tables) are too short to judge alone
+PARAGRAPH_MIN_CHARS = (
+    300  # shorter paragraphs (names, headings, tables) are too short to judge alone
+)
 MIXED_SHARE = 0.15  # a second language with at least this share of the judged text is reported
 MAX_PARAGRAPHS = 400  # judged per document, spread over it
 
@@ -28,7 +30,11 @@ def _identifier():
 def detect_language(text: str) -> tuple[str | None, float]:
     """The ISO 639-1 code of ``text``'s language and how sure the model is (0-1); ``(None, 0)``
     for text without letters."""
-    sample = text if len(text) <= SAMPLE_CHARS else text[: SAMPLE_CHARS // 2] + "\n" + text[-SAMPLE_CHARS // 2 :]
+    sample = (
+        text
+        if len(text) <= SAMPLE_CHARS
+        else text[: SAMPLE_CHARS // 2] + "\n" + text[-SAMPLE_CHARS // 2 :]
+    )
     if not any(c.isalpha() for c in sample):
         return None, 0.0
     code, probability = _identifier().classify(sample)
@@ -56,5 +62,7 @@ def mixed_note(language: str | None, paragraphs: Sequence[str]) -> str | None:
     others = [(c, s) for c, s in shares.items() if c != language and s >= MIXED_SHARE]
     if not others:
         return None
-    parts = ", ".join(f"{c} {s:.0%}" for c, s in [(language, shares.get(language or "", 0.0)), *others] if c)
+    parts = ", ".join(
+        f"{c} {s:.0%}" for c, s in [(language, shares.get(language or "", 0.0)), *others] if c
+    )
     return f"the text mixes languages ({parts} of the paragraphs long enough to judge)"

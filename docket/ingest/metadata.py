@@ -35,8 +35,13 @@ from docket.errors import BadMetadata
 from docket.models import Metadata, ReadResult
 
 _YEAR = re.compile(r"(?<![\d/.-])(19[5-9]\d|20\d\d)(?![\d/])")
-_FUTURE_BEFORE = re.compile(r"\b(until|by|before|till|through)\s+(early |late |mid-?)?([A-Z][a-z]+\s+)?$", re.I)
-_FUTURE_WORDS = re.compile(r"\b(will|would|shall|plans? to|planned|scheduled|expected|due to|postponed|deadline|next year)\b", re.I)
+_FUTURE_BEFORE = re.compile(
+    r"\b(until|by|before|till|through)\s+(early |late |mid-?)?([A-Z][a-z]+\s+)?$", re.I
+)
+_FUTURE_WORDS = re.compile(
+    r"\b(will|would|shall|plans? to|planned|scheduled|expected|due to|postponed|deadline|next year)\b",
+    re.I,
+)
 _RANGE_END = re.compile(r"[-–/]\s*$")
 _PUBLISHER_FAMILIES = {
     "amnesty": "Amnesty International",
@@ -92,7 +97,9 @@ def _countries() -> tuple[re.Pattern[str], dict[str, str]]:
     for alias, canon in list(to_canon.items()):
         if canon.casefold() in to_canon and to_canon[canon.casefold()] != canon:
             to_canon[alias] = to_canon[canon.casefold()]
-    names = sorted({n for n in to_canon if len(n) > 3 or n in {"uk", "usa", "drc"}}, key=len, reverse=True)
+    names = sorted(
+        {n for n in to_canon if len(n) > 3 or n in {"uk", "usa", "drc"}}, key=len, reverse=True
+    )
     pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.I)
     return pattern, to_canon
 
@@ -109,7 +116,9 @@ def canonical_country(name: str | None) -> str | None:
         return None
     _, to_canon = _countries()
     key = " ".join(name.split()).casefold()
-    return to_canon.get(key, " ".join(name.split()).title() if name.isupper() else " ".join(name.split()))
+    return to_canon.get(
+        key, " ".join(name.split()).title() if name.isupper() else " ".join(name.split())
+    )
 
 
 def same_country(stored: str | None, asked: str) -> bool:
@@ -117,7 +126,9 @@ def same_country(stored: str | None, asked: str) -> bool:
     is Kyrgyzstan, "Russian Federation" is Russia) and case."""
     if not stored:
         return False
-    return (canonical_country(stored) or "").casefold() == (canonical_country(asked) or "").casefold()
+    return (canonical_country(stored) or "").casefold() == (
+        canonical_country(asked) or ""
+    ).casefold()
 
 
 def lookup_country(name: str) -> str | None:
@@ -173,8 +184,10 @@ def infer_metadata(result: ReadResult) -> Metadata:
         country=country,
         period=period,
         title=title,
-        sources=(*((f, "inferred") for f in ("publisher", "country", "period", "title")),
-                 *((("language", "detected"),) if language else ())),
+        sources=(
+            *((f, "inferred") for f in ("publisher", "country", "period", "title")),
+            *((("language", "detected"),) if language else ()),
+        ),
         language=language,
     )
 
@@ -186,9 +199,13 @@ def language_code(value: str, where: str) -> str:
     text = value.strip()
     low = text.lower()
     # codes first: a lookup by any field takes "en" for the language named "En"
-    found = (pycountry.languages.get(alpha_2=low) if len(low) == 2 else
-             pycountry.languages.get(alpha_3=low) or pycountry.languages.get(bibliographic=low) if len(low) == 3
-             else None)
+    found = (
+        pycountry.languages.get(alpha_2=low)
+        if len(low) == 2
+        else pycountry.languages.get(alpha_3=low) or pycountry.languages.get(bibliographic=low)
+        if len(low) == 3
+        else None
+    )
     if found is None:
         try:
             found = pycountry.languages.lookup(text)
@@ -196,7 +213,9 @@ def language_code(value: str, where: str) -> str:
             found = None
     code = getattr(found, "alpha_2", None) if found else None
     if not code:
-        raise BadMetadata(f"language must be a language code or name (ru, en, Kazakh), got {value!r}", path=where)
+        raise BadMetadata(
+            f"language must be a language code or name (ru, en, Kazakh), got {value!r}", path=where
+        )
     return code
 
 
@@ -209,7 +228,12 @@ def _title_line(result: ReadResult) -> str | None:
         if b.end - b.start > 1000:  # a paragraph, not a title (and a slow regex scan on a huge one)
             continue
         s = " ".join(result.text[b.start : b.end].split())
-        if len(s) <= 160 and not s.endswith((".", "!", "?")) and _countries()[0].search(s) and len(s.split()) > 1:
+        if (
+            len(s) <= 160
+            and not s.endswith((".", "!", "?"))
+            and _countries()[0].search(s)
+            and len(s.split()) > 1
+        ):
             return s
     if result.format == "flattened-web" and result.blocks:
         first_line = result.text[: result.blocks[0].start]
@@ -247,7 +271,9 @@ def _infer_country(title_line: str | None, hint: str | None, body: str) -> str |
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _infer_period(p: _Publisher | None, head: str, hint: str | None, title_line: str | None, body: str) -> int | None:
+def _infer_period(
+    p: _Publisher | None, head: str, hint: str | None, title_line: str | None, body: str
+) -> int | None:
     probe = f"{hint or ''}\n{title_line or ''}\n{head}"
     for pub in [p] if p else []:
         for rx, offset in pub.period:
@@ -261,7 +287,9 @@ def _infer_period(p: _Publisher | None, head: str, hint: str | None, title_line:
         before = body[max(0, m.start() - 25) : m.start()]
         if _RANGE_END.search(before) or _FUTURE_BEFORE.search(before):
             continue
-        sentence = body[max(0, body.rfind(".", 0, m.start()) + 1) : body.find(".", m.end()) % (len(body) + 1)]
+        sentence = body[
+            max(0, body.rfind(".", 0, m.start()) + 1) : body.find(".", m.end()) % (len(body) + 1)
+        ]
         if _FUTURE_WORDS.search(sentence):
             continue
         past[int(m.group(1))] += 1
@@ -273,7 +301,11 @@ def _infer_period(p: _Publisher | None, head: str, hint: str | None, title_line:
 
 
 def _infer_title(
-    p: _Publisher | None, title_line: str | None, hint: str | None, country: str | None, period: int | None,
+    p: _Publisher | None,
+    title_line: str | None,
+    hint: str | None,
+    country: str | None,
+    period: int | None,
     blocks: list[str],
 ) -> str | None:
     templated = None
@@ -295,9 +327,17 @@ def _infer_title(
 
 _FIELDS = ("publisher", "country", "period", "title", "url", "published", "accessed", "language")
 # Other names the same columns or keys go by in manifests and sidecars.
-_SYNONYMS = {"year_covered": "period", "source_url": "url", "link": "url", "publication_date": "published",
-             "date_published": "published", "access_date": "accessed", "date_accessed": "accessed",
-             "retrieved": "accessed", "lang": "language"}
+_SYNONYMS = {
+    "year_covered": "period",
+    "source_url": "url",
+    "link": "url",
+    "publication_date": "published",
+    "date_published": "published",
+    "access_date": "accessed",
+    "date_accessed": "accessed",
+    "retrieved": "accessed",
+    "lang": "language",
+}
 
 _NOT_ATTRIBUTES = frozenset({"file", "source", *_FIELDS, *_SYNONYMS})
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -318,7 +358,9 @@ def _coerce(field: str, value: object, where: str) -> object:
     if field in ("published", "accessed"):
         text = str(value).strip()
         if not _DATE.match(text):
-            raise BadMetadata(f"{field} must be a date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}", path=where)
+            raise BadMetadata(
+                f"{field} must be a date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}", path=where
+            )
         return text
     if field == "language":
         return language_code(str(value), where)
@@ -331,7 +373,9 @@ def _coerce(field: str, value: object, where: str) -> object:
         try:
             return int(str(value).strip()[:4])
         except ValueError as exc:
-            raise BadMetadata(f"period/year_covered must be a year, got {value!r}", path=where) from exc
+            raise BadMetadata(
+                f"period/year_covered must be a year, got {value!r}", path=where
+            ) from exc
     if field == "country":
         return canonical_country(str(value))
     return str(value).strip()
@@ -348,7 +392,11 @@ def sidecar_values(path: Path) -> dict[str, object]:
             if not isinstance(raw, dict):
                 raise BadMetadata("sidecar must hold a JSON object", path=str(cand))
             raw = _aliased(raw)
-            return {f: _coerce(f, raw.get(f), str(cand)) for f in _FIELDS if raw.get(f) not in (None, "")}
+            return {
+                f: _coerce(f, raw.get(f), str(cand))
+                for f in _FIELDS
+                if raw.get(f) not in (None, "")
+            }
     return {}
 
 
@@ -356,7 +404,12 @@ def sidecar_values(path: Path) -> dict[str, object]:
 def _manifest(folder: str, mtime_key: tuple[float, ...]) -> dict[str, dict[str, object]]:
     del mtime_key  # part of the cache key only: a changed manifest is re-read
     out: dict[str, dict[str, object]] = {}
-    for name, delim in (("MANIFEST.tsv", "\t"), ("manifest.tsv", "\t"), ("manifest.csv", ","), ("MANIFEST.csv", ",")):
+    for name, delim in (
+        ("MANIFEST.tsv", "\t"),
+        ("manifest.tsv", "\t"),
+        ("manifest.csv", ","),
+        ("MANIFEST.csv", ","),
+    ):
         f = Path(folder) / name
         if not f.is_file():
             continue
@@ -368,11 +421,16 @@ def _manifest(folder: str, mtime_key: tuple[float, ...]) -> dict[str, dict[str, 
                         continue
                     row = _aliased({k.strip().lower(): v for k, v in row.items() if k})
                     values: dict[str, object] = {
-                        fld: _coerce(fld, row.get(fld), str(f)) for fld in _FIELDS if row.get(fld) not in (None, "")
+                        fld: _coerce(fld, row.get(fld), str(f))
+                        for fld in _FIELDS
+                        if row.get(fld) not in (None, "")
                     }
                     # any other column (a chapter's pages, its fact box) is kept as a document attribute
-                    extra = tuple((k, v.strip()) for k, v in row.items()
-                                  if k not in _NOT_ATTRIBUTES and isinstance(v, str) and v.strip())
+                    extra = tuple(
+                        (k, v.strip())
+                        for k, v in row.items()
+                        if k not in _NOT_ATTRIBUTES and isinstance(v, str) and v.strip()
+                    )
                     if extra:
                         values["attributes"] = extra
                     out[Path(key).name] = values
@@ -395,14 +453,23 @@ def manifest_values(path: Path) -> dict[str, object]:
     return _manifest(str(folder.resolve()), stamps).get(path.name, {})
 
 
-def resolve_metadata(inferred: Metadata, path: Path, explicit: dict[str, object] | None = None) -> Metadata:
+def resolve_metadata(
+    inferred: Metadata, path: Path, explicit: dict[str, object] | None = None
+) -> Metadata:
     """Apply manifest, sidecar and explicit overrides (in rising priority) to inferred metadata."""
     meta = inferred
     sources = dict(inferred.sources)
     for origin, values in (
         ("manifest", manifest_values(path)),
         ("sidecar", sidecar_values(path)),
-        ("flag", {k: _coerce(k, v, "command line") for k, v in (explicit or {}).items() if v not in (None, "")}),
+        (
+            "flag",
+            {
+                k: _coerce(k, v, "command line")
+                for k, v in (explicit or {}).items()
+                if v not in (None, "")
+            },
+        ),
     ):
         if values:
             meta = replace(meta, **values)

@@ -23,7 +23,9 @@ _PAGE_NO = re.compile(r"^(page\s+)?\d{1,4}(\s+of\s+\d{1,4})?$|^[-–]\s*\d{1,4}\
 _TERMINAL = tuple('.!?:;"”’)')
 _CID = re.compile(r"\(cid:\d+\)")
 _EDGE = 0.08  # top/bottom share of the page where running headers and footers live
-MAX_STREAM_BYTES = 64 * 1024 * 1024  # what one compressed PDF stream may expand to (a page's text is ~100 KB)
+MAX_STREAM_BYTES = (
+    64 * 1024 * 1024
+)  # what one compressed PDF stream may expand to (a page's text is ~100 KB)
 
 
 class _StreamTooLarge(Exception):
@@ -60,12 +62,16 @@ class _BoundedZlib:
     error = zlib.error
     MAX_WBITS = zlib.MAX_WBITS
 
-    def decompress(self, data: bytes, wbits: int = zlib.MAX_WBITS, bufsize: int = zlib.DEF_BUF_SIZE) -> bytes:
+    def decompress(
+        self, data: bytes, wbits: int = zlib.MAX_WBITS, bufsize: int = zlib.DEF_BUF_SIZE
+    ) -> bytes:
         d = zlib.decompressobj(wbits)
         out = d.decompress(data, MAX_STREAM_BYTES + 1)
         if len(out) > MAX_STREAM_BYTES:
             raise _StreamTooLarge
-        if not d.eof:  # truncated or corrupt: zlib.decompress raises here too, and pdfminer recovers
+        if (
+            not d.eof
+        ):  # truncated or corrupt: zlib.decompress raises here too, and pdfminer recovers
             raise zlib.error("incomplete or truncated stream")
         return out
 
@@ -127,37 +133,63 @@ def read_pdf(path: str, pages: list[int] | None = None) -> ReadResult:
                 # A book with a page or two of damaged content is still worth reading, and says so;
                 # a file with many damaged pages is refused as corrupt.
                 if len(damaged) > max(1, npages // 20):
-                    raise CorruptPDF(f"{len(damaged)} of {npages} pages cannot be parsed (first: page {damaged[0]})",
-                                     path=path, hint="the file is damaged")
-                notes.append(f"page{'s' if len(damaged) > 1 else ''} {', '.join(map(str, damaged))} could not be "
-                             "read (damaged content) and {} missing".format("are" if len(damaged) > 1 else "is"))
+                    raise CorruptPDF(
+                        f"{len(damaged)} of {npages} pages cannot be parsed (first: page {damaged[0]})",
+                        path=path,
+                        hint="the file is damaged",
+                    )
+                notes.append(
+                    f"page{'s' if len(damaged) > 1 else ''} {', '.join(map(str, damaged))} could not be "
+                    "read (damaged content) and {} missing".format(
+                        "are" if len(damaged) > 1 else "is"
+                    )
+                )
     except (DocketError, MemoryError):
         raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise EncryptedPDF("the PDF is encrypted", path=path, hint="remove the password and try again") from exc
+        raise EncryptedPDF(
+            "the PDF is encrypted", path=path, hint="remove the password and try again"
+        ) from exc
     except Exception as exc:
         if _bomb(exc):
-            raise DecompressionBomb(f"a compressed stream in the PDF expands past {MAX_STREAM_BYTES // 2**20} MB",
-                                    path=path, hint="a decompression bomb? docket refuses it rather than fill memory") from exc
+            raise DecompressionBomb(
+                f"a compressed stream in the PDF expands past {MAX_STREAM_BYTES // 2**20} MB",
+                path=path,
+                hint="a decompression bomb? docket refuses it rather than fill memory",
+            ) from exc
         if _encrypted(exc):
-            raise EncryptedPDF("the PDF is encrypted", path=path, hint="remove the password and try again") from exc
+            raise EncryptedPDF(
+                "the PDF is encrypted", path=path, hint="remove the password and try again"
+            ) from exc
         name = type(exc).__name__
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-            raise EncryptedPDF("the PDF is encrypted", path=path, hint="remove the password and try again") from exc
-        raise CorruptPDF(f"the PDF cannot be parsed ({name}: {str(exc)[:120]})", path=path,
-                         hint="the file is truncated or damaged") from exc
+            raise EncryptedPDF(
+                "the PDF is encrypted", path=path, hint="remove the password and try again"
+            ) from exc
+        raise CorruptPDF(
+            f"the PDF cannot be parsed ({name}: {str(exc)[:120]})",
+            path=path,
+            hint="the file is truncated or damaged",
+        ) from exc
     lines = _drop_running_lines(lines, npages)
     if not any(ln.text.strip() for ln in lines):
         raise NoText(
-            f"no text layer in {npages} page(s): a scanned PDF?", path=path, hint="OCR it first (docket does not OCR)"
+            f"no text layer in {npages} page(s): a scanned PDF?",
+            path=path,
+            hint="OCR it first (docket does not OCR)",
         )
     text, blocks = _assemble(lines)
-    return ReadResult(text=text, blocks=tuple(blocks), format="pdf", pages=npages, notes=tuple(notes))
+    return ReadResult(
+        text=text, blocks=tuple(blocks), format="pdf", pages=npages, notes=tuple(notes)
+    )
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
     """An error and the ones it wraps: pdfplumber wraps pdfminer's errors in its own."""
-    return [exc, *(x for x in (*exc.args, exc.__cause__, exc.__context__) if isinstance(x, BaseException))]
+    return [
+        exc,
+        *(x for x in (*exc.args, exc.__cause__, exc.__context__) if isinstance(x, BaseException)),
+    ]
 
 
 def _bomb(exc: BaseException) -> bool:
@@ -180,7 +212,10 @@ def _open(path: str, pages: list[int] | None, notes: list[str]):
 
     import pdfplumber
 
-    for name in ("pdfminer", "pypdf"):  # damaged streams make them log per object; docket reports per page
+    for name in (
+        "pdfminer",
+        "pypdf",
+    ):  # damaged streams make them log per object; docket reports per page
         logging.getLogger(name).setLevel(logging.ERROR)
     pdf = pdfplumber.open(path, pages=pages)
     if pdf.pages:
@@ -204,8 +239,12 @@ def _open(path: str, pages: list[int] | None, notes: list[str]):
 def _page_lines(page, number: int) -> list[_Line]:
     # Word gaps are judged relative to the font size: tightly set books (Amnesty's annual report)
     # leave ~0.25 em between words and no space character, which a fixed 3 pt tolerance glues together.
-    words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance_ratio=0.15,
-                               extra_attrs=["size", "fontname"])
+    words = page.extract_words(
+        keep_blank_chars=False,
+        use_text_flow=False,
+        x_tolerance_ratio=0.15,
+        extra_attrs=["size", "fontname"],
+    )
     for w in words:  # glyphs without a Unicode mapping (bullets, mostly) come out as "(cid:N)"
         if "(cid:" in w["text"]:
             w["text"] = _CID.sub("", w["text"])
@@ -225,7 +264,9 @@ def _page_lines(page, number: int) -> list[_Line]:
 
 def _thumb_tab(word: dict, width: float, words: list[dict]) -> bool:
     """A book's thumb index: a letter or country code ("K", "AFG") alone on its line in the outer margin."""
-    if not (word["x1"] < width * 0.15 or word["x0"] > width * 0.85) or not re.fullmatch(r"[A-Z]{1,3}", word["text"]):
+    if not (word["x1"] < width * 0.15 or word["x0"] > width * 0.85) or not re.fullmatch(
+        r"[A-Z]{1,3}", word["text"]
+    ):
         return False
     if word["x1"] < width * 0.07 or word["x0"] > width * 0.93:  # in the very edge: always a tab
         return True
@@ -267,8 +308,19 @@ def _words_to_lines(words: list[dict], page: int, col_width: float, height: floa
         bold = all("bold" in (w.get("fontname") or "").lower() for w in row)
         top, bottom = min(w["top"] for w in row), max(w["bottom"] for w in row)
         out.append(
-            _Line(text, top, bottom, row[0]["x0"], row[-1]["x1"], median(sizes), bold, page, col_width,
-                  top / height, bottom / height)
+            _Line(
+                text,
+                top,
+                bottom,
+                row[0]["x0"],
+                row[-1]["x1"],
+                median(sizes),
+                bold,
+                page,
+                col_width,
+                top / height,
+                bottom / height,
+            )
         )
     return out
 
@@ -289,12 +341,20 @@ def _drop_running_lines(lines: list[_Line], npages: int) -> list[_Line]:
             pages_with.setdefault(_shape(ln.text), set()).add(ln.page)
     threshold = max(3, npages // 3)
     running = {s for s, pages in pages_with.items() if len(pages) >= threshold}
-    return [ln for ln in lines if not (_at_edge(ln) and (_PAGE_NO.match(ln.text.strip()) or _shape(ln.text) in running))]
+    return [
+        ln
+        for ln in lines
+        if not (_at_edge(ln) and (_PAGE_NO.match(ln.text.strip()) or _shape(ln.text) in running))
+    ]
 
 
 def _assemble(lines: list[_Line]) -> tuple[str, list[Block]]:
     body_size = median(ln.size for ln in lines)
-    gaps = [b.top - a.bottom for a, b in itertools.pairwise(lines) if b.page == a.page and 0 <= b.top - a.bottom < 30]
+    gaps = [
+        b.top - a.bottom
+        for a, b in itertools.pairwise(lines)
+        if b.page == a.page and 0 <= b.top - a.bottom < 30
+    ]
     line_gap = median(gaps) if gaps else 2.0
     parts: list[str] = []
     blocks: list[Block] = []
@@ -319,7 +379,9 @@ def _assemble(lines: list[_Line]) -> tuple[str, list[Block]]:
         cur = []
 
     for ln in lines:
-        heading = ln.size >= body_size * 1.15 or (ln.bold and len(ln.text) < 90 and not ln.text.endswith(_TERMINAL))
+        heading = ln.size >= body_size * 1.15 or (
+            ln.bold and len(ln.text) < 90 and not ln.text.endswith(_TERMINAL)
+        )
         kind = "heading" if heading else "paragraph"
         new_block = (
             prev is None
@@ -340,7 +402,9 @@ def _assemble(lines: list[_Line]) -> tuple[str, list[Block]]:
 
 def _breaks(prev: _Line, ln: _Line, line_gap: float) -> bool:
     """Whether ``ln`` starts a new paragraph after ``prev``."""
-    if abs(ln.size - prev.size) > max(0.8, prev.size * 0.08):  # a paragraph keeps one type size (fact boxes, notes)
+    if abs(ln.size - prev.size) > max(
+        0.8, prev.size * 0.08
+    ):  # a paragraph keeps one type size (fact boxes, notes)
         return True
     if ln.page != prev.page or ln.top < prev.top:  # new page or new column
         return prev.text.endswith(_TERMINAL) and not ln.text[:1].islower()

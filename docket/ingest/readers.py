@@ -76,11 +76,18 @@ def read_file(
     try:
         st = p.stat()
         if not stat.S_ISREG(st.st_mode):  # a FIFO would block reading forever; a device never ends
-            raise InputError("not a regular file (a folder, pipe, socket or device)", path=spath,
-                             hint="point docket at report files")
+            raise InputError(
+                "not a regular file (a folder, pipe, socket or device)",
+                path=spath,
+                hint="point docket at report files",
+            )
         size = st.st_size
         if size > max(max_text_bytes, max_pdf_bytes):
-            raise TooLarge(f"{size / 1e6:.1f} MB is over the size limit", path=spath, hint="raise it with --max-mb")
+            raise TooLarge(
+                f"{size / 1e6:.1f} MB is over the size limit",
+                path=spath,
+                hint="raise it with --max-mb",
+            )
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", path=spath) from exc

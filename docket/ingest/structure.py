@@ -27,7 +27,9 @@ def heading_text(raw: str) -> str:
 MAX_PARAGRAPH_CHARS = 30_000  # the longest real paragraph in the corpus has 20,360
 
 
-def split_long(text: str, start: int, end: int, limit: int = MAX_PARAGRAPH_CHARS) -> list[tuple[int, int]]:
+def split_long(
+    text: str, start: int, end: int, limit: int = MAX_PARAGRAPH_CHARS
+) -> list[tuple[int, int]]:
     """``text[start:end]`` as pieces of at most ``limit`` characters, cut after the last sentence
     end (else the last space) that fits: a "paragraph" of megabytes (a file with no line
     breaks) is no citable passage, and the language model refuses texts over a million characters."""
@@ -80,7 +82,9 @@ def build_document(raw: RawFile, result: ReadResult, metadata: Metadata) -> Docu
     for i, s in enumerate(sections):
         nxt = next((t.start for t in sections[i + 1 :] if t.level <= s.level), len(text))
         ends.append(nxt)
-    sections = [Section(s.ordinal, s.heading, s.level, s.path, s.start, e) for s, e in zip(sections, ends)]
+    sections = [
+        Section(s.ordinal, s.heading, s.level, s.path, s.start, e) for s, e in zip(sections, ends)
+    ]
     return Document(
         id=document_id(text),
         source_path=raw.path,

@@ -24,11 +24,56 @@ _QUESTION_ENUM = re.compile(r"^[A-G]\d{1,2}\.\s+\S")
 _BULLET = re.compile(r"^[\u2022\u25cf\u25aa\u2023\u2043\u2219*\-–—]\s")
 _TERMINAL = tuple('.!?;:,"”’)')
 _STOPWORDS = frozenset(
-    ["a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "under", "with", "without", "against", "during", "between", "about"]
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "under",
+        "with",
+        "without",
+        "against",
+        "during",
+        "between",
+        "about",
+    ]
 )
 
 
-_DANGLING = frozenset(["that", "which", "who", "whose", "his", "her", "their", "its", "is", "was", "were", "are", "has", "had", "have", "be", "been", "not", "than"])
+_DANGLING = frozenset(
+    [
+        "that",
+        "which",
+        "who",
+        "whose",
+        "his",
+        "her",
+        "their",
+        "its",
+        "is",
+        "was",
+        "were",
+        "are",
+        "has",
+        "had",
+        "have",
+        "be",
+        "been",
+        "not",
+        "than",
+    ]
+)
 
 
 @dataclass
@@ -108,7 +153,11 @@ def _group(lines: list[_Line]) -> list[list[_Line]]:
     current: list[_Line] = []
     width = _wrap_width(lines)
     # Text pulled out of PDFs breaks lines mid-sentence; web and word-processor text does not.
-    runs = [a.text for a, b in itertools.pairwise(lines) if len(a.text) >= 60 and b.text and b.text != a.text]
+    runs = [
+        a.text
+        for a, b in itertools.pairwise(lines)
+        if len(a.text) >= 60 and b.text and b.text != a.text
+    ]
     open_ends = sum(not t.endswith(_TERMINAL) for t in runs)
     broken = open_ends >= 5 and open_ends >= 0.25 * len(runs)
     for line in lines:
@@ -150,7 +199,11 @@ def is_heading_text(s: str) -> bool:
     # Title case, or a short sentence-case heading ("Fear of forcible return").
     if "://" in s or "@" in s:
         return False
-    return capitalised / len(content) >= 0.5 or len(content) <= 2 or (len(s.split()) <= 6 and len(s) <= 60)
+    return (
+        capitalised / len(content) >= 0.5
+        or len(content) <= 2
+        or (len(s.split()) <= 6 and len(s) <= 60)
+    )
 
 
 def heading_level(s: str) -> int | None:
@@ -171,7 +224,9 @@ def _classify(groups: list[list[_Line]], text: str) -> list[Block]:
     bp = load_boilerplate()
     blocks: list[Block] = []
     marked_level = 0
-    md_levels = sorted({len(m.group(1)) for g in groups for ln in g if (m := _MD_HEADING.match(ln.text))})
+    md_levels = sorted(
+        {len(m.group(1)) for g in groups for ln in g if (m := _MD_HEADING.match(ln.text))}
+    )
     i = 0
     footer_from = len(text) // 2
     while i < len(groups):
@@ -215,4 +270,3 @@ def _classify(groups: list[list[_Line]], text: str) -> list[Block]:
 def _same_as_previous(prev: list[_Line], cur: list[_Line]) -> bool:
     """Web captures repeat titles and teasers verbatim on consecutive lines; keep one."""
     return len(prev) == len(cur) == 1 and prev[0].text == cur[0].text
-

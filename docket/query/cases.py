@@ -115,7 +115,14 @@ class CaseFile:
         return status_kind(self.status)
 
 
-_KINDS = ("imprisoned", "released", "detained", "died", "sentenced in absentia", "facing extradition")
+_KINDS = (
+    "imprisoned",
+    "released",
+    "detained",
+    "died",
+    "sentenced in absentia",
+    "facing extradition",
+)
 
 
 def status_kind(status: str) -> str:
@@ -139,9 +146,17 @@ def build_facts(statements: list[Statement]) -> list[Fact]:
     facts: list[Fact] = []
     ordered = sorted(statements, key=lambda s: (-(len(s[1].date or "")), s[0].id, s[1].start))
     for doc, e in ordered:
-        match = next((f for f in facts if f.type == e.type and _kind(f.statements[0][1]) == _kind(e)
-                      and all(_compatible(x.date, e.date) for _, x in f.statements)
-                      and not _other_component(f, doc, e)), None)
+        match = next(
+            (
+                f
+                for f in facts
+                if f.type == e.type
+                and _kind(f.statements[0][1]) == _kind(e)
+                and all(_compatible(x.date, e.date) for _, x in f.statements)
+                and not _other_component(f, doc, e)
+            ),
+            None,
+        )
         if match is None:
             match = Fact(e.type)
             facts.append(match)
@@ -155,7 +170,10 @@ def _other_component(fact: Fact, doc: DocumentSummary, e: Event) -> bool:
     another component or another stage (a first sentence and a reduced one), not the same fact.
     Across documents, different sizes stay in one fact and are reported as a conflict."""
     mine = e.sanction.as_dict() if e.sanction else None
-    return any(d.id == doc.id and (x.sanction.as_dict() if x.sanction else None) != mine for d, x in fact.statements)
+    return any(
+        d.id == doc.id and (x.sanction.as_dict() if x.sanction else None) != mine
+        for d, x in fact.statements
+    )
 
 
 def find_conflicts(person: PersonRecord, facts: list[Fact]) -> list[Conflict]:
@@ -168,24 +186,50 @@ def find_conflicts(person: PersonRecord, facts: list[Fact]) -> list[Conflict]:
                 (da, a), (db, b) = stmts[i], stmts[j]
                 if da.id == db.id:
                     continue
-                if a.sanction and b.sanction and _differ(a.sanction.as_dict(), b.sanction.as_dict()):
-                    out.append(Conflict("sanction", f"{f.type}: {sanction_text(a.sanction.as_dict())} vs {sanction_text(b.sanction.as_dict())}",
-                                        stmts[i], stmts[j]))
+                if (
+                    a.sanction
+                    and b.sanction
+                    and _differ(a.sanction.as_dict(), b.sanction.as_dict())
+                ):
+                    out.append(
+                        Conflict(
+                            "sanction",
+                            f"{f.type}: {sanction_text(a.sanction.as_dict())} vs {sanction_text(b.sanction.as_dict())}",
+                            stmts[i],
+                            stmts[j],
+                        )
+                    )
                 if a.charge and b.charge and _different_charges(a.charge, b.charge):
-                    out.append(Conflict("charge", f"{f.type}: “{a.charge}” vs “{b.charge}”", stmts[i], stmts[j]))
+                    out.append(
+                        Conflict(
+                            "charge", f"{f.type}: “{a.charge}” vs “{b.charge}”", stmts[i], stmts[j]
+                        )
+                    )
                 if a.place and b.place and a.place != b.place:
-                    out.append(Conflict("place", f"{f.type}: {a.place} vs {b.place}", stmts[i], stmts[j]))
+                    out.append(
+                        Conflict("place", f"{f.type}: {a.place} vs {b.place}", stmts[i], stmts[j])
+                    )
     # the same sanction dated differently by different sources ("a ban at the first verdict" vs "at the appeal")
     for i in range(len(facts)):
         for j in range(i + 1, len(facts)):
             fa, fb = facts[i], facts[j]
             # only a sanction identifies the same act across sources; two convictions may be two cases
-            if fa.type != fb.type or fa.type not in ("sentenced", "fined") or not (fa.date and fb.date and fa.sanction):
+            if (
+                fa.type != fb.type
+                or fa.type not in ("sentenced", "fined")
+                or not (fa.date and fb.date and fa.sanction)
+            ):
                 continue
             if fa.sanction != fb.sanction or set(fa.documents) & set(fb.documents):
                 continue
-            out.append(Conflict("date", f"{fa.type} ({sanction_text(fa.sanction)}): {fa.date} vs {fb.date}",
-                                fa.statements[0], fb.statements[0]))
+            out.append(
+                Conflict(
+                    "date",
+                    f"{fa.type} ({sanction_text(fa.sanction)}): {fa.date} vs {fb.date}",
+                    fa.statements[0],
+                    fb.statements[0],
+                )
+            )
     # Spellings disagree within one script; a name in another script is a transliteration, and a
     # Russian case form ("Сергея Удальцова") is the same spelling in another case.
     from docket.resolve.morph import is_cyrillic
@@ -197,8 +241,14 @@ def find_conflicts(person: PersonRecord, facts: list[Fact]) -> list[Conflict]:
             by_script.setdefault(is_cyrillic(name), set()).add(name)
     differing = [sorted(v) for v in by_script.values() if len(v) > 1]
     if differing:
-        out.append(Conflict("spelling", "the name is spelled " + "; ".join(" / ".join(v) for v in differing),
-                            None, None))
+        out.append(
+            Conflict(
+                "spelling",
+                "the name is spelled " + "; ".join(" / ".join(v) for v in differing),
+                None,
+                None,
+            )
+        )
     return out
 
 
@@ -228,7 +278,11 @@ def sanction_text(s: dict | None) -> str:
     length = duration_text(s)
     if s["kind"] == "fine":
         amount = s.get("amount")
-        return f"fine of {amount:,.0f} {s.get('currency') or ''}".strip() if amount is not None else "fine"
+        return (
+            f"fine of {amount:,.0f} {s.get('currency') or ''}".strip()
+            if amount is not None
+            else "fine"
+        )
     if s["kind"] == "ban":
         units = [u for u in _UNITS if s.get(u) is not None]
         if len(units) == 1 and float(s[units[0]]).is_integer():
@@ -252,18 +306,34 @@ def _different_charges(a: str, b: str) -> bool:
     return len(wa & wb) / len(wa | wb) < 0.3
 
 
-_STATUS_WORDS = {"asylum_denied": "asylum refused", "sentenced": "sentenced", "appeal_upheld": "appeal rejected (verdict upheld)",
-                 "appeal_changed": "verdict changed on appeal", "convicted": "convicted", "charged": "charged",
-                 "fined": "fined", "harassed": "harassed", "ill_treatment": "ill-treated", "death": "died",
-                 "acquitted": "acquitted", "other": "other development"}
+_STATUS_WORDS = {
+    "asylum_denied": "asylum refused",
+    "sentenced": "sentenced",
+    "appeal_upheld": "appeal rejected (verdict upheld)",
+    "appeal_changed": "verdict changed on appeal",
+    "convicted": "convicted",
+    "charged": "charged",
+    "fined": "fined",
+    "harassed": "harassed",
+    "ill_treatment": "ill-treated",
+    "death": "died",
+    "acquitted": "acquitted",
+    "other": "other development",
+}
 
 
 def derive_status(facts: list[Fact]) -> tuple[str, list[Fact]]:
     """The last known situation, and the facts it rests on."""
     custody = {"detained", "transferred", "extradition", "hunger_strike"}
     last_release = next((f for f in reversed(facts) if f.type in ("released", "acquitted")), None)
-    prison = next((f for f in reversed(facts) if f.type == "sentenced" and f.sanction
-                   and f.sanction.get("kind") == "imprisonment"), None)
+    prison = next(
+        (
+            f
+            for f in reversed(facts)
+            if f.type == "sentenced" and f.sanction and f.sanction.get("kind") == "imprisonment"
+        ),
+        None,
+    )
     latest = facts[-1] if facts else None
     reported = _last_reported(facts)
     death = next((f for f in reversed(facts) if f.type == "death"), None)
@@ -271,33 +341,47 @@ def derive_status(facts: list[Fact]) -> tuple[str, list[Fact]]:
         return f"died {death.date or ''}{reported}".replace("  ", " "), [death]
     if prison and any("in absentia" in e.quote for _, e in prison.statements):
         term = duration_text(prison.sanction) or "an unstated term"
-        return f"sentenced in absentia to {term} {prison.date or ''}{reported}".replace("  ", " "), [prison]
+        return f"sentenced in absentia to {term} {prison.date or ''}{reported}".replace(
+            "  ", " "
+        ), [prison]
     if prison and (last_release is None or last_release.sort_key < prison.sort_key):
         end = _expected_end(prison)
         later = [f for f in facts if f.sort_key > prison.sort_key and f.type in custody]
         term = duration_text(prison.sanction) or "of unstated length"
-        return (f"imprisoned since {prison.date or 'an unknown date'}, sentence {term}{end}{reported}",
-                [prison, *later])
+        return (
+            f"imprisoned since {prison.date or 'an unknown date'}, sentence {term}{end}{reported}",
+            [prison, *later],
+        )
     if last_release and (latest is last_release or latest.sort_key <= last_release.sort_key):
         how = " on parole" if any("parole" in e.quote for _, e in last_release.statements) else ""
-        return f"released{how} {last_release.date or ''}{reported}".replace("  ", " "), [last_release]
+        return f"released{how} {last_release.date or ''}{reported}".replace("  ", " "), [
+            last_release
+        ]
     if latest and latest.type == "extradition":
         return f"facing extradition (last step {latest.date or 'undated'}){reported}", [latest]
     if latest and latest.type in custody:
         return f"detained since {latest.date or 'an unknown date'}{reported}", [latest]
     if latest:
         words = _STATUS_WORDS.get(latest.type, latest.type)
-        if latest.type in ("fined", "sentenced") and latest.sanction:  # "fined (fine of 73,840 KZT)"
+        if (
+            latest.type in ("fined", "sentenced") and latest.sanction
+        ):  # "fined (fine of 73,840 KZT)"
             words = f"{words} ({sanction_text(latest.sanction)})"
         return f"{words} {latest.date or ''}{reported}".replace("  ", " "), [latest]
     return "unknown", []
 
 
 def _expected_end(prison: Fact) -> str:
-    """" (expected end 2031-08)" from the sentence's date and whole years or months ("" otherwise)."""
+    """ " (expected end 2031-08)" from the sentence's date and whole years or months ("" otherwise)."""
     s, when = prison.sanction or {}, prison.date
     years, months = s.get("years") or 0, s.get("months") or 0
-    if not when or s.get("days") or s.get("hours") or not float(years).is_integer() or not (years or months):
+    if (
+        not when
+        or s.get("days")
+        or s.get("hours")
+        or not float(years).is_integer()
+        or not (years or months)
+    ):
         return ""
     if len(when) == 4:  # a year only: the end is a year, when the term is whole years
         if months:
@@ -325,9 +409,15 @@ def case_file(person: PersonRecord) -> CaseFile:
         f.verified = any(statement_key(e) in person.verified for _, e in f.statements)
     # An official acting for the state (head of state, minister, judge, police) is named beside the
     # acts they order or preside over; those statements never give them a custody or death status.
-    status_facts = [f for f in facts if f.type not in _OFFICIAL_EXCLUDED] if person.side == "state" else facts
+    status_facts = (
+        [f for f in facts if f.type not in _OFFICIAL_EXCLUDED] if person.side == "state" else facts
+    )
     # A status rests only on facts stated with enough confidence (or verified by a curator).
-    status_facts = [f for f in status_facts if f.verified or f.confidence is None or f.confidence >= STATUS_MIN_CONFIDENCE]
+    status_facts = [
+        f
+        for f in status_facts
+        if f.verified or f.confidence is None or f.confidence >= STATUS_MIN_CONFIDENCE
+    ]
     status, rests_on = derive_status(status_facts)
     if person.side == "state" and status == "unknown":
         status = "official (no status: acts they ordered or presided over are not their own)"
@@ -338,9 +428,23 @@ def case_file(person: PersonRecord) -> CaseFile:
 # to correctness on the development gold: bench/RESULTS.md, "Extraction redesign").
 STATUS_MIN_CONFIDENCE = 0.5
 
-_OFFICIAL_EXCLUDED = frozenset({"detained", "transferred", "extradition", "hunger_strike", "sentenced", "convicted",
-                                "death", "charged", "fined", "released", "acquitted", "appeal_upheld",
-                                "appeal_changed"})
+_OFFICIAL_EXCLUDED = frozenset(
+    {
+        "detained",
+        "transferred",
+        "extradition",
+        "hunger_strike",
+        "sentenced",
+        "convicted",
+        "death",
+        "charged",
+        "fined",
+        "released",
+        "acquitted",
+        "appeal_upheld",
+        "appeal_changed",
+    }
+)
 
 
 def case_files(records: list[PersonRecord]) -> list[CaseFile]:
@@ -353,45 +457,77 @@ class YearDiff:
     """What changed between the reports on two years, and which reports each side is."""
 
     new: list[CaseFile]  # named in the later year's reports only
-    continuing: list[tuple[CaseFile, list[Fact]]]  # named in both; with the facts the later reports add
+    continuing: list[
+        tuple[CaseFile, list[Fact]]
+    ]  # named in both; with the facts the later reports add
     dropped: list[CaseFile]  # named in the earlier year's reports only
-    reports_from: list[DocumentSummary] = field(default_factory=list)  # the reports covering the earlier year
+    reports_from: list[DocumentSummary] = field(
+        default_factory=list
+    )  # the reports covering the earlier year
     reports_to: list[DocumentSummary] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # a side too thin to read "new" or "no longer" literally
+    warnings: list[str] = field(
+        default_factory=list
+    )  # a side too thin to read "new" or "no longer" literally
 
 
 def _thin_side(year: int, reports: list[DocumentSummary], where: str) -> list[str]:
     publishers = sorted({d.publisher or "an unknown publisher" for d in reports})
     if not reports:
-        return [f"no report covers {year}{where}: every person of the other year looks new or no longer mentioned"]
+        return [
+            f"no report covers {year}{where}: every person of the other year looks new or no longer mentioned"
+        ]
     if len(reports) == 1:
-        return [f"only one report covers {year}{where} ({publishers[0]}): 'no longer mentioned' and 'new' "
-                f"mean only 'not in that one report'"]
+        return [
+            f"only one report covers {year}{where} ({publishers[0]}): 'no longer mentioned' and 'new' "
+            f"mean only 'not in that one report'"
+        ]
     if len(publishers) == 1:
-        return [f"every report on {year}{where} is by {publishers[0]}: a person another publisher follows can "
-                f"look new or no longer mentioned"]
+        return [
+            f"every report on {year}{where} is by {publishers[0]}: a person another publisher follows can "
+            f"look new or no longer mentioned"
+        ]
     return []
 
 
-def year_diff(records: list[PersonRecord], *, start: int, end: int, country: str | None = None,
-              documents: list[DocumentSummary] | None = None) -> YearDiff:
+def year_diff(
+    records: list[PersonRecord],
+    *,
+    start: int,
+    end: int,
+    country: str | None = None,
+    documents: list[DocumentSummary] | None = None,
+) -> YearDiff:
     """Compare the persons named in reports covering ``start`` with those covering ``end``.
 
     ``documents`` (default: those naming any of ``records``) tell which reports each side holds;
     a side of one report, or of one publisher, gets a warning. A reversed or empty range is refused.
     """
     if start >= end:
-        raise CaseQueryError(f"the years to compare are {start} and {end}", hint="--from is the earlier year")
+        raise CaseQueryError(
+            f"the years to compare are {start} and {end}", hint="--from is the earlier year"
+        )
 
     def covers(d: DocumentSummary, year: int) -> bool:
         return d.period == year and (country is None or same_country(d.country, country))
 
     def periods(p: PersonRecord) -> set[int]:
-        return {d.period for d in p.documents if d.period and (country is None or same_country(d.country, country))}
+        return {
+            d.period
+            for d in p.documents
+            if d.period and (country is None or same_country(d.country, country))
+        }
 
-    docs = documents if documents is not None else list({d.id: d for p in records for d in p.documents}.values())
-    side_from = sorted((d for d in docs if covers(d, start)), key=lambda d: (d.publisher or "", d.title or ""))
-    side_to = sorted((d for d in docs if covers(d, end)), key=lambda d: (d.publisher or "", d.title or ""))
+    docs = (
+        documents
+        if documents is not None
+        else list({d.id: d for p in records for d in p.documents}.values())
+    )
+    side_from = sorted(
+        (d for d in docs if covers(d, start)), key=lambda d: (d.publisher or "", d.title or "")
+    )
+    side_to = sorted(
+        (d for d in docs if covers(d, end)), key=lambda d: (d.publisher or "", d.title or "")
+    )
     where = f" on {country}" if country else ""
     new, continuing, dropped = [], [], []
     for p in records:
@@ -404,8 +540,14 @@ def year_diff(records: list[PersonRecord], *, start: int, end: int, country: str
             continuing.append((case, added))
         elif start in seen:
             dropped.append(case_file(p))
-    return YearDiff(new, continuing, dropped, side_from, side_to,
-                    _thin_side(start, side_from, where) + _thin_side(end, side_to, where))
+    return YearDiff(
+        new,
+        continuing,
+        dropped,
+        side_from,
+        side_to,
+        _thin_side(start, side_from, where) + _thin_side(end, side_to, where),
+    )
 
 
 @dataclass(frozen=True)
@@ -438,21 +580,46 @@ class CaseFilter:
             value = getattr(self, name)
             if value is not None and not _ISO_DATE.match(value):
                 raise CaseQueryError(f"{value!r} is not a date", hint="YYYY, YYYY-MM or YYYY-MM-DD")
-        if self.date_from and self.date_to and _day_range(self.date_from)[0] > _day_range(self.date_to)[1]:
+        if (
+            self.date_from
+            and self.date_to
+            and _day_range(self.date_from)[0] > _day_range(self.date_to)[1]
+        ):
             raise CaseQueryError(f"the date range {self.date_from} to {self.date_to} is reversed")
         if self.side is not None and self.side not in SIDES:
             raise CaseQueryError(f"unknown side {self.side!r}", hint="one of " + ", ".join(SIDES))
         if self.event is not None and self.event not in EVENT_TYPES:
-            raise CaseQueryError(f"unknown event type {self.event!r}", hint="one of " + ", ".join(EVENT_TYPES))
-        if self.min_publishers is not None and self.max_publishers is not None \
-                and self.min_publishers > self.max_publishers:
+            raise CaseQueryError(
+                f"unknown event type {self.event!r}", hint="one of " + ", ".join(EVENT_TYPES)
+            )
+        if (
+            self.min_publishers is not None
+            and self.max_publishers is not None
+            and self.min_publishers > self.max_publishers
+        ):
             raise CaseQueryError("--min-publishers is above --max-publishers")
 
 
 SIDES = ("target", "state", "other")
-EVENT_TYPES = ("detained", "charged", "convicted", "sentenced", "fined", "acquitted", "released", "appeal_upheld",
-               "appeal_changed", "transferred", "extradition", "ill_treatment", "death", "harassed",
-               "hunger_strike", "asylum_denied", "other")
+EVENT_TYPES = (
+    "detained",
+    "charged",
+    "convicted",
+    "sentenced",
+    "fined",
+    "acquitted",
+    "released",
+    "appeal_upheld",
+    "appeal_changed",
+    "transferred",
+    "extradition",
+    "ill_treatment",
+    "death",
+    "harassed",
+    "hunger_strike",
+    "asylum_denied",
+    "other",
+)
 _ISO_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
@@ -477,8 +644,11 @@ def case_publishers(c: CaseFile) -> list[str]:
     return sorted({p for f in c.facts for p in f.publishers})
 
 
-def select_cases(records: list[PersonRecord], where: CaseFilter,
-                 topics: Callable[[str], dict[int, tuple[str, ...]]] | None = None) -> list[CaseFile]:
+def select_cases(
+    records: list[PersonRecord],
+    where: CaseFilter,
+    topics: Callable[[str], dict[int, tuple[str, ...]]] | None = None,
+) -> list[CaseFile]:
     """Case files of the persons matching ``where``; ``topics(document_id)`` gives paragraph topics."""
     from docket.extract.link import name_key
 
@@ -490,7 +660,9 @@ def select_cases(records: list[PersonRecord], where: CaseFilter,
             continue
         if where.year is not None and not any(d.period == where.year for d in docs):
             continue
-        if where.publisher and not any(where.publisher.casefold() in (d.publisher or "").casefold() for d in docs):
+        if where.publisher and not any(
+            where.publisher.casefold() in (d.publisher or "").casefold() for d in docs
+        ):
             continue
         if key and not any(key in name_key(f) for f in p.cluster.forms):
             continue
@@ -498,10 +670,15 @@ def select_cases(records: list[PersonRecord], where: CaseFilter,
             continue
         if where.role and where.role.casefold() not in (p.role or "").casefold():
             continue
-        if where.last_reported is not None and max((d.period or 0 for d in docs), default=0) != where.last_reported:
+        if (
+            where.last_reported is not None
+            and max((d.period or 0 for d in docs), default=0) != where.last_reported
+        ):
             continue
         if where.topic:
-            if topics is None or not any(where.topic in topics(doc).get(m.paragraph, ()) for doc, m in p.cluster.mentions):
+            if topics is None or not any(
+                where.topic in topics(doc).get(m.paragraph, ()) for doc, m in p.cluster.mentions
+            ):
                 continue
         case = case_file(p)
         if where.status and where.status.casefold() not in case.status.casefold():
@@ -513,8 +690,9 @@ def select_cases(records: list[PersonRecord], where: CaseFilter,
             if not facts:
                 continue
         n = len(case_publishers(case))
-        if (where.min_publishers is not None and n < where.min_publishers) or \
-                (where.max_publishers is not None and n > where.max_publishers):
+        if (where.min_publishers is not None and n < where.min_publishers) or (
+            where.max_publishers is not None and n > where.max_publishers
+        ):
             continue
         out.append(case)
     return out
@@ -523,7 +701,9 @@ def select_cases(records: list[PersonRecord], where: CaseFilter,
 SORTS = ("name", "status", "side", "facts", "publishers", "documents", "last_report", "last_event")
 
 
-def sort_cases(cases: list[CaseFile], by: str = "documents", descending: bool | None = None) -> list[CaseFile]:
+def sort_cases(
+    cases: list[CaseFile], by: str = "documents", descending: bool | None = None
+) -> list[CaseFile]:
     """``cases`` sorted by a column of the list; counts and dates sort largest or latest first
     unless ``descending`` is False, names and statuses A to Z unless it is True."""
     if by not in SORTS:

@@ -47,14 +47,26 @@ def store_resolution(store: Store, records: list[PersonRecord] | None = None) ->
     if store.resolution_state() == state:
         return False
     records = records if records is not None else people(store)
-    persons = [(p.cluster.id, p.cluster.canonical, p.role, p.side, len(p.documents), len(p.events)) for p in records]
+    persons = [
+        (p.cluster.id, p.cluster.canonical, p.role, p.side, len(p.documents), len(p.events))
+        for p in records
+    ]
     spellings: dict[tuple[str, str, str], int] = {}
     for p in records:
         for _, m in p.cluster.mentions:
             key = (p.cluster.id, m.text, m.document_id)
             spellings[key] = spellings.get(key, 0) + 1
-    links = [(p.cluster.id, link.a, link.b, link.score, json.dumps(list(link.levels), ensure_ascii=False))
-             for p in records for link in p.cluster.links]
+    links = [
+        (
+            p.cluster.id,
+            link.a,
+            link.b,
+            link.score,
+            json.dumps(list(link.levels), ensure_ascii=False),
+        )
+        for p in records
+        for link in p.cluster.links
+    ]
     store.save_resolution(state, persons, [(*k, n) for k, n in spellings.items()], links)
     return True
 
@@ -76,8 +88,11 @@ def relink(store: Store) -> Relinked:
     _, aliases_after = store.person_ids()
     store_resolution(store, records)
     known = set(names.values())
-    return Relinked(len(records), len({p.cluster.id for p in records} - known),
-                    len(set(aliases_after) - set(aliases)))
+    return Relinked(
+        len(records),
+        len({p.cluster.id for p in records} - known),
+        len(set(aliases_after) - set(aliases)),
+    )
 
 
 @dataclass
@@ -97,7 +112,11 @@ def _people(store: Store, previous: Linking | None) -> tuple[list[PersonRecord],
     docs = store.list_documents()
     by_id = {d.id: d for d in docs}
     rules = constraints(store)
-    if previous is not None and previous.constraints == rules and previous.facts.keys() <= by_id.keys():
+    if (
+        previous is not None
+        and previous.constraints == rules
+        and previous.facts.keys() <= by_id.keys()
+    ):
         linking = previous
         new = [d for d in docs if d.id not in linking.facts]
     else:
@@ -105,18 +124,26 @@ def _people(store: Store, previous: Linking | None) -> tuple[list[PersonRecord],
         new = docs
     for d in new:
         linking.facts[d.id] = store.document_facts(d.id)
-        linking.orgs[d.id] = organisation_names(store.document_entities(d.id), linking.facts[d.id][0])
+        linking.orgs[d.id] = organisation_names(
+            store.document_entities(d.id), linking.facts[d.id][0]
+        )
     organisations = frozenset().union(*linking.orgs.values()) if linking.orgs else frozenset()
-    linking.linker.add([(d.id, linking.facts[d.id][0]) for d in new], countries={d.id: d.country for d in new})
+    linking.linker.add(
+        [(d.id, linking.facts[d.id][0]) for d in new], countries={d.id: d.country for d in new}
+    )
     linking.added = len(new) if linking is previous else 0
     # Oldest first, so that a report ingested later never renumbers the persons already there.
-    clusters = linking.linker.clusters(order=[d.id for d in sorted(docs, key=lambda d: (d.ingested_at, d.source_path))])
+    clusters = linking.linker.clusters(
+        order=[d.id for d in sorted(docs, key=lambda d: (d.ingested_at, d.source_path))]
+    )
     aliases_of = _stable_ids(store, clusters)
     events_of: dict[tuple[str, object], list[Event]] = {}
     for doc_id, (_, events) in linking.facts.items():
         for e in events:
             events_of.setdefault((doc_id, e.person), []).append(e)
-    texts = _LazyTexts(store)  # read only for mentions stored without their context (older databases)
+    texts = _LazyTexts(
+        store
+    )  # read only for mentions stored without their context (older databases)
     reviews = store.reviews()
     not_persons = dismissed(store)
     statements_of = _statements_by_person(clusters, events_of, by_id, reviews, aliases_of)
@@ -132,23 +159,43 @@ def _people(store: Store, previous: Linking | None) -> tuple[list[PersonRecord],
         doc_ids = list(dict.fromkeys(d for d, _ in c.mentions))
         role = role_of(texts, c.mentions)
         side = side_of(texts, c.mentions, [e for _, e in evs], role)
-        out.append(PersonRecord(c, tuple(evs), tuple(by_id[d] for d in doc_ids), role, side,
-                                tuple(applied.rejected), applied.verified, tuple(aliases_of.get(c.id, ()))))
+        out.append(
+            PersonRecord(
+                c,
+                tuple(evs),
+                tuple(by_id[d] for d in doc_ids),
+                role,
+                side,
+                tuple(applied.rejected),
+                applied.verified,
+                tuple(aliases_of.get(c.id, ())),
+            )
+        )
     out.sort(key=lambda p: (-len(p.documents), -len(p.events), p.cluster.canonical))
     return out, linking
 
 
-def _statements_by_person(clusters: list[PersonCluster], events_of: dict, by_id: dict, reviews: list,
-                          aliases_of: dict[str, list[str]]) -> dict[str, list[tuple[DocumentSummary, Event]]]:
+def _statements_by_person(
+    clusters: list[PersonCluster],
+    events_of: dict,
+    by_id: dict,
+    reviews: list,
+    aliases_of: dict[str, list[str]],
+) -> dict[str, list[tuple[DocumentSummary, Event]]]:
     """Each person's statements: those of their mentions, less those a curator said are about
     someone else ("wrong person"), plus those said to be about them."""
     from docket.query.reviews import moved_statements
 
-    out = {c.id: [(by_id[d], e) for d, m in c.mentions for e in events_of.get((d, m), [])] for c in clusters}
+    out = {
+        c.id: [(by_id[d], e) for d, m in c.mentions for e in events_of.get((d, m), [])]
+        for c in clusters
+    }
     moved = moved_statements(reviews)
     if not moved:
         return out
-    successor = {a: pid for pid, als in aliases_of.items() for a in als}  # every alias to its live id
+    successor = {
+        a: pid for pid, als in aliases_of.items() for a in als
+    }  # every alias to its live id
     incoming: dict[str, list[tuple[DocumentSummary, Event]]] = {}
     for c in clusters:
         kept = []
@@ -266,23 +313,39 @@ def lookup_person(records: list[PersonRecord], query: str) -> Lookup:
         return Lookup(query, ())
     ids = [p for p in records if p.cluster.id == q] or [p for p in records if q in p.aliases]
     if not ids:
-        ids = [p for p in records if any(slug(f) == q for f in p.cluster.forms if len(f.split()) >= 2)]
+        ids = [
+            p for p in records if any(slug(f) == q for f in p.cluster.forms if len(f.split()) >= 2)
+        ]
     if ids:
         return Lookup(query, tuple(ids), exact=len(ids) == 1)
     key = name_key(q)
     # a one-word query is a part of many names: it goes to the word rule, which lists them all
-    printed = [p for p in records if any(name_key(f) == key for f in p.cluster.forms)] if len(q.split()) >= 2 else []
+    printed = (
+        [p for p in records if any(name_key(f) == key for f in p.cluster.forms)]
+        if len(q.split()) >= 2
+        else []
+    )
     if printed:
         return Lookup(query, tuple(printed), exact=len(printed) == 1)
     words = [fold_token(w) for w in q.split()]
     words = [w for w in words if w]
     if not words:
         return Lookup(query, ())
-    folded = [p for p in records if any(len(f.split()) >= 2 and [fold_token(w) for w in f.split()] == words
-                                        for f in p.cluster.forms)]
+    folded = [
+        p
+        for p in records
+        if any(
+            len(f.split()) >= 2 and [fold_token(w) for w in f.split()] == words
+            for f in p.cluster.forms
+        )
+    ]
     if folded:
         return Lookup(query, tuple(folded), exact=len(folded) == 1)
-    hits = [p for p in records if any(set(words) <= {fold_token(w) for w in f.split()} for f in p.cluster.forms)]
+    hits = [
+        p
+        for p in records
+        if any(set(words) <= {fold_token(w) for w in f.split()} for f in p.cluster.forms)
+    ]
     return Lookup(query, tuple(hits))
 
 
@@ -317,7 +380,9 @@ class PeopleCache:
                 self._by_id.update({p.cluster.id: p for p in self._records})
                 self._by_form = {}
                 for p in self._records:  # namesakes share a slug: a lookup by it lists them all
-                    for form in dict.fromkeys(slug(f) for f in p.cluster.forms if len(f.split()) >= 2):
+                    for form in dict.fromkeys(
+                        slug(f) for f in p.cluster.forms if len(f.split()) >= 2
+                    ):
                         self._by_form.setdefault(form, []).append(p)
                 self._state = state
             records = self._records
@@ -343,7 +408,9 @@ class PeopleCache:
         if found:
             return Lookup(person_id, found, exact=len(found) == 1)
         # not an address: a name typed into the URL ("/persons/Karimov"), looked up by the name rules
-        return lookup_person(records, person_id.replace("-", " ") if " " not in person_id else person_id)
+        return lookup_person(
+            records, person_id.replace("-", " ") if " " not in person_id else person_id
+        )
 
     def by_id(self, store: Store, person_id: str, key: str = "") -> PersonRecord | None:
         """The one person :meth:`lookup` finds (None when nobody or several)."""

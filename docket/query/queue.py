@@ -15,9 +15,16 @@ from docket.query.cases import STATUS_MIN_CONFIDENCE, CaseFile, Fact, case_file
 from docket.query.people import PersonRecord
 
 # How much each reason weighs; a fact's priority is the sum of its reasons' weights.
-WEIGHTS = {"decides the status": 3.0, "low confidence": 2.0, "unsure": 1.0, "single source": 1.0,
-           "conflicting sources": 1.5}
-UNSURE_BELOW = 0.8  # confidence bands below this were measurably less often right (bench/RESULTS.md)
+WEIGHTS = {
+    "decides the status": 3.0,
+    "low confidence": 2.0,
+    "unsure": 1.0,
+    "single source": 1.0,
+    "conflicting sources": 1.5,
+}
+UNSURE_BELOW = (
+    0.8  # confidence bands below this were measurably less often right (bench/RESULTS.md)
+)
 
 
 @dataclass(frozen=True)
@@ -30,8 +37,13 @@ class QueueItem:
     priority: float
 
 
-def review_queue(records: list[PersonRecord], *, country: str | None = None, side: str | None = "target",
-                 limit: int | None = None) -> list[QueueItem]:
+def review_queue(
+    records: list[PersonRecord],
+    *,
+    country: str | None = None,
+    side: str | None = "target",
+    limit: int | None = None,
+) -> list[QueueItem]:
     """Unverified facts with at least one reason to check them, most urgent first (ties: the
     least sure first). ``country``: only persons named in reports on it; ``side``: only persons
     on that side (None: everyone)."""
@@ -42,7 +54,9 @@ def review_queue(records: list[PersonRecord], *, country: str | None = None, sid
         if country and not any(same_country(d.country, country) for d in p.documents):
             continue
         case = case_file(p)
-        conflicting = {statement_key(pair[1]) for x in case.conflicts for pair in (x.a, x.b) if pair}
+        conflicting = {
+            statement_key(pair[1]) for x in case.conflicts for pair in (x.a, x.b) if pair
+        }
         for f in case.facts:
             if f.verified:
                 continue
@@ -58,9 +72,18 @@ def review_queue(records: list[PersonRecord], *, country: str | None = None, sid
             if any(statement_key(e) in conflicting for _, e in f.statements):
                 reasons.append("conflicting sources")
             # a sure fact that decides nothing waits, even from one publisher
-            if not reasons or (reasons == ["single source"] and (f.confidence is None or f.confidence >= UNSURE_BELOW)):
+            if not reasons or (
+                reasons == ["single source"]
+                and (f.confidence is None or f.confidence >= UNSURE_BELOW)
+            ):
                 continue
             items.append(QueueItem(case, f, tuple(reasons), sum(WEIGHTS[r] for r in reasons)))
-    items.sort(key=lambda it: (-it.priority, it.fact.confidence if it.fact.confidence is not None else 1.0,
-                               it.case.person.cluster.id, it.fact.id))
+    items.sort(
+        key=lambda it: (
+            -it.priority,
+            it.fact.confidence if it.fact.confidence is not None else 1.0,
+            it.case.person.cluster.id,
+            it.fact.id,
+        )
+    )
     return items[:limit] if limit is not None else items

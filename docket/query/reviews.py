@@ -32,12 +32,23 @@ def find_statement(store: Store, key: str) -> Event | None:
     return next((e for e in events if statement_key(e) == key), None)
 
 
-def review(store: Store, key: str, action: str, *, who: str, field: str | None = None, value: str | None = None,
-           why: str | None = None) -> Review:
+def review(
+    store: Store,
+    key: str,
+    action: str,
+    *,
+    who: str,
+    field: str | None = None,
+    value: str | None = None,
+    why: str | None = None,
+) -> Review:
     """Record a review of the statement ``key``: ``verify``, ``reject`` or ``correct`` ``field`` to ``value``."""
     event = find_statement(store, key)
     if event is None:
-        raise ReviewError(f"no event statement {key!r}", hint="statement keys come with every statement in the API")
+        raise ReviewError(
+            f"no event statement {key!r}",
+            hint="statement keys come with every statement in the API",
+        )
     if action in ("verify", "reject"):
         return store.add_review(key, action, None, None, None, who, why)
     if action != "correct":
@@ -48,10 +59,14 @@ def review(store: Store, key: str, action: str, *, who: str, field: str | None =
     # An empty correction would wipe the field (a wrong statement is rejected instead), and a
     # correction without a reason cannot be checked by the next reader of the audit log.
     if value is None:
-        raise ReviewError(f"a correction of the {field} needs the corrected value",
-                          hint="to remove a wrong statement, reject it")
+        raise ReviewError(
+            f"a correction of the {field} needs the corrected value",
+            hint="to remove a wrong statement, reject it",
+        )
     if not (why or "").strip():
-        raise ReviewError("a correction needs a reason", hint="say where the right value comes from")
+        raise ReviewError(
+            "a correction needs a reason", hint="say where the right value comes from"
+        )
     if field == "date" and not _DATE.match(value):
         raise ReviewError(f"{value!r} is not a date", hint="YYYY, YYYY-MM or YYYY-MM-DD")
     if len(value) > 300:
@@ -67,14 +82,21 @@ def _reassign(store: Store, key: str, target: str, who: str, why: str | None) ->
     from docket.query.people import people
 
     records = people(store)
-    owner = next((p for p in records if any(statement_key(e) == key for _, e in (*p.events, *p.rejected))), None)
+    owner = next(
+        (p for p in records if any(statement_key(e) == key for _, e in (*p.events, *p.rejected))),
+        None,
+    )
     try:
         person = resolve_one(records, target)
     except DocketError as exc:
         raise ReviewError(exc.message, hint=exc.hint) from exc
     if owner is not None and owner.cluster.id == person.cluster.id:
-        raise ReviewError(f"the statement is already {person.cluster.canonical}'s ({person.cluster.id})")
-    return store.add_review(key, "correct", "person", owner.cluster.id if owner else None, person.cluster.id, who, why)
+        raise ReviewError(
+            f"the statement is already {person.cluster.canonical}'s ({person.cluster.id})"
+        )
+    return store.add_review(
+        key, "correct", "person", owner.cluster.id if owner else None, person.cluster.id, who, why
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,7 +127,7 @@ def _claims(reviews: list[Review], person_ids: set[str]) -> list[tuple[str, str,
             latest[r.statement] = r.action
     out = []
     for key, action in latest.items():
-        person, kind, sanction, date = key[len(CLAIM):].split("|", 3)
+        person, kind, sanction, date = key[len(CLAIM) :].split("|", 3)
         if action == "reject" and person in person_ids:
             out.append((kind, sanction, date))
     return out
@@ -117,12 +139,19 @@ def _in_claim(e: Event, claims: list[tuple[str, str, str]]) -> bool:
     if not claims:
         return False
     sanction = json.dumps(e.sanction.as_dict() if e.sanction else None, sort_keys=True)
-    return any(e.type == kind and sanction == s and (not date or not e.date or e.date.startswith(date)
-                                                      or date.startswith(e.date)) for kind, s, date in claims)
+    return any(
+        e.type == kind
+        and sanction == s
+        and (not date or not e.date or e.date.startswith(date) or date.startswith(e.date))
+        for kind, s, date in claims
+    )
 
 
-def apply_reviews(statements: list[tuple[DocumentSummary, Event]], reviews: list[Review],
-                  person_ids: set[str] | None = None) -> Applied:
+def apply_reviews(
+    statements: list[tuple[DocumentSummary, Event]],
+    reviews: list[Review],
+    person_ids: set[str] | None = None,
+) -> Applied:
     """Apply the latest review of each statement (and field) to ``statements``; claims rejected
     about ``person_ids`` (the person's id and aliases) reject every statement of theirs they match."""
     claims = _claims(reviews, person_ids) if person_ids else []

@@ -69,7 +69,12 @@ def to_fts_query(query: str) -> str:
 
 
 def search(
-    store: Store, query: str, filters: SearchFilters | None = None, *, limit: int = 10, offset: int = 0
+    store: Store,
+    query: str,
+    filters: SearchFilters | None = None,
+    *,
+    limit: int = 10,
+    offset: int = 0,
 ) -> list[SearchHit]:
     """Ranked paragraphs (BM25) for ``query`` with snippets and citations."""
     if limit < 1 or limit > 1000:
@@ -142,7 +147,11 @@ def expand_names(records: list[PersonRecord], query: str) -> Expansion:
 
     typed = query.strip()
     bare = typed[1:-1].strip() if len(typed) > 1 and typed[0] == typed[-1] == '"' else typed
-    if not bare or '"' in bare or any(w == "OR" or w.startswith("-") or w.endswith("*") for w in bare.split()):
+    if (
+        not bare
+        or '"' in bare
+        or any(w == "OR" or w.startswith("-") or w.endswith("*") for w in bare.split())
+    ):
         return Expansion(query)
     found = lookup_person(records, bare)
     if not found.matches or len(found.matches) > MAX_EXPANDED_PERSONS:

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 class Stats:
     """Counts for analytics; keys are plain tuples so they serialise to any table."""
 
-    topic_year_publisher: Counter[tuple[str, int | None, str | None]]  # paragraphs per topic, year, publisher
+    topic_year_publisher: Counter[
+        tuple[str, int | None, str | None]
+    ]  # paragraphs per topic, year, publisher
     events_by_type: Counter[str]
     events_by_type_year: Counter[tuple[str, int | None]]
     charges: Counter[str]

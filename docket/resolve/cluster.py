@@ -69,8 +69,11 @@ def _blocking_keys(parts: NameParts) -> set[Hashable]:
     return keys
 
 
-def cluster_names(items: Sequence[NameParts | None], constraints: Constraints | None = None,
-                  contexts: Sequence[Context | None] | None = None) -> Clustering:
+def cluster_names(
+    items: Sequence[NameParts | None],
+    constraints: Constraints | None = None,
+    contexts: Sequence[Context | None] | None = None,
+) -> Clustering:
     """Cluster ``items`` (full names' parts; ``None`` for items that stay alone).
 
     ``contexts`` (one per item) back uncertain matches; see :func:`docket.resolve.compare.compare`.
@@ -127,7 +130,9 @@ class Clusterer:
         self._keys_of.pop(rj, None)
         return True
 
-    def add(self, items: Sequence[NameParts | None], contexts: Sequence[Context | None] | None = None) -> None:
+    def add(
+        self, items: Sequence[NameParts | None], contexts: Sequence[Context | None] | None = None
+    ) -> None:
         """Add items (and their contexts) and link them to everything added so far."""
         first = len(self.items)
         self.items.extend(items)
@@ -142,13 +147,21 @@ class Clusterer:
             self._keys_of[i] = {key}
             if key in self._representative:
                 rep = self._representative[key]
-                if self._union(rep, i):  # kept, so that explain can show spellings joined across reports
-                    self.links.append((rep, i, Decision(True, 1.0, ("same transliteration-folded name",))))
+                if self._union(
+                    rep, i
+                ):  # kept, so that explain can show spellings joined across reports
+                    self.links.append(
+                        (rep, i, Decision(True, 1.0, ("same transliteration-folded name",)))
+                    )
             else:
                 self._representative[key] = i
                 new_keys.append(i)
         for a, b in self.constraints.merges:
-            if (a, b) not in self._merged and a in self._representative and b in self._representative:
+            if (
+                (a, b) not in self._merged
+                and a in self._representative
+                and b in self._representative
+            ):
                 self._merged.add((a, b))
                 ra, rb = self._representative[a], self._representative[b]
                 if self._union(ra, rb, force=True):
@@ -161,11 +174,15 @@ class Clusterer:
                         continue
                     self.comparisons += 1
                     a, b = (j, i)  # earlier item first, as a batch would compare them
-                    decision = compare(self.items[a], self.items[b], self.contexts[a], self.contexts[b])  # type: ignore[arg-type]
+                    decision = compare(
+                        self.items[a], self.items[b], self.contexts[a], self.contexts[b]
+                    )  # type: ignore[arg-type]
                     if decision.link and self._union(a, b):
                         self.links.append((a, b, decision))
                 members.append(i)
 
     def result(self) -> Clustering:
         """A cluster id per item so far, and the accepted links with their reasons."""
-        return Clustering(cluster_of=[self._find(i) for i in range(len(self.items))], links=list(self.links))
+        return Clustering(
+            cluster_of=[self._find(i) for i in range(len(self.items))], links=list(self.links)
+        )

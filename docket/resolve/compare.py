@@ -41,7 +41,9 @@ class Context:
     """What surrounds a name in its documents: the countries reported on, the people named beside it."""
 
     countries: frozenset[str] = frozenset()
-    co_mentioned: frozenset[str] = frozenset()  # folded keys of other full names in the same documents
+    co_mentioned: frozenset[str] = (
+        frozenset()
+    )  # folded keys of other full names in the same documents
     display: tuple[tuple[str, str], ...] = ()  # (folded key, printed form) for explanations
 
 
@@ -53,13 +55,23 @@ def _context_level(ca: Context | None, cb: Context | None, own: set[str]) -> str
     shared = (ca.co_mentioned & cb.co_mentioned) - own
     if shared:
         names = dict(ca.display + cb.display)
-        return "context: named beside the same people (" + ", ".join(sorted(names.get(k, k) for k in shared)[:3]) + ")"
+        return (
+            "context: named beside the same people ("
+            + ", ".join(sorted(names.get(k, k) for k in shared)[:3])
+            + ")"
+        )
     if ca.countries & cb.countries:
-        return "context: reports on the same country (" + ", ".join(sorted(ca.countries & cb.countries)) + ")"
+        return (
+            "context: reports on the same country ("
+            + ", ".join(sorted(ca.countries & cb.countries))
+            + ")"
+        )
     return None
 
 
-def compare(a: NameParts, b: NameParts, context_a: Context | None = None, context_b: Context | None = None) -> Decision:
+def compare(
+    a: NameParts, b: NameParts, context_a: Context | None = None, context_b: Context | None = None
+) -> Decision:
     """Compare two full names; ``link`` is True only for a confident same-person match.
 
     Exact folded names link on the names alone. A one-letter surname difference links only
@@ -68,9 +80,13 @@ def compare(a: NameParts, b: NameParts, context_a: Context | None = None, contex
     """
     levels: list[str] = []
     if not (a.full and b.full):
-        return Decision(False, 0.0, ("a name without given name is linked only within its document",))
+        return Decision(
+            False, 0.0, ("a name without given name is linked only within its document",)
+        )
     if a.gender and b.gender and a.gender != b.gender:
-        return Decision(False, 0.0, ("genders differ (the surname's ending or the name's grammar)",))
+        return Decision(
+            False, 0.0, ("genders differ (the surname's ending or the name's grammar)",)
+        )
     given = _given_compatible(a.given, b.given)
     if given is None:
         return Decision(False, 0.0, ("given names differ",))
@@ -92,26 +108,40 @@ def compare(a: NameParts, b: NameParts, context_a: Context | None = None, contex
     level = _surname_level(dist, shorter, similarity, a.surname[0] == b.surname[0])
     if level is not None:
         need, base = level
-        levels.append(f"surname {dist} edit{'s' if dist > 1 else ''} on the folded form, Jaro-Winkler "
-                      f"{similarity:.2f} ({a.surname} / {b.surname})")
+        levels.append(
+            f"surname {dist} edit{'s' if dist > 1 else ''} on the folded form, Jaro-Winkler "
+            f"{similarity:.2f} ({a.surname} / {b.surname})"
+        )
         if context_a is None or context_b is None:
             if need == "any":
                 return Decision(True, base, tuple(levels))
             levels.append("no context given: a short surname's edit needs the context to agree")
             return Decision(False, 0.0, tuple(levels))
-        context = _context_level(context_a, context_b, {" ".join((*a.given, a.surname)), " ".join((*b.given, b.surname))})
-        if context is None or (need == "people" and not context.startswith("context: named beside")):
-            levels.append("context: no shared country or co-mentioned person" if context is None
-                          else f"{context}, but a surname this different needs people named beside both")
+        context = _context_level(
+            context_a, context_b, {" ".join((*a.given, a.surname)), " ".join((*b.given, b.surname))}
+        )
+        if context is None or (
+            need == "people" and not context.startswith("context: named beside")
+        ):
+            levels.append(
+                "context: no shared country or co-mentioned person"
+                if context is None
+                else f"{context}, but a surname this different needs people named beside both"
+            )
             return Decision(False, 0.0, tuple(levels))
         levels.append(context)
-        return Decision(True, min(1.0, base + (0.1 if context.startswith("context: named beside") else 0.0)),
-                        tuple(levels))
+        return Decision(
+            True,
+            min(1.0, base + (0.1 if context.startswith("context: named beside") else 0.0)),
+            tuple(levels),
+        )
     levels.append(f"surnames differ (edit distance {dist})")
     return Decision(False, 0.0, tuple(levels))
 
 
-def _surname_level(dist: int, shorter: int, similarity: float, same_first: bool) -> tuple[str, float] | None:
+def _surname_level(
+    dist: int, shorter: int, similarity: float, same_first: bool
+) -> tuple[str, float] | None:
     """Which evidence a surname difference needs to link: ``("any", score)`` links on the names (or
     agreeing context), ``("context", score)`` needs a shared country or co-mentioned person,
     ``("people", score)`` needs people named beside both; None never links."""

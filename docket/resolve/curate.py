@@ -31,18 +31,29 @@ def curator() -> str:
 def _key(name: str) -> str:
     parts = name_parts(name)
     if not parts.full:
-        raise CurationError(f"{name!r} is not a full name", hint="give the given name and the surname")
+        raise CurationError(
+            f"{name!r} is not a full name", hint="give the given name and the surname"
+        )
     return folded_key(parts)
 
 
-def record(store: Store, action: str, name_a: str, name_b: str, *, who: str | None = None,
-           why: str | None = None) -> CurationEntry:
+def record(
+    store: Store,
+    action: str,
+    name_a: str,
+    name_b: str,
+    *,
+    who: str | None = None,
+    why: str | None = None,
+) -> CurationEntry:
     """Append a ``merge`` or ``split`` decision between two full names to the curation log."""
     if action not in ("merge", "split"):
         raise CurationError(f"unknown curation action {action!r}", hint="merge or split")
     key_a, key_b = _key(name_a), _key(name_b)
     if key_a == key_b:
-        raise CurationError(f"{name_a!r} and {name_b!r} are spellings of one name: they are always one person")
+        raise CurationError(
+            f"{name_a!r} and {name_b!r} are spellings of one name: they are always one person"
+        )
     return store.add_curation(action, name_a, name_b, key_a, key_b, who or curator(), why)
 
 
@@ -65,8 +76,9 @@ def name_key_of(name: str) -> str:
     return key
 
 
-def mark_names(store: Store, action: str, names: list[str], *, who: str | None = None,
-               why: str | None = None) -> list[CurationEntry]:
+def mark_names(
+    store: Store, action: str, names: list[str], *, who: str | None = None, why: str | None = None
+) -> list[CurationEntry]:
     """Append ``not_person`` (or its undoing, ``person``) for each of ``names``, one entry per distinct key."""
     if action not in ("not_person", "person"):
         raise CurationError(f"unknown action {action!r}", hint="not_person or person")

@@ -57,8 +57,11 @@ class NameParts:
 _PATRONYMIC = re.compile(r"(vich|vic|vna|ichna|uli|kizi|ogli|oglu)$")
 _INITIALS = re.compile(r"^(?:[^\W\d_]\.)+$")
 # Feminine surname endings and the masculine stem they share with the husband's or father's name.
-_FEMININE = ((re.compile(r"(ov|ev|in)a$"), r"\1"), (re.compile(r"(sk|ck)aia$"), r"\1i"),
-             (re.compile(r"(sk|ck)a$"), r"\1i"))
+_FEMININE = (
+    (re.compile(r"(ov|ev|in)a$"), r"\1"),
+    (re.compile(r"(sk|ck)aia$"), r"\1i"),
+    (re.compile(r"(sk|ck)a$"), r"\1i"),
+)
 _MASCULINE = re.compile(r"(ov|ev|in|ski)$")
 _ADJECTIVAL = re.compile(r"(sk|ck)oi$")  # "Donskoy", "Донской": an -sky surname's other spelling
 
@@ -120,15 +123,21 @@ def name_parts(form: str, nominative: bool = False) -> NameParts:
     initial = [bool(_INITIALS.match(w)) for w in words]
     folded = [fold_token(w) for w in words]
     caps = [len(w) > 1 and w.isupper() and not i for w, i in zip(words, initial)]
-    merged = next((i for i, w in enumerate(words) if " " in w), None)  # "Zhunus uulu" is the surname
+    merged = next(
+        (i for i, w in enumerate(words) if " " in w), None
+    )  # "Zhunus uulu" is the surname
     if surname_first:
         s = 0
     elif merged is not None:
         s = merged
     elif any(caps) and not all(caps):  # "NIGMATULIN Nurlan": the capitals mark the surname
         s = caps.index(True)
-    elif (len(words) >= 2 and not initial[0] and all(initial[1:])) or (len(words) == 3 and not any(initial) and _PATRONYMIC.search(folded[2]) and \
-            not _PATRONYMIC.search(folded[1])):  # "Tikhomirov O."
+    elif (len(words) >= 2 and not initial[0] and all(initial[1:])) or (
+        len(words) == 3
+        and not any(initial)
+        and _PATRONYMIC.search(folded[2])
+        and not _PATRONYMIC.search(folded[1])
+    ):  # "Tikhomirov O."
         s = 0
     else:
         s = len(words) - 1
@@ -155,12 +164,20 @@ def _cyrillic_parts(form: str, aliases: tuple[str, ...], case: str | None = None
     from docket.resolve.morph import name_words
 
     words = name_words(form, case)
-    given = tuple(fold_token(w.lemma) for w in words if w.role in {"given", "initial"} and fold_token(w.lemma))
+    given = tuple(
+        fold_token(w.lemma) for w in words if w.role in {"given", "initial"} and fold_token(w.lemma)
+    )
     patronymic = next((fold_token(w.lemma) for w in words if w.role == "patronymic"), "")
     surnames = [w for w in words if w.role == "surname"]
     if not surnames:
-        return NameParts(given, "", aliases, patronymic, next((w.gender for w in words if w.gender), None),
-                         cyrillic=True)
+        return NameParts(
+            given,
+            "",
+            aliases,
+            patronymic,
+            next((w.gender for w in words if w.gender), None),
+            cyrillic=True,
+        )
     s = surnames[0]
     stem, _ = surname_stem(fold_token(s.lemma))  # the gender comes from the grammar, not the ending
     genders = {w.gender for w in words if w.gender}

@@ -56,7 +56,9 @@ def resolve_alias(person_id: str, aliases: dict[str, str]) -> str:
     return person_id
 
 
-def assign_ids(clusters: list[PersonCluster], stored: dict[str, str], aliases: dict[str, str]) -> Identities:
+def assign_ids(
+    clusters: list[PersonCluster], stored: dict[str, str], aliases: dict[str, str]
+) -> Identities:
     """Ids for ``clusters`` (oldest first) from the ``stored`` name keys and ``aliases`` (see the
     module docstring); a cluster with no stored name gets the slug of its first full name,
     numbered past every id already used."""
@@ -82,14 +84,25 @@ def assign_ids(clusters: list[PersonCluster], stored: dict[str, str], aliases: d
         mine = owned.get(i, [])
         if mine:
             first = keys[i][0]
-            chosen = max(mine, key=lambda pid: (holders[pid][i], stored.get(first) == pid, -sorted(mine).index(pid)))
+            chosen = max(
+                mine,
+                key=lambda pid: (
+                    holders[pid][i],
+                    stored.get(first) == pid,
+                    -sorted(mine).index(pid),
+                ),
+            )
             for other in sorted(set(mine) - {chosen}):
-                retired.append((other, chosen, f"folded into {chosen} (linking or a curated merge)"))
+                retired.append(
+                    (other, chosen, f"folded into {chosen} (linking or a curated merge)")
+                )
         else:
             chosen = _fresh(slug(c.anchor), used)
         used.add(chosen)
         ids.append(chosen)
-        names.extend((k, chosen, forms[i].get(k, c.anchor)) for k in keys[i] if stored.get(k) != chosen)
+        names.extend(
+            (k, chosen, forms[i].get(k, c.anchor)) for k in keys[i] if stored.get(k) != chosen
+        )
     return Identities(ids, names, retired)
 
 

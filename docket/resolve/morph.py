@@ -20,7 +20,9 @@ from typing import Any
 _CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 _NAME_TAGS = {"Name", "Surn", "Patr"}
 # Patronymics the dictionary may not know: Russian -вич/-вна/-ична, Turkic -улы/-ұлы/-кызы/-қызы/-оглы.
-_PATRONYMIC = re.compile(r"(вич|вна|ична|инична|[уұү]лы|[кқ]ызы|оглы)(а|у|ем|е|ы|ой|ою)?$", re.IGNORECASE)
+_PATRONYMIC = re.compile(
+    r"(вич|вна|ична|инична|[уұү]лы|[кқ]ызы|оглы)(а|у|ем|е|ы|ой|ою)?$", re.IGNORECASE
+)
 _INITIAL = re.compile(r"^[А-ЯЁA-Z]\.$")
 # Latin letters typed for the Cyrillic ones they look like ("Макcиму" with a Latin c).
 _HOMOGLYPHS = str.maketrans("aceopxyAaBCEHKMOPTX", "асеорхуАаВСЕНКМОРТХ")
@@ -84,7 +86,9 @@ def _lemma(p: Any) -> str:
 
 
 @lru_cache(maxsize=65536)
-def name_words(form: str, case: str | None = None, gender: str | None = None) -> tuple[NameWord, ...]:
+def name_words(
+    form: str, case: str | None = None, gender: str | None = None
+) -> tuple[NameWord, ...]:
     """The words of a Cyrillic name with their roles, nominatives and gender.
 
     Initials stay initials ("Гостев Д.А." has the surname Гостев and the initials Д, А); word order
@@ -118,8 +122,17 @@ def name_words(form: str, case: str | None = None, gender: str | None = None) ->
     for case_ in _CASES:
         for gender_ in ("m", "f"):
             # Words the dictionary does not know get only guessed readings: they do not vote.
-            score = sum(max((p.score + (1.0 if _NAME_TAGS & p.tag.grammemes else 0.0)
-                             for p in r if _fits(p, case_, gender_)), default=0.0) for r in voters)
+            score = sum(
+                max(
+                    (
+                        p.score + (1.0 if _NAME_TAGS & p.tag.grammemes else 0.0)
+                        for p in r
+                        if _fits(p, case_, gender_)
+                    ),
+                    default=0.0,
+                )
+                for r in voters
+            )
             if case_ == case and gender in (None, gender_) and score > 0:
                 score += prior  # the sentence's reading, where the name allows it
             if score > best_score + 1e-9:
@@ -170,25 +183,43 @@ def name_words(form: str, case: str | None = None, gender: str | None = None) ->
                 nominative_ = nom.word if nom else reading.normal_form if g != "f" else reading.word
                 out.append(NameWord(w, role, _lemma(reading), g, nominative_.replace("ё", "е")))
             else:
-                lemma, nom_form, g = _surname_by_ending(w, readings[i], case, gender if has_given else None)
+                lemma, nom_form, g = _surname_by_ending(
+                    w, readings[i], case, gender if has_given else None
+                )
                 out.append(NameWord(w, role, lemma, g, nom_form))
             continue
-        names = [x for x in readings[i] if ("Name" if role == "given" else "Patr") in x.tag.grammemes and
-                 x.is_known and _fits(x, case, gender)]
+        names = [
+            x
+            for x in readings[i]
+            if ("Name" if role == "given" else "Patr") in x.tag.grammemes
+            and x.is_known
+            and _fits(x, case, gender)
+        ]
         if names:
             reading = max(names, key=lambda x: x.score)
             nom = reading.inflect({"nomn", "sing"})
-            out.append(NameWord(w, role, _lemma(reading), _gender(reading.tag),
-                                (nom.word if nom else reading.normal_form).replace("ё", "е")))
+            out.append(
+                NameWord(
+                    w,
+                    role,
+                    _lemma(reading),
+                    _gender(reading.tag),
+                    (nom.word if nom else reading.normal_form).replace("ё", "е"),
+                )
+            )
         else:  # a name the dictionary does not have ("Грачья") stays as printed
-            out.append(NameWord(w, role, w.lower().replace("ё", "е"), None, w.lower().replace("ё", "е")))
+            out.append(
+                NameWord(w, role, w.lower().replace("ё", "е"), None, w.lower().replace("ё", "е"))
+            )
     return tuple(out)
 
 
 _OV = r"(ов|ев|ёв|ин|ын)"
 
 
-def _surname_by_ending(word: str, readings: tuple[Any, ...], case: str, gender: str | None) -> tuple[str, str, str | None]:
+def _surname_by_ending(
+    word: str, readings: tuple[Any, ...], case: str, gender: str | None
+) -> tuple[str, str, str | None]:
     """The masculine lemma, gendered nominative and gender of a surname the dictionary does not
     list as one ("Новичкова" would otherwise read as a plural of "новичок"), by the declension of
     Russian -ов/-ев/-ин surnames; -ых/-их, -ко, -о and foreign surnames do not decline and stay as
@@ -198,8 +229,11 @@ def _surname_by_ending(word: str, readings: tuple[Any, ...], case: str, gender: 
     m = re.match(r"^(.*" + _OV + r")(а|у|ым|е|ой|ою)?$", w)
     if m:
         stem, ending = m.group(1), m.group(3) or ""
-        if ending in {"ой", "ою"} or (ending in {"а", "у"} and gender == "f") or (ending == "а" and case == "nomn"
-                                                                            and gender is not None):
+        if (
+            ending in {"ой", "ою"}
+            or (ending in {"а", "у"} and gender == "f")
+            or (ending == "а" and case == "nomn" and gender is not None)
+        ):
             return stem, stem + "а", "f"  # in the nominative only her surname ends in -а
         if ending == "а" and gender is None:
             return stem, w, None  # "Лаврешина": hers, or his genitive
@@ -209,7 +243,9 @@ def _surname_by_ending(word: str, readings: tuple[Any, ...], case: str, gender: 
     if re.search(r"(ых|их)$", w):
         return w, w, None  # "Круговых", "Гладских" do not decline
     adj = [p for p in readings if p.tag.POS == "ADJF" and case in p.tag.grammemes]
-    if adj and re.search(r"(ий|ый|ой)$", adj[0].normal_form):  # "Окопным", "Донской" decline as adjectives
+    if adj and re.search(
+        r"(ий|ый|ой)$", adj[0].normal_form
+    ):  # "Окопным", "Донской" decline as adjectives
         g = _gender(adj[0].tag)
         base = adj[0].normal_form.replace("ё", "е")
         fem = adj[0].inflect({"nomn", "sing", "femn"}) if g == "f" else None
@@ -228,7 +264,11 @@ def nominative(form: str, case: str | None = None, gender: str | None = None) ->
     out: list[str] = []
     for i, w in enumerate(words):
         if w.role == "initial":
-            if i and words[i - 1].role == "initial" and not re.search(re.escape(words[i - 1].text) + r"\s", form):
+            if (
+                i
+                and words[i - 1].role == "initial"
+                and not re.search(re.escape(words[i - 1].text) + r"\s", form)
+            ):
                 out[-1] += w.text  # "Д.А." stays as printed
             else:
                 out.append(w.text)
@@ -256,8 +296,10 @@ def _both_genders(readings: tuple[Any, ...]) -> bool:
 
 
 # Endings surnames of the region have and given names do not (for words the dictionary lacks).
-_SURNAME_LIKE = re.compile(r"(ов|ев|ёв|ин|ын|ова|ева|ина|ына|ский|ская|цкий|цкая|енко|ук|юк|ян|швили|дзе|уулу|ұлы|улы)$",
-                           re.IGNORECASE)
+_SURNAME_LIKE = re.compile(
+    r"(ов|ев|ёв|ин|ын|ова|ева|ина|ына|ский|ская|цкий|цкая|енко|ук|юк|ян|швили|дзе|уулу|ұлы|улы)$",
+    re.IGNORECASE,
+)
 _SON_OF = {"уулу", "кызы", "улы", "ұлы", "қызы", "оглы", "оглу"}
 
 
@@ -289,14 +331,25 @@ def _settle_roles(words: list[str], readings: list[tuple[Any, ...]], roles: list
     name or initials: "Колесников Дмитрий", "Тихомиров О.")."""
     surnames = [i for i, r in enumerate(roles) if r == "surname"]
     if len(surnames) > 1:
+
         def surn_score(i: int) -> float:
-            known = max((p.score for p in readings[i] if "Surn" in p.tag.grammemes and p.is_known), default=0.0)
-            return known + (1.0 if " " in words[i] else 0.5 if _SURNAME_LIKE.search(words[i]) else 0.0)
+            known = max(
+                (p.score for p in readings[i] if "Surn" in p.tag.grammemes and p.is_known),
+                default=0.0,
+            )
+            return known + (
+                1.0 if " " in words[i] else 0.5 if _SURNAME_LIKE.search(words[i]) else 0.0
+            )
+
         keep = max(surnames, key=lambda i: (surn_score(i), i))
         for i in surnames:
             if i != keep:
                 roles[i] = "given"
-    elif not surnames and roles[-1] == "patronymic" and re.search(r"([уұү]лы|[кқ]ызы)$", words[-1], re.I):
+    elif (
+        not surnames
+        and roles[-1] == "patronymic"
+        and re.search(r"([уұү]лы|[кқ]ызы)$", words[-1], re.I)
+    ):
         roles[-1] = "surname"  # "Абай Құнанбайұлы": a Kazakh "son of" name serves as the surname
     elif not surnames:
         given = [i for i, r in enumerate(roles) if r == "given"]
@@ -304,6 +357,7 @@ def _settle_roles(words: list[str], readings: list[tuple[Any, ...]], roles: list
             # Two given-name readings ("Абай Кунанбаев" aside): the one with a surname reading, else the last.
             def surn(i: int) -> float:
                 return max((p.score for p in readings[i] if "Surn" in p.tag.grammemes), default=0.0)
+
             pick = max(given, key=lambda i: (surn(i), i))
             roles[pick] = "surname"
         elif len(given) == 1 and roles.count("initial") >= 2:

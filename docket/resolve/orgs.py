@@ -17,7 +17,28 @@ from docket.models import Entity, Mention
 from docket.resolve.fold import fold_token
 
 _GENERIC = frozenset(
-    ["the", "of", "and", "for", "in", "on", "a", "an", "radio", "news", "service", "agency", "channel", "tv", "television", "newspaper", "online", "portal", "website", "media"]
+    [
+        "the",
+        "of",
+        "and",
+        "for",
+        "in",
+        "on",
+        "a",
+        "an",
+        "radio",
+        "news",
+        "service",
+        "agency",
+        "channel",
+        "tv",
+        "television",
+        "newspaper",
+        "online",
+        "portal",
+        "website",
+        "media",
+    ]
 )
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,9})\)")
 
@@ -38,7 +59,9 @@ class OrgCluster:
 
 def org_key(name: str) -> str:
     """The folded distinctive words of an organisation name."""
-    words = [w for w in re.findall(r"[^\W\d_]+", _ACRONYM.sub(" ", name)) if w.lower() not in _GENERIC]
+    words = [
+        w for w in re.findall(r"[^\W\d_]+", _ACRONYM.sub(" ", name)) if w.lower() not in _GENERIC
+    ]
     return " ".join(fold_token(w) for w in words if fold_token(w))
 
 
@@ -46,7 +69,9 @@ def link_organisations(entities: list[Entity]) -> list[OrgCluster]:
     """Cluster the ``org`` entities by key and acronym, most-mentioned first."""
     clusters: dict[str, OrgCluster] = {}
     alias: dict[str, str] = {}  # acronym key -> full-name key
-    places = {e.text for e in entities if e.label == "place"}  # the model sometimes calls a city an ORG
+    places = {
+        e.text for e in entities if e.label == "place"
+    }  # the model sometimes calls a city an ORG
     for e in entities:
         if e.label != "org":
             continue
@@ -62,16 +87,22 @@ def link_organisations(entities: list[Entity]) -> list[OrgCluster]:
         cluster = clusters.setdefault(key, OrgCluster(key))
         cluster.forms[e.text] += 1
         cluster.documents.add(e.document_id)
-    return sorted(clusters.values(), key=lambda c: (-len(c.documents), -sum(c.forms.values()), c.name))
+    return sorted(
+        clusters.values(), key=lambda c: (-len(c.documents), -sum(c.forms.values()), c.name)
+    )
 
 
 def organisation_names(entities: list[Entity], mentions: list[Mention]) -> frozenset[str]:
     """The multi-word names a document uses for organisations only (never for a person mention in it)."""
     persons = {m.text for m in mentions}
-    return frozenset(e.text for e in entities if e.label == "org" and " " in e.text and e.text not in persons)
+    return frozenset(
+        e.text for e in entities if e.label == "org" and " " in e.text and e.text not in persons
+    )
 
 
-def named_only_as_organisation(forms: Iterable[str], sources: Iterable[str], organisations: frozenset[str]) -> bool:
+def named_only_as_organisation(
+    forms: Iterable[str], sources: Iterable[str], organisations: frozenset[str]
+) -> bool:
     """A person cluster (its surface ``forms``, the ``sources`` of its mentions) whose every full name
     some report uses only for an organisation, that no role word or name lexicon introduced, and
     whose words are not a given name and a surname ("Ata Meken" called a party in one report, bare

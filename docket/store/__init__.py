@@ -28,5 +28,5 @@ def open_store(db: str | Path | None = None, *, create: bool = True) -> Store:
 
         return PostgresStore(target)
     if target.startswith("sqlite:///"):
-        target = target[len("sqlite:///"):]
+        target = target[len("sqlite:///") :]
     return SQLiteStore(target, create=create)

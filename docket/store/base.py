@@ -32,9 +32,16 @@ class Store(Protocol):
         """The document with this id, if stored."""
         ...
 
-    def save_document(self, doc: Document, *, replaces: str | None = None,
-                      mentions: list[Mention] | None = None, events: list[Event] | None = None,
-                      topics: dict[int, tuple[str, ...]] | None = None, entities: list[Entity] | None = None) -> None:
+    def save_document(
+        self,
+        doc: Document,
+        *,
+        replaces: str | None = None,
+        mentions: list[Mention] | None = None,
+        events: list[Event] | None = None,
+        topics: dict[int, tuple[str, ...]] | None = None,
+        entities: list[Entity] | None = None,
+    ) -> None:
         """Store ``doc`` and its facts whole in one transaction, removing document ``replaces`` in it too."""
         ...
 
@@ -66,7 +73,9 @@ class Store(Protocol):
         """All documents, ordered by publisher, period and file name."""
         ...
 
-    def search(self, query: SearchQuery, filters: SearchFilters, *, limit: int, offset: int) -> list[SearchHit]:
+    def search(
+        self, query: SearchQuery, filters: SearchFilters, *, limit: int, offset: int
+    ) -> list[SearchHit]:
         """Paragraphs matching a parsed query, best first (BM25), with marked snippets and citations."""
         ...
 
@@ -78,13 +87,33 @@ class Store(Protocol):
         """Bring any derived search index up to date now (after an ingest); documents changed."""
         ...
 
-    def add_curation(self, action: str, name_a: str, name_b: str, key_a: str, key_b: str, who: str,
-                     why: str | None, *, at: str | None = None) -> CurationEntry:
+    def add_curation(
+        self,
+        action: str,
+        name_a: str,
+        name_b: str,
+        key_a: str,
+        key_b: str,
+        who: str,
+        why: str | None,
+        *,
+        at: str | None = None,
+    ) -> CurationEntry:
         """Append a curated linking decision to the (append-only) curation log (``at``: when, default now)."""
         ...
 
-    def add_review(self, statement: str, action: str, field: str | None, before: str | None, after: str | None,
-                   who: str, why: str | None, *, at: str | None = None) -> Review:
+    def add_review(
+        self,
+        statement: str,
+        action: str,
+        field: str | None,
+        before: str | None,
+        after: str | None,
+        who: str,
+        why: str | None,
+        *,
+        at: str | None = None,
+    ) -> Review:
         """Append a review of an event statement (verify, reject, correct a field) to the review log."""
         ...
 
@@ -96,11 +125,12 @@ class Store(Protocol):
         """The stored person ids: (name key -> person id, retired id -> the id it resolves to)."""
         ...
 
-    def save_person_ids(self, names: list[tuple[str, str, str]], aliases: list[tuple[str, str, str]]) -> None:
+    def save_person_ids(
+        self, names: list[tuple[str, str, str]], aliases: list[tuple[str, str, str]]
+    ) -> None:
         """Store (key, person id, spelling) rows (a key moves to the id given) and (alias, person id,
         why) rows, in one transaction."""
         ...
-
 
     def set_curator(self, name: str, password_hash: str | None) -> None:
         """Create or change a curator account (``password_hash``: an Argon2 hash), or remove it (``None``)."""
@@ -126,8 +156,13 @@ class Store(Protocol):
         """The database state the stored persons were computed from (None: never stored)."""
         ...
 
-    def save_resolution(self, state: str, persons: Sequence[tuple], spellings: Sequence[tuple],
-                        links: Sequence[tuple]) -> None:
+    def save_resolution(
+        self,
+        state: str,
+        persons: Sequence[tuple],
+        spellings: Sequence[tuple],
+        links: Sequence[tuple],
+    ) -> None:
         """Replace the stored persons: rows of ``persons`` (id, name, role, side, documents,
         events), ``person_spellings`` (person id, form, document id, mentions) and
         ``person_links`` (person id, a, b, score, levels JSON), computed from ``state``."""

@@ -73,16 +73,21 @@ _PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|(\?)|(%)")
 
 def _pg(sql: str) -> str:
     """``?`` placeholders as ``%s`` and literal ``%`` doubled, outside quoted strings and names."""
-    return _PLACEHOLDER.sub(lambda m: "%s" if m.group(1) else "%%" if m.group(2) else m.group(0), sql)
+    return _PLACEHOLDER.sub(
+        lambda m: "%s" if m.group(1) else "%%" if m.group(2) else m.group(0), sql
+    )
 
 
 def _fold(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c)
+    )
 
 
 def tsquery_text(query: SearchQuery) -> str | None:
     """The ``to_tsquery('simple', …)`` text for a parsed query: every lexeme is letters and digits
     only and quoted, so nothing a user types is syntax. ``None`` when no word is left."""
+
     def term(t: SearchTerm) -> str | None:
         lexemes = [f"'{_fold(x)}'" for w in t.words for x in re.findall(r"[^\W_]+", w)]
         if not lexemes:
@@ -112,22 +117,35 @@ class PostgresStore(SQLStore):
             import psycopg
             from psycopg.conninfo import conninfo_to_dict
         except ImportError as exc:
-            raise StoreError("PostgreSQL needs psycopg, which is not installed", path=url,
-                             hint="pip install 'docket[postgres]'") from exc
+            raise StoreError(
+                "PostgreSQL needs psycopg, which is not installed",
+                path=url,
+                hint="pip install 'docket[postgres]'",
+            ) from exc
         self._psycopg = psycopg
         try:
             info = conninfo_to_dict(url)
         except psycopg.ProgrammingError as exc:
             raise StoreError(f"not a PostgreSQL address: {exc}", path=url) from exc
-        self.path = "postgresql://{user}@{host}:{port}/{dbname}".format(  # shown in messages: no password
-            user=info.get("user", ""), host=info.get("host", ""), port=info.get("port", "5432"),
-            dbname=info.get("dbname", ""))
+        self.path = (
+            "postgresql://{user}@{host}:{port}/{dbname}".format(  # shown in messages: no password
+                user=info.get("user", ""),
+                host=info.get("host", ""),
+                port=info.get("port", "5432"),
+                dbname=info.get("dbname", ""),
+            )
+        )
         self.read_only = False
         try:
-            self.conn = psycopg.connect(url, autocommit=True, row_factory=_row_factory, connect_timeout=10)
+            self.conn = psycopg.connect(
+                url, autocommit=True, row_factory=_row_factory, connect_timeout=10
+            )
         except psycopg.OperationalError as exc:
-            raise StoreError(f"cannot connect to PostgreSQL: {str(exc).strip()}", path=self.path,
-                             hint="is the server running, and are the address and credentials right?") from exc
+            raise StoreError(
+                f"cannot connect to PostgreSQL: {str(exc).strip()}",
+                path=self.path,
+                hint="is the server running, and are the address and credentials right?",
+            ) from exc
         self._migrate()
 
     # -- schema ----------------------------------------------------------------------------------
@@ -140,8 +158,11 @@ class PostgresStore(SQLStore):
             migrations = _migrations()
             latest = migrations[-1][0]
             if current > latest:
-                raise SchemaTooNew(f"database schema v{current} is newer than this docket (v{latest})",
-                                   path=self.path, hint="upgrade docket")
+                raise SchemaTooNew(
+                    f"database schema v{current} is newer than this docket (v{latest})",
+                    path=self.path,
+                    hint="upgrade docket",
+                )
             for version, sql in migrations:
                 if version > current:
                     self.conn.execute(sql)
@@ -168,30 +189,43 @@ class PostgresStore(SQLStore):
                 yield
         except errors.UniqueViolation as exc:
             if "documents" in str(getattr(exc.diag, "table_name", "") or ""):
-                raise DocumentConflict("another ingest stored this document meanwhile", path=self.path) from exc
+                raise DocumentConflict(
+                    "another ingest stored this document meanwhile", path=self.path
+                ) from exc
             raise
         except errors.DiskFull as exc:
-            raise DiskFull("the disk holding the database is full", path=self.path,
-                           hint="free some space, then run the same command again") from exc
+            raise DiskFull(
+                "the disk holding the database is full",
+                path=self.path,
+                hint="free some space, then run the same command again",
+            ) from exc
         except errors.ReadOnlySqlTransaction as exc:
-            raise ReadOnlyDatabase("the database is read-only", path=self.path,
-                                   hint="connect to the primary server, or as a user allowed to write") from exc
+            raise ReadOnlyDatabase(
+                "the database is read-only",
+                path=self.path,
+                hint="connect to the primary server, or as a user allowed to write",
+            ) from exc
         except (errors.LockNotAvailable, errors.DeadlockDetected) as exc:
             raise DatabaseBusy("the database is busy", path=self.path, hint="retry") from exc
         except self._psycopg.OperationalError as exc:
-            raise StoreError(f"the database could not be written: {str(exc).strip()}", path=self.path,
-                             hint="documents already stored are kept; the one being written was rolled back") from exc
+            raise StoreError(
+                f"the database could not be written: {str(exc).strip()}",
+                path=self.path,
+                hint="documents already stored are kept; the one being written was rolled back",
+            ) from exc
 
     # -- checks ----------------------------------------------------------------------------------
     def integrity_check(self) -> str:
-        """"ok" when every paragraph, mention and event quote is the exact slice of its document's text."""
+        """ "ok" when every paragraph, mention and event quote is the exact slice of its document's text."""
         bad = self.conn.execute("""
             SELECT (SELECT count(*) FROM paragraphs p JOIN documents d ON d.id = p.document_id
                      WHERE substr(d.text, p.start + 1, p."end" - p.start) <> p.text)
                  + (SELECT count(*) FROM events e JOIN documents d ON d.id = e.document_id
                      WHERE substr(d.text, e.start + 1, e."end" - e.start) <> e.quote)
                  + (SELECT count(*) FROM mentions m JOIN documents d ON d.id = m.document_id
-                     WHERE substr(d.text, m.start + 1, m."end" - m.start) <> m.text)""").fetchone()[0]
+                     WHERE substr(d.text, m.start + 1, m."end" - m.start) <> m.text)""").fetchone()[
+            0
+        ]
         return "ok" if bad == 0 else f"{bad} stored passages differ from their document's text"
 
     # -- search ----------------------------------------------------------------------------------
@@ -201,7 +235,9 @@ class PostgresStore(SQLStore):
         self.conn.execute("ANALYZE documents, paragraphs, paragraph_topics")
         return 0
 
-    def search(self, query: SearchQuery, filters: SearchFilters, *, limit: int, offset: int) -> list[SearchHit]:
+    def search(
+        self, query: SearchQuery, filters: SearchFilters, *, limit: int, offset: int
+    ) -> list[SearchHit]:
         text = tsquery_text(query)
         if text is None:
             return []

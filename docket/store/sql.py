@@ -78,8 +78,10 @@ class SQLStore:
             where.append(f"s.path {self._ILIKE} ?")
             args.append(f"%{filters.section}%")
         if filters.topic:
-            where.append("EXISTS (SELECT 1 FROM paragraph_topics t WHERE t.document_id = p.document_id"
-                         " AND t.paragraph = p.ordinal AND t.topic = ?)")
+            where.append(
+                "EXISTS (SELECT 1 FROM paragraph_topics t WHERE t.document_id = p.document_id"
+                " AND t.paragraph = p.ordinal AND t.topic = ?)"
+            )
             args.append(filters.topic)
         return where, args
 
@@ -99,10 +101,21 @@ class SQLStore:
     @staticmethod
     def _summary(row: Row) -> DocumentSummary:
         return DocumentSummary(
-            id=row["id"], file_name=row["file_name"], source_path=row["source_path"], format=row["format"],
-            publisher=row["publisher"], country=row["country"], period=row["period"], title=row["title"],
-            sections=row["n_sections"], paragraphs=row["n_paragraphs"], ingested_at=row["ingested_at"],
-            url=row["url"], published=row["published"], accessed=row["accessed"], language=row["language"],
+            id=row["id"],
+            file_name=row["file_name"],
+            source_path=row["source_path"],
+            format=row["format"],
+            publisher=row["publisher"],
+            country=row["country"],
+            period=row["period"],
+            title=row["title"],
+            sections=row["n_sections"],
+            paragraphs=row["n_paragraphs"],
+            ingested_at=row["ingested_at"],
+            url=row["url"],
+            published=row["published"],
+            accessed=row["accessed"],
+            language=row["language"],
         )
 
     def find_by_path(self, source_path: str) -> DocumentSummary | None:
@@ -114,7 +127,9 @@ class SQLStore:
         return self._summary(row) if row else None
 
     def list_documents(self) -> list[DocumentSummary]:
-        rows = self._sql(self._SUMMARY_SQL + " ORDER BY d.publisher, d.period, d.file_name").fetchall()
+        rows = self._sql(
+            self._SUMMARY_SQL + " ORDER BY d.publisher, d.period, d.file_name"
+        ).fetchall()
         return [self._summary(r) for r in rows]
 
     def get_document(self, document_id: str) -> Document | None:
@@ -122,7 +137,14 @@ class SQLStore:
         if row is None:
             return None
         sections = tuple(
-            Section(r["ordinal"], r["heading"], r["level"], tuple(json.loads(r["path"])), r["start"], r["end"])
+            Section(
+                r["ordinal"],
+                r["heading"],
+                r["level"],
+                tuple(json.loads(r["path"])),
+                r["start"],
+                r["end"],
+            )
             for r in self._sql(
                 "SELECT * FROM sections WHERE document_id = ? ORDER BY ordinal", (document_id,)
             )
@@ -135,19 +157,38 @@ class SQLStore:
         )
         sources = json.loads(row["metadata_sources"])
         return Document(
-            id=row["id"], source_path=row["source_path"], file_name=row["file_name"], format=row["format"],
-            sha256=row["sha256"], size=row["size"], text=row["text"],
-            metadata=Metadata(row["publisher"], row["country"], row["period"], row["title"],
-                              tuple(sorted(sources.items())), tuple(json.loads(row["attributes"]).items()),
-                              row["url"], row["published"], row["accessed"], row["language"]),
-            sections=sections, paragraphs=paragraphs, encoding=row["encoding"], pages=row["pages"],
+            id=row["id"],
+            source_path=row["source_path"],
+            file_name=row["file_name"],
+            format=row["format"],
+            sha256=row["sha256"],
+            size=row["size"],
+            text=row["text"],
+            metadata=Metadata(
+                row["publisher"],
+                row["country"],
+                row["period"],
+                row["title"],
+                tuple(sorted(sources.items())),
+                tuple(json.loads(row["attributes"]).items()),
+                row["url"],
+                row["published"],
+                row["accessed"],
+                row["language"],
+            ),
+            sections=sections,
+            paragraphs=paragraphs,
+            encoding=row["encoding"],
+            pages=row["pages"],
             notes=tuple(json.loads(row["notes"])),
         )
 
     def paragraph_places(self, document_id: str) -> dict[int, tuple[str | None, int | None]]:
         rows = self._sql(
             "SELECT p.ordinal, s.heading, p.page FROM paragraphs p LEFT JOIN sections s "
-            "ON s.document_id = p.document_id AND s.ordinal = p.section WHERE p.document_id = ?", (document_id,))
+            "ON s.document_id = p.document_id AND s.ordinal = p.section WHERE p.document_id = ?",
+            (document_id,),
+        )
         headings: dict[str, str] = {}  # one string per section, not one per paragraph
         return {r[0]: (headings.setdefault(r[1], r[1]) if r[1] else r[1], r[2]) for r in rows}
 
@@ -176,13 +217,24 @@ class SQLStore:
         row = self._sql("SELECT epoch, n FROM documents_generation").fetchone()
         return f"{row[0]}:{row[1]}"
 
-
     # -- writes ----------------------------------------------------------------------------------
-    def save_document(self, doc: Document, *, replaces: str | None = None,
-                      mentions: list[Mention] | None = None, events: list[Event] | None = None,
-                      topics: dict[int, tuple[str, ...]] | None = None, entities: list[Entity] | None = None) -> None:
-        self.save_documents([DocumentRecord(doc, replaces, mentions or [], events or [], topics or {},
-                                            entities or [])])
+    def save_document(
+        self,
+        doc: Document,
+        *,
+        replaces: str | None = None,
+        mentions: list[Mention] | None = None,
+        events: list[Event] | None = None,
+        topics: dict[int, tuple[str, ...]] | None = None,
+        entities: list[Entity] | None = None,
+    ) -> None:
+        self.save_documents(
+            [
+                DocumentRecord(
+                    doc, replaces, mentions or [], events or [], topics or {}, entities or []
+                )
+            ]
+        )
 
     def save_documents(self, records: list[DocumentRecord]) -> None:
         with self._write():
@@ -199,27 +251,55 @@ class SQLStore:
             " publisher, country, period, title, metadata_sources, notes, text, ingested_at, attributes,"
             " url, published, accessed, language)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (doc.id, doc.source_path, doc.file_name, doc.format, doc.sha256, doc.size, doc.encoding, doc.pages,
-             m.publisher, m.country, m.period, m.title, json.dumps(dict(m.sources)), json.dumps(list(doc.notes)),
-             doc.text, datetime.now(UTC).isoformat(timespec="seconds"),
-             json.dumps(dict(m.attributes), ensure_ascii=False), m.url, m.published, m.accessed, m.language),
+            (
+                doc.id,
+                doc.source_path,
+                doc.file_name,
+                doc.format,
+                doc.sha256,
+                doc.size,
+                doc.encoding,
+                doc.pages,
+                m.publisher,
+                m.country,
+                m.period,
+                m.title,
+                json.dumps(dict(m.sources)),
+                json.dumps(list(doc.notes)),
+                doc.text,
+                datetime.now(UTC).isoformat(timespec="seconds"),
+                json.dumps(dict(m.attributes), ensure_ascii=False),
+                m.url,
+                m.published,
+                m.accessed,
+                m.language,
+            ),
         )
         self._many(
             'INSERT INTO sections (document_id, ordinal, heading, level, path, start, "end")'
             " VALUES (?,?,?,?,?,?,?)",
-            [(doc.id, s.ordinal, s.heading, s.level, json.dumps(list(s.path)), s.start, s.end)
-             for s in doc.sections],
+            [
+                (doc.id, s.ordinal, s.heading, s.level, json.dumps(list(s.path)), s.start, s.end)
+                for s in doc.sections
+            ],
         )
         self._many(
             'INSERT INTO paragraphs (document_id, ordinal, section, start, "end", page, text)'
             " VALUES (?,?,?,?,?,?,?)",
-            [(doc.id, p.ordinal, p.section, p.start, p.end, p.page, p.text) for p in doc.paragraphs],
+            [
+                (doc.id, p.ordinal, p.section, p.start, p.end, p.page, p.text)
+                for p in doc.paragraphs
+            ],
         )
         self._save_facts(doc.id, r.mentions, r.events)
-        self._many('INSERT INTO entities (document_id, paragraph, start, "end", text, label) VALUES (?,?,?,?,?,?)',
-                      [(doc.id, e.paragraph, e.start, e.end, e.text, e.label) for e in r.entities])
-        self._many("INSERT INTO paragraph_topics (document_id, paragraph, topic) VALUES (?,?,?)",
-                      [(doc.id, para, t) for para, ts in r.topics.items() for t in ts])
+        self._many(
+            'INSERT INTO entities (document_id, paragraph, start, "end", text, label) VALUES (?,?,?,?,?,?)',
+            [(doc.id, e.paragraph, e.start, e.end, e.text, e.label) for e in r.entities],
+        )
+        self._many(
+            "INSERT INTO paragraph_topics (document_id, paragraph, topic) VALUES (?,?,?)",
+            [(doc.id, para, t) for para, ts in r.topics.items() for t in ts],
+        )
 
     def _save_facts(self, document_id: str, mentions: list[Mention], events: list[Event]) -> None:
         ids: dict[Mention, int] = {}
@@ -227,27 +307,76 @@ class SQLStore:
             ids[m] = self._insert_id(
                 'INSERT INTO mentions (document_id, paragraph, start, "end", text, source, role, foreign_body,'
                 " confidence, normal) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (document_id, m.paragraph, m.start, m.end, m.text, m.source, m.role,
-                 None if m.foreign is None else int(m.foreign), m.confidence, m.normal),
+                (
+                    document_id,
+                    m.paragraph,
+                    m.start,
+                    m.end,
+                    m.text,
+                    m.source,
+                    m.role,
+                    None if m.foreign is None else int(m.foreign),
+                    m.confidence,
+                    m.normal,
+                ),
             )
         self._many(
             'INSERT INTO events (document_id, mention_id, paragraph, start, "end", type, date, charge, sanction, quote,'
             " place, confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(document_id, ids[e.person], e.paragraph, e.start, e.end, e.type, e.date, e.charge,
-              json.dumps(e.sanction.as_dict()) if e.sanction else None, e.quote, e.place, e.confidence) for e in events],
+            [
+                (
+                    document_id,
+                    ids[e.person],
+                    e.paragraph,
+                    e.start,
+                    e.end,
+                    e.type,
+                    e.date,
+                    e.charge,
+                    json.dumps(e.sanction.as_dict()) if e.sanction else None,
+                    e.quote,
+                    e.place,
+                    e.confidence,
+                )
+                for e in events
+            ],
         )
 
     def document_facts(self, document_id: str) -> tuple[list[Mention], list[Event]]:
         mentions: dict[int, Mention] = {}
-        for r in self._sql('SELECT * FROM mentions WHERE document_id = ? ORDER BY start', (document_id,)):
-            mentions[r["id"]] = Mention(document_id, r["paragraph"], r["start"], r["end"], r["text"], r["source"],
-                                        r["role"], None if r["foreign_body"] is None else bool(r["foreign_body"]),
-                                        r["confidence"], r["normal"])
+        for r in self._sql(
+            "SELECT * FROM mentions WHERE document_id = ? ORDER BY start", (document_id,)
+        ):
+            mentions[r["id"]] = Mention(
+                document_id,
+                r["paragraph"],
+                r["start"],
+                r["end"],
+                r["text"],
+                r["source"],
+                r["role"],
+                None if r["foreign_body"] is None else bool(r["foreign_body"]),
+                r["confidence"],
+                r["normal"],
+            )
         events = [
-            Event(document_id, r["paragraph"], r["start"], r["end"], mentions[r["mention_id"]], r["type"], r["date"],
-                  r["charge"], Sanction(**json.loads(r["sanction"])) if r["sanction"] else None, r["quote"], r["place"],
-                  r["confidence"])
-            for r in self._sql("SELECT * FROM events WHERE document_id = ? ORDER BY start, id", (document_id,))
+            Event(
+                document_id,
+                r["paragraph"],
+                r["start"],
+                r["end"],
+                mentions[r["mention_id"]],
+                r["type"],
+                r["date"],
+                r["charge"],
+                Sanction(**json.loads(r["sanction"])) if r["sanction"] else None,
+                r["quote"],
+                r["place"],
+                r["confidence"],
+            )
+            for r in self._sql(
+                "SELECT * FROM events WHERE document_id = ? ORDER BY start, id", (document_id,)
+            )
         ]
         return list(mentions.values()), events
 
@@ -261,11 +390,25 @@ class SQLStore:
         return {k: tuple(v) for k, v in out.items()}
 
     def document_entities(self, document_id: str) -> list[Entity]:
-        return [Entity(document_id, r["paragraph"], r["start"], r["end"], r["text"], r["label"])
-                for r in self._sql("SELECT * FROM entities WHERE document_id = ? ORDER BY start", (document_id,))]
+        return [
+            Entity(document_id, r["paragraph"], r["start"], r["end"], r["text"], r["label"])
+            for r in self._sql(
+                "SELECT * FROM entities WHERE document_id = ? ORDER BY start", (document_id,)
+            )
+        ]
 
-    def add_curation(self, action: str, name_a: str, name_b: str, key_a: str, key_b: str, who: str,
-                     why: str | None, *, at: str | None = None) -> CurationEntry:
+    def add_curation(
+        self,
+        action: str,
+        name_a: str,
+        name_b: str,
+        key_a: str,
+        key_b: str,
+        who: str,
+        why: str | None,
+        *,
+        at: str | None = None,
+    ) -> CurationEntry:
         at = at or datetime.now(UTC).isoformat(timespec="seconds")
         with self._write():
             new_id = self._insert_id(
@@ -280,11 +423,16 @@ class SQLStore:
         with self._write():
             self._sql("DELETE FROM curators WHERE lower(name) = lower(?)", (name,))
             # a removed account, or a changed password, ends every session the account had
-            self._sql("UPDATE sessions SET ended_at = ? WHERE lower(curator) = lower(?) AND via = 'account'"
-                      " AND ended_at IS NULL", (at, name))
+            self._sql(
+                "UPDATE sessions SET ended_at = ? WHERE lower(curator) = lower(?) AND via = 'account'"
+                " AND ended_at IS NULL",
+                (at, name),
+            )
             if password_hash is not None:
-                self._sql("INSERT INTO curators (name, password_hash, created_at) VALUES (?, ?, ?)",
-                          (name, password_hash, at))
+                self._sql(
+                    "INSERT INTO curators (name, password_hash, created_at) VALUES (?, ?, ?)",
+                    (name, password_hash, at),
+                )
 
     def open_session(self, curator: str, via: str) -> str:
         import secrets
@@ -292,39 +440,65 @@ class SQLStore:
         sid = secrets.token_urlsafe(24)
         at = datetime.now(UTC).isoformat(timespec="seconds")
         with self._write():
-            self._sql("INSERT INTO sessions (id, curator, via, created_at) VALUES (?, ?, ?, ?)", (sid, curator, via, at))
+            self._sql(
+                "INSERT INTO sessions (id, curator, via, created_at) VALUES (?, ?, ?, ?)",
+                (sid, curator, via, at),
+            )
         return sid
 
     def session_curator(self, session_id: str) -> str | None:
-        row = self._sql("SELECT curator FROM sessions WHERE id = ? AND ended_at IS NULL", (session_id,)).fetchone()
+        row = self._sql(
+            "SELECT curator FROM sessions WHERE id = ? AND ended_at IS NULL", (session_id,)
+        ).fetchone()
         return row[0] if row else None
 
     def end_session(self, session_id: str) -> None:
         at = datetime.now(UTC).isoformat(timespec="seconds")
         with self._write():
-            self._sql("UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL", (at, session_id))
+            self._sql(
+                "UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
+                (at, session_id),
+            )
 
     def resolution_state(self) -> str | None:
         row = self._sql("SELECT state FROM resolution").fetchone()
         return row[0] if row else None
 
-    def save_resolution(self, state: str, persons: Sequence[tuple], spellings: Sequence[tuple],
-                        links: Sequence[tuple]) -> None:
+    def save_resolution(
+        self,
+        state: str,
+        persons: Sequence[tuple],
+        spellings: Sequence[tuple],
+        links: Sequence[tuple],
+    ) -> None:
         at = datetime.now(UTC).isoformat(timespec="seconds")
         with self._write():
             for table in ("person_links", "person_spellings", "persons", "resolution"):
                 self._sql(f"DELETE FROM {table}")
-            self._many("INSERT INTO persons (id, name, role, side, documents, events) VALUES (?, ?, ?, ?, ?, ?)",
-                       list(persons))
-            self._many("INSERT INTO person_spellings (person_id, form, document_id, mentions) VALUES (?, ?, ?, ?)",
-                       list(spellings))
-            self._many("INSERT INTO person_links (person_id, a, b, score, levels) VALUES (?, ?, ?, ?, ?)",
-                       list(links))
-            self._sql("INSERT INTO resolution (state, at, persons) VALUES (?, ?, ?)", (state, at, len(persons)))
+            self._many(
+                "INSERT INTO persons (id, name, role, side, documents, events) VALUES (?, ?, ?, ?, ?, ?)",
+                list(persons),
+            )
+            self._many(
+                "INSERT INTO person_spellings (person_id, form, document_id, mentions) VALUES (?, ?, ?, ?)",
+                list(spellings),
+            )
+            self._many(
+                "INSERT INTO person_links (person_id, a, b, score, levels) VALUES (?, ?, ?, ?, ?)",
+                list(links),
+            )
+            self._sql(
+                "INSERT INTO resolution (state, at, persons) VALUES (?, ?, ?)",
+                (state, at, len(persons)),
+            )
 
     def auth_failures(self, keys: Sequence[str], since: float) -> int:
-        counts = [self._sql("SELECT count(*) FROM auth_failures WHERE key = ? AND at >= ?", (k, since)).fetchone()[0]
-                  for k in keys]
+        counts = [
+            self._sql(
+                "SELECT count(*) FROM auth_failures WHERE key = ? AND at >= ?", (k, since)
+            ).fetchone()[0]
+            for k in keys
+        ]
         return max(counts, default=0)
 
     def record_auth_failure(self, keys: Sequence[str], at: float, keep_s: float) -> None:
@@ -335,7 +509,9 @@ class SQLStore:
 
     def curator_hash(self, name: str) -> str | None:
         """The password hash of a curator account, if it exists."""
-        row = self._sql("SELECT password_hash FROM curators WHERE lower(name) = lower(?)", (name,)).fetchone()
+        row = self._sql(
+            "SELECT password_hash FROM curators WHERE lower(name) = lower(?)", (name,)
+        ).fetchone()
         return row[0] if row else None
 
     def curators(self) -> list[str]:
@@ -343,40 +519,84 @@ class SQLStore:
         return [r[0] for r in self._sql("SELECT name FROM curators ORDER BY name")]
 
     def curation_log(self) -> list[CurationEntry]:
-        return [CurationEntry(r["id"], r["action"], r["name_a"], r["name_b"], r["key_a"], r["key_b"], r["who"],
-                              r["at"], r["why"])
-                for r in self._sql("SELECT * FROM curation ORDER BY id")]
+        return [
+            CurationEntry(
+                r["id"],
+                r["action"],
+                r["name_a"],
+                r["name_b"],
+                r["key_a"],
+                r["key_b"],
+                r["who"],
+                r["at"],
+                r["why"],
+            )
+            for r in self._sql("SELECT * FROM curation ORDER BY id")
+        ]
 
-    def add_review(self, statement: str, action: str, field: str | None, before: str | None, after: str | None,
-                   who: str, why: str | None, *, at: str | None = None) -> Review:
+    def add_review(
+        self,
+        statement: str,
+        action: str,
+        field: str | None,
+        before: str | None,
+        after: str | None,
+        who: str,
+        why: str | None,
+        *,
+        at: str | None = None,
+    ) -> Review:
         at = at or datetime.now(UTC).isoformat(timespec="seconds")
         with self._write():
             new_id = self._insert_id(
                 "INSERT INTO reviews (statement, action, field, before, after, who, at, why) VALUES (?,?,?,?,?,?,?,?)",
-                (statement, action, field, before, after, who, at, why))
+                (statement, action, field, before, after, who, at, why),
+            )
         return Review(new_id, statement, action, field, before, after, who, at, why)  # type: ignore[arg-type]
 
     def person_ids(self) -> tuple[dict[str, str], dict[str, str]]:
-        names = {r["key"]: r["person_id"] for r in self._sql("SELECT key, person_id FROM person_names")}
-        aliases = {r["alias"]: r["person_id"] for r in self._sql("SELECT alias, person_id FROM person_aliases")}
+        names = {
+            r["key"]: r["person_id"] for r in self._sql("SELECT key, person_id FROM person_names")
+        }
+        aliases = {
+            r["alias"]: r["person_id"]
+            for r in self._sql("SELECT alias, person_id FROM person_aliases")
+        }
         return names, aliases
 
-    def save_person_ids(self, names: list[tuple[str, str, str]], aliases: list[tuple[str, str, str]]) -> None:
+    def save_person_ids(
+        self, names: list[tuple[str, str, str]], aliases: list[tuple[str, str, str]]
+    ) -> None:
         if not names and not aliases:
             return
         at = datetime.now(UTC).isoformat(timespec="seconds")
         with self._write():
-            self._many("INSERT INTO person_names (key, person_id, form, at) VALUES (?, ?, ?, ?) "
-                       "ON CONFLICT (key) DO UPDATE SET person_id = excluded.person_id",
-                       [(k, pid, form, at) for k, pid, form in names])
-            self._many("INSERT INTO person_aliases (alias, person_id, at, why) VALUES (?, ?, ?, ?) "
-                       "ON CONFLICT (alias) DO UPDATE SET person_id = excluded.person_id, why = excluded.why",
-                       [(a, pid, at, why) for a, pid, why in aliases])
+            self._many(
+                "INSERT INTO person_names (key, person_id, form, at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET person_id = excluded.person_id",
+                [(k, pid, form, at) for k, pid, form in names],
+            )
+            self._many(
+                "INSERT INTO person_aliases (alias, person_id, at, why) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (alias) DO UPDATE SET person_id = excluded.person_id, why = excluded.why",
+                [(a, pid, at, why) for a, pid, why in aliases],
+            )
 
     def reviews(self) -> list[Review]:
-        return [Review(r["id"], r["statement"], r["action"], r["field"], r["before"], r["after"], r["who"], r["at"],
-                       r["why"]) for r in self._sql("SELECT * FROM reviews ORDER BY id")]
-
+        return [
+            Review(
+                r["id"],
+                r["statement"],
+                r["action"],
+                r["field"],
+                r["before"],
+                r["after"],
+                r["who"],
+                r["at"],
+                r["why"],
+            )
+            for r in self._sql("SELECT * FROM reviews ORDER BY id")
+        ]
 
     def _delete(self, document_id: str) -> None:
         self._sql("DELETE FROM entities WHERE document_id = ?", (document_id,))
@@ -388,19 +608,25 @@ class SQLStore:
         self._sql("DELETE FROM documents WHERE id = ?", (document_id,))
 
 
-
 _MARKERS = re.compile("([\x02\x03])")
 
 
 def _hit(r: Row, rank: float, marked_snippet: str) -> SearchHit:
     """A search hit from a paragraph row and its snippet marked with ``\\x02`` … ``\\x03``."""
     return SearchHit(
-        rank=rank, **_highlighted(marked_snippet), text=r["text"],
+        rank=rank,
+        **_highlighted(marked_snippet),
+        text=r["text"],
         topics=tuple(r["topics"].split(",")) if r["topics"] else (),
         citation=Citation(
-            document_id=r["document_id"], paragraph_id=f"{r['document_id']}:p{r['ordinal']}",
-            publisher=r["publisher"], title=r["title"], period=r["period"], section=r["section"],
-            start=r["start"], end=r["end"],
+            document_id=r["document_id"],
+            paragraph_id=f"{r['document_id']}:p{r['ordinal']}",
+            publisher=r["publisher"],
+            title=r["title"],
+            period=r["period"],
+            section=r["section"],
+            start=r["start"],
+            end=r["end"],
         ),
     )
 

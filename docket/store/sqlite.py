@@ -46,8 +46,11 @@ class SQLiteStore(SQLStore):
     def __init__(self, path: str | Path, *, create: bool = True):
         self.path = str(path)
         if not create and self.path != ":memory:" and not Path(self.path).exists():
-            raise StoreError(f"no database at {self.path}", path=None,
-                             hint=f"ingest reports first (docket ingest PATH --db {self.path}), or give --db")
+            raise StoreError(
+                f"no database at {self.path}",
+                path=None,
+                hint=f"ingest reports first (docket ingest PATH --db {self.path}), or give --db",
+            )
         self.read_only = False
         self._state_memo: tuple[int, str] | None = None  # (PRAGMA data_version, state)
         self._steady = False  # inside steady()
@@ -56,7 +59,9 @@ class SQLiteStore(SQLStore):
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0, check_same_thread=False)
+            self.conn = sqlite3.connect(
+                self.path, isolation_level=None, timeout=30.0, check_same_thread=False
+            )
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._refuse_foreign()
@@ -66,12 +71,18 @@ class SQLiteStore(SQLStore):
             self._migrate()
         except sqlite3.OperationalError as exc:
             if not self._read_only_media():
-                raise StoreError(f"cannot open the database: {exc}", path=self.path,
-                                 hint="is it a docket database? use --db to pick another") from exc
+                raise StoreError(
+                    f"cannot open the database: {exc}",
+                    path=self.path,
+                    hint="is it a docket database? use --db to pick another",
+                ) from exc
             self._open_read_only()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open the database: {exc}", path=self.path,
-                             hint="is it a docket database? use --db to pick another") from exc
+            raise StoreError(
+                f"cannot open the database: {exc}",
+                path=self.path,
+                hint="is it a docket database? use --db to pick another",
+            ) from exc
 
     def _wal(self) -> None:
         """Switch to WAL. The switch needs the file to itself and SQLite does not wait for it (no
@@ -84,7 +95,9 @@ class SQLiteStore(SQLStore):
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 return
             except sqlite3.OperationalError as exc:
-                if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
+                if (
+                    "locked" not in str(exc) and "busy" not in str(exc)
+                ) or time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
 
@@ -103,16 +116,23 @@ class SQLiteStore(SQLStore):
         self.read_only = True
         uri = Path(self.path).resolve().as_uri() + "?mode=ro&immutable=1"
         try:
-            self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            self.conn = sqlite3.connect(
+                uri, uri=True, isolation_level=None, check_same_thread=False
+            )
             self.conn.row_factory = sqlite3.Row
             current = self.conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            raise ReadOnlyDatabase(f"cannot open the read-only database: {exc}", path=self.path,
-                                   hint="is it a docket database?") from exc
+            raise ReadOnlyDatabase(
+                f"cannot open the read-only database: {exc}",
+                path=self.path,
+                hint="is it a docket database?",
+            ) from exc
         if current != _migrations()[-1][0]:
-            raise ReadOnlyDatabase(f"the database is read-only and at schema v{current}, not "
-                                   f"v{_migrations()[-1][0]}", path=self.path,
-                                   hint="open it once where it is writable to upgrade it, or use a matching docket")
+            raise ReadOnlyDatabase(
+                f"the database is read-only and at schema v{current}, not v{_migrations()[-1][0]}",
+                path=self.path,
+                hint="open it once where it is writable to upgrade it, or use a matching docket",
+            )
 
     # -- schema ----------------------------------------------------------------------------------
     def _refuse_foreign(self) -> None:
@@ -122,11 +142,15 @@ class SQLiteStore(SQLStore):
         # commit between the two reads (tables seen, version still 0: "not a docket database").
         current, tables = self.conn.execute(
             "SELECT (SELECT user_version FROM pragma_user_version), "
-            "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%')").fetchone()
+            "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%')"
+        ).fetchone()
         if current == 0 and tables:
             self.conn.close()
-            raise StoreError("this SQLite file is not a docket database", path=self.path,
-                             hint="give --db a new file or a docket database")
+            raise StoreError(
+                "this SQLite file is not a docket database",
+                path=self.path,
+                hint="give --db a new file or a docket database",
+            )
 
     def _migrate(self) -> None:
         current = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -134,7 +158,8 @@ class SQLiteStore(SQLStore):
         latest = migrations[-1][0]
         if current > latest:
             raise SchemaTooNew(
-                f"database schema v{current} is newer than this docket (v{latest})", path=self.path,
+                f"database schema v{current} is newer than this docket (v{latest})",
+                path=self.path,
                 hint="upgrade docket",
             )
         for version, sql in migrations:
@@ -143,7 +168,9 @@ class SQLiteStore(SQLStore):
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 if self.conn.execute("PRAGMA user_version").fetchone()[0] >= version:
-                    self.conn.execute("COMMIT")  # another process opening the same new file got here first
+                    self.conn.execute(
+                        "COMMIT"
+                    )  # another process opening the same new file got here first
                     continue
                 for statement in _split_sql(sql):
                     self.conn.execute(statement)
@@ -156,7 +183,9 @@ class SQLiteStore(SQLStore):
     def integrity_check(self) -> str:
         result = self.conn.execute("PRAGMA integrity_check").fetchone()[0]
         if result == "ok":
-            self.conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts, rank) VALUES ('integrity-check', 1)")
+            self.conn.execute(
+                "INSERT INTO paragraphs_fts(paragraphs_fts, rank) VALUES ('integrity-check', 1)"
+            )
         return result
 
     def state(self) -> str:
@@ -207,8 +236,12 @@ class SQLiteStore(SQLStore):
                 self.conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.OperationalError):
                 raise self._storage_error(exc) from exc
-            if isinstance(exc, sqlite3.IntegrityError) and re.search(r"\bdocuments\.(id|source_path)\b", str(exc)):
-                raise DocumentConflict("another ingest stored this document meanwhile", path=self.path) from exc
+            if isinstance(exc, sqlite3.IntegrityError) and re.search(
+                r"\bdocuments\.(id|source_path)\b", str(exc)
+            ):
+                raise DocumentConflict(
+                    "another ingest stored this document meanwhile", path=self.path
+                ) from exc
             raise
         finally:
             self._state_memo = None  # own commits leave data_version as it was
@@ -218,14 +251,23 @@ class SQLiteStore(SQLStore):
         msg = str(exc).lower()
         kept = "documents already stored are kept; the one being written was rolled back"
         if "full" in msg:
-            return DiskFull("the disk holding the database is full", path=self.path,
-                            hint=f"free some space, then run the same command again ({kept})")
+            return DiskFull(
+                "the disk holding the database is full",
+                path=self.path,
+                hint=f"free some space, then run the same command again ({kept})",
+            )
         if "readonly" in msg or "read-only" in msg or "read only" in msg:
-            return ReadOnlyDatabase("the database is read-only", path=self.path,
-                                    hint="use a writable copy with --db, or fix the file's permissions")
+            return ReadOnlyDatabase(
+                "the database is read-only",
+                path=self.path,
+                hint="use a writable copy with --db, or fix the file's permissions",
+            )
         if "locked" in msg or "busy" in msg:
-            return DatabaseBusy("the database is busy: another process has been writing for over 30 s",
-                                path=self.path, hint=f"wait for the other ingest to finish and retry ({kept})")
+            return DatabaseBusy(
+                "the database is busy: another process has been writing for over 30 s",
+                path=self.path,
+                hint=f"wait for the other ingest to finish and retry ({kept})",
+            )
         return StoreError(f"the database could not be written: {exc}", path=self.path, hint=kept)
 
     # -- the dialect ---------------------------------------------------------------------------
@@ -261,8 +303,13 @@ class SQLiteStore(SQLStore):
         state = self.documents_state()
         cached = _PUBLISHERS.get(self.path)
         if cached is None or cached[0] != state:
-            names = [r[0] for r in self.conn.execute("SELECT DISTINCT publisher FROM documents INDEXED BY "
-                                                     "documents_facets WHERE publisher IS NOT NULL")]
+            names = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT DISTINCT publisher FROM documents INDEXED BY "
+                    "documents_facets WHERE publisher IS NOT NULL"
+                )
+            ]
             cached = _PUBLISHERS[self.path] = (state, names)
         return cached[1]
 
@@ -271,31 +318,46 @@ class SQLiteStore(SQLStore):
         if self.path == ":memory:":
             return 0
         try:
-            return text_index_for(self.path).sync(self.documents_state(), self._paragraph_blocks(), self._index_rows)
+            return text_index_for(self.path).sync(
+                self.documents_state(), self._paragraph_blocks(), self._index_rows
+            )
         except (IndexUnavailable, OSError):
             return 0
 
     def _paragraph_blocks(self) -> set[str]:
         """Each document's paragraphs as one key: document id, first rowid, count (see TextIndex.sync)."""
-        return {f"{r[0]}@{r[1]}+{r[2]}" for r in self.conn.execute(
-            "SELECT document_id, MIN(id), COUNT(*) FROM paragraphs GROUP BY document_id")}
+        return {
+            f"{r[0]}@{r[1]}+{r[2]}"
+            for r in self.conn.execute(
+                "SELECT document_id, MIN(id), COUNT(*) FROM paragraphs GROUP BY document_id"
+            )
+        }
 
     def _index_rows(self, document_ids: list[str]) -> Iterator[tuple]:
         for i in range(0, len(document_ids), 500):
             chunk = document_ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            yield from self.conn.execute(f"""
+            yield from self.conn.execute(
+                f"""
                 SELECT p.id, p.document_id, p.text, d.publisher, d.country, d.period,
                        {_TOPICS}
                 FROM paragraphs p JOIN documents d ON d.id = p.document_id
-                WHERE p.document_id IN ({marks})""", chunk)
+                WHERE p.document_id IN ({marks})""",
+                chunk,
+            )
 
-    def search(self, query: SearchQuery, filters: SearchFilters, *, limit: int, offset: int) -> list[SearchHit]:
-        index = None if filters.section else self._text_index()  # section paths: a substring filter, FTS5's job
+    def search(
+        self, query: SearchQuery, filters: SearchFilters, *, limit: int, offset: int
+    ) -> list[SearchHit]:
+        index = (
+            None if filters.section else self._text_index()
+        )  # section paths: a substring filter, FTS5's job
         if index is None:
             return self._search_fts5(query, filters, limit=limit, offset=offset)
         publishers = None
-        if filters.publisher:  # LIKE '%x%' (ASCII case-insensitive) over the few distinct publishers
+        if (
+            filters.publisher
+        ):  # LIKE '%x%' (ASCII case-insensitive) over the few distinct publishers
             wanted = filters.publisher.lower()
             publishers = [p for p in self._publishers() if wanted in p.lower()]
             if not publishers:
@@ -307,8 +369,11 @@ class SQLiteStore(SQLStore):
         if not ranked:
             return []
         rows = self._hit_rows([pid for pid, _ in ranked])
-        return [_hit(rows[pid], -score, index.snippet(rows[pid]["text"], query)) for pid, score in ranked
-                if pid in rows]  # a paragraph removed since the index was synced is skipped
+        return [
+            _hit(rows[pid], -score, index.snippet(rows[pid]["text"], query))
+            for pid, score in ranked
+            if pid in rows
+        ]  # a paragraph removed since the index was synced is skipped
 
     def search_count(self, query: SearchQuery, filters: SearchFilters) -> tuple[int, int]:
         index = None if filters.section else self._text_index()
@@ -350,7 +415,8 @@ class SQLiteStore(SQLStore):
         against 240-361 ms in three alternating runs, at the same throughput.
         """
         marks = ",".join("?" * len(ids))
-        (rows,) = self.conn.execute(f"""
+        (rows,) = self.conn.execute(
+            f"""
             SELECT json_group_array(json_array(
                    p.id, p.text, p.ordinal, p.start, p."end", p.document_id, d.publisher, d.title, d.period,
                    s.heading,
@@ -358,11 +424,14 @@ class SQLiteStore(SQLStore):
             FROM paragraphs p
             JOIN documents d ON d.id = p.document_id
             LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
-            WHERE p.id IN ({marks})""", ids).fetchone()
+            WHERE p.id IN ({marks})""",
+            ids,
+        ).fetchone()
         return {r[0]: dict(zip(_HIT_COLUMNS, r)) for r in json.loads(rows)}
 
-    def _search_fts5(self, query: SearchQuery, filters: SearchFilters, *, limit: int,
-                     offset: int) -> list[SearchHit]:
+    def _search_fts5(
+        self, query: SearchQuery, filters: SearchFilters, *, limit: int, offset: int
+    ) -> list[SearchHit]:
         where, args = self._filter_clauses(filters)
         where.insert(0, "paragraphs_fts MATCH ?")
         args.insert(0, fts5_expression(query))
@@ -392,18 +461,35 @@ class SQLiteStore(SQLStore):
 _PUBLISHERS: dict[str, tuple[str, list[str]]] = {}  # database path -> (documents state, publishers)
 
 
-_TOPICS = ("(SELECT group_concat(t.topic, ',') FROM paragraph_topics t "
-           "WHERE t.document_id = p.document_id AND t.paragraph = p.ordinal)")  # a paragraph's topics, comma-separated
-_HIT_COLUMNS = ("id", "text", "ordinal", "start", "end", "document_id", "publisher", "title", "period", "section",
-                "topics")
+_TOPICS = (
+    "(SELECT group_concat(t.topic, ',') FROM paragraph_topics t "
+    "WHERE t.document_id = p.document_id AND t.paragraph = p.ordinal)"
+)  # a paragraph's topics, comma-separated
+_HIT_COLUMNS = (
+    "id",
+    "text",
+    "ordinal",
+    "start",
+    "end",
+    "document_id",
+    "publisher",
+    "title",
+    "period",
+    "section",
+    "topics",
+)
 
 
 def fts5_expression(query: SearchQuery) -> str:
     """The FTS5 MATCH expression for a parsed query (every word quoted, so nothing is syntax)."""
+
     def term(t: SearchTerm) -> str:
         return '"' + " ".join(t.words).replace('"', '""') + '"' + ("*" if t.prefix else "")
 
-    groups = [term(g[0]) if len(g) == 1 else "(" + " OR ".join(term(x) for x in g) + ")" for g in query.groups]
+    groups = [
+        term(g[0]) if len(g) == 1 else "(" + " OR ".join(term(x) for x in g) + ")"
+        for g in query.groups
+    ]
     expr = " AND ".join(groups)
     for t in query.excluded:
         expr = f"{expr} NOT {term(t)}"
@@ -447,12 +533,18 @@ def write_tables(path: str | Path, tables: list) -> None:
                     parent = parents.get(c)
                     if parent and parent in names and parent != t.name:
                         cols.append(f'"{c}" REFERENCES "{parent}"("{c}")')
-                    elif t.columns[0] == c and c.endswith("_id") and t.name in ("documents", "persons", "facts"):
+                    elif (
+                        t.columns[0] == c
+                        and c.endswith("_id")
+                        and t.name in ("documents", "persons", "facts")
+                    ):
                         cols.append(f'"{c}" PRIMARY KEY')
                     else:
                         cols.append(f'"{c}"')
                 conn.execute(f'CREATE TABLE "{t.name}" ({", ".join(cols)})')
-                conn.executemany(f'INSERT INTO "{t.name}" VALUES ({", ".join("?" * len(t.columns))})', t.rows)
+                conn.executemany(
+                    f'INSERT INTO "{t.name}" VALUES ({", ".join("?" * len(t.columns))})', t.rows
+                )
                 for c in t.columns[1:]:
                     if c.endswith("_id"):
                         conn.execute(f'CREATE INDEX "{t.name}_{c}" ON "{t.name}"("{c}")')

@@ -38,7 +38,9 @@ class TextIndex:
     def __init__(self, path: str | Path) -> None:
         try:
             import tantivy
-        except ImportError as exc:  # pragma: no cover - tantivy is a dependency; kept optional at run time
+        except (
+            ImportError
+        ) as exc:  # pragma: no cover - tantivy is a dependency; kept optional at run time
             raise IndexUnavailable("tantivy is not installed") from exc
         self._t = tantivy
         self.path = Path(path)
@@ -63,7 +65,9 @@ class TextIndex:
 
     def _open(self) -> None:
         manifest = self._manifest()
-        if manifest.get("schema") != SCHEMA_VERSION:  # new, or written by another docket: start again
+        if (
+            manifest.get("schema") != SCHEMA_VERSION
+        ):  # new, or written by another docket: start again
             self._wipe()
         self.schema = self._schema()
         try:
@@ -72,8 +76,13 @@ class TextIndex:
             self._wipe()
             self.index = self._t.Index(self.schema, path=str(self.path))
         t = self._t
-        analyzer = (t.TextAnalyzerBuilder(t.Tokenizer.simple()).filter(t.Filter.remove_long(100))
-                    .filter(t.Filter.lowercase()).filter(t.Filter.ascii_fold()).build())
+        analyzer = (
+            t.TextAnalyzerBuilder(t.Tokenizer.simple())
+            .filter(t.Filter.remove_long(100))
+            .filter(t.Filter.lowercase())
+            .filter(t.Filter.ascii_fold())
+            .build()
+        )
         self.index.register_tokenizer("docket_folded", analyzer)
         self.analyzer = analyzer
 
@@ -104,7 +113,9 @@ class TextIndex:
             return True
         return False
 
-    def sync(self, state: str, stored: set[str], paragraphs: Callable[[list[str]], Iterator[tuple]]) -> int:
+    def sync(
+        self, state: str, stored: set[str], paragraphs: Callable[[list[str]], Iterator[tuple]]
+    ) -> int:
         """Make the index hold exactly the ``stored`` paragraph blocks, each ``"<document id>@<first
         paragraph rowid>+<count>"`` (so a database rebuilt with other rowids is re-indexed);
         ``paragraphs(document_ids)`` yields rows ``(pid, document_id, text, publisher, country,
@@ -120,10 +131,15 @@ class TextIndex:
                 try:
                     writer = self.index.writer(_WRITER_HEAP, 1)
                 except ValueError as exc:  # LockBusy: another process is writing the index
-                    raise IndexUnavailable(f"the search index is being written by another process: {exc}") from exc
+                    raise IndexUnavailable(
+                        f"the search index is being written by another process: {exc}"
+                    ) from exc
                 try:
                     ids = [key.split("@")[0] for key in add]
-                    for doc_id in (*(key.split("@")[0] for key in remove), *ids):  # delete first: no duplicates
+                    for doc_id in (
+                        *(key.split("@")[0] for key in remove),
+                        *ids,
+                    ):  # delete first: no duplicates
                         writer.delete_documents_by_term("doc", doc_id)
                     for row in paragraphs(ids):
                         writer.add_document(self._document(*row))
@@ -133,12 +149,22 @@ class TextIndex:
                     writer.rollback()
                     raise
                 self.index.reload()
-            self._write_manifest({"schema": SCHEMA_VERSION, "state": state, "documents": sorted(stored)})
+            self._write_manifest(
+                {"schema": SCHEMA_VERSION, "state": state, "documents": sorted(stored)}
+            )
             self._synced_state = state
             return len(add) + len(remove)
 
-    def _document(self, pid: int, doc_id: str, text: str, publisher: str | None, country: str | None,
-                  period: int | None, topics: str | None):
+    def _document(
+        self,
+        pid: int,
+        doc_id: str,
+        text: str,
+        publisher: str | None,
+        country: str | None,
+        period: int | None,
+        topics: str | None,
+    ):
         d = self._t.Document()
         d.add_unsigned("pid", pid)
         d.add_text("doc", doc_id)
@@ -152,15 +178,26 @@ class TextIndex:
         return d
 
     # -- search ----------------------------------------------------------------------------------
-    def search(self, query: SearchQuery, filters: SearchFilters, publishers: Iterable[str] | None, *,
-               limit: int, offset: int) -> list[tuple[int, float]]:
+    def search(
+        self,
+        query: SearchQuery,
+        filters: SearchFilters,
+        publishers: Iterable[str] | None,
+        *,
+        limit: int,
+        offset: int,
+    ) -> list[tuple[int, float]]:
         """``(paragraph id, score)`` of the best matches, best first. ``publishers``: the exact
         publisher values the publisher filter stands for (``None``: no publisher filter)."""
         searcher = self.index.searcher()
-        result = searcher.search(self._query(query, filters, publishers), limit, count=False, offset=offset)
+        result = searcher.search(
+            self._query(query, filters, publishers), limit, count=False, offset=offset
+        )
         return [(searcher.doc(address)["pid"][0], score) for score, address in result.hits]
 
-    def count(self, query: SearchQuery, filters: SearchFilters, publishers: Iterable[str] | None) -> tuple[int, int]:
+    def count(
+        self, query: SearchQuery, filters: SearchFilters, publishers: Iterable[str] | None
+    ) -> tuple[int, int]:
         """How many paragraphs match, and in how many documents (Tantivy's cardinality
         aggregation: exact for the sizes a search shows, an estimate past tens of thousands)."""
         searcher = self.index.searcher()
@@ -179,7 +216,9 @@ class TextIndex:
             must.append(t.Query.term_query(s, "year", int(filters.year)))
         if filters.topic:
             must.append(t.Query.term_query(s, "topic", filters.topic))
-        clauses = [(t.Occur.Must, q) for q in must] + [(t.Occur.MustNot, self._term(x)) for x in query.excluded]
+        clauses = [(t.Occur.Must, q) for q in must] + [
+            (t.Occur.MustNot, self._term(x)) for x in query.excluded
+        ]
         return t.Query.boolean_query(clauses)
 
     def _group(self, group: tuple[SearchTerm, ...]):
@@ -210,7 +249,9 @@ class TextIndex:
         for h in hit:
             running.append(running[-1] + h)
         # the best window of ``size`` tokens starts at a match: the one covering most matches (earliest on a tie)
-        best = max(starts, key=lambda i: (running[min(n, i + size)] - running[i], -i)) if starts else 0
+        best = (
+            max(starts, key=lambda i: (running[min(n, i + size)] - running[i], -i)) if starts else 0
+        )
         inside = [i for i in range(best, min(n, best + size)) if hit[i]]
         if inside:  # centre the matches in the window, as a reader expects
             slack = size - (inside[-1] - inside[0] + 1)
@@ -222,7 +263,12 @@ class TextIndex:
         for i in window:
             if hit[i]:
                 tok = tokens[i]
-                out += [text[pos:tok.char_offset_from], "\x02", text[tok.char_offset_from:tok.char_offset_to], "\x03"]
+                out += [
+                    text[pos : tok.char_offset_from],
+                    "\x02",
+                    text[tok.char_offset_from : tok.char_offset_to],
+                    "\x03",
+                ]
                 pos = tok.char_offset_to
         out.append(text[pos:end])
         return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(text) else "")

@@ -32,16 +32,21 @@ from docket.web.pagecache import PageCacheFront
 from docket.web.render import VersionedStatic, page_environment, select
 from docket.web.settings import Settings
 
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
-       "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
 
 
 class SecurityHeaders:
     """Pure ASGI middleware adding the security headers to every response (a default CSP that a
     response may override, e.g. the SVG charts)."""
 
-    HEADERS = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
-               (b"x-frame-options", b"DENY"))
+    HEADERS = (
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+        (b"x-frame-options", b"DENY"),
+    )
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -123,10 +128,13 @@ class BodyLimit:
             return
         status, message = problem
         if scope["path"].startswith("/api/"):
-            body: Response = JSONResponse({"error": {"status": status, "code": None, "message": message}},
-                                          status_code=status)
+            body: Response = JSONResponse(
+                {"error": {"status": status, "code": None, "message": message}}, status_code=status
+            )
         else:  # a browser's form: a short page (the templates need a request the body was not read for)
-            body = Response(f"{status}: {message}\n", status_code=status, media_type="text/plain; charset=utf-8")
+            body = Response(
+                f"{status}: {message}\n", status_code=status, media_type="text/plain; charset=utf-8"
+            )
         await body(scope, receive, send)
 
 
@@ -135,19 +143,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from docket.web import api, pages, upload
 
     settings = settings or Settings.from_env()
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # Page routes are synchronous and hold the GIL while they render: two threads per process
         # (one may wait on a lock while the other renders) serve more requests per second, with
         # shorter tails, than anyio's default forty contending for it (bench/RESULTS.md, load).
-        anyio.to_thread.current_default_thread_limiter().total_tokens = int(os.environ.get("DOCKET_THREADS", "2"))
+        anyio.to_thread.current_default_thread_limiter().total_tokens = int(
+            os.environ.get("DOCKET_THREADS", "2")
+        )
         if os.environ.get("DOCKET_WARM_UP", "1") != "0":
-            threading.Thread(target=warm_up, args=(settings,), name="docket-warm-up", daemon=True).start()
+            threading.Thread(
+                target=warm_up, args=(settings,), name="docket-warm-up", daemon=True
+            ).start()
         yield
 
-    app = FastAPI(lifespan=lifespan,
-                  title="docket", version=__version__, docs_url=None, openapi_url="/api/v1/openapi.json",
-                  redoc_url=None, description="Human-rights reports as a cited case database.")
+    app = FastAPI(
+        lifespan=lifespan,
+        title="docket",
+        version=__version__,
+        docs_url=None,
+        openapi_url="/api/v1/openapi.json",
+        redoc_url=None,
+        description="Human-rights reports as a cited case database.",
+    )
     app.state.settings = settings
     app.state.auth_throttle = AuthThrottle()
     folder = Path(str(resources.files("docket.web")))
@@ -156,21 +175,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates.env.globals["select"] = select
     static = VersionedStatic(folder / "static")
     app.state.templates.env.globals["static_url"] = static.url
-    app.add_middleware(PageCacheFront, settings=settings)  # inside the session middleware: it reads the session
+    app.add_middleware(
+        PageCacheFront, settings=settings
+    )  # inside the session middleware: it reads the session
     app.add_middleware(BodyLimit, settings=settings)  # (it too)
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret, session_cookie="docket_session",
-                       same_site="strict", https_only=settings.secure_cookies, max_age=8 * 3600)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret,
+        session_cookie="docket_session",
+        same_site="strict",
+        https_only=settings.secure_cookies,
+        max_age=8 * 3600,
+    )
     app.mount("/static", static, name="static")
     # Swagger UI 5 (FastAPI's OpenAPI 3.1 needs it) from the copy the fastapi-offline package ships:
     # the API docs load nothing from elsewhere
     import fastapi_offline
 
-    app.mount("/api/docs/assets", StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"),
-              name="api-docs-assets")
+    app.mount(
+        "/api/docs/assets",
+        StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"),
+        name="api-docs-assets",
+    )
 
     @app.get("/api/docs", include_in_schema=False)
     def api_docs(request: Request) -> Response:
         return app.state.templates.TemplateResponse(request, "api_docs.html", {})
+
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(upload.router)
@@ -179,18 +210,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGet)
 
     def wants_json(request: Request) -> bool:
-        return request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", "")
+        return request.url.path.startswith("/api/") or "text/html" not in request.headers.get(
+            "accept", ""
+        )
 
     def error(request: Request, status: int, message: str, code: str | None = None) -> Response:
         if wants_json(request):
-            return JSONResponse({"error": {"status": status, "code": code, "message": message}}, status_code=status)
-        return app.state.templates.TemplateResponse(request, "error.html", {"status": status, "message": message,
-                                                    "curator": None, "csrf": ""}, status_code=status)
+            return JSONResponse(
+                {"error": {"status": status, "code": code, "message": message}}, status_code=status
+            )
+        return app.state.templates.TemplateResponse(
+            request,
+            "error.html",
+            {"status": status, "message": message, "curator": None, "csrf": ""},
+            status_code=status,
+        )
 
     @app.exception_handler(DocketError)
     async def docket_error(request: Request, exc: DocketError) -> Response:
-        status = 503 if isinstance(exc, StoreError) else 400  # the server's storage, not the request, failed
-        return error(request, status, exc.message + (f" ({exc.hint})" if exc.hint else ""), exc.code)
+        status = (
+            503 if isinstance(exc, StoreError) else 400
+        )  # the server's storage, not the request, failed
+        return error(
+            request, status, exc.message + (f" ({exc.hint})" if exc.hint else ""), exc.code
+        )
 
     @app.exception_handler(sqlite3.DatabaseError)
     async def damaged_database(request: Request, exc: sqlite3.DatabaseError) -> Response:
@@ -206,10 +249,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        problems = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(
+            f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
         if wants_json(request):
-            return JSONResponse({"error": {"status": 422, "code": None, "message": problems},
-                                 "detail": jsonable(exc.errors())}, status_code=422)
+            return JSONResponse(
+                {
+                    "error": {"status": 422, "code": None, "message": problems},
+                    "detail": jsonable(exc.errors()),
+                },
+                status_code=422,
+            )
         return error(request, 422, problems)
 
     return app
@@ -229,5 +279,8 @@ def jsonable(errors: object) -> object:
             return {valid(k): valid(v) for k, v in x.items()}
         return x
 
-    return valid(jsonable_encoder(errors, custom_encoder={Exception: str,
-                                                          bytes: lambda b: b.decode("utf-8", "replace")}))
+    return valid(
+        jsonable_encoder(
+            errors, custom_encoder={Exception: str, bytes: lambda b: b.decode("utf-8", "replace")}
+        )
+    )

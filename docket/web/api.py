@@ -47,19 +47,36 @@ def documents(store: StoreDep) -> list[dict]:
     return [document_dict(d) for d in store.list_documents()]
 
 
-@router.get("/documents/{document_id}", summary="A document: metadata, sections, paragraphs with topics")
+@router.get(
+    "/documents/{document_id}", summary="A document: metadata, sections, paragraphs with topics"
+)
 def document(document_id: Annotated[str, PathParam(max_length=64)], store: StoreDep) -> dict:
     doc = store.get_document(document_id)
     summary = store.find_by_id(document_id)
     if doc is None or summary is None:
         raise HTTPException(404, f"no document with id {document_id!r}")
     topics = store.paragraph_topics(document_id)
-    return {**document_dict(summary), "attributes": dict(doc.metadata.attributes),
-            "sections": [{"ordinal": s.ordinal, "heading": s.heading, "level": s.level, "path": list(s.path)}
-                         for s in doc.sections],
-            "paragraphs": [{"id": p.pid(document_id), "ordinal": p.ordinal, "section": p.section, "page": p.page,
-                            "start": p.start, "end": p.end, "text": p.text, "topics": list(topics.get(p.ordinal, ()))}
-                           for p in doc.paragraphs]}
+    return {
+        **document_dict(summary),
+        "attributes": dict(doc.metadata.attributes),
+        "sections": [
+            {"ordinal": s.ordinal, "heading": s.heading, "level": s.level, "path": list(s.path)}
+            for s in doc.sections
+        ],
+        "paragraphs": [
+            {
+                "id": p.pid(document_id),
+                "ordinal": p.ordinal,
+                "section": p.section,
+                "page": p.page,
+                "start": p.start,
+                "end": p.end,
+                "text": p.text,
+                "topics": list(topics.get(p.ordinal, ())),
+            }
+            for p in doc.paragraphs
+        ],
+    }
 
 
 @router.get("/paragraphs/{paragraph_id}", summary="One paragraph with its citation")
@@ -71,54 +88,131 @@ def paragraph(paragraph_id: Annotated[str, PathParam(max_length=80)], store: Sto
     if doc is None or para is None:
         raise HTTPException(404, f"no paragraph {paragraph_id!r} (ids look like DOCUMENT_ID:p12)")
     section, page = Citer(store).place(doc_id, para.ordinal)
-    return {"id": paragraph_id, "text": para.text, "start": para.start, "end": para.end, "section": section,
-            "page": page, "document": document_dict(store.find_by_id(doc_id))}
+    return {
+        "id": paragraph_id,
+        "text": para.text,
+        "start": para.start,
+        "end": para.end,
+        "section": section,
+        "page": page,
+        "document": document_dict(store.find_by_id(doc_id)),
+    }
 
 
 @router.get("/search", summary="Full-text search (BM25) with filters; hits carry citations")
-def search(store: StoreDep, settings: SettingsDep, q: Annotated[str, Query(min_length=1, max_length=500)],
-           publisher: Text = None, country: Text = None, year: Year = None, section: Text = None, topic: Text = None,
-           limit: Limit = 20, offset: Offset = 0, exact: bool = False) -> dict:
+def search(
+    store: StoreDep,
+    settings: SettingsDep,
+    q: Annotated[str, Query(min_length=1, max_length=500)],
+    publisher: Text = None,
+    country: Text = None,
+    year: Year = None,
+    section: Text = None,
+    topic: Text = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+    exact: bool = False,
+) -> dict:
     from docket.query.search import Expansion, expand_names, may_be_name, search_total
 
-    filters = SearchFilters(publisher=publisher, country=country, year=year, section=section, topic=topic)
-    widened = expand_names(persons(store, settings), q) if not exact and may_be_name(q) else Expansion(q)
+    filters = SearchFilters(
+        publisher=publisher, country=country, year=year, section=section, topic=topic
+    )
+    widened = (
+        expand_names(persons(store, settings), q) if not exact and may_be_name(q) else Expansion(q)
+    )
     hits = run_search(store, widened.query, filters, limit=limit, offset=offset)
     total = search_total(store, widened.query, filters)
-    return {"query": q, "searched": widened.query, "linked_spellings": list(widened.spellings),
-            "persons": list(widened.persons), "total": {"paragraphs": total.paragraphs, "documents": total.documents},
-            "limit": limit, "offset": offset,
-            "hits": [{"rank": h.rank, "snippet": h.snippet, "highlights": [list(x) for x in h.highlights],
-                      "topics": list(h.topics), "citation": vars(h.citation)} for h in hits]}
+    return {
+        "query": q,
+        "searched": widened.query,
+        "linked_spellings": list(widened.spellings),
+        "persons": list(widened.persons),
+        "total": {"paragraphs": total.paragraphs, "documents": total.documents},
+        "limit": limit,
+        "offset": offset,
+        "hits": [
+            {
+                "rank": h.rank,
+                "snippet": h.snippet,
+                "highlights": [list(x) for x in h.highlights],
+                "topics": list(h.topics),
+                "citation": vars(h.citation),
+            }
+            for h in hits
+        ],
+    }
 
 
 @router.get("/persons", summary="Persons with status and sources (filters as for /cases)")
 @router.get("/cases", summary="Case list: persons with status, facts, sources; filterable")
-def cases(store: StoreDep, settings: SettingsDep, name: Text = None, country: Text = None, year: Year = None,
-          publisher: Text = None, status: Text = None, topic: Text = None, with_facts: bool = False,
-          event: Text = None, date_from: Annotated[str | None, Query(alias="from", max_length=10)] = None,
-          date_to: Annotated[str | None, Query(alias="to", max_length=10)] = None,
-          side: Annotated[Literal["target", "state", "other", "any"], Query()] = "target", role: Text = None,
-          min_publishers: Annotated[int | None, Query(ge=0, le=1000)] = None,
-          max_publishers: Annotated[int | None, Query(ge=0, le=1000)] = None, last_reported: Year = None,
-          sort: Annotated[str, Query(max_length=20)] = "documents", desc: bool | None = None,
-          limit: Limit = 50, offset: Offset = 0) -> dict:
-    where = CaseFilter(country=country, year=year, publisher=publisher, status=status, topic=topic, name=name,
-                       event=event, date_from=date_from, date_to=date_to, side=None if side == "any" else side,
-                       role=role, min_publishers=min_publishers, max_publishers=max_publishers,
-                       last_reported=last_reported)
-    rows = [c for c in sort_cases(select_cases(persons(store, settings), where, store.paragraph_topics), sort, desc)
-            if c.facts or not with_facts]
-    return {"total": len(rows), "limit": limit, "offset": offset,
-            "cases": [case_summary(c) for c in rows[offset : offset + limit]]}
+def cases(
+    store: StoreDep,
+    settings: SettingsDep,
+    name: Text = None,
+    country: Text = None,
+    year: Year = None,
+    publisher: Text = None,
+    status: Text = None,
+    topic: Text = None,
+    with_facts: bool = False,
+    event: Text = None,
+    date_from: Annotated[str | None, Query(alias="from", max_length=10)] = None,
+    date_to: Annotated[str | None, Query(alias="to", max_length=10)] = None,
+    side: Annotated[Literal["target", "state", "other", "any"], Query()] = "target",
+    role: Text = None,
+    min_publishers: Annotated[int | None, Query(ge=0, le=1000)] = None,
+    max_publishers: Annotated[int | None, Query(ge=0, le=1000)] = None,
+    last_reported: Year = None,
+    sort: Annotated[str, Query(max_length=20)] = "documents",
+    desc: bool | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict:
+    where = CaseFilter(
+        country=country,
+        year=year,
+        publisher=publisher,
+        status=status,
+        topic=topic,
+        name=name,
+        event=event,
+        date_from=date_from,
+        date_to=date_to,
+        side=None if side == "any" else side,
+        role=role,
+        min_publishers=min_publishers,
+        max_publishers=max_publishers,
+        last_reported=last_reported,
+    )
+    rows = [
+        c
+        for c in sort_cases(
+            select_cases(persons(store, settings), where, store.paragraph_topics), sort, desc
+        )
+        if c.facts or not with_facts
+    ]
+    return {
+        "total": len(rows),
+        "limit": limit,
+        "offset": offset,
+        "cases": [case_summary(c) for c in rows[offset : offset + limit]],
+    }
 
 
-@router.get("/persons/{person_id}", summary="A person's case file: status, cited timeline, conflicts")
-def person(person_id: Annotated[str, PathParam(max_length=200)], store: StoreDep, settings: SettingsDep) -> dict:
+@router.get(
+    "/persons/{person_id}", summary="A person's case file: status, cited timeline, conflicts"
+)
+def person(
+    person_id: Annotated[str, PathParam(max_length=200)], store: StoreDep, settings: SettingsDep
+) -> dict:
     case = person_case(store, settings, person_id)
     out = case_dict(case, citer_for(store, settings))
-    out["curation"] = [vars(e) for e in store.curation_log()
-                       if {e.name_a, e.name_b} & set(case.person.cluster.forms)]
+    out["curation"] = [
+        vars(e)
+        for e in store.curation_log()
+        if {e.name_a, e.name_b} & set(case.person.cluster.forms)
+    ]
     keys = {statement_key(e) for _, e in (*case.person.events, *case.person.rejected)}
     out["reviews"] = [vars(r) for r in store.reviews() if r.statement in keys]
     return out
@@ -129,26 +223,54 @@ def stats(store: StoreDep, settings: SettingsDep) -> dict:
     st = statistics(store)
     from docket.query.cases import case_files
 
-    return {"topic_year_publisher": [{"topic": t, "year": y, "publisher": p, "paragraphs": n}
-                                     for (t, y, p), n in sorted(st.topic_year_publisher.items(), key=str)],
-            "events_by_type": dict(st.events_by_type.most_common()),
-            "events_by_type_year": [{"type": t, "year": y, "events": n}
-                                    for (t, y), n in sorted(st.events_by_type_year.items(), key=str)],
-            "charges": dict(st.charges.most_common(50)),
-            "persons_by_status": dict(persons_by_status(case_files(persons(store, settings))).most_common())}
+    return {
+        "topic_year_publisher": [
+            {"topic": t, "year": y, "publisher": p, "paragraphs": n}
+            for (t, y, p), n in sorted(st.topic_year_publisher.items(), key=str)
+        ],
+        "events_by_type": dict(st.events_by_type.most_common()),
+        "events_by_type_year": [
+            {"type": t, "year": y, "events": n}
+            for (t, y), n in sorted(st.events_by_type_year.items(), key=str)
+        ],
+        "charges": dict(st.charges.most_common(50)),
+        "persons_by_status": dict(
+            persons_by_status(case_files(persons(store, settings))).most_common()
+        ),
+    }
 
 
 @router.get("/diff", summary="Year over year: new, continuing and no longer mentioned cases")
-def diff(store: StoreDep, settings: SettingsDep, start: Annotated[int, Query(alias="from", ge=1900, le=2100)],
-         end: Annotated[int, Query(alias="to", ge=1900, le=2100)], country: Text = None) -> dict:
-    d = year_diff(persons(store, settings), start=start, end=end, country=country, documents=store.list_documents())
-    return {"from": start, "to": end, "country": country,
-            "compared": {"from": [document_dict(x) for x in d.reports_from], "to": [document_dict(x) for x in d.reports_to]},
-            "warnings": d.warnings,
-            "new": [case_summary(c) for c in d.new],
-            "continuing": [{**case_summary(c), "added": [f"{f.type} {f.date or ''}".strip() for f in added]}
-                           for c, added in d.continuing],
-            "no_longer_mentioned": [case_summary(c) for c in d.dropped]}
+def diff(
+    store: StoreDep,
+    settings: SettingsDep,
+    start: Annotated[int, Query(alias="from", ge=1900, le=2100)],
+    end: Annotated[int, Query(alias="to", ge=1900, le=2100)],
+    country: Text = None,
+) -> dict:
+    d = year_diff(
+        persons(store, settings),
+        start=start,
+        end=end,
+        country=country,
+        documents=store.list_documents(),
+    )
+    return {
+        "from": start,
+        "to": end,
+        "country": country,
+        "compared": {
+            "from": [document_dict(x) for x in d.reports_from],
+            "to": [document_dict(x) for x in d.reports_to],
+        },
+        "warnings": d.warnings,
+        "new": [case_summary(c) for c in d.new],
+        "continuing": [
+            {**case_summary(c), "added": [f"{f.type} {f.date or ''}".strip() for f in added]}
+            for c, added in d.continuing
+        ],
+        "no_longer_mentioned": [case_summary(c) for c in d.dropped],
+    }
 
 
 class CurationIn(BaseModel):
@@ -166,11 +288,26 @@ def curation_log(store: StoreDep) -> list[dict]:
     return [vars(e) for e in store.curation_log()]
 
 
-@router.post("/curation", status_code=201, summary="Merge, split, or mark not a person (needs the bearer token)")
-def curate(body: CurationIn, store: StoreDep, settings: SettingsDep,
-           who: Annotated[str, Depends(require_bearer)]) -> dict:
-    entries = curate_write(store, body.action, body.name_a, body.name_b, who=who, why=body.why,
-                           records=persons(store, settings))
+@router.post(
+    "/curation",
+    status_code=201,
+    summary="Merge, split, or mark not a person (needs the bearer token)",
+)
+def curate(
+    body: CurationIn,
+    store: StoreDep,
+    settings: SettingsDep,
+    who: Annotated[str, Depends(require_bearer)],
+) -> dict:
+    entries = curate_write(
+        store,
+        body.action,
+        body.name_a,
+        body.name_b,
+        who=who,
+        why=body.why,
+        records=persons(store, settings),
+    )
     return {**vars(entries[0]), "entries": [vars(e) for e in entries]}
 
 
@@ -179,19 +316,40 @@ class ReviewIn(BaseModel):
 
     statement: Body = Field(min_length=5, max_length=200)
     action: Literal["verify", "reject", "correct"]
-    field: Literal["date", "charge", "place", "person"] | None = None  # person: "wrong person" (value: id or name)
+    field: Literal["date", "charge", "place", "person"] | None = (
+        None  # person: "wrong person" (value: id or name)
+    )
     value: OptionalBody = Field(default=None, max_length=300)
     why: OptionalBody = Field(default=None, max_length=2000)
 
 
-@router.get("/reviews", summary="The review log of event statements (verify / reject / correct), oldest first")
+@router.get(
+    "/reviews",
+    summary="The review log of event statements (verify / reject / correct), oldest first",
+)
 def review_log(store: StoreDep) -> list[dict]:
     return [vars(r) for r in store.reviews()]
 
 
-@router.post("/reviews", status_code=201, summary="Verify, reject or correct an event statement (needs the token)")
-def add_review(body: ReviewIn, store: StoreDep, who: Annotated[str, Depends(require_bearer)]) -> dict:
-    return vars(review(store, body.statement, body.action, who=who, field=body.field, value=body.value, why=body.why))
+@router.post(
+    "/reviews",
+    status_code=201,
+    summary="Verify, reject or correct an event statement (needs the token)",
+)
+def add_review(
+    body: ReviewIn, store: StoreDep, who: Annotated[str, Depends(require_bearer)]
+) -> dict:
+    return vars(
+        review(
+            store,
+            body.statement,
+            body.action,
+            who=who,
+            field=body.field,
+            value=body.value,
+            why=body.why,
+        )
+    )
 
 
 class RejectIn(BaseModel):
@@ -202,19 +360,43 @@ class RejectIn(BaseModel):
     why: Body = Field(min_length=1, max_length=2000)
 
 
-@router.post("/facts/reject", status_code=201, summary="Reject a claim everywhere: every statement of one fact")
-def reject_fact(body: RejectIn, store: StoreDep, settings: SettingsDep,
-                who: Annotated[str, Depends(require_bearer)]) -> dict:
-    reviews = reject_claim(store, body.person, body.fact, who=who, why=body.why, records=persons(store, settings))
+@router.post(
+    "/facts/reject",
+    status_code=201,
+    summary="Reject a claim everywhere: every statement of one fact",
+)
+def reject_fact(
+    body: RejectIn,
+    store: StoreDep,
+    settings: SettingsDep,
+    who: Annotated[str, Depends(require_bearer)],
+) -> dict:
+    reviews = reject_claim(
+        store, body.person, body.fact, who=who, why=body.why, records=persons(store, settings)
+    )
     return {"fact": body.fact, "rejected": [vars(r) for r in reviews]}
 
 
-@router.get("/review-queue", summary="Unverified facts most worth checking first (status-deciding, unsure, single-source)")
-def review_queue_api(store: StoreDep, settings: SettingsDep, country: Text = None,
-                     side: Annotated[Literal["target", "state", "other", "any"], Query()] = "target",
-                     limit: Limit = 50, offset: Offset = 0) -> dict:
+@router.get(
+    "/review-queue",
+    summary="Unverified facts most worth checking first (status-deciding, unsure, single-source)",
+)
+def review_queue_api(
+    store: StoreDep,
+    settings: SettingsDep,
+    country: Text = None,
+    side: Annotated[Literal["target", "state", "other", "any"], Query()] = "target",
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict:
     from docket.query.queue import review_queue
 
-    items = review_queue(persons(store, settings), country=country, side=None if side == "any" else side)
-    return {"total": len(items), "limit": limit, "offset": offset,
-            "items": [queue_item_dict(it) for it in items[offset : offset + limit]]}
+    items = review_queue(
+        persons(store, settings), country=country, side=None if side == "any" else side
+    )
+    return {
+        "total": len(items),
+        "limit": limit,
+        "offset": offset,
+        "items": [queue_item_dict(it) for it in items[offset : offset + limit]],
+    }

@@ -10,15 +10,25 @@ from pygal.style import DefaultStyle
 
 from docket.query.stats import Stats
 
-_CONFIG = {"js": [], "style": DefaultStyle, "width": 900, "height": 420, "legend_at_bottom": True,
-           "truncate_legend": 30, "print_values": False, "disable_xml_declaration": True}
+_CONFIG = {
+    "js": [],
+    "style": DefaultStyle,
+    "width": 900,
+    "height": 420,
+    "legend_at_bottom": True,
+    "truncate_legend": 30,
+    "print_values": False,
+    "disable_xml_declaration": True,
+}
 
 
 def _years(st: Stats) -> list[int]:
     return sorted({y for (_, y, _) in st.topic_year_publisher if y is not None})
 
 
-def topic_year_table(st: Stats, reports: Counter[int] | None = None, top: int = 8) -> tuple[list[int], list[tuple[str, list[float | None]]]]:
+def topic_year_table(
+    st: Stats, reports: Counter[int] | None = None, top: int = 8
+) -> tuple[list[int], list[tuple[str, list[float | None]]]]:
     """The numbers behind :func:`topics_by_year`: every year from the first to the last covered
     (a year without reports is None, a gap, not a zero), and per topic (the ``top`` most frequent)
     the paragraphs per year, or per report covering that year when ``reports`` is given (a
@@ -38,7 +48,9 @@ def topic_year_table(st: Stats, reports: Counter[int] | None = None, top: int = 
             if y not in covered:
                 values.append(None)
                 continue
-            n = sum(m for (t, yy, _), m in st.topic_year_publisher.items() if t == topic and yy == y)
+            n = sum(
+                m for (t, yy, _), m in st.topic_year_publisher.items() if t == topic and yy == y
+            )
             values.append(round(n / reports[y], 2) if reports and reports.get(y) else n)
         rows.append((topic, values))
     return span, rows
@@ -49,8 +61,12 @@ def topics_by_year(st: Stats, reports: Counter[int] | None = None) -> str:
     axis; per report when ``reports`` (reports per covered year) is given."""
     span, rows = topic_year_table(st, reports)
     per = " per report" if reports else ""
-    chart = pygal.Line(title=f"Paragraphs{per} by topic and year covered", x_title="year covered (gaps: no report)",
-                       allow_interruptions=True, **_CONFIG)
+    chart = pygal.Line(
+        title=f"Paragraphs{per} by topic and year covered",
+        x_title="year covered (gaps: no report)",
+        allow_interruptions=True,
+        **_CONFIG,
+    )
     chart.x_labels = [str(y) for y in span]
     for topic, values in rows:
         chart.add(topic, values)
@@ -61,11 +77,22 @@ def topics_by_publisher(st: Stats) -> str:
     """Paragraphs per topic, stacked by publisher."""
     topics = sorted({t for (t, _, _) in st.topic_year_publisher})
     pubs = sorted({p or "unknown" for (_, _, p) in st.topic_year_publisher})
-    chart = pygal.StackedBar(title="Paragraphs by topic and publisher", x_label_rotation=35, **_CONFIG)
+    chart = pygal.StackedBar(
+        title="Paragraphs by topic and publisher", x_label_rotation=35, **_CONFIG
+    )
     chart.x_labels = topics
     for pub in pubs:
-        chart.add(pub, [sum(n for (t, _, p), n in st.topic_year_publisher.items() if t == topic and (p or "unknown") == pub)
-                        for topic in topics])
+        chart.add(
+            pub,
+            [
+                sum(
+                    n
+                    for (t, _, p), n in st.topic_year_publisher.items()
+                    if t == topic and (p or "unknown") == pub
+                )
+                for topic in topics
+            ],
+        )
     return chart.render()
 
 
@@ -73,7 +100,9 @@ def events_by_type(st: Stats) -> str:
     """Event statements per type, stacked by covered year."""
     types = [t for t, _ in st.events_by_type.most_common()]
     years = sorted({y for (_, y) in st.events_by_type_year if y is not None})
-    chart = pygal.StackedBar(title="Event statements by type and year covered", x_label_rotation=35, **_CONFIG)
+    chart = pygal.StackedBar(
+        title="Event statements by type and year covered", x_label_rotation=35, **_CONFIG
+    )
     chart.x_labels = [t.replace("_", " ") for t in types]
     for y in years:
         chart.add(str(y), [st.events_by_type_year.get((t, y), 0) for t in types])
@@ -88,5 +117,8 @@ def persons_by_status(counts: Counter[str]) -> str:
     return chart.render()
 
 
-CHARTS: dict[str, Callable[..., str]] = {"topics-by-year": topics_by_year, "topics-by-publisher": topics_by_publisher,
-                                           "events-by-type": events_by_type}
+CHARTS: dict[str, Callable[..., str]] = {
+    "topics-by-year": topics_by_year,
+    "topics-by-publisher": topics_by_publisher,
+    "events-by-type": events_by_type,
+}

@@ -201,9 +201,12 @@ def person_record(store: Store, settings: Settings, person_id: str) -> PersonRec
     if found.ambiguous:
         from docket.query.curation import candidates_text
 
-        raise AmbiguousPerson(409, f"{person_id!r} names {len(found.matches)} persons: "
-                                   f"{candidates_text(found.matches)}. Open /persons/ID with one of the ids.",
-                              matches=found.matches)
+        raise AmbiguousPerson(
+            409,
+            f"{person_id!r} names {len(found.matches)} persons: "
+            f"{candidates_text(found.matches)}. Open /persons/ID with one of the ids.",
+            matches=found.matches,
+        )
     assert found.person is not None
     return found.person
 
@@ -233,21 +236,33 @@ def require_bearer(request: Request, settings: SettingsDep, store: StoreDep) -> 
     """API writes: ``Authorization: Bearer TOKEN`` (the server token; the curator is ``X-Docket-User``
     or "api") or ``Authorization: Basic`` with a curator account's name and password."""
     if not curation_enabled(settings, store):
-        raise HTTPException(403, "curation is disabled on this server (set DOCKET_TOKEN or add a curator "
-                                 "with `docket curator add`)")
+        raise HTTPException(
+            403,
+            "curation is disabled on this server (set DOCKET_TOKEN or add a curator "
+            "with `docket curator add`)",
+        )
     auth = request.headers.get("authorization", "")
     scheme, _, value = auth.partition(" ")
-    if scheme.lower() == "bearer":  # per client only: a name-wide count would let anyone lock out the token
+    if (
+        scheme.lower() == "bearer"
+    ):  # per client only: a name-wide count would let anyone lock out the token
         throttled(request, store, None)
         if token_ok(settings, value.strip()):
             who = (request.headers.get("x-docket-user") or "api").strip()[:80] or "api"
-            if store.curator_hash(who) is not None:  # the audit log's "who" is the account's holder only
-                raise HTTPException(403, f"{who!r} is a curator account: authenticate as it with its password (Basic)")
+            if (
+                store.curator_hash(who) is not None
+            ):  # the audit log's "who" is the account's holder only
+                raise HTTPException(
+                    403,
+                    f"{who!r} is a curator account: authenticate as it with its password (Basic)",
+                )
             return who
         failed_login(request, store, None)
     if scheme.lower() == "basic":
         try:
-            name, _, password = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
+            name, _, password = (
+                base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
+            )
         except (ValueError, UnicodeDecodeError):
             name = password = ""
         throttled(request, store, name or None)
@@ -255,8 +270,11 @@ def require_bearer(request: Request, settings: SettingsDep, store: StoreDep) -> 
         if account is not None and verify_secret(account, password):
             return name[:80]
         failed_login(request, store, name or None)
-    raise HTTPException(401, "a valid bearer token or curator login is required",
-                        headers={"WWW-Authenticate": 'Bearer, Basic realm="docket"'})
+    raise HTTPException(
+        401,
+        "a valid bearer token or curator login is required",
+        headers={"WWW-Authenticate": 'Bearer, Basic realm="docket"'},
+    )
 
 
 def curator_of(request: Request) -> str | None:
@@ -290,7 +308,9 @@ def check_csrf(request: Request, given: str | None) -> None:
     """Refuse a form post whose CSRF token does not match the session's."""
     expected = request.session.get("csrf")
     if not expected or not given or not hmac.compare_digest(expected, given):
-        raise HTTPException(403, "the form has expired or did not come from this site; reload the page and retry")
+        raise HTTPException(
+            403, "the form has expired or did not come from this site; reload the page and retry"
+        )
 
 
 class AuthThrottle:
@@ -311,7 +331,10 @@ class AuthThrottle:
     @staticmethod
     def keys(client: str, account: str | None) -> list[str]:
         """The counters a failure of ``account`` from ``client`` goes to."""
-        return [f"client:{client}", *([f"account:{account.strip().lower()[:80]}"] if account else [])]
+        return [
+            f"client:{client}",
+            *([f"account:{account.strip().lower()[:80]}"] if account else []),
+        ]
 
     def blocked(self, store: Store, client: str, account: str | None) -> bool:
         """Whether this client, or this account, has failed too often recently."""
@@ -321,7 +344,10 @@ class AuthThrottle:
         except DocketError:
             shared = 0
         with self._lock:
-            local = max((sum(now - t < self.window for t in self._local.get(k, [])) for k in keys), default=0)
+            local = max(
+                (sum(now - t < self.window for t in self._local.get(k, [])) for k in keys),
+                default=0,
+            )
         return max(shared, local) >= self.attempts
 
     def failed(self, store: Store, client: str, account: str | None) -> None:
@@ -334,7 +360,9 @@ class AuthThrottle:
             pass
         with self._lock:
             for k in keys:
-                self._local[k] = [t for t in self._local.get(k, []) if now - t < self.window] + [now]
+                self._local[k] = [t for t in self._local.get(k, []) if now - t < self.window] + [
+                    now
+                ]
 
 
 def client_address(request: Request) -> str:
@@ -346,8 +374,11 @@ def client_address(request: Request) -> str:
 def throttled(request: Request, store: Store, account: str | None) -> None:
     """Refuse (429) a login attempt from a client or for an account that failed too often."""
     if request.app.state.auth_throttle.blocked(store, client_address(request), account):
-        raise HTTPException(429, "too many failed logins from this address or for this account; wait a few "
-                                 "minutes", headers={"Retry-After": str(int(request.app.state.auth_throttle.window))})
+        raise HTTPException(
+            429,
+            "too many failed logins from this address or for this account; wait a few minutes",
+            headers={"Retry-After": str(int(request.app.state.auth_throttle.window))},
+        )
 
 
 def failed_login(request: Request, store: Store, account: str | None) -> None:

@@ -64,8 +64,9 @@ class PageCache:
                 _, (dropped, _) = self._pages.popitem(last=False)
                 self.bytes -= len(dropped)
 
-    def get_or_render(self, request: Request, store: Store, settings: Settings,
-                      render: Callable[[], Response]) -> Response:
+    def get_or_render(
+        self, request: Request, store: Store, settings: Settings, render: Callable[[], Response]
+    ) -> Response:
         """The kept page for this request, or ``render()``'s (kept when it is a 200 page)."""
         if self.size <= 0 or request.method != "GET" or request.session.get("curator"):
             return render()
@@ -80,21 +81,33 @@ class PageCache:
         return response
 
 
-page_cache = PageCache(int(os.environ.get("DOCKET_PAGE_CACHE", "1024")),
-                       int(os.environ.get("DOCKET_PAGE_CACHE_MB", "64")) * 1024 * 1024)
+page_cache = PageCache(
+    int(os.environ.get("DOCKET_PAGE_CACHE", "1024")),
+    int(os.environ.get("DOCKET_PAGE_CACHE_MB", "64")) * 1024 * 1024,
+)
 
 # The query parameters each cached page reads: any other one cannot change the page, so it is left
 # out of the key (junk parameters would otherwise make every request a new entry).
-_KNOWN = {"/search": ("q", "publisher", "country", "year", "section", "topic", "page", "exact"), "/": (),
-          "/documents/": ("mark",), "/persons/": ()}
+_KNOWN = {
+    "/search": ("q", "publisher", "country", "year", "section", "topic", "page", "exact"),
+    "/": (),
+    "/documents/": ("mark",),
+    "/persons/": (),
+}
 
 
 def _url(scope: Scope) -> str:
     from urllib.parse import parse_qsl, urlencode
 
     path = scope["path"]
-    known = next((v for k, v in _KNOWN.items() if path == k or (k.endswith("/") and k != "/" and path.startswith(k))),
-                 _KNOWN["/search"] if path in ("/", "/search") else ())
+    known = next(
+        (
+            v
+            for k, v in _KNOWN.items()
+            if path == k or (k.endswith("/") and k != "/" and path.startswith(k))
+        ),
+        _KNOWN["/search"] if path in ("/", "/search") else (),
+    )
     pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
     return path + "?" + urlencode(sorted((k, v) for k, v in pairs if k in known))
 
@@ -102,10 +115,13 @@ def _url(scope: Scope) -> str:
 def cached_page(endpoint: Callable[..., Response]) -> Callable[..., Response]:
     """Serve a page route through :data:`page_cache`; the route takes ``request``, ``store`` and
     ``settings`` (FastAPI reads the wrapped signature, so its parameters are unchanged)."""
+
     @functools.wraps(endpoint)
     def wrapper(**kwargs: Any) -> Response:
-        return page_cache.get_or_render(kwargs["request"], kwargs["store"], kwargs["settings"],
-                                        lambda: endpoint(**kwargs))
+        return page_cache.get_or_render(
+            kwargs["request"], kwargs["store"], kwargs["settings"], lambda: endpoint(**kwargs)
+        )
+
     return wrapper
 
 
@@ -126,15 +142,34 @@ class PageCacheFront:
             return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (scope["type"] == "http" and scope["method"] == "GET" and page_cache.size > 0
-                and scope["path"].startswith(CACHED_PREFIXES) and not scope.get("session", {}).get("curator")):
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "GET"
+            and page_cache.size > 0
+            and scope["path"].startswith(CACHED_PREFIXES)
+            and not scope.get("session", {}).get("curator")
+        ):
             state = self._state()
             hit = page_cache.get((self.settings.db, state, _url(scope))) if state else None
             if hit is not None:
                 body, media = hit
-                await send({"type": "http.response.start", "status": 200, "headers": [
-                    (b"content-type", (media + "; charset=utf-8" if media.startswith("text/") else media).encode()),
-                    (b"content-length", str(len(body)).encode())]})
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 200,
+                        "headers": [
+                            (
+                                b"content-type",
+                                (
+                                    media + "; charset=utf-8"
+                                    if media.startswith("text/")
+                                    else media
+                                ).encode(),
+                            ),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
                 await send({"type": "http.response.body", "body": body})
                 return
         await self.app(scope, receive, send)

@@ -60,7 +60,9 @@ Text = Annotated[str | None, Query(max_length=200)]
 
 def _page(request: Request, name: str, status_code: int = 200, **context: object) -> HTMLResponse:
     context.update(request=request, curator=curator_of(request), csrf=LazyToken(request))
-    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
+    return request.app.state.templates.TemplateResponse(
+        request, name, context, status_code=status_code
+    )
 
 
 class LazyToken:
@@ -83,10 +85,12 @@ def _facets(store, settings) -> dict[str, list]:
 
 def _compute_facets(store) -> dict[str, list]:
     docs = store.list_documents()
-    return {"publisher": sorted({d.publisher for d in docs if d.publisher}),
-            "country": sorted({d.country for d in docs if d.country}),
-            "year": sorted({d.period for d in docs if d.period}, reverse=True),
-            "topic": [(t.id, t.label) for t in taxonomy()]}
+    return {
+        "publisher": sorted({d.publisher for d in docs if d.publisher}),
+        "country": sorted({d.country for d in docs if d.country}),
+        "year": sorted({d.period for d in docs if d.period}, reverse=True),
+        "topic": [(t.id, t.label) for t in taxonomy()],
+    }
 
 
 def _int(value: str | None) -> int | None:
@@ -97,43 +101,99 @@ def _int(value: str | None) -> int | None:
 @router.get("/", response_class=HTMLResponse)
 @router.get("/search", response_class=HTMLResponse)
 @cached_page
-def search_page(request: Request, store: StoreDep, settings: SettingsDep, q: Annotated[str, Query(max_length=500)] = "",
-                publisher: Text = None, country: Text = None, year: Text = None, section: Text = None,
-                topic: Text = None, page: Annotated[int, Query(ge=1, le=1000)] = 1,
-                exact: Annotated[str, Query(max_length=1)] = "") -> HTMLResponse:
+def search_page(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    q: Annotated[str, Query(max_length=500)] = "",
+    publisher: Text = None,
+    country: Text = None,
+    year: Text = None,
+    section: Text = None,
+    topic: Text = None,
+    page: Annotated[int, Query(ge=1, le=1000)] = 1,
+    exact: Annotated[str, Query(max_length=1)] = "",
+) -> HTMLResponse:
     from docket.query.search import Expansion, SearchTotal, expand_names, may_be_name, search_total
 
-    filters = SearchFilters(publisher=publisher or None, country=country or None, year=_int(year),
-                            section=section or None, topic=topic or None)
+    filters = SearchFilters(
+        publisher=publisher or None,
+        country=country or None,
+        year=_int(year),
+        section=section or None,
+        topic=topic or None,
+    )
     hits, error, widened, found, total = [], None, Expansion(q), Expansion(q), SearchTotal(0, 0)
     if q.strip():
         from docket.errors import DocketError
 
         try:
-            if may_be_name(q):  # a person's name finds the person's other spellings too (unless exact)
+            if may_be_name(
+                q
+            ):  # a person's name finds the person's other spellings too (unless exact)
                 found = expand_names(persons(store, settings), q)
                 widened = Expansion(q) if exact else found
-            hits = run_search(store, widened.query, filters, limit=PAGE + 1, offset=(page - 1) * PAGE)
+            hits = run_search(
+                store, widened.query, filters, limit=PAGE + 1, offset=(page - 1) * PAGE
+            )
             total = search_total(store, widened.query, filters)
         except DocketError as exc:
             error = exc.message + (f" ({exc.hint})" if exc.hint else "")
-    args = {k: v for k, v in {"q": q, "publisher": publisher, "country": country, "year": year,
-                              "section": section, "topic": topic, "exact": exact}.items() if v}
+    args = {
+        k: v
+        for k, v in {
+            "q": q,
+            "publisher": publisher,
+            "country": country,
+            "year": year,
+            "section": section,
+            "topic": topic,
+            "exact": exact,
+        }.items()
+        if v
+    }
     toggle = None
     if found.spellings and not error:  # say what was searched, and offer the other way
         others = {k: v for k, v in args.items() if k not in ("exact", "page")}
-        toggle = {"spellings": found.spellings, "exact": bool(exact),
-                  "href": f"/search?{urlencode({**others, 'exact': '1'})}" if not exact else f"/search?{urlencode(others)}"}
-    results = [{"hit": h, "segments": segments(h.snippet, [Span(a, b, "hl") for a, b in h.highlights]),
-                "href": cite_href(h.citation.document_id, int(h.citation.paragraph_id.rsplit(":p", 1)[1]))}
-               for h in hits[:PAGE]]
-    named = (_persons_named(_name_index(store, settings), q, filters, found.persons)
-             if q.strip() and not error else [])
-    return _page(request, "search.html", q=q, args=args, results=results, error=error, facets=_facets(store, settings),
-                 named=named, toggle=toggle, total=total,
-                 page=page, more=len(hits) > PAGE, counts=cache.get(store, settings, "counts", store.counts),
-                 prev_url=f"/search?{urlencode({**args, 'page': page - 1})}" if page > 1 else None,
-                 next_url=f"/search?{urlencode({**args, 'page': page + 1})}" if len(hits) > PAGE else None)
+        toggle = {
+            "spellings": found.spellings,
+            "exact": bool(exact),
+            "href": f"/search?{urlencode({**others, 'exact': '1'})}"
+            if not exact
+            else f"/search?{urlencode(others)}",
+        }
+    results = [
+        {
+            "hit": h,
+            "segments": segments(h.snippet, [Span(a, b, "hl") for a, b in h.highlights]),
+            "href": cite_href(
+                h.citation.document_id, int(h.citation.paragraph_id.rsplit(":p", 1)[1])
+            ),
+        }
+        for h in hits[:PAGE]
+    ]
+    named = (
+        _persons_named(_name_index(store, settings), q, filters, found.persons)
+        if q.strip() and not error
+        else []
+    )
+    return _page(
+        request,
+        "search.html",
+        q=q,
+        args=args,
+        results=results,
+        error=error,
+        facets=_facets(store, settings),
+        named=named,
+        toggle=toggle,
+        total=total,
+        page=page,
+        more=len(hits) > PAGE,
+        counts=cache.get(store, settings, "counts", store.counts),
+        prev_url=f"/search?{urlencode({**args, 'page': page - 1})}" if page > 1 else None,
+        next_url=f"/search?{urlencode({**args, 'page': page + 1})}" if len(hits) > PAGE else None,
+    )
 
 
 def _name_index(store, settings) -> tuple[list, list[tuple[str, int]]]:
@@ -142,14 +202,26 @@ def _name_index(store, settings) -> tuple[list, list[tuple[str, int]]]:
 
     def build() -> tuple[list, list[tuple[str, int]]]:
         records = persons(store, settings)
-        tokens = sorted({(t, i) for i, p in enumerate(records) for f in p.cluster.forms for t in name_key(f).split()})
+        tokens = sorted(
+            {
+                (t, i)
+                for i, p in enumerate(records)
+                for f in p.cluster.forms
+                for t in name_key(f).split()
+            }
+        )
         return records, tokens
 
     return cache.get(store, settings, "names", build)
 
 
-def _persons_named(index: tuple[list, list[tuple[str, int]]], q: str, filters: SearchFilters,
-                   widened: tuple[str, ...] = (), limit: int = 6) -> list[dict]:
+def _persons_named(
+    index: tuple[list, list[tuple[str, int]]],
+    q: str,
+    filters: SearchFilters,
+    widened: tuple[str, ...] = (),
+    limit: int = 6,
+) -> list[dict]:
     """Persons with a name word starting with every word of the query (transliteration-folded), or
     whose spellings the search was widened to (a Cyrillic query), named in a report the search's
     filters keep, with status."""
@@ -162,12 +234,17 @@ def _persons_named(index: tuple[list, list[tuple[str, int]]], q: str, filters: S
     records, tokens = index
 
     def kept(p) -> bool:
-        return any((not filters.country or same_country(d.country, filters.country))
-                   and (not filters.publisher or filters.publisher.lower() in (d.publisher or "").lower())
-                   and (filters.year is None or d.period == filters.year) for d in p.documents)
+        return any(
+            (not filters.country or same_country(d.country, filters.country))
+            and (not filters.publisher or filters.publisher.lower() in (d.publisher or "").lower())
+            and (filters.year is None or d.period == filters.year)
+            for d in p.documents
+        )
 
     first = [i for i, p in enumerate(records) if p.cluster.id in widened]
-    words = [name_key(w) for w in q.replace('"', " ").split() if len(w) > 2 and not w.startswith("-")]
+    words = [
+        name_key(w) for w in q.replace('"', " ").split() if len(w) > 2 and not w.startswith("-")
+    ]
     words = [w for w in words if w]
     if not words and not first:
         return []
@@ -187,7 +264,9 @@ def _persons_named(index: tuple[list, list[tuple[str, int]]], q: str, filters: S
         row = case_summary(case_file(p))
         spellings = sorted({f.split()[-1] for f in p.cluster.forms})
         if len(spellings) > 1:
-            row["all_spellings"] = "/search?" + urlencode({"q": " OR ".join(f'"{x}"' for x in spellings)})
+            row["all_spellings"] = "/search?" + urlencode(
+                {"q": " OR ".join(f'"{x}"' for x in spellings)}
+            )
         out.append(row)
     return out
 
@@ -199,25 +278,50 @@ def documents_page(request: Request, store: StoreDep) -> HTMLResponse:
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
 @cached_page
-def reader_page(request: Request, document_id: str, store: StoreDep, settings: SettingsDep,
-                mark: Annotated[str | None, Query(max_length=40, pattern=r"^[0-9]{1,12}-[0-9]{1,12}$")] = None) -> HTMLResponse:
+def reader_page(
+    request: Request,
+    document_id: str,
+    store: StoreDep,
+    settings: SettingsDep,
+    mark: Annotated[str | None, Query(max_length=40, pattern=r"^[0-9]{1,12}-[0-9]{1,12}$")] = None,
+) -> HTMLResponse:
     doc = store.get_document(document_id)
     summary = store.find_by_id(document_id)
     if doc is None or summary is None:
         raise HTTPException(404, f"no document with id {document_id!r}")
     mentions, events = store.document_facts(document_id)
-    who = cache.get(store, settings, "mention-person", lambda: {
-        (d, m.start): p.cluster.id for p in persons(store, settings) for d, m in p.cluster.mentions})
+    who = cache.get(
+        store,
+        settings,
+        "mention-person",
+        lambda: {
+            (d, m.start): p.cluster.id
+            for p in persons(store, settings)
+            for d, m in p.cluster.mentions
+        },
+    )
     marked = tuple(int(x) for x in mark.split("-")) if mark else None
     topics = store.paragraph_topics(document_id)
     entities = store.document_entities(document_id)
     sections = {s.ordinal: s for s in doc.sections}
     blocks, seen_sections = [], set()
     for p in doc.paragraphs:
-        spans = [Span(m.start - p.start, m.end - p.start, "person", f"/persons/{who[(document_id, m.start)]}",
-                      "person") for m in mentions if p.start <= m.start and m.end <= p.end and (document_id, m.start) in who]
-        spans += [Span(x.start - p.start, x.end - p.start, x.label, None, x.label) for x in entities
-                  if p.start <= x.start and x.end <= p.end]
+        spans = [
+            Span(
+                m.start - p.start,
+                m.end - p.start,
+                "person",
+                f"/persons/{who[(document_id, m.start)]}",
+                "person",
+            )
+            for m in mentions
+            if p.start <= m.start and m.end <= p.end and (document_id, m.start) in who
+        ]
+        spans += [
+            Span(x.start - p.start, x.end - p.start, x.label, None, x.label)
+            for x in entities
+            if p.start <= x.start and x.end <= p.end
+        ]
         if marked and p.start <= marked[0] < p.end:
             # the cited passage wins over the names inside it; names around it keep their links
             a, b = marked[0] - p.start, min(marked[1], p.end) - p.start
@@ -228,22 +332,45 @@ def reader_page(request: Request, document_id: str, store: StoreDep, settings: S
             s = sections.get(p.section)
             if s:
                 blocks.append({"heading": s.heading, "level": min(s.level + 1, 4)})
-        blocks.append({"paragraph": p, "segments": segments(p.text, spans), "topics": topics.get(p.ordinal, ()),
-                       "cited": bool(marked and p.start <= marked[0] < p.end),
-                       "events": list(dict.fromkeys((e.type, e.date) for e in events if e.paragraph == p.ordinal))})
-    return _page(request, "document.html", doc=summary, blocks=blocks, notes=doc.notes,
-                 attributes=list(doc.metadata.attributes))
+        blocks.append(
+            {
+                "paragraph": p,
+                "segments": segments(p.text, spans),
+                "topics": topics.get(p.ordinal, ()),
+                "cited": bool(marked and p.start <= marked[0] < p.end),
+                "events": list(
+                    dict.fromkeys((e.type, e.date) for e in events if e.paragraph == p.ordinal)
+                ),
+            }
+        )
+    return _page(
+        request,
+        "document.html",
+        doc=summary,
+        blocks=blocks,
+        notes=doc.notes,
+        attributes=list(doc.metadata.attributes),
+    )
 
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
 @cached_page
-def person_page(request: Request, person_id: str, store: StoreDep, settings: SettingsDep) -> Response:
+def person_page(
+    request: Request, person_id: str, store: StoreDep, settings: SettingsDep
+) -> Response:
     try:
         record = person_record(store, settings, person_id)
     except AmbiguousPerson as exc:  # a name several persons share: say so and let the reader choose
-        return _page(request, "choose.html", asked=person_id, status_code=409,
-                     candidates=[{"p": p, "countries": sorted({d.country for d in p.documents if d.country})}
-                                 for p in exc.matches])
+        return _page(
+            request,
+            "choose.html",
+            asked=person_id,
+            status_code=409,
+            candidates=[
+                {"p": p, "countries": sorted({d.country for d in p.documents if d.country})}
+                for p in exc.matches
+            ],
+        )
     if record.cluster.id != person_id:  # another spelling's slug: the person's own address
         return RedirectResponse(f"/persons/{record.cluster.id}", status_code=301)
     case = case_file(record)
@@ -251,24 +378,65 @@ def person_page(request: Request, person_id: str, store: StoreDep, settings: Set
     log = [e for e in store.curation_log() if {e.name_a, e.name_b} & set(case.person.cluster.forms)]
     keys = {statement_key(e) for _, e in (*case.person.events, *case.person.rejected)}
     reviews = [r for r in store.reviews() if r.statement in keys]
-    facts = [{"fact": f, "sanction": sanction_text(f.sanction), "statements": [
-        {"doc": d, "event": e, "href": cite_href(d.id, e.paragraph, e.start, e.end), "key": statement_key(e),
-         "citation_text": citation_text(d, e, citer.place(d.id, e.paragraph)[0]),
-         "anchor": statement_anchor(statement_key(e)),
-         "section": citer.place(d.id, e.paragraph)[0], "page": citer.place(d.id, e.paragraph)[1]}
-        for d, e in f.statements]} for f in case.facts]
-    rejected = [{"doc": d, "event": e, "href": cite_href(d.id, e.paragraph, e.start, e.end),
-                 "anchor": statement_anchor(statement_key(e))}
-                for d, e in case.person.rejected]
-    return _page(request, "person.html", case=case, facts=facts, timeline=_timeline(case), log=log,
-                 reviews=reviews, rejected=rejected, min_confidence=STATUS_MIN_CONFIDENCE,
-                 conflicts=[{"c": x, "sides": [{"doc": d, "event": e, "href": cite_href(d.id, e.paragraph, e.start, e.end)}
-                                               for d, e in (x.a, x.b) if d]} for x in case.conflicts if x.a],
-                 spelling=[x for x in case.conflicts if x.kind == "spelling"])
+    facts = [
+        {
+            "fact": f,
+            "sanction": sanction_text(f.sanction),
+            "statements": [
+                {
+                    "doc": d,
+                    "event": e,
+                    "href": cite_href(d.id, e.paragraph, e.start, e.end),
+                    "key": statement_key(e),
+                    "citation_text": citation_text(d, e, citer.place(d.id, e.paragraph)[0]),
+                    "anchor": statement_anchor(statement_key(e)),
+                    "section": citer.place(d.id, e.paragraph)[0],
+                    "page": citer.place(d.id, e.paragraph)[1],
+                }
+                for d, e in f.statements
+            ],
+        }
+        for f in case.facts
+    ]
+    rejected = [
+        {
+            "doc": d,
+            "event": e,
+            "href": cite_href(d.id, e.paragraph, e.start, e.end),
+            "anchor": statement_anchor(statement_key(e)),
+        }
+        for d, e in case.person.rejected
+    ]
+    return _page(
+        request,
+        "person.html",
+        case=case,
+        facts=facts,
+        timeline=_timeline(case),
+        log=log,
+        reviews=reviews,
+        rejected=rejected,
+        min_confidence=STATUS_MIN_CONFIDENCE,
+        conflicts=[
+            {
+                "c": x,
+                "sides": [
+                    {"doc": d, "event": e, "href": cite_href(d.id, e.paragraph, e.start, e.end)}
+                    for d, e in (x.a, x.b)
+                    if d
+                ],
+            }
+            for x in case.conflicts
+            if x.a
+        ],
+        spelling=[x for x in case.conflicts if x.kind == "spelling"],
+    )
 
 
 @router.get("/persons/{person_id}/dossier.md")
-def person_dossier(request: Request, person_id: str, store: StoreDep, settings: SettingsDep) -> Response:
+def person_dossier(
+    request: Request, person_id: str, store: StoreDep, settings: SettingsDep
+) -> Response:
     """The person's Markdown dossier (as `docket export -f markdown`), as a download."""
     from docket.export.markdown import dossier
 
@@ -276,12 +444,17 @@ def person_dossier(request: Request, person_id: str, store: StoreDep, settings: 
     if record.cluster.id != person_id:
         return RedirectResponse(f"/persons/{record.cluster.id}/dossier.md", status_code=301)
     text = dossier(case_file(record), citer_for(store, settings))
-    return Response(text, media_type="text/markdown; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{record.cluster.id}.md"'})
+    return Response(
+        text,
+        media_type="text/markdown; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{record.cluster.id}.md"'},
+    )
 
 
 @router.get("/persons/{person_id}/statements.csv")
-def person_statements_csv(request: Request, person_id: str, store: StoreDep, settings: SettingsDep) -> Response:
+def person_statements_csv(
+    request: Request, person_id: str, store: StoreDep, settings: SettingsDep
+) -> Response:
     """Every statement of the person's facts with its citation, as CSV (the export's statements table)."""
     import csv
     import io
@@ -292,14 +465,24 @@ def person_statements_csv(request: Request, person_id: str, store: StoreDep, set
     record = person_record(store, settings, person_id)
     if record.cluster.id != person_id:
         return RedirectResponse(f"/persons/{record.cluster.id}/statements.csv", status_code=301)
-    [table] = [t for t in case_tables(list(record.documents), [case_file(record)], citer_for(store, settings))
-               if t.name == "statements"]
+    [table] = [
+        t
+        for t in case_tables(
+            list(record.documents), [case_file(record)], citer_for(store, settings)
+        )
+        if t.name == "statements"
+    ]
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(table.columns)
     w.writerows([csv_cell(v) for v in row] for row in table.rows)
-    return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{record.cluster.id}-statements.csv"'})
+    return Response(
+        "\ufeff" + buf.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{record.cluster.id}-statements.csv"'
+        },
+    )
 
 
 def citation_text(d, e, section: str | None) -> str:
@@ -323,77 +506,154 @@ def _timeline(case) -> dict:
     dated = [f for f in case.facts if f.date]
     if not dated:
         return {"points": [], "years": []}
+
     def x(date: str) -> float:
-        y, m, d = (int(p) for p in (date + "-07-15")[:10].split("-")) if len(date) == 4 else \
-                  (int(p) for p in (date + "-15")[:10].split("-")) if len(date) == 7 else (int(p) for p in date.split("-"))
+        y, m, d = (
+            (int(p) for p in (date + "-07-15")[:10].split("-"))
+            if len(date) == 4
+            else (int(p) for p in (date + "-15")[:10].split("-"))
+            if len(date) == 7
+            else (int(p) for p in date.split("-"))
+        )
         return y + (m - 1) / 12 + (d - 1) / 365
+
     lo, hi = min(x(f.date) for f in dated), max(x(f.date) for f in dated)
     lo, hi = int(lo), int(hi) + 1
     width = 900
     scale = lambda v: 40 + (v - lo) / (hi - lo) * (width - 170)  # noqa: E731 - room for the last label
-    points = [{"x": round(scale(x(f.date)), 1), "row": i % 4, "fact": f, "label": f.type.replace("_", " "),
-               "n": case.facts.index(f) + 1} for i, f in enumerate(dated)]
-    return {"points": points, "years": [{"x": round(scale(y), 1), "year": y} for y in range(lo, hi + 1)],
-            "width": width}
+    points = [
+        {
+            "x": round(scale(x(f.date)), 1),
+            "row": i % 4,
+            "fact": f,
+            "label": f.type.replace("_", " "),
+            "n": case.facts.index(f) + 1,
+        }
+        for i, f in enumerate(dated)
+    ]
+    return {
+        "points": points,
+        "years": [{"x": round(scale(y), 1), "year": y} for y in range(lo, hi + 1)],
+        "width": width,
+    }
 
 
 @router.post("/persons/{person_id}/curate")
-def curate_page(request: Request, person_id: str, store: StoreDep, settings: SettingsDep,
-                action: Annotated[str, Form(pattern="^(merge|split|not_person)$")],
-                name_a: Annotated[str, Form(max_length=200)], name_b: Annotated[str, Form(max_length=200)] = "",
-                csrf: Annotated[str, Form(max_length=100)] = "",
-                why: Annotated[str, Form(max_length=2000)] = "") -> Response:
+def curate_page(
+    request: Request,
+    person_id: str,
+    store: StoreDep,
+    settings: SettingsDep,
+    action: Annotated[str, Form(pattern="^(merge|split|not_person)$")],
+    name_a: Annotated[str, Form(max_length=200)],
+    name_b: Annotated[str, Form(max_length=200)] = "",
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    why: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
     who = curator_of(request)
     if not who:
         raise HTTPException(401, "log in with the curation token to change a case")
     check_csrf(request, csrf)
-    curate(store, action, person_id if action == "not_person" else name_a, name_b or None, who=who, why=why or None,
-           records=persons(store, settings))
-    if action == "not_person":  # the person is gone from the lists; the decision is in the curation log
+    curate(
+        store,
+        action,
+        person_id if action == "not_person" else name_a,
+        name_b or None,
+        who=who,
+        why=why or None,
+        records=persons(store, settings),
+    )
+    if (
+        action == "not_person"
+    ):  # the person is gone from the lists; the decision is in the curation log
         return RedirectResponse("/cases", status_code=303)
     return RedirectResponse(f"/persons/{person_id}", status_code=303)
 
 
 @router.post("/persons/{person_id}/review")
-def review_page(request: Request, person_id: str, store: StoreDep,
-                statement: Annotated[str, Form(max_length=200)],
-                action: Annotated[str, Form(pattern="^(verify|reject|correct-date|correct-charge|correct-place|"
-                                                    "correct-person)$")],
-                csrf: Annotated[str, Form(max_length=100)] = "", value: Annotated[str, Form(max_length=300)] = "",
-                why: Annotated[str, Form(max_length=2000)] = "") -> Response:
+def review_page(
+    request: Request,
+    person_id: str,
+    store: StoreDep,
+    statement: Annotated[str, Form(max_length=200)],
+    action: Annotated[
+        str,
+        Form(pattern="^(verify|reject|correct-date|correct-charge|correct-place|correct-person)$"),
+    ],
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    value: Annotated[str, Form(max_length=300)] = "",
+    why: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
     who = curator_of(request)
     if not who:
         raise HTTPException(401, "log in with the curation token to review a statement")
     check_csrf(request, csrf)
     verb, _, field = action.partition("-")
-    review(store, statement, verb, who=who, field=field or None, value=value or None, why=why or None)
+    review(
+        store, statement, verb, who=who, field=field or None, value=value or None, why=why or None
+    )
     # back to the statement just reviewed (in its fact, or among the rejected ones), not the top
     return RedirectResponse(f"/persons/{person_id}#{statement_anchor(statement)}", status_code=303)
 
 
 @router.post("/persons/{person_id}/reject")
-def reject_page(request: Request, person_id: str, store: StoreDep, settings: SettingsDep,
-                fact: Annotated[str, Form(max_length=40)], csrf: Annotated[str, Form(max_length=100)] = "",
-                why: Annotated[str, Form(max_length=2000)] = "") -> Response:
+def reject_page(
+    request: Request,
+    person_id: str,
+    store: StoreDep,
+    settings: SettingsDep,
+    fact: Annotated[str, Form(max_length=40)],
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    why: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
     who = curator_of(request)
     if not who:
         raise HTTPException(401, "log in with the curation token to reject a claim")
     check_csrf(request, csrf)
-    reviews = reject_claim(store, person_id, fact, who=who, why=why or None, records=persons(store, settings))
-    return RedirectResponse(f"/persons/{person_id}#{statement_anchor(reviews[0].statement)}", status_code=303)
+    reviews = reject_claim(
+        store, person_id, fact, who=who, why=why or None, records=persons(store, settings)
+    )
+    return RedirectResponse(
+        f"/persons/{person_id}#{statement_anchor(reviews[0].statement)}", status_code=303
+    )
 
 
 @router.get("/review", response_class=HTMLResponse)
-def review_queue_page(request: Request, store: StoreDep, settings: SettingsDep, country: Text = None) -> HTMLResponse:
+def review_queue_page(
+    request: Request, store: StoreDep, settings: SettingsDep, country: Text = None
+) -> HTMLResponse:
     from docket.query.queue import review_queue
 
     items = review_queue(persons(store, settings), country=country or None)
-    return _page(request, "review.html", items=items[:200], total=len(items), country=country or "",
-                 countries=_facets(store, settings)["country"])
+    return _page(
+        request,
+        "review.html",
+        items=items[:200],
+        total=len(items),
+        country=country or "",
+        countries=_facets(store, settings)["country"],
+    )
 
 
-_CASE_ARGS = ("name", "country", "publisher", "status", "topic", "year", "sort", "facts", "event", "from", "to", "side",
-              "role", "min_publishers", "max_publishers", "last_reported", "order")
+_CASE_ARGS = (
+    "name",
+    "country",
+    "publisher",
+    "status",
+    "topic",
+    "year",
+    "sort",
+    "facts",
+    "event",
+    "from",
+    "to",
+    "side",
+    "role",
+    "min_publishers",
+    "max_publishers",
+    "last_reported",
+    "order",
+)
 
 
 def _case_rows(store, settings, request: Request) -> tuple[list, dict]:
@@ -401,15 +661,28 @@ def _case_rows(store, settings, request: Request) -> tuple[list, dict]:
     qp = request.query_params
     args = {k: qp[k][:200] for k in _CASE_ARGS if qp.get(k)}
     side = args.get("side", "target")
-    where = CaseFilter(country=args.get("country"), year=_int(args.get("year")), publisher=args.get("publisher"),
-                       status=args.get("status"), topic=args.get("topic"), name=args.get("name"),
-                       event=args.get("event"), date_from=args.get("from"), date_to=args.get("to"),
-                       side=None if side == "any" else side, role=args.get("role"),
-                       min_publishers=_int(args.get("min_publishers")), max_publishers=_int(args.get("max_publishers")),
-                       last_reported=_int(args.get("last_reported")))
+    where = CaseFilter(
+        country=args.get("country"),
+        year=_int(args.get("year")),
+        publisher=args.get("publisher"),
+        status=args.get("status"),
+        topic=args.get("topic"),
+        name=args.get("name"),
+        event=args.get("event"),
+        date_from=args.get("from"),
+        date_to=args.get("to"),
+        side=None if side == "any" else side,
+        role=args.get("role"),
+        min_publishers=_int(args.get("min_publishers")),
+        max_publishers=_int(args.get("max_publishers")),
+        last_reported=_int(args.get("last_reported")),
+    )
     order = {"asc": False, "desc": True}.get(args.get("order", ""))
-    matched = sort_cases(select_cases(persons(store, settings), where, store.paragraph_topics),
-                         args.get("sort", "documents"), order)
+    matched = sort_cases(
+        select_cases(persons(store, settings), where, store.paragraph_topics),
+        args.get("sort", "documents"),
+        order,
+    )
     rows = [case_summary(c) for c in matched if c.facts or args.get("facts") == "any"]
     return rows, args
 
@@ -418,19 +691,34 @@ _PAGE_ROWS = 100
 
 
 @router.get("/cases", response_class=HTMLResponse)
-def cases_page(request: Request, store: StoreDep, settings: SettingsDep,
-               page: Annotated[int, Query(ge=1, le=100000)] = 1) -> HTMLResponse:
+def cases_page(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    page: Annotated[int, Query(ge=1, le=100000)] = 1,
+) -> HTMLResponse:
     rows, args = _case_rows(store, settings, request)
     base = {k: v for k, v in args.items() if k not in ("sort", "order")}
     first = (page - 1) * _PAGE_ROWS
     shown = rows[first : first + _PAGE_ROWS]
+
     def page_url(n: int) -> str:
         return "/cases?" + urlencode({**args, "page": n})
-    return _page(request, "cases.html", rows=shown, total=len(rows), first=first, args=args,
-                 facets=_facets(store, settings), event_types=EVENT_TYPES, csv_url="/cases.csv?" + urlencode(args),
-                 sort_url=lambda s: "/cases?" + urlencode({**base, "sort": s}),
-                 prev_url=page_url(page - 1) if page > 1 else None,
-                 next_url=page_url(page + 1) if first + _PAGE_ROWS < len(rows) else None)
+
+    return _page(
+        request,
+        "cases.html",
+        rows=shown,
+        total=len(rows),
+        first=first,
+        args=args,
+        facets=_facets(store, settings),
+        event_types=EVENT_TYPES,
+        csv_url="/cases.csv?" + urlencode(args),
+        sort_url=lambda s: "/cases?" + urlencode({**base, "sort": s}),
+        prev_url=page_url(page - 1) if page > 1 else None,
+        next_url=page_url(page + 1) if first + _PAGE_ROWS < len(rows) else None,
+    )
 
 
 @router.get("/cases.csv")
@@ -438,13 +726,27 @@ def cases_csv(request: Request, store: StoreDep, settings: SettingsDep) -> Respo
     rows, _ = _case_rows(store, settings, request)
     buf = io.StringIO()
     w = csv.writer(buf)
-    cols = ["id", "canonical", "variants", "role", "side", "status_kind", "status", "facts", "publishers",
-            "documents", "last_report"]
+    cols = [
+        "id",
+        "canonical",
+        "variants",
+        "role",
+        "side",
+        "status_kind",
+        "status",
+        "facts",
+        "publishers",
+        "documents",
+        "last_report",
+    ]
     w.writerow(cols)
     for r in rows:
         w.writerow([csv_cell("; ".join(r[c]) if isinstance(r[c], list) else r[c]) for c in cols])
-    return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="docket-cases.csv"'})
+    return Response(
+        "\ufeff" + buf.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="docket-cases.csv"'},
+    )
 
 
 def _stats(store, settings):
@@ -452,90 +754,190 @@ def _stats(store, settings):
 
 
 def _by_status(store, settings):
-    return cache.get(store, settings, "by-status", lambda: persons_by_status(case_files(persons(store, settings))))
+    return cache.get(
+        store,
+        settings,
+        "by-status",
+        lambda: persons_by_status(case_files(persons(store, settings))),
+    )
 
 
 @router.get("/analytics", response_class=HTMLResponse)
-def analytics_page(request: Request, store: StoreDep, settings: SettingsDep,
-                   start: Annotated[int | None, Query(alias="from", ge=1900, le=2100)] = None,
-                   end: Annotated[int | None, Query(alias="to", ge=1900, le=2100)] = None,
-                   country: Text = None, per: Annotated[str, Query(max_length=10)] = "") -> HTMLResponse:
+def analytics_page(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    start: Annotated[int | None, Query(alias="from", ge=1900, le=2100)] = None,
+    end: Annotated[int | None, Query(alias="to", ge=1900, le=2100)] = None,
+    country: Text = None,
+    per: Annotated[str, Query(max_length=10)] = "",
+) -> HTMLResponse:
     per_report = per == "report"
     st = _stats(store, settings)
     by_status = _by_status(store, settings)
-    diff = year_diff(persons(store, settings), start=start, end=end, country=country or None,
-                     documents=store.list_documents()) if start and end else None
-    span, rows = charts.topic_year_table(st, _reports_per_year(store, settings) if per_report else None)
-    return _page(request, "analytics.html", charts=list(charts.CHARTS), by_status=by_status.most_common(),
-                 per_report=per_report, topic_years=span, topic_rows=rows,
-                 events=st.events_by_type.most_common(), charges=st.charges.most_common(15), diff=diff,
-                 start=start, end=end, country=country or "", years=_facets(store, settings)["year"],
-                 countries=_facets(store, settings)["country"])
+    diff = (
+        year_diff(
+            persons(store, settings),
+            start=start,
+            end=end,
+            country=country or None,
+            documents=store.list_documents(),
+        )
+        if start and end
+        else None
+    )
+    span, rows = charts.topic_year_table(
+        st, _reports_per_year(store, settings) if per_report else None
+    )
+    return _page(
+        request,
+        "analytics.html",
+        charts=list(charts.CHARTS),
+        by_status=by_status.most_common(),
+        per_report=per_report,
+        topic_years=span,
+        topic_rows=rows,
+        events=st.events_by_type.most_common(),
+        charges=st.charges.most_common(15),
+        diff=diff,
+        start=start,
+        end=end,
+        country=country or "",
+        years=_facets(store, settings)["year"],
+        countries=_facets(store, settings)["country"],
+    )
 
 
 def _reports_per_year(store, settings) -> Counter:
     """How many reports cover each year (the divisor of the per-report view)."""
 
-    return cache.get(store, settings, "reports-per-year",
-                     lambda: Counter(d.period for d in store.list_documents() if d.period))
+    return cache.get(
+        store,
+        settings,
+        "reports-per-year",
+        lambda: Counter(d.period for d in store.list_documents() if d.period),
+    )
 
 
 @router.get("/analytics/{name}.svg")
-def chart(name: str, store: StoreDep, settings: SettingsDep, per: Annotated[str, Query(max_length=10)] = "") -> Response:
+def chart(
+    name: str,
+    store: StoreDep,
+    settings: SettingsDep,
+    per: Annotated[str, Query(max_length=10)] = "",
+) -> Response:
     if name == "topics-by-year" and per == "report":
-        svg = cache.get(store, settings, "chart-topics-by-year-per-report",
-                        lambda: charts.topics_by_year(_stats(store, settings), _reports_per_year(store, settings)))
+        svg = cache.get(
+            store,
+            settings,
+            "chart-topics-by-year-per-report",
+            lambda: charts.topics_by_year(
+                _stats(store, settings), _reports_per_year(store, settings)
+            ),
+        )
     elif name == "persons-by-status":
-        svg = cache.get(store, settings, f"chart-{name}", lambda: charts.persons_by_status(_by_status(store, settings)))
+        svg = cache.get(
+            store,
+            settings,
+            f"chart-{name}",
+            lambda: charts.persons_by_status(_by_status(store, settings)),
+        )
     elif name in charts.CHARTS:
-        svg = cache.get(store, settings, f"chart-{name}", lambda: charts.CHARTS[name](_stats(store, settings)))
+        svg = cache.get(
+            store, settings, f"chart-{name}", lambda: charts.CHARTS[name](_stats(store, settings))
+        )
     else:
         raise HTTPException(404, f"no chart {name!r}")
     # The SVG carries its own <style>: allow that, and nothing else, for this response.
-    return Response(svg, media_type="image/svg+xml",
-                    headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+    return Response(
+        svg,
+        media_type="image/svg+xml",
+        headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"},
+    )
 
 
 def safe_next(value: str | None) -> str:
     """Where to go after logging in: a path on this site only (never "//host" or "/\\host", which
     browsers treat as another site), else the home page."""
-    if (not value or not value.startswith("/") or value.startswith(("//", "/\\")) or len(value) > 2000
-            or any(ord(c) < 32 or c == "\\" for c in value) or value.split("?")[0] in ("/login", "/logout")):
+    if (
+        not value
+        or not value.startswith("/")
+        or value.startswith(("//", "/\\"))
+        or len(value) > 2000
+        or any(ord(c) < 32 or c == "\\" for c in value)
+        or value.split("?")[0] in ("/login", "/logout")
+    ):
         return "/"
     return value
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, settings: SettingsDep, store: StoreDep,
-               next: Annotated[str, Query(max_length=2000)] = "/") -> HTMLResponse:
-    return _page(request, "login.html", enabled=curation_enabled(settings, store), error=None, next=safe_next(next))
+def login_page(
+    request: Request,
+    settings: SettingsDep,
+    store: StoreDep,
+    next: Annotated[str, Query(max_length=2000)] = "/",
+) -> HTMLResponse:
+    return _page(
+        request,
+        "login.html",
+        enabled=curation_enabled(settings, store),
+        error=None,
+        next=safe_next(next),
+    )
 
 
 @router.post("/login", response_model=None)
-def login(request: Request, settings: SettingsDep, store: StoreDep, token: Annotated[str, Form(max_length=500)],
-          name: Annotated[str, Form(min_length=1, max_length=80)], csrf: Annotated[str, Form(max_length=100)] = "",
-          next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+def login(
+    request: Request,
+    settings: SettingsDep,
+    store: StoreDep,
+    token: Annotated[str, Form(max_length=500)],
+    name: Annotated[str, Form(min_length=1, max_length=80)],
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
     check_csrf(request, csrf)
     back = safe_next(next)
     who = name.strip()
     throttled(request, store, who)
     account = store.curator_hash(who)
-    via = "account" if account is not None and verify_secret(account, token) else \
-        "token" if token_ok(settings, token) else None
+    via = (
+        "account"
+        if account is not None and verify_secret(account, token)
+        else "token"
+        if token_ok(settings, token)
+        else None
+    )
     if via is None:
         failed_login(request, store, who)
-        return _page(request, "login.html", enabled=curation_enabled(settings, store), error="wrong token", next=back)
+        return _page(
+            request,
+            "login.html",
+            enabled=curation_enabled(settings, store),
+            error="wrong token",
+            next=back,
+        )
     if via == "token" and account is not None:  # the audit log's "who" must be the account's holder
-        return _page(request, "login.html", enabled=curation_enabled(settings, store), next=back,
-                     error="that name belongs to a curator account: log in with its password")
+        return _page(
+            request,
+            "login.html",
+            enabled=curation_enabled(settings, store),
+            next=back,
+            error="that name belongs to a curator account: log in with its password",
+        )
     # a fresh session, with a fresh CSRF token (the one of the login form is not carried over)
     request.session.clear()
-    request.session.update(curator=who, sid=store.open_session(who, via), csrf=secrets.token_urlsafe(24))
+    request.session.update(
+        curator=who, sid=store.open_session(who, via), csrf=secrets.token_urlsafe(24)
+    )
     return RedirectResponse(back, status_code=303)  # back to the page the curator came from
 
 
 @router.post("/logout")
-def logout(request: Request, store: StoreDep, csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+def logout(
+    request: Request, store: StoreDep, csrf: Annotated[str, Form(max_length=100)] = ""
+) -> Response:
     check_csrf(request, csrf)
     if request.session.get("sid"):
         store.end_session(request.session["sid"])

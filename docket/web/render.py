@@ -46,8 +46,11 @@ class VersionedStatic(StaticFiles):
 
     def __init__(self, directory: Path) -> None:
         super().__init__(directory=directory)
-        self.hashes = {f.name: hashlib.sha256(f.read_bytes()).hexdigest()[:16]
-                       for f in Path(directory).iterdir() if f.is_file()}
+        self.hashes = {
+            f.name: hashlib.sha256(f.read_bytes()).hexdigest()[:16]
+            for f in Path(directory).iterdir()
+            if f.is_file()
+        }
 
     def url(self, name: str) -> str:
         """The URL that pages use for the static file ``name``."""
@@ -64,8 +67,11 @@ class VersionedStatic(StaticFiles):
 
 def page_environment(folder: Path) -> PageEnvironment:
     """The environment of the templates in ``folder``."""
-    env = PageEnvironment(loader=jinja2.FileSystemLoader(folder), autoescape=jinja2.select_autoescape(),
-                          auto_reload=False)
+    env = PageEnvironment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=jinja2.select_autoescape(),
+        auto_reload=False,
+    )
     env.filters["romanised"] = romanised
     return env
 
@@ -118,7 +124,9 @@ def segments(text: str, spans: list[Span]) -> list[Segment]:
     return out
 
 
-def cite_href(document_id: str, paragraph: int, start: int | None = None, end: int | None = None) -> str:
+def cite_href(
+    document_id: str, paragraph: int, start: int | None = None, end: int | None = None
+) -> str:
     """The reader URL of a cited passage: the paragraph anchor, with the quoted range highlighted."""
     mark = f"?mark={start}-{end}" if start is not None and end is not None else ""
     return f"/documents/{document_id}{mark}#p{paragraph}"
@@ -136,10 +144,16 @@ def select(name: str, label: str, options: Sequence[object], current: object) ->
 
 @functools.lru_cache(maxsize=512)
 def _select(name: str, label: str, options: tuple[object, ...], current: str) -> Markup:
-    out = [Markup('<label>{}\n<select name="{}">\n  <option value="">any</option>\n').format(label, name)]
+    out = [
+        Markup('<label>{}\n<select name="{}">\n  <option value="">any</option>\n').format(
+            label, name
+        )
+    ]
     for o in options:
         value, text = (o[0], o[1]) if isinstance(o, tuple) else (o, o)
         chosen = " selected" if current == str(value) else ""
-        out.append(Markup('  <option value="{}"{}>{}</option>\n').format(value, Markup(chosen), text))
+        out.append(
+            Markup('  <option value="{}"{}>{}</option>\n').format(value, Markup(chosen), text)
+        )
     out.append(Markup("</select></label>"))
     return Markup("").join(out)

@@ -59,7 +59,9 @@ def http_protocol(parser: str = "auto") -> type[asyncio.Protocol]:
     if parser == "h11" or (parser == "auto" and NoDelayHttpToolsProtocol is None):
         return NoDelayH11Protocol
     if NoDelayHttpToolsProtocol is None:
-        raise ValueError("httptools is not installed: pip install httptools, or serve with --http h11")
+        raise ValueError(
+            "httptools is not installed: pip install httptools, or serve with --http h11"
+        )
     return NoDelayHttpToolsProtocol
 
 

@@ -26,7 +26,9 @@ class Settings:
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     data_dir: Path | None = None
     max_upload_bytes: int = 20 * 1024 * 1024
-    upload_timeout_s: float = 300.0  # reading, or extracting, one uploaded file ($DOCKET_UPLOAD_TIMEOUT)
+    upload_timeout_s: float = (
+        300.0  # reading, or extracting, one uploaded file ($DOCKET_UPLOAD_TIMEOUT)
+    )
     secure_cookies: bool = False
 
     def __post_init__(self) -> None:
@@ -41,8 +43,11 @@ class Settings:
         """Settings from ``$DOCKET_DB``, ``$DOCKET_TOKEN`` (or ``$DOCKET_TOKEN_HASH``), ``$DOCKET_SECRET``,
         ``$DOCKET_DATA``."""
         db = db or os.environ.get("DOCKET_DB") or "docket.db"
-        values: dict[str, object] = {"db": db, "token": os.environ.get("DOCKET_TOKEN") or None,
-                                     "secure_cookies": os.environ.get("DOCKET_SECURE_COOKIES") == "1"}
+        values: dict[str, object] = {
+            "db": db,
+            "token": os.environ.get("DOCKET_TOKEN") or None,
+            "secure_cookies": os.environ.get("DOCKET_SECURE_COOKIES") == "1",
+        }
         if os.environ.get("DOCKET_TOKEN_HASH"):
             values["token_hash"] = os.environ["DOCKET_TOKEN_HASH"]
         if os.environ.get("DOCKET_SECRET"):

@@ -32,7 +32,9 @@ def upload_limiter(request: Request) -> anyio.CapacityLimiter:
     slow or hostile uploads never hold the threads that render pages and the API."""
     state = request.app.state
     if getattr(state, "upload_limiter", None) is None:
-        state.upload_limiter = anyio.CapacityLimiter(max(1, int(os.environ.get("DOCKET_UPLOADS", "2") or 2)))
+        state.upload_limiter = anyio.CapacityLimiter(
+            max(1, int(os.environ.get("DOCKET_UPLOADS", "2") or 2))
+        )
     return state.upload_limiter
 
 
@@ -45,22 +47,31 @@ def safe_name(name: str) -> str:
 
 @router.get("/ingest", response_class=HTMLResponse)
 def ingest_page(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
-    return _page(request, "ingest.html", outcomes=None, allowed=sorted(ALLOWED),
-                 max_mb=settings.max_upload_bytes // (1024 * 1024))
+    return _page(
+        request,
+        "ingest.html",
+        outcomes=None,
+        allowed=sorted(ALLOWED),
+        max_mb=settings.max_upload_bytes // (1024 * 1024),
+    )
 
 
 @router.post("/ingest", response_class=HTMLResponse)
-async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep,
-                        files: Annotated[list[UploadFile], File()],
-                        csrf: Annotated[str, Form(max_length=100)] = "",
-                        url: Annotated[str, Form(max_length=2000)] = "",
-                        published: Annotated[str, Form(max_length=10)] = "",
-                        accessed: Annotated[str, Form(max_length=10)] = "",
-                        publisher: Annotated[str, Form(max_length=200)] = "",
-                        country: Annotated[str, Form(max_length=100)] = "",
-                        period: Annotated[str, Form(max_length=4)] = "",
-                        title: Annotated[str, Form(max_length=500)] = "",
-                        language: Annotated[str, Form(max_length=40)] = "") -> HTMLResponse:
+async def ingest_upload(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    files: Annotated[list[UploadFile], File()],
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    url: Annotated[str, Form(max_length=2000)] = "",
+    published: Annotated[str, Form(max_length=10)] = "",
+    accessed: Annotated[str, Form(max_length=10)] = "",
+    publisher: Annotated[str, Form(max_length=200)] = "",
+    country: Annotated[str, Form(max_length=100)] = "",
+    period: Annotated[str, Form(max_length=4)] = "",
+    title: Annotated[str, Form(max_length=500)] = "",
+    language: Annotated[str, Form(max_length=40)] = "",
+) -> HTMLResponse:
     if not curator_of(request):
         raise HTTPException(401, "log in with the curation token to ingest reports")
     check_csrf(request, csrf)
@@ -68,10 +79,22 @@ async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep
         raise HTTPException(413, f"at most {MAX_FILES} files per upload")
     # What the curator says about the reports, over what is read from them (as the CLI's flags): a
     # bad year is refused before any file is kept; a bad date fails the files, as in a manifest.
-    source: dict[str, object] = {k: v.strip() for k, v in (
-        ("url", url), ("published", published), ("accessed", accessed), ("publisher", publisher),
-        ("country", country), ("title", title), ("language", language)) if v.strip()}
-    if period.strip():  # what the curator says overrides what is read from the text, as --period does
+    source: dict[str, object] = {
+        k: v.strip()
+        for k, v in (
+            ("url", url),
+            ("published", published),
+            ("accessed", accessed),
+            ("publisher", publisher),
+            ("country", country),
+            ("title", title),
+            ("language", language),
+        )
+        if v.strip()
+    }
+    if (
+        period.strip()
+    ):  # what the curator says overrides what is read from the text, as --period does
         year = parse_int(period.strip(), name="the year the events cover", maximum=2200)
         if year is not None and year < 1900:
             raise HTTPException(400, f"the year the events cover must be from 1900, got {year}")
@@ -81,13 +104,26 @@ async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep
     for up in files:
         name = safe_name(up.filename or "")
         if Path(name).suffix.lower() not in ALLOWED:
-            outcomes.append(FileOutcome(name, "failed", error=f"{name}: not a report file (allowed: "
-                                        f"{', '.join(sorted(ALLOWED))})", error_code="E105"))
+            outcomes.append(
+                FileOutcome(
+                    name,
+                    "failed",
+                    error=f"{name}: not a report file (allowed: {', '.join(sorted(ALLOWED))})",
+                    error_code="E105",
+                )
+            )
             continue
         data = await up.read(settings.max_upload_bytes + 1)
         if len(data) > settings.max_upload_bytes:
-            outcomes.append(FileOutcome(name, "failed", error=f"{name}: larger than the upload limit of "
-                                        f"{settings.max_upload_bytes // (1024 * 1024)} MB", error_code="E102"))
+            outcomes.append(
+                FileOutcome(
+                    name,
+                    "failed",
+                    error=f"{name}: larger than the upload limit of "
+                    f"{settings.max_upload_bytes // (1024 * 1024)} MB",
+                    error_code="E102",
+                )
+            )
             continue
         folder = settings.uploads / hashlib.sha256(data).hexdigest()[:16]
         folder.mkdir(parents=True, exist_ok=True)
@@ -96,16 +132,27 @@ async def ingest_upload(request: Request, store: StoreDep, settings: SettingsDep
         paths.append(path)
         outcomes.append(None)
     if paths:  # read and extracted in a worker process, under the per-file time and memory limits
-        options = IngestOptions(metadata=source, max_text_bytes=settings.max_upload_bytes,
-                                max_pdf_bytes=settings.max_upload_bytes, read_timeout_s=settings.upload_timeout_s)
-        done = await anyio.to_thread.run_sync(lambda: list(iter_ingest(store, paths, options, isolate=True)),
-                                              limiter=upload_limiter(request))
+        options = IngestOptions(
+            metadata=source,
+            max_text_bytes=settings.max_upload_bytes,
+            max_pdf_bytes=settings.max_upload_bytes,
+            read_timeout_s=settings.upload_timeout_s,
+        )
+        done = await anyio.to_thread.run_sync(
+            lambda: list(iter_ingest(store, paths, options, isolate=True)),
+            limiter=upload_limiter(request),
+        )
         ingested = iter([_as_uploaded(o, path) for o, path in zip(done, paths)])
         outcomes = [o if o is not None else next(ingested) for o in outcomes]
     if any(o.status in ("added", "replaced") for o in outcomes):
         await run_in_threadpool(store.refresh_search_index)
-    return _page(request, "ingest.html", outcomes=outcomes, allowed=sorted(ALLOWED),
-                 max_mb=settings.max_upload_bytes // (1024 * 1024))
+    return _page(
+        request,
+        "ingest.html",
+        outcomes=outcomes,
+        allowed=sorted(ALLOWED),
+        max_mb=settings.max_upload_bytes // (1024 * 1024),
+    )
 
 
 def _as_uploaded(outcome: FileOutcome, path: Path) -> FileOutcome:
@@ -122,6 +169,8 @@ def _as_uploaded(outcome: FileOutcome, path: Path) -> FileOutcome:
     for w in where:
         error = error.replace(w, path.name) if error else error
     note = outcome.note
-    if note and note.startswith("same text as "):  # another stored file: its name, not its server path
+    if note and note.startswith(
+        "same text as "
+    ):  # another stored file: its name, not its server path
         note = "same text as " + Path(note.removeprefix("same text as ")).name
     return replace(outcome, path=path.name, error=error, note=note)

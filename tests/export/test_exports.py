@@ -22,7 +22,9 @@ def data(seeded: SQLiteStore):
     return collect(seeded)
 
 
-def test_json_export_is_valid_against_the_published_schema(seeded: SQLiteStore, data, tmp_path: Path) -> None:
+def test_json_export_is_valid_against_the_published_schema(
+    seeded: SQLiteStore, data, tmp_path: Path
+) -> None:
     path = tmp_path / "all.json"
     EXPORTERS["json"](data, path)
     doc = json.loads(path.read_text("utf-8"))
@@ -61,11 +63,15 @@ def test_csv_tables_parse_and_join(data, tmp_path: Path) -> None:
     assert all(r["fact_id"] in facts for r in tables["statements"])
     journalist = next(r for r in tables["persons"] if "Mukhammedkarim" in r["variants"])
     assert journalist["status_kind"] == "imprisoned"
-    seven = [r for r in tables["facts"] if r["person_id"] == journalist["person_id"] and r["years"] == "7"]
+    seven = [
+        r
+        for r in tables["facts"]
+        if r["person_id"] == journalist["person_id"] and r["years"] == "7"
+    ]
     assert seven and int(seven[0]["publishers"]) >= 2
 
 
-@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx"])
+@pytest.mark.parametrize("cell", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tx"])
 def test_csv_cells_cannot_become_formulas(cell: str) -> None:
     assert str(csv_cell(cell)).startswith("'")
     assert csv_cell("Duman Mukhammedkarim") == "Duman Mukhammedkarim" and csv_cell(7) == 7
@@ -92,8 +98,11 @@ def test_report_text_is_escaped_in_markdown() -> None:
     assert re.sub(r"\\(.)", r"\1", escaped) == hostile  # nothing lost
 
 
-_NOT_A_PERPETRATOR = re.compile(r"court|tribunal|city|almaty|astana|bank|UN\b|UNHCR|united nations|committee against|"
-                                r"ombudsman|parliament|ministry", re.I)
+_NOT_A_PERPETRATOR = re.compile(
+    r"court|tribunal|city|almaty|astana|bank|UN\b|UNHCR|united nations|committee against|"
+    r"ombudsman|parliament|ministry",
+    re.I,
+)
 
 
 def esf_checks(esf: dict) -> None:
@@ -108,9 +117,14 @@ def esf_checks(esf: dict) -> None:
     codes = {code for code, _ in mapping().acts.values()}
     assert events and acts and all(a["event"] in events for a in acts.values())
     assert all(a["type_of_act"] in codes for a in acts.values())
-    assert all(a["victim"] is None or persons[a["victim"]]["side"] == "target" for a in acts.values())
+    assert all(
+        a["victim"] is None or persons[a["victim"]]["side"] == "target" for a in acts.values()
+    )
     assert all(i["event"] in events and i["source"] in sources for i in esf["information"])
-    assert all(c["event"] in events and c["person"] in persons for c in esf["court_actions"] + esf["chain_of_events"])
+    assert all(
+        c["event"] in events and c["person"] in persons
+        for c in esf["court_actions"] + esf["chain_of_events"]
+    )
     for i in esf["involvements"]:
         assert i["act"] in acts
         if i["perpetrator"]:
@@ -133,12 +147,18 @@ def test_esf_records_reference_each_other(data, tmp_path: Path) -> None:
 
 def test_esf_csv_and_uwazi_imports_parse_and_their_references_resolve(data, tmp_path: Path) -> None:
     EXPORTERS["esf-csv"](data, tmp_path / "esf")
-    tables = {p.stem: list(csv.DictReader(p.open(encoding="utf-8-sig"))) for p in (tmp_path / "esf").glob("*.csv")}
+    tables = {
+        p.stem: list(csv.DictReader(p.open(encoding="utf-8-sig")))
+        for p in (tmp_path / "esf").glob("*.csv")
+    }
     assert {"events", "acts", "persons", "involvements", "information", "sources"} <= set(tables)
     events = {e["event_record_number"] for e in tables["events"]}
     assert tables["acts"] and all(a["event"] in events for a in tables["acts"])
     EXPORTERS["uwazi"](data, tmp_path / "uwazi")
-    uw = {p.stem: list(csv.DictReader(p.open(encoding="utf-8-sig"))) for p in (tmp_path / "uwazi").glob("*.csv")}
+    uw = {
+        p.stem: list(csv.DictReader(p.open(encoding="utf-8-sig")))
+        for p in (tmp_path / "uwazi").glob("*.csv")
+    }
     assert set(uw) == {"Person", "Event", "Source"}
     people = {r["title"] for r in uw["Person"]}
     sources = {r["title"] for r in uw["Source"]}
@@ -167,8 +187,15 @@ def test_database_views_name_their_sources(seeded: SQLiteStore) -> None:
     conn = seeded.conn
     row = conn.execute("""SELECT publisher, title, section, paragraph_id, quote FROM event_statements
                           WHERE person_as_printed LIKE '%Mukhammedkarim' AND sanction_years = 7""").fetchone()
-    assert row["publisher"] == "US Department of State" and row["section"] and row["paragraph_id"].endswith(":p20")
-    assert conn.execute("SELECT COUNT(*) FROM paragraph_citations").fetchone()[0] == seeded.counts()["paragraphs"]
+    assert (
+        row["publisher"] == "US Department of State"
+        and row["section"]
+        and row["paragraph_id"].endswith(":p20")
+    )
+    assert (
+        conn.execute("SELECT COUNT(*) FROM paragraph_citations").fetchone()[0]
+        == seeded.counts()["paragraphs"]
+    )
     assert conn.execute("SELECT COUNT(*) FROM document_list WHERE events > 0").fetchone()[0] == 5
 
 
@@ -189,7 +216,9 @@ def test_citers_sharing_places_load_each_document_once(seeded: SQLiteStore) -> N
     assert loads == [doc.id]
     other = seeded.list_documents()[1]
     second.place(other.id, 1)
-    Citer(Counting(), shared=shared).place(doc.id, 3)  # pushed out by the other (size 1): loaded again
+    Citer(Counting(), shared=shared).place(
+        doc.id, 3
+    )  # pushed out by the other (size 1): loaded again
     assert loads == [doc.id, other.id, doc.id]
 
 
@@ -200,8 +229,10 @@ def test_report_text_makes_no_links_in_a_dossier() -> None:
 
     from docket.export.markdown import md_escape
 
-    quote = ("See https://example.org/report_1?x=1, www.example.org and ftp://files.example.org; write to "
-             "press@example.org. [click](javascript:alert(1)) <img src=x onerror=alert(1)> **bold**")
+    quote = (
+        "See https://example.org/report_1?x=1, www.example.org and ftp://files.example.org; write to "
+        "press@example.org. [click](javascript:alert(1)) <img src=x onerror=alert(1)> **bold**"
+    )
     html = cmarkgfm.github_flavored_markdown_to_html(md_escape(quote))
     assert "<a " not in html and "<img" not in html and "<strong>" not in html, html
     assert "https://example.org/report_1?x=1" in html and "www.example.org" in html

@@ -17,7 +17,9 @@ from docket.store import SQLiteStore
 
 
 @pytest.fixture(scope="module")
-def exported(seeded: SQLiteStore, tmp_path_factory: pytest.TempPathFactory) -> tuple[object, list[dict], Path]:
+def exported(
+    seeded: SQLiteStore, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[object, list[dict], Path]:
     data = collect(seeded)
     out = tmp_path_factory.mktemp("ftm") / "seeds.ftm.jsonl"
     written = write_ftm(data, out)
@@ -44,33 +46,65 @@ def test_persons_facts_and_documents_map_one_to_one(exported) -> None:
     counts = Counter(e["schema"] for e in entities)
     assert counts["Document"] == len(data.documents) and counts["Person"] == len(data.cases)
     facts = [f for c in data.cases for f in c.facts]
-    assert counts["Event"] + counts["CourtCase"] == len(facts) and counts["CourtCaseParty"] == counts["CourtCase"]
+    assert (
+        counts["Event"] + counts["CourtCase"] == len(facts)
+        and counts["CourtCaseParty"] == counts["CourtCase"]
+    )
     assert counts["Mention"] >= len(data.cases)
     by_id = {e["id"]: e for e in entities}
-    docs = {e["properties"]["notes"][0].split()[2].rstrip(";"): e["id"] for e in entities if e["schema"] == "Document"}
+    docs = {
+        e["properties"]["notes"][0].split()[2].rstrip(";"): e["id"]
+        for e in entities
+        if e["schema"] == "Document"
+    }
     for c in data.cases:
-        person = next(e for e in entities if e["schema"] == "Person"
-                      and f"docket person {c.person.cluster.id};" in e["properties"]["notes"][0])
+        person = next(
+            e
+            for e in entities
+            if e["schema"] == "Person"
+            and f"docket person {c.person.cluster.id};" in e["properties"]["notes"][0]
+        )
         names = set(person["properties"]["name"]) | set(person["properties"].get("alias", []))
         assert names == set(c.person.cluster.forms)
         for f in c.facts:
-            [fact] = [e for e in entities if e["schema"] in ("Event", "CourtCase")
-                      and any(n.startswith(f"docket fact {f.id},") for n in e["properties"]["notes"])
-                      and (person["id"] in e["properties"].get("involved", [])
-                           or any(p["properties"]["party"] == [person["id"]] and p["properties"]["case"] == [e["id"]]
-                                  for p in by_id.values() if p["schema"] == "CourtCaseParty"))]
+            [fact] = [
+                e
+                for e in entities
+                if e["schema"] in ("Event", "CourtCase")
+                and any(n.startswith(f"docket fact {f.id},") for n in e["properties"]["notes"])
+                and (
+                    person["id"] in e["properties"].get("involved", [])
+                    or any(
+                        p["properties"]["party"] == [person["id"]]
+                        and p["properties"]["case"] == [e["id"]]
+                        for p in by_id.values()
+                        if p["schema"] == "CourtCaseParty"
+                    )
+                )
+            ]
             assert set(fact["properties"]["proof"]) == {docs[d] for d in f.documents}
             assert {e.quote for _, e in f.statements} <= set(fact["properties"]["summary"])
 
 
-def test_the_files_load_in_ftm_tools_and_statements_name_their_report(exported, tmp_path: Path) -> None:
+def test_the_files_load_in_ftm_tools_and_statements_name_their_report(
+    exported, tmp_path: Path
+) -> None:
     _, entities, out = exported
-    ftm = [str(Path(sys.executable).with_name("ftm"))]  # the console script installed with followthemoney
+    ftm = [
+        str(Path(sys.executable).with_name("ftm"))
+    ]  # the console script installed with followthemoney
     for command in ("validate", "aggregate"):
         done = tmp_path / f"{command}.jsonl"
-        r = subprocess.run([*ftm, command, "-i", str(out), "-o", str(done)], capture_output=True, text=True, timeout=300)
+        r = subprocess.run(
+            [*ftm, command, "-i", str(out), "-o", str(done)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert r.returncode == 0, r.stderr
-        assert sorted(json.loads(x)["id"] for x in done.read_text().splitlines()) == sorted(e["id"] for e in entities)
+        assert sorted(json.loads(x)["id"] for x in done.read_text().splitlines()) == sorted(
+            e["id"] for e in entities
+        )
     ids = {e["id"]: e for e in entities}
     documents = {i for i, e in ids.items() if e["schema"] == "Document"}
     statements = list(read_path_statements(out.with_name("seeds.ftm.statements.csv"), "csv"))

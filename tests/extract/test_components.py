@@ -15,7 +15,9 @@ from docket.pipeline import load_document
 from tests.conftest import CORPUS
 
 BULLETED = CORPUS / "amnesty-annual" / "amnesty_belarus_2012.txt"  # PDF bullets printed as U+0003
-LONE_B = CORPUS / "amnesty-annual" / "amnesty_turkmenistan_2006.txt"  # bullets printed as a lone "b"
+LONE_B = (
+    CORPUS / "amnesty-annual" / "amnesty_turkmenistan_2006.txt"
+)  # bullets printed as a lone "b"
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +61,11 @@ def test_a_failing_component_is_named(monkeypatch, bulleted) -> None:
     def broken(a):
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(components.PIPELINES, "en",
-                        [(n, broken if n == "entities" else c) for n, c in components.PIPELINES["en"]])
+    monkeypatch.setitem(
+        components.PIPELINES,
+        "en",
+        [(n, broken if n == "entities" else c) for n, c in components.PIPELINES["en"]],
+    )
     with pytest.raises(ComponentError, match="'entities'"):
         run_components(bulleted)
 

@@ -33,8 +33,24 @@ def test_every_corpus_report_extracts_with_exact_citations() -> None:
             para = doc.paragraphs[e.paragraph]
             assert para.start <= e.start < e.end <= para.end, (doc.file_name, e.quote)
             assert doc.text[e.start : e.end] == e.quote
-            assert e.type in {"detained", "charged", "convicted", "sentenced", "fined", "acquitted", "appeal_upheld",
-                              "appeal_changed", "released", "transferred", "extradition", "asylum_denied",
-                              "hunger_strike", "ill_treatment", "death", "harassed", "other"}
+            assert e.type in {
+                "detained",
+                "charged",
+                "convicted",
+                "sentenced",
+                "fined",
+                "acquitted",
+                "appeal_upheld",
+                "appeal_changed",
+                "released",
+                "transferred",
+                "extradition",
+                "asylum_denied",
+                "hunger_strike",
+                "ill_treatment",
+                "death",
+                "harassed",
+                "other",
+            }
     assert seen == len(files)
     assert events > 5 * seen  # the rules fire on unseen reports, not only on the seeds

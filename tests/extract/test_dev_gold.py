@@ -57,9 +57,15 @@ def test_pooled_events(prediction) -> None:
 def test_scores_agree_with_the_reference_scorer(name: str, prediction, tmp_path: Path) -> None:
     f = tmp_path / "pred.json"
     f.write_text(json.dumps(prediction))
-    ref = subprocess.run([sys.executable, str(SHARED / "gold" / "score.py"), str(GOLDS[name]), str(f), "--json"],
-                         capture_output=True, text=True, check=True)
-    assert score(load_gold(GOLDS[name]), prediction) == json.loads(ref.stdout[: ref.stdout.rindex("}") + 1])
+    ref = subprocess.run(
+        [sys.executable, str(SHARED / "gold" / "score.py"), str(GOLDS[name]), str(f), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert score(load_gold(GOLDS[name]), prediction) == json.loads(
+        ref.stdout[: ref.stdout.rindex("}") + 1]
+    )
 
 
 def _predicted_forms(prediction, files: set[str]) -> dict[tuple[str, str], str]:
@@ -79,7 +85,9 @@ def test_no_surname_is_cut_out_of_a_full_name(docs, prediction) -> None:
     """Error kind: a surname taken as a person of its own right after the given name ("A B was" -> "B")."""
     from docket.extract.personness import is_given_name
 
-    spans = {(c["file"], c["start"], c["end"]) for p in prediction["persons"] for c in p["citations"]}
+    spans = {
+        (c["file"], c["start"], c["end"]) for p in prediction["persons"] for c in p["citations"]
+    }
     for f, s, e in spans:
         text = docs[f].text
         words = text[max(0, s - 40) : s].split(" ")
@@ -99,9 +107,15 @@ def test_bullets_do_not_glue_sentences(prediction) -> None:
 
 def test_hedged_penalties_are_not_sentences(prediction) -> None:
     """Error kind: modality. A penalty someone 'could face if convicted' is not a sentence."""
-    hedged = [e for e in prediction["events"] if e["type"] == "sentenced"
-              and re.search(r"\b(could|might|would) face\b|\bif (found guilty|convicted)\b", e["quote"], re.I)
-              and not re.search(r"\bwas sentenced\b|\bwere sentenced\b", e["quote"])]
+    hedged = [
+        e
+        for e in prediction["events"]
+        if e["type"] == "sentenced"
+        and re.search(
+            r"\b(could|might|would) face\b|\bif (found guilty|convicted)\b", e["quote"], re.I
+        )
+        and not re.search(r"\bwas sentenced\b|\bwere sentenced\b", e["quote"])
+    ]
     assert not hedged, [e["quote"] for e in hedged]
 
 
@@ -117,8 +131,13 @@ def test_officials_are_not_victims_of_the_acts_they_order(prediction) -> None:
         gold_types = {(e["file"], e["person"], e["type"]) for e in g["events"]}
         for e in prediction["events"]:
             gid = pmap.get(e["person"])
-            if e["file"] in files and gid and side.get(gid) == "state" and (e["file"], gid, e["type"]) not in gold_types \
-                    and e["type"] in {"detained", "sentenced", "ill_treatment", "death", "convicted"}:
+            if (
+                e["file"] in files
+                and gid
+                and side.get(gid) == "state"
+                and (e["file"], gid, e["type"]) not in gold_types
+                and e["type"] in {"detained", "sentenced", "ill_treatment", "death", "convicted"}
+            ):
                 bad.append((gid, e["type"], e["quote"][:80]))
     assert not bad, bad
 
@@ -142,8 +161,10 @@ def test_event_dates_hold(prediction) -> None:
 def test_a_cause_does_not_date_the_act(prediction) -> None:
     """Error kind: the date of another event. "… in connection with a demonstration on 19 December"
     dates the demonstration, not the detention."""
-    cause = re.compile(r"\bin connection with\b[^.;,]{0,60}?\bon (\d{1,2}) (January|February|March|April|May|June|July|"
-                       r"August|September|October|November|December)")
+    cause = re.compile(
+        r"\bin connection with\b[^.;,]{0,60}?\bon (\d{1,2}) (January|February|March|April|May|June|July|"
+        r"August|September|October|November|December)"
+    )
     seen = 0
     for e in prediction["events"]:
         m = cause.search(e["quote"])
@@ -156,9 +177,11 @@ def test_a_cause_does_not_date_the_act(prediction) -> None:
 def test_a_parenthesis_dates_the_names_it_follows(prediction) -> None:
     """Error kind: attributes. "A and B (executed in March 2010), and C (executed in July 2011)": A and B in
     March 2010, C in July 2011."""
-    paren = re.compile(r"([A-Z][a-z]+) and [A-Z][a-z]+ ([A-Z][a-z]+) \((?:executed|arrested|detained|sentenced) in "
-                       r"(January|February|March|April|May|June|July|August|September|October|November|December) "
-                       r"(\d{4})\)")
+    paren = re.compile(
+        r"([A-Z][a-z]+) and [A-Z][a-z]+ ([A-Z][a-z]+) \((?:executed|arrested|detained|sentenced) in "
+        r"(January|February|March|April|May|June|July|August|September|October|November|December) "
+        r"(\d{4})\)"
+    )
     from docket.extract.dates import MONTHS
 
     checked = 0
@@ -185,11 +208,17 @@ def test_a_misspelt_surname_joins_its_full_name(prediction) -> None:
                 full = [x for x in forms if len(x.split()) >= 2]
                 for bare in (x for x in forms if " " not in x):
                     key = misspelling_key(bare)
-                    if key is None or not any(misspelling_key(x.split()[-1]) == key and bare != x.split()[-1]
-                                              for x in full):
+                    if key is None or not any(
+                        misspelling_key(x.split()[-1]) == key and bare != x.split()[-1]
+                        for x in full
+                    ):
                         continue
-                    owner = {q["id"] for q in prediction["persons"] for form in q["mentions"].get(f, [])
-                             if norm(form) in {norm(bare), *map(norm, full)}}
+                    owner = {
+                        q["id"]
+                        for q in prediction["persons"]
+                        for form in q["mentions"].get(f, [])
+                        if norm(form) in {norm(bare), *map(norm, full)}
+                    }
                     checked += 1
                     assert len(owner) == 1, (bare, full, owner)
     assert checked >= 1
@@ -204,21 +233,39 @@ def test_a_shared_surname_goes_to_the_person_introduced_first(prediction) -> Non
         for p in persons:
             for f, forms in p["mentions"].items():
                 for bare in (x for x in forms if " " not in x):
-                    sharing = [q for q in persons if any(len(x.split()) >= 2 and x.split()[-1] == bare
-                                                         for x in q["mentions"].get(f, []))]
+                    sharing = [
+                        q
+                        for q in persons
+                        if any(
+                            len(x.split()) >= 2 and x.split()[-1] == bare
+                            for x in q["mentions"].get(f, [])
+                        )
+                    ]
                     if len(sharing) < 2:
                         continue
                     owner = [q for q in prediction["persons"] if bare in q["mentions"].get(f, [])]
-                    assert len(owner) == 1 and any(norm(x) in map(norm, owner[0]["mentions"][f])
-                                                   for x in p["mentions"][f] if " " in x), (bare, owner)
-                    assert any("shared with" in " ".join(link["levels"]) for link in owner[0]["links"])
+                    assert len(owner) == 1 and any(
+                        norm(x) in map(norm, owner[0]["mentions"][f])
+                        for x in p["mentions"][f]
+                        if " " in x
+                    ), (bare, owner)
+                    assert any(
+                        "shared with" in " ".join(link["levels"]) for link in owner[0]["links"]
+                    )
                     checked += 1
     assert checked >= 1
 
 
 def test_a_perpetrator_does_not_die_of_his_victims_death(prediction) -> None:
     """Error kind: victim and perpetrator. "convicted … for beating his wife to death": the wife died."""
-    bad = [e for e in prediction["events"] if e["type"] == "death"
-           and re.search(r"\b(beat|beating|torturing|killing|strangling)\s+(his|her|their)\s+\w+\s+to death", e["quote"])
-           and re.search(r"\b(convict|sentenc|conviction)", e["quote"])]
+    bad = [
+        e
+        for e in prediction["events"]
+        if e["type"] == "death"
+        and re.search(
+            r"\b(beat|beating|torturing|killing|strangling)\s+(his|her|their)\s+\w+\s+to death",
+            e["quote"],
+        )
+        and re.search(r"\b(convict|sentenc|conviction)", e["quote"])
+    ]
     assert not bad, [(e["person"], e["quote"][:100]) for e in bad]

@@ -46,7 +46,9 @@ def test_unseen_report(tmp_path) -> None:
         "Kyrgyzstan 2023\n\nFreedom of expression\n\n"
         "On March 14, police detained journalist Bolot Temirov in Bishkek. Two days later, a court sentenced him to "
         "five years in prison on charges of “calling for mass riots”. In June, an appeals court upheld the sentence. "
-        "Activist Aizhan Kadyrova was fined 20,000 soms for “petty hooliganism”.\n", encoding="utf-8")
+        "Activist Aizhan Kadyrova was fined 20,000 soms for “petty hooliganism”.\n",
+        encoding="utf-8",
+    )
     doc = load_document(f, None)
     pred = extract_documents([doc])
     got = {(e["person"], e["type"], e["date"]) for e in pred["events"]}
@@ -59,19 +61,28 @@ def test_unseen_report(tmp_path) -> None:
     assert fine["sanction"] == {"kind": "fine", "amount": 20000, "currency": "KGS"}
     assert fine["charge"] == "petty hooliganism"
     sent = next(e for e in pred["events"] if e["type"] == "sentenced")
-    assert sent["sanction"] == {"kind": "imprisonment", "years": 5} and sent["charge"] == "calling for mass riots"
+    assert (
+        sent["sanction"] == {"kind": "imprisonment", "years": 5}
+        and sent["charge"] == "calling for mass riots"
+    )
     detained = next(e for e in pred["events"] if e["type"] == "detained")
     assert detained["place"] == "Bishkek"
 
 
 @pytest.mark.parametrize(
     ("text", "period", "previous", "value"),
-    [("In May, a court fined him.", 2024, None, "2024-05"), ("On August 2, the court ruled.", 2024, None, "2024-08-02"),
-     ("in November 2023", 2024, None, "2023-11"), ("On 12th June 2017", 2017, None, "2017-06-12"),
-     ("ten days later", 2017, "2017-06-14", "2017-06-24"), ("Last year he was jailed.", 2017, None, "2016"),
-     ("Between February and April, the government detained", 2024, None, "2024"),
-     ("the day before the verdict", 2024, "2024-08-02", "2024-08-01"),
-     ("That March, police beat her.", 2022, "2019-11", "2019-03"), ("In March, police beat her.", 2022, "2019-11", "2022-03")],
+    [
+        ("In May, a court fined him.", 2024, None, "2024-05"),
+        ("On August 2, the court ruled.", 2024, None, "2024-08-02"),
+        ("in November 2023", 2024, None, "2023-11"),
+        ("On 12th June 2017", 2017, None, "2017-06-12"),
+        ("ten days later", 2017, "2017-06-14", "2017-06-24"),
+        ("Last year he was jailed.", 2017, None, "2016"),
+        ("Between February and April, the government detained", 2024, None, "2024"),
+        ("the day before the verdict", 2024, "2024-08-02", "2024-08-01"),
+        ("That March, police beat her.", 2022, "2019-11", "2019-03"),
+        ("In March, police beat her.", 2022, "2019-11", "2022-03"),
+    ],
 )
 def test_dates(text: str, period: int, previous: str | None, value: str) -> None:
     assert find_dates(text, period, previous)[0].value == value
@@ -79,23 +90,39 @@ def test_dates(text: str, period: int, previous: str | None, value: str) -> None
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("sentenced to seven years in prison", [{"kind": "imprisonment", "years": 7}]),
-     ("fined 73,840 Kazakhstani tenge ($150)", [{"kind": "fine", "amount": 73840, "currency": "KZT"}]),
-     ("sentenced to four years of restricted freedom", [{"kind": "restricted_freedom", "years": 4}]),
-     ("jailed for 20 days", [{"kind": "detention", "days": 20}]),
-     ("a seven-and-a-half-year prison sentence", [{"kind": "imprisonment", "years": 7.5}]),
-     ("sentenced to 100 hours of community work", [{"kind": "community_work", "hours": 100}]),
-     ("punishable by up to 10 days’ detention", [{"kind": "detention", "days": 10}]),
-     ("sentenced to two years and six months in prison", [{"kind": "imprisonment", "years": 2, "months": 6}])],
+    [
+        ("sentenced to seven years in prison", [{"kind": "imprisonment", "years": 7}]),
+        (
+            "fined 73,840 Kazakhstani tenge ($150)",
+            [{"kind": "fine", "amount": 73840, "currency": "KZT"}],
+        ),
+        (
+            "sentenced to four years of restricted freedom",
+            [{"kind": "restricted_freedom", "years": 4}],
+        ),
+        ("jailed for 20 days", [{"kind": "detention", "days": 20}]),
+        ("a seven-and-a-half-year prison sentence", [{"kind": "imprisonment", "years": 7.5}]),
+        ("sentenced to 100 hours of community work", [{"kind": "community_work", "hours": 100}]),
+        ("punishable by up to 10 days’ detention", [{"kind": "detention", "days": 10}]),
+        (
+            "sentenced to two years and six months in prison",
+            [{"kind": "imprisonment", "years": 2, "months": 6}],
+        ),
+    ],
 )
 def test_sanctions(text: str, expected: list[dict]) -> None:
     assert [s.as_dict() for s in find_sanctions(text)] == expected
 
 
 def test_charges() -> None:
-    assert find_charge("fined on charges of “spreading false information”.") == "spreading false information"
-    assert find_charge("accused of “financing extremism” and “participating” in a banned group") == \
-        "financing extremism; participating"
+    assert (
+        find_charge("fined on charges of “spreading false information”.")
+        == "spreading false information"
+    )
+    assert (
+        find_charge("accused of “financing extremism” and “participating” in a banned group")
+        == "financing extremism; participating"
+    )
     assert find_charge("qualified for release under an amnesty") is None
 
 

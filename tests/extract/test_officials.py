@@ -21,15 +21,19 @@ from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.corpus
 
-_FH = re.compile(r"freedomhouse_(belarus|russia|uzbekistan|kazakhstan|kyrgyzstan|tajikistan|azerbaijan)_20(17|18|19|20)\.txt$")
+_FH = re.compile(
+    r"freedomhouse_(belarus|russia|uzbekistan|kazakhstan|kyrgyzstan|tajikistan|azerbaijan)_20(17|18|19|20)\.txt$"
+)
 _AI = re.compile(r"amnesty_(belarus|russian_federation|azerbaijan|armenia|georgia)_200[56]\.txt$")
 _CUSTODY = ("imprisoned", "detained", "died", "facing extradition", "sentenced in absentia")
 _ORG_NOUN = r"(?:party|movement|bloc|newspaper|weekly|daily|magazine|website|channel|TV|radio|agency|NGO|union)"
 
 
 def _files() -> list:
-    return sorted([f for f in (CORPUS / "freedom-house").glob("*.txt") if _FH.search(f.name)] +
-                  [f for f in (CORPUS / "amnesty-annual").glob("*.txt") if _AI.search(f.name)])
+    return sorted(
+        [f for f in (CORPUS / "freedom-house").glob("*.txt") if _FH.search(f.name)]
+        + [f for f in (CORPUS / "amnesty-annual").glob("*.txt") if _AI.search(f.name)]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +51,12 @@ def test_no_head_of_state_has_a_custody_or_death_status(corpus_db) -> None:
     store, texts = corpus_db
     heads = set()
     for text in texts.values():
-        heads.update(re.findall(r"Head of (?:state|government): (?:President )?([A-Z][\w’'-]+(?: [A-Z][\w’'-]+)+)", text))
+        heads.update(
+            re.findall(
+                r"Head of (?:state|government): (?:President )?([A-Z][\w’'-]+(?: [A-Z][\w’'-]+)+)",
+                text,
+            )
+        )
         heads.update(re.findall(r"\bPresident ([A-Z][\w’'-]+ [A-Z][\w’'-]+)", text))
     assert len(heads) > 10
     bad = []
@@ -68,8 +77,9 @@ def test_no_organisation_party_or_outlet_is_a_person(corpus_db) -> None:
             if " " not in form:
                 continue
             f = re.escape(form)
-            if re.search(rf"(?<![\w-]){f}[ \t]+{_ORG_NOUN}\b", everything) or \
-                    re.search(rf"\b(?:newspaper|weekly|outlet|party|movement|NGO)[ \t]+{f}(?![\w-])", everything):
+            if re.search(rf"(?<![\w-]){f}[ \t]+{_ORG_NOUN}\b", everything) or re.search(
+                rf"\b(?:newspaper|weekly|outlet|party|movement|NGO)[ \t]+{f}(?![\w-])", everything
+            ):
                 bad.append(form)
     assert not bad, sorted(set(bad))
 

@@ -49,16 +49,25 @@ def test_every_mention_is_cited_exactly(seed_docs, prediction) -> None:
 def test_eval_agrees_with_the_reference_scorer(tmp_path, prediction) -> None:
     f = tmp_path / "pred.json"
     f.write_text(json.dumps(prediction))
-    ref = subprocess.run([sys.executable, str(SHARED / "gold" / "score.py"), str(GOLD), str(f), "--json"],
-                         capture_output=True, text=True, check=True)
+    ref = subprocess.run(
+        [sys.executable, str(SHARED / "gold" / "score.py"), str(GOLD), str(f), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     ref_scores = json.loads(ref.stdout[: ref.stdout.rindex("}") + 1])
     assert score(load_gold(GOLD), prediction) == ref_scores
 
 
 @pytest.mark.parametrize(
     ("raw", "name"),
-    [("Justice Minister Marat Example", "Marat Example"), ("President Ivan Testov’s", "Ivan Testov"),
-     ("Aigerim Tleuzhan's", "Aigerim Tleuzhan"), ("the Court", None), ("May", None)],
+    [
+        ("Justice Minister Marat Example", "Marat Example"),
+        ("President Ivan Testov’s", "Ivan Testov"),
+        ("Aigerim Tleuzhan's", "Aigerim Tleuzhan"),
+        ("the Court", None),
+        ("May", None),
+    ],
 )
 def test_titles_and_possessives_are_not_part_of_a_name(raw: str, name: str | None) -> None:
     span = clean_name(raw)
@@ -70,10 +79,17 @@ def test_role_cues_and_lists_on_unseen_text(tmp_path) -> None:
     f.write_text(
         "Freedom of expression\n\nIn March, police detained activists Yerlan Kudaibergenov, Saule Amanova and "
         "Dauren Zhaksylykov in Taraz. Kudaibergenov was later fined. Olzhas Bekmukhanov, a blogger from Aktobe, "
-        "went on hunger strike.\n", encoding="utf-8")
+        "went on hunger strike.\n",
+        encoding="utf-8",
+    )
     result = extract_documents([load_document(f)])
     forms = {form for p in result["persons"] for form in p["variants"]}
-    assert {"Yerlan Kudaibergenov", "Saule Amanova", "Dauren Zhaksylykov", "Olzhas Bekmukhanov"} <= forms
+    assert {
+        "Yerlan Kudaibergenov",
+        "Saule Amanova",
+        "Dauren Zhaksylykov",
+        "Olzhas Bekmukhanov",
+    } <= forms
     kud = next(p for p in result["persons"] if "Yerlan Kudaibergenov" in p["variants"])
     assert "Kudaibergenov" in kud["variants"]  # the back-reference joins its full name
     assert "Taraz" not in forms and "Aktobe" not in forms

@@ -45,14 +45,20 @@ def test_russian_reports_run_the_russian_pipeline(docs) -> None:
     state = run_components(ru)
     assert state.language == "ru" and state.mentions
     for m in state.mentions:  # cited as printed, with the nominative beside it
-        assert ru.text[m.start:m.end] == m.text
-        assert m.normal and m.paragraph == next(p.ordinal for p in ru.paragraphs if p.start <= m.start < p.end)
-    assert any(e.label == "org" for e in state.entities) and any(e.label == "place" for e in state.entities)
+        assert ru.text[m.start : m.end] == m.text
+        assert m.normal and m.paragraph == next(
+            p.ordinal for p in ru.paragraphs if p.start <= m.start < p.end
+        )
+    assert any(e.label == "org" for e in state.entities) and any(
+        e.label == "place" for e in state.entities
+    )
 
 
 def test_person_mentions_per_language_file(gold, prediction) -> None:
     for d in gold["documents"]:
-        sub = dict(gold, documents=[d], events=[e for e in gold["events"] if e["file"] == d["file"]])
+        sub = dict(
+            gold, documents=[d], events=[e for e in gold["events"] if e["file"] == d["file"]]
+        )
         f1 = score(sub, prediction)["mentions"]["f1"]
         floor = 0.93 if d["language"] == "ru" else 0.88
         assert f1 >= floor, (d["file"], f1)
@@ -67,7 +73,9 @@ def test_linking_across_scripts_and_case_forms(gold, prediction) -> None:
     assert kinds["ru-ru"]["p"] >= 0.99 and kinds["ru-ru"]["r"] >= 0.93, kinds["ru-ru"]
 
 
-def test_a_russian_and_an_english_spelling_are_one_person_with_the_link_explained(prediction) -> None:
+def test_a_russian_and_an_english_spelling_are_one_person_with_the_link_explained(
+    prediction,
+) -> None:
     from docket.extract.link import link_documents
 
     facts = {}
@@ -87,26 +95,39 @@ def test_a_russian_and_an_english_spelling_are_one_person_with_the_link_explaine
 def test_scores_agree_with_the_reference_scorer(gold, prediction, tmp_path: Path) -> None:
     f = tmp_path / "pred.json"
     f.write_text(json.dumps(prediction))
-    ref = subprocess.run([sys.executable, str(SHARED / "gold" / "score.py"), str(GOLD), str(f), "--json"],
-                         capture_output=True, text=True, check=True)
+    ref = subprocess.run(
+        [sys.executable, str(SHARED / "gold" / "score.py"), str(GOLD), str(f), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert score(gold, prediction) == json.loads(ref.stdout[: ref.stdout.rindex("}") + 1])
 
 
 def test_russian_events_on_the_annotated_quarter(gold, prediction) -> None:
     # Only the 2013q1 pair has events in the gold (its README): score that file alone.
     f = "ovdinfo_russia_2013q1_ru.txt"
-    sub = dict(gold, documents=[d for d in gold["documents"] if d["file"] == f],
-               events=[e for e in gold["events"] if e["file"] == f])
+    sub = dict(
+        gold,
+        documents=[d for d in gold["documents"] if d["file"] == f],
+        events=[e for e in gold["events"] if e["file"] == f],
+    )
     e = score(sub, prediction)["events"]
     assert e["f1"] >= 0.8 and e["charge_acc"] >= 0.8, e
     ru_events = [x for x in prediction["events"] if x["file"] == f]
     text = (FOLDER / f).read_text(encoding="utf-8")
-    assert all(x["quote"] in text and not x["quote"].isascii() for x in ru_events)  # cited in the original
+    assert all(
+        x["quote"] in text and not x["quote"].isascii() for x in ru_events
+    )  # cited in the original
 
 
-def test_a_head_of_state_named_only_as_a_topic_gets_no_custody_or_prosecution_event(prediction) -> None:
+def test_a_head_of_state_named_only_as_a_topic_gets_no_custody_or_prosecution_event(
+    prediction,
+) -> None:
     # "a performance containing negative remarks towards Putin", then "Both musicians were charged":
     # the remark's topic is not one of those detained or charged (before: detained, charged, fined).
-    putin = {p["id"] for p in prediction["persons"] if p["canonical"] in ("Vladimir Putin", "Putin")}
+    putin = {
+        p["id"] for p in prediction["persons"] if p["canonical"] in ("Vladimir Putin", "Putin")
+    }
     kinds = {e["type"] for e in prediction["events"] if e["person"] in putin}
     assert putin and not kinds & {"detained", "charged", "convicted", "sentenced", "fined"}, kinds

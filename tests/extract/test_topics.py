@@ -9,8 +9,23 @@ from tests.conftest import FLATTENED_HRW, seed_files
 
 def test_taxonomy_covers_the_required_topics() -> None:
     ids = {t.id for t in taxonomy()}
-    assert {"expression", "assembly", "association", "defenders", "torture", "detention", "impunity", "women",
-            "lgbti", "refugees", "labour", "religion", "transnational", "environment", "children"} <= ids
+    assert {
+        "expression",
+        "assembly",
+        "association",
+        "defenders",
+        "torture",
+        "detention",
+        "impunity",
+        "women",
+        "lgbti",
+        "refugees",
+        "labour",
+        "religion",
+        "transnational",
+        "environment",
+        "children",
+    } <= ids
 
 
 def test_section_headings_decide() -> None:
@@ -20,16 +35,24 @@ def test_section_headings_decide() -> None:
         if p.section is None:
             continue
         heading = doc.sections[p.section].heading
-        expected = {"Freedom of Assembly": "assembly", "Torture": "torture", "Freedom of Religion": "religion",
-                    "Labor Rights": "labour", "Sexual Orientation and Gender Identity": "lgbti"}.get(heading)
+        expected = {
+            "Freedom of Assembly": "assembly",
+            "Torture": "torture",
+            "Freedom of Religion": "religion",
+            "Labor Rights": "labour",
+            "Sexual Orientation and Gender Identity": "lgbti",
+        }.get(heading)
         if expected:
             assert expected in topics.get(p.ordinal, ()), (heading, p.text[:60])
 
 
 def test_text_decides_without_headings(tmp_path) -> None:
     f = tmp_path / "r.txt"
-    f.write_text("The authorities refused to register the LGBT rights group. Police beat a detainee in custody, "
-                 "and a court rejected the asylum claim of a refugee from Uzbekistan.\n", encoding="utf-8")
+    f.write_text(
+        "The authorities refused to register the LGBT rights group. Police beat a detainee in custody, "
+        "and a court rejected the asylum claim of a refugee from Uzbekistan.\n",
+        encoding="utf-8",
+    )
     [topics] = paragraph_topics(load_document(f)).values()
     assert {"lgbti", "torture", "refugees"} <= set(topics)
 
@@ -62,16 +85,45 @@ def test_the_literal_prefilter_never_changes_the_topics() -> None:
 
     from docket.models import Document, Metadata, Paragraph
 
-    words = ["journalists", "Journalist", "JOURNALİST", "prısoner", "ſentenced to", "Kelvin Kyiv", "torture",
-             "peaceful assembly", "NGOs", "non governmental organization", "school children", "child labour",
-             "LGBTI", "Jehovah’s Witnesses", "beat him", "elections", "the", "and", "café", "—", "\n"]
+    words = [
+        "journalists",
+        "Journalist",
+        "JOURNALİST",
+        "prısoner",
+        "ſentenced to",
+        "Kelvin Kyiv",
+        "torture",
+        "peaceful assembly",
+        "NGOs",
+        "non governmental organization",
+        "school children",
+        "child labour",
+        "LGBTI",
+        "Jehovah’s Witnesses",
+        "beat him",
+        "elections",
+        "the",
+        "and",
+        "café",
+        "—",
+        "\n",
+    ]
 
     @settings(max_examples=300, deadline=None)
     @given(st.lists(st.sampled_from(words), min_size=1, max_size=12).map(" ".join))
     def check(text: str) -> None:
-        doc = Document(id="d", source_path="d.txt", file_name="d.txt", format="text", sha256="", size=len(text),
-                       text=text, metadata=Metadata(None, None, None, None), sections=(),
-                       paragraphs=(Paragraph(0, None, 0, len(text), text),))
+        doc = Document(
+            id="d",
+            source_path="d.txt",
+            file_name="d.txt",
+            format="text",
+            sha256="",
+            size=len(text),
+            text=text,
+            metadata=Metadata(None, None, None, None),
+            sections=(),
+            paragraphs=(Paragraph(0, None, 0, len(text), text),),
+        )
         plain = [t.id for t in taxonomy() if any(rx.search(text) for rx in t.text)]
         assert paragraph_topics(doc).get(0, ()) == tuple(plain)
 

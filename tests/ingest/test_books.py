@@ -18,16 +18,39 @@ from docket.pipeline import IngestOptions, ingest_file, load_documents
 from tests.conftest import CORPUS
 
 BOOKS = CORPUS / "amnesty-pdf"
-COUNTRIES = ["Albania", "Belarus", "Chile", "Denmark", "Egypt", "Fiji", "Georgia", "Haiti", "Kazakhstan", "Russia"]
+COUNTRIES = [
+    "Albania",
+    "Belarus",
+    "Chile",
+    "Denmark",
+    "Egypt",
+    "Fiji",
+    "Georgia",
+    "Haiti",
+    "Kazakhstan",
+    "Russia",
+]
 
 
 def test_chapters_of_a_real_book_with_pages_and_fact_boxes() -> None:
-    pages = [*range(1, 8), *range(150, 167)]  # the title pages and the chapters from Jamaica to Kyrgyzstan
+    pages = [
+        *range(1, 8),
+        *range(150, 167),
+    ]  # the title pages and the chapters from Jamaica to Kyrgyzstan
     result = read_pdf(str(BOOKS / "amnesty-report-2013.pdf"), pages=pages)
     book = split_book(result, "amnesty-report-2013.pdf", min_chapters=3)
     assert book is not None and book.edition == 2013 and book.period == 2012
-    assert [c.country for c in book.chapters] == ["Jamaica", "Japan", "Jordan", "Kazakhstan", "Kenya", "North Korea",
-                                                  "South Korea", "Kuwait", "Kyrgyzstan"]
+    assert [c.country for c in book.chapters] == [
+        "Jamaica",
+        "Japan",
+        "Jordan",
+        "Kazakhstan",
+        "Kenya",
+        "North Korea",
+        "South Korea",
+        "Kuwait",
+        "Kyrgyzstan",
+    ]
     kz = book.chapters[3]
     assert (kz.first_page, kz.last_page) == (156, 158)
     assert book.chapters[5].heading == "KOREA (DEMOCRATIC PEOPLE’S REPUBLIC OF)"
@@ -39,10 +62,16 @@ def test_chapters_of_a_real_book_with_pages_and_fact_boxes() -> None:
 
 
 def test_fact_box_lines() -> None:
-    box = ("REPUBLIC OF KAZAKSTAN Head of state: Nursultan Nazarbaev Head of government: Danial Akhmetov "
-           "Death penalty: retentionist International Criminal Court: not signed")
-    assert parse_fact_box(box) == {"head of state": "Nursultan Nazarbaev", "head of government": "Danial Akhmetov",
-                                   "death penalty": "retentionist", "international criminal court": "not signed"}
+    box = (
+        "REPUBLIC OF KAZAKSTAN Head of state: Nursultan Nazarbaev Head of government: Danial Akhmetov "
+        "Death penalty: retentionist International Criminal Court: not signed"
+    )
+    assert parse_fact_box(box) == {
+        "head of state": "Nursultan Nazarbaev",
+        "head of government": "Danial Akhmetov",
+        "death penalty": "retentionist",
+        "international criminal court": "not signed",
+    }
 
 
 def _make_book(path: Path) -> None:
@@ -88,7 +117,9 @@ def test_a_book_is_ingested_as_chapters_in_one_transaction(store, tmp_path: Path
     stored = store.get_document(kz.id)
     assert stored.source_path.endswith("example-book.pdf#kazakhstan")
     assert dict(stored.metadata.attributes)["head of state"] == "President Number8"
-    assert all(p.page == COUNTRIES.index("Kazakhstan") + 2 for p in stored.paragraphs)  # page numbers kept
+    assert all(
+        p.page == COUNTRIES.index("Kazakhstan") + 2 for p in stored.paragraphs
+    )  # page numbers kept
     assert ingest_file(store, book, IngestOptions(extract=False)).status == "unchanged"
 
 
@@ -118,23 +149,35 @@ def test_split_book_command_writes_chapters_and_a_manifest(tmp_path: Path) -> No
     assert r.exit_code == 0, r.output
     with (tmp_path / "chapters" / "MANIFEST.tsv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))
-    assert [r["country"] for r in rows] == COUNTRIES and {r["year_covered"] for r in rows} == {"2018"}
+    assert [r["country"] for r in rows] == COUNTRIES and {r["year_covered"] for r in rows} == {
+        "2018"
+    }
     assert rows[0]["head_of_state"] == "President Number0" and rows[0]["first_page"] == "2"
     db = str(tmp_path / "d.db")
-    r = runner.invoke(app, ["ingest", str(tmp_path / "chapters"), "--db", db, "--no-extract", "--json"])
+    r = runner.invoke(
+        app, ["ingest", str(tmp_path / "chapters"), "--db", db, "--no-extract", "--json"]
+    )
     assert r.exit_code == 0 and '"added": 10' in r.stdout
-    r = runner.invoke(app, ["split-book", str(tmp_path / "chapters" / rows[0]["file"]), "--out", str(tmp_path / "x")])
+    r = runner.invoke(
+        app,
+        ["split-book", str(tmp_path / "chapters" / rows[0]["file"]), "--out", str(tmp_path / "x")],
+    )
     assert r.exit_code == 2 and "not a multi-country book" in r.output
 
 
 @pytest.mark.corpus
 def test_a_whole_real_book_splits_into_its_country_chapters() -> None:
     """The 2006 book's chapters against the corpus's own chapter files for the same edition."""
-    docs, book = load_documents(BOOKS / "amnesty-report-2006-countries.pdf", IngestOptions(extract=False))
+    docs, book = load_documents(
+        BOOKS / "amnesty-report-2006-countries.pdf", IngestOptions(extract=False)
+    )
     assert book is not None and book.period == 2005
     with (CORPUS / "amnesty-annual" / "MANIFEST.tsv").open(encoding="utf-8") as fh:
-        expected = {lookup_country(r["country"]) or canonical_country(r["country"])
-                    for r in csv.DictReader(fh, delimiter="\t") if r["year_covered"] == "2005"}
+        expected = {
+            lookup_country(r["country"]) or canonical_country(r["country"])
+            for r in csv.DictReader(fh, delimiter="\t")
+            if r["year_covered"] == "2005"
+        }
     found = {d.metadata.country for d in docs}
     recall = len(found & expected) / len(expected)
     assert recall >= 0.95, sorted(expected - found)
@@ -153,13 +196,23 @@ def test_fact_box_heads_of_state_are_state_persons() -> None:
     from docket.models import Metadata
 
     result = read_pdf(str(BOOKS / "amnesty-report-2013.pdf"), pages=[155, 156, 157, 158])
-    chapter = next(c for c in split_book(result, min_chapters=1).chapters if c.country == "Kazakhstan")
-    doc = build_document(RawFile("book.pdf#kazakhstan", 1, "0"), chapter.result,
-                         Metadata("Amnesty International", "Kazakhstan", 2012, "t"))
+    chapter = next(
+        c for c in split_book(result, min_chapters=1).chapters if c.country == "Kazakhstan"
+    )
+    doc = build_document(
+        RawFile("book.pdf#kazakhstan", 1, "0"),
+        chapter.result,
+        Metadata("Amnesty International", "Kazakhstan", 2012, "t"),
+    )
     clusters = link_documents([(doc.id, analyse_document(doc).mentions)])
     texts = {doc.id: doc.text}
-    sides = {c.canonical: (role_of(texts, c.mentions), side_of(texts, c.mentions, [], role_of(texts, c.mentions)))
-             for c in clusters}
+    sides = {
+        c.canonical: (
+            role_of(texts, c.mentions),
+            side_of(texts, c.mentions, [], role_of(texts, c.mentions)),
+        )
+        for c in clusters
+    }
     assert sides["Nursultan Nazarbaev"] == ("head of state", "state")
     assert sides["Serik Akhmetov"] == ("head of government", "state")
 

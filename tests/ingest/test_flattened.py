@@ -6,12 +6,26 @@ from docket.pipeline import load_document
 from tests.conftest import FLATTENED_HRW
 
 HRW_SECTIONS = [
-    "Parliamentary Elections", "Freedom of Assembly", "Civil Society", "Media Restrictions and Freedom of Expression",
-    "Torture", "Freedom of Religion", "Counterterrorism", "Labor Rights", "Sexual Orientation and Gender Identity",
+    "Parliamentary Elections",
+    "Freedom of Assembly",
+    "Civil Society",
+    "Media Restrictions and Freedom of Expression",
+    "Torture",
+    "Freedom of Religion",
+    "Counterterrorism",
+    "Labor Rights",
+    "Sexual Orientation and Gender Identity",
     "Key International Actors",
 ]
-FURNITURE = ["Share this via", "Donate", "Browse countries", "Skip to main content", "AfghanistanAlgeria",
-             "Zimbabwe", "Footer menu"]
+FURNITURE = [
+    "Share this via",
+    "Donate",
+    "Browse countries",
+    "Skip to main content",
+    "AfghanistanAlgeria",
+    "Zimbabwe",
+    "Footer menu",
+]
 
 
 def test_sections_recovered_from_the_table_of_contents() -> None:

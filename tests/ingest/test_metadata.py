@@ -15,8 +15,12 @@ from tests.conftest import seed_files
 
 def _family(name: str | None) -> str:
     s = (name or "").lower()
-    for key, words in {"amnesty": ["amnesty"], "hrw": ["human rights watch"], "usdos": ["state"],
-                       "civicus": ["civicus", "iphr", "kibhr"]}.items():
+    for key, words in {
+        "amnesty": ["amnesty"],
+        "hrw": ["human rights watch"],
+        "usdos": ["state"],
+        "civicus": ["civicus", "iphr", "kibhr"],
+    }.items():
         if any(w in s for w in words):
             return key
     return s
@@ -29,7 +33,9 @@ def test_seed_metadata_inferred_without_sidecar(path: Path, gold_documents: dict
     assert _family(meta.publisher) == _family(gold["publisher"])
     assert meta.country == gold["country"]
     assert meta.period == gold["period"]
-    ratio = difflib.SequenceMatcher(None, (meta.title or "").casefold(), gold["title"].casefold()).ratio()
+    ratio = difflib.SequenceMatcher(
+        None, (meta.title or "").casefold(), gold["title"].casefold()
+    ).ratio()
     assert ratio >= 0.8, (meta.title, gold["title"])
     assert dict(meta.sources)["period"] == "inferred"
 
@@ -38,7 +44,9 @@ def test_sidecar_overrides_inference(tmp_path: Path) -> None:
     src = seed_files()[0]
     f = tmp_path / "report.txt"
     f.write_bytes(src.read_bytes())
-    (tmp_path / "report.meta.json").write_text(json.dumps({"publisher": "Some NGO", "period": 2019}))
+    (tmp_path / "report.meta.json").write_text(
+        json.dumps({"publisher": "Some NGO", "period": 2019})
+    )
     meta = load_document(f).metadata
     assert meta.publisher == "Some NGO" and meta.period == 2019
     assert dict(meta.sources)["period"] == "sidecar"
@@ -69,8 +77,13 @@ def test_bad_sidecar_is_a_clear_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "canon"),
-    [("KAZAKSTAN", "Kazakhstan"), ("Russian Federation", "Russia"), ("Kyrgyz Republic", "Kyrgyzstan"),
-     ("Viet Nam", "Vietnam"), ("Burma", "Myanmar")],
+    [
+        ("KAZAKSTAN", "Kazakhstan"),
+        ("Russian Federation", "Russia"),
+        ("Kyrgyz Republic", "Kyrgyzstan"),
+        ("Viet Nam", "Vietnam"),
+        ("Burma", "Myanmar"),
+    ],
 )
 def test_country_aliases(raw: str, canon: str) -> None:
     assert canonical_country(raw) == canon
@@ -96,29 +109,51 @@ def test_source_url_and_dates_reach_every_citation(tmp_path: Path) -> None:
     a, b = seed_files()[0], seed_files()[1]
     (folder / "a.txt").write_bytes(a.read_bytes())
     (folder / "b.txt").write_bytes(b.read_bytes())
-    (folder / "manifest.csv").write_text("file,source_url,publication_date,access_date\n"
-                                         "a.txt,https://example.org/report-a,2025-01-16,2026-11-30\n")
-    (folder / "b.meta.json").write_text(json.dumps({"url": "https://example.org/b", "published": "2017-01"}))
+    (folder / "manifest.csv").write_text(
+        "file,source_url,publication_date,access_date\n"
+        "a.txt,https://example.org/report-a,2025-01-16,2026-11-30\n"
+    )
+    (folder / "b.meta.json").write_text(
+        json.dumps({"url": "https://example.org/b", "published": "2017-01"})
+    )
     meta = load_document(folder / "a.txt").metadata
-    assert (meta.url, meta.published, meta.accessed) == ("https://example.org/report-a", "2025-01-16", "2026-11-30")
-    assert load_document(folder / "b.txt", IngestOptions(metadata={"accessed": "2026-12-01"})).metadata.accessed \
+    assert (meta.url, meta.published, meta.accessed) == (
+        "https://example.org/report-a",
+        "2025-01-16",
+        "2026-11-30",
+    )
+    assert (
+        load_document(
+            folder / "b.txt", IngestOptions(metadata={"accessed": "2026-12-01"})
+        ).metadata.accessed
         == "2026-12-01"
+    )
     store = SQLiteStore(tmp_path / "m.db")
     ingest_paths(store, [folder])
     docs = {d.file_name: d for d in store.list_documents()}
-    assert docs["a.txt"].url == "https://example.org/report-a" and docs["b.txt"].published == "2017-01"
+    assert (
+        docs["a.txt"].url == "https://example.org/report-a" and docs["b.txt"].published == "2017-01"
+    )
     data = collect(store)
-    case = next(c for c in data.cases if any(d.file_name == "a.txt" for d in c.person.documents) and c.facts)
+    case = next(
+        c for c in data.cases if any(d.file_name == "a.txt" for d in c.person.documents) and c.facts
+    )
     cites = [s["citation"] for f in case_dict(case, Citer(store))["facts"] for s in f["statements"]]
-    assert any(c["url"] == "https://example.org/report-a" and c["published"] == "2025-01-16" for c in cites)
+    assert any(
+        c["url"] == "https://example.org/report-a" and c["published"] == "2025-01-16" for c in cites
+    )
     md = dossier(case, Citer(store))
     assert "## References" in md and "<https://example.org/report-a>, accessed 2026-11-30." in md
     store.close()
 
 
-@pytest.mark.parametrize(("column", "value"), [("url", "javascript:alert(1)"), ("published", "last spring"),
-                                               ("accessed", "2026-13-01")])
-def test_a_bad_source_value_fails_the_file_and_says_why(tmp_path: Path, column: str, value: str) -> None:
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("url", "javascript:alert(1)"), ("published", "last spring"), ("accessed", "2026-13-01")],
+)
+def test_a_bad_source_value_fails_the_file_and_says_why(
+    tmp_path: Path, column: str, value: str
+) -> None:
     from docket.errors import BadMetadata
 
     f = tmp_path / "r.txt"

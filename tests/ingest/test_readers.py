@@ -41,7 +41,9 @@ def test_html_main_text_with_headings(tmp_path: Path) -> None:
     assert BODY in texts
     assert not any("Donate" in t or "Share this via" in t or "Browse countries" in t for t in texts)
     assert "alert(2)" not in doc.text and "window.evil" not in doc.text
-    assert any("<script>alert(1)</script>" in t for t in texts)  # escaped text in the page stays text
+    assert any(
+        "<script>alert(1)</script>" in t for t in texts
+    )  # escaped text in the page stays text
     assert doc.metadata.country == "Kazakhstan" and doc.metadata.period == 2023
     for p in doc.paragraphs:
         assert doc.text[p.start : p.end] == p.text
@@ -50,7 +52,9 @@ def test_html_main_text_with_headings(tmp_path: Path) -> None:
 def test_markup_that_trips_the_date_finder_is_still_read(tmp_path: Path) -> None:
     """htmldate's cleaning asserted on a ``<style>`` first inside an ``<svg>`` root (E999 before)."""
     f = tmp_path / "odd.html"
-    f.write_text("<svg><style>x</style><text>Kazakhstan: police detained a journalist.</text></svg>", "utf-8")
+    f.write_text(
+        "<svg><style>x</style><text>Kazakhstan: police detained a journalist.</text></svg>", "utf-8"
+    )
     doc = load_document(f)
     assert [p.text for p in doc.paragraphs] == ["Kazakhstan: police detained a journalist."]
 
@@ -69,7 +73,9 @@ def _make_pdf(path: Path, *, pages: int = 3) -> None:
         pdf.cell(0, 4, str(n))  # page number
         pdf.set_font("Helvetica", "B", size=16)
         pdf.set_xy(10, 30)
-        pdf.cell(0, 8, ["Freedom of Expression", "Torture and Ill-Treatment", "Refugees"][(n - 1) % 3])
+        pdf.cell(
+            0, 8, ["Freedom of Expression", "Torture and Ill-Treatment", "Refugees"][(n - 1) % 3]
+        )
         pdf.set_font("Helvetica", size=11)
         y = 45
         lines = [
@@ -98,7 +104,11 @@ def test_pdf_reader_pages_hyphens_headers(tmp_path: Path) -> None:
     assert not any("Example Human Rights Report 2023" in t for t in texts)  # running header dropped
     assert not any(t.strip().isdigit() for t in texts)  # page numbers dropped
     assert [p.page for p in doc.paragraphs if "page 3" in p.text] == [3]
-    assert [s.heading for s in doc.sections] == ["Freedom of Expression", "Torture and Ill-Treatment", "Refugees"]
+    assert [s.heading for s in doc.sections] == [
+        "Freedom of Expression",
+        "Torture and Ill-Treatment",
+        "Refugees",
+    ]
 
 
 def test_two_column_pdf_is_read_column_by_column(tmp_path: Path) -> None:
@@ -125,12 +135,18 @@ def test_two_column_pdf_is_read_column_by_column(tmp_path: Path) -> None:
         ("blank.txt", b"  \n\n \t", EmptyFile),
         ("image.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, BinaryFile),
         ("random.bin", bytes(range(256)) * 64, BinaryFile),
-        ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\nthis is not a pdf at all", CorruptPDF),
+        (
+            "broken.pdf",
+            b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\nthis is not a pdf at all",
+            CorruptPDF,
+        ),
         ("noheader.pdf", b"just text named pdf", CorruptPDF),
         ("zip.txt", b"PK\x03\x04" + b"\x00" * 100, BinaryFile),
     ],
 )
-def test_bad_input_raises_named_error(tmp_path: Path, name: str, content: bytes, error: type) -> None:
+def test_bad_input_raises_named_error(
+    tmp_path: Path, name: str, content: bytes, error: type
+) -> None:
     f = tmp_path / name
     f.write_bytes(content)
     with pytest.raises(error) as info:
@@ -169,8 +185,13 @@ def test_size_limit(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("encoding", ["latin-1", "cp1251", "utf-16-le", "utf-16"])
 def test_non_utf8_text_is_decoded(tmp_path: Path, encoding: str) -> None:
-    text = ("Правозащитник Дүйсенбаев был задержан полицией в Алматы. " * 20) if encoding == "cp1251" else (
-        "The café owner José Müller was détained by police in Almaty during the protest. " * 20)
+    text = (
+        ("Правозащитник Дүйсенбаев был задержан полицией в Алматы. " * 20)
+        if encoding == "cp1251"
+        else (
+            "The café owner José Müller was détained by police in Almaty during the protest. " * 20
+        )
+    )
     if encoding == "cp1251":
         text = text.replace("Дүйсенбаев", "Дуйсенбаев")  # cp1251 has no Kazakh letters
     f = tmp_path / "report.txt"
@@ -189,7 +210,9 @@ def test_encrypted_pdf_is_named_as_such(tmp_path: Path) -> None:
     pdf.add_page()
     pdf.set_font("Helvetica", size=12)
     pdf.cell(0, 10, "A report on detentions.")
-    pdf.set_encryption(owner_password="owner", user_password="secret", encryption_method=EncryptionMethod.RC4)
+    pdf.set_encryption(
+        owner_password="owner", user_password="secret", encryption_method=EncryptionMethod.RC4
+    )
     f = tmp_path / "locked.pdf"
     pdf.output(str(f))
     with pytest.raises(EncryptedPDF) as info:
@@ -216,7 +239,9 @@ def test_a_pdf_decompression_bomb_is_refused_without_filling_memory(tmp_path: Pa
     assert "Kazakhstan report" in read_file(small)[1].text
 
 
-def test_reading_past_the_memory_cap_fails_that_file_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reading_past_the_memory_cap_fails_that_file_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The last guard, for what the readers' own caps miss: past ``read_memory_mb`` a file fails with
     E998 naming it and the cap, and the next file reads normally (the limit is restored)."""
     from docket.ingest import pdf
@@ -231,7 +256,9 @@ def test_reading_past_the_memory_cap_fails_that_file_only(tmp_path: Path, monkey
     assert failed is not None and failed.error_code == "E998", failed
     assert "bomb.pdf" in failed.error and "200 MB" in failed.error and "\n" not in failed.error
     good = tmp_path / "good.txt"
-    good.write_text("Report\n\nThe court in Almaty sentenced a blogger on 3 May 2024.\n" + "More text. " * 10**6)
+    good.write_text(
+        "Report\n\nThe court in Almaty sentenced a blogger on 3 May 2024.\n" + "More text. " * 10**6
+    )
     assert prepare_file(good, options).failure is None
 
 
@@ -251,8 +278,13 @@ def test_the_language_is_detected_given_or_refused(tmp_path: Path) -> None:
     copy.write_text(russian.read_text("utf-8"), "utf-8")
     doc = load_document(copy)
     assert doc.metadata.language == "ru" and dict(doc.metadata.sources)["language"] == "detected"
-    assert load_document(copy, IngestOptions(metadata={"language": "Kazakh"})).metadata.language == "kk"
-    (tmp_path / "bulletin.txt.meta.json").write_text(json.dumps({"language": "Klingonese"}), "utf-8")
+    assert (
+        load_document(copy, IngestOptions(metadata={"language": "Kazakh"})).metadata.language
+        == "kk"
+    )
+    (tmp_path / "bulletin.txt.meta.json").write_text(
+        json.dumps({"language": "Klingonese"}), "utf-8"
+    )
     with pytest.raises(BadMetadata, match="language"):
         load_document(copy)
     mixed = tmp_path / "mixed.txt"
@@ -260,4 +292,6 @@ def test_the_language_is_detected_given_or_refused(tmp_path: Path) -> None:
     en = [p for p in english.read_text("utf-8").split("\n\n") if len(p) > 400][:4]
     mixed.write_text("\n\n".join(ru + en), "utf-8")
     doc = load_document(mixed)
-    assert doc.metadata.language == "ru" and any("mixes languages" in n and "en " in n for n in doc.notes), doc.notes
+    assert doc.metadata.language == "ru" and any(
+        "mixes languages" in n and "en " in n for n in doc.notes
+    ), doc.notes

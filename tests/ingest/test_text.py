@@ -26,10 +26,19 @@ def test_state_department_heading_levels() -> None:
     doc = load_document(STATE_DEPT)
     by_heading = {s.heading: s for s in doc.sections}
     assert by_heading["Section 2. Liberty"].level == 1
-    assert by_heading["a. Freedom of the Press"].path == ("Section 2. Liberty", "a. Freedom of the Press")
+    assert by_heading["a. Freedom of the Press"].path == (
+        "Section 2. Liberty",
+        "a. Freedom of the Press",
+    )
     sub = by_heading["Physical Attacks, Imprisonment, and Pressure"]
-    assert sub.path == ("Section 2. Liberty", "a. Freedom of the Press", "Physical Attacks, Imprisonment, and Pressure")
-    assert "See the Department of State’s annual Trafficking in Persons Report at ." not in by_heading
+    assert sub.path == (
+        "Section 2. Liberty",
+        "a. Freedom of the Press",
+        "Physical Attacks, Imprisonment, and Pressure",
+    )
+    assert (
+        "See the Department of State’s annual Trafficking in Persons Report at ." not in by_heading
+    )
 
 
 def test_web_capture_furniture_is_dropped() -> None:
@@ -41,7 +50,7 @@ def test_web_capture_furniture_is_dropped() -> None:
 
 
 def test_hard_wrapped_lines_join_into_paragraphs() -> None:
-    text = "Heading Here\n\nThe court sentenced the activist to\nfive years in prison on charges of\n\"inciting discord\".\nA new paragraph starts here.\n"
+    text = 'Heading Here\n\nThe court sentenced the activist to\nfive years in prison on charges of\n"inciting discord".\nA new paragraph starts here.\n'
     r = read_text(text)
     kinds = [(b.kind, text[b.start : b.end]) for b in r.blocks]
     assert kinds[0] == ("heading", "Heading Here")
@@ -54,7 +63,11 @@ def test_markdown_headings_in_corpus_state_department_report() -> None:
     doc = load_document(path)
     heads = [s.heading for s in doc.sections]
     assert "Executive Summary" in heads and "Section 1. Life" in heads
-    assert next(s for s in doc.sections if s.heading == "a. Extrajudicial Killings").path[0].startswith("Kazakhstan")
+    assert (
+        next(s for s in doc.sections if s.heading == "a. Extrajudicial Killings")
+        .path[0]
+        .startswith("Kazakhstan")
+    )
 
 
 def test_pdf_extracted_corpus_lines_rejoin_into_paragraphs() -> None:
@@ -64,8 +77,10 @@ def test_pdf_extracted_corpus_lines_rejoin_into_paragraphs() -> None:
     lower = [p.text[:60] for p in paragraphs if p.text[0].islower()]
     assert len(lower) <= 0.02 * len(paragraphs), lower[:5]
     doc = load_document(CORPUS / "amnesty-annual" / "amnesty_kazakhstan_2005.txt")
-    assert any("presidential election, which saw" in p.text and "Constitutional Council" in p.text
-               for p in doc.paragraphs)
+    assert any(
+        "presidential election, which saw" in p.text and "Constitutional Council" in p.text
+        for p in doc.paragraphs
+    )
 
 
 def test_a_file_without_line_breaks_becomes_citable_paragraphs(tmp_path) -> None:
@@ -75,9 +90,15 @@ def test_a_file_without_line_breaks_becomes_citable_paragraphs(tmp_path) -> None
     from docket.pipeline import load_document
 
     f = tmp_path / "one-line.txt"
-    f.write_text("Kazakhstan report\n\n" + "The police in Almaty detained the blogger Aigul Utepova. " * 40_000, "utf-8")
+    f.write_text(
+        "Kazakhstan report\n\n"
+        + "The police in Almaty detained the blogger Aigul Utepova. " * 40_000,
+        "utf-8",
+    )
     doc = load_document(f)
     assert len(doc.paragraphs) > 70
     for p in doc.paragraphs:
         assert 0 < len(p.text) <= MAX_PARAGRAPH_CHARS and doc.text[p.start : p.end] == p.text
-        assert p.text.startswith("The police") and p.text.endswith("Utepova.")  # cut after a sentence
+        assert p.text.startswith("The police") and p.text.endswith(
+            "Utepova."
+        )  # cut after a sentence

@@ -10,7 +10,11 @@ from docket.store import SQLiteStore
 def test_the_journalist_spelled_three_ways_has_one_timeline(seeded: SQLiteStore) -> None:
     [person] = find_person(seeded, "Mukhammedkarim")
     case = case_file(person)
-    sentence = next(f for f in case.facts if f.type == "sentenced" and f.sanction == {"kind": "imprisonment", "years": 7})
+    sentence = next(
+        f
+        for f in case.facts
+        if f.type == "sentenced" and f.sanction == {"kind": "imprisonment", "years": 7}
+    )
     assert sentence.date.startswith("2024-08") and len(sentence.publishers) >= 2  # corroborated
     assert any(f.type == "appeal_upheld" and f.date == "2024-11" for f in case.facts)
     transfer = next(f for f in case.facts if f.type == "transferred")
@@ -27,14 +31,20 @@ def test_a_real_conflict_between_sources_is_flagged(seeded: SQLiteStore) -> None
     conflicts = case_file(person).conflicts
     ban = [c for c in conflicts if c.kind == "date" and "ban" in c.detail]
     assert ban, conflicts  # the ban: first verdict (State Department) vs appeal (Amnesty)
-    assert {ban[0].a[0].publisher, ban[0].b[0].publisher} == {"US Department of State", "Amnesty International"}
+    assert {ban[0].a[0].publisher, ban[0].b[0].publisher} == {
+        "US Department of State",
+        "Amnesty International",
+    }
     assert any(c.kind == "spelling" for c in conflicts)
 
 
 def test_father_and_son_have_separate_case_files(seeded: SQLiteStore) -> None:
     cases = [case_file(p) for p in find_person(seeded, "Mataev")]
     assert len(cases) == 2
-    sentences = {c.person.cluster.canonical: [f.sanction for f in c.facts if f.type == "sentenced"] for c in cases}
+    sentences = {
+        c.person.cluster.canonical: [f.sanction for f in c.facts if f.type == "sentenced"]
+        for c in cases
+    }
     assert sentences["Seitkazy Mataev"] != sentences["Aset Mataev"]
 
 
@@ -75,8 +85,12 @@ def test_an_official_never_gets_a_custody_status(seeded: SQLiteStore) -> None:
     [person] = find_person(seeded, "Mukhammedkarim")
     assert case_file(person).status.startswith("imprisoned")
     as_official = case_file(replace(person, side="state"))
-    assert not as_official.status.startswith(("imprisoned", "detained", "died", "facing extradition", "released"))
-    assert as_official.facts == case_file(person).facts  # the statements stay, cited; only the status differs
+    assert not as_official.status.startswith(
+        ("imprisoned", "detained", "died", "facing extradition", "released")
+    )
+    assert (
+        as_official.facts == case_file(person).facts
+    )  # the statements stay, cited; only the status differs
 
 
 def test_a_diff_says_what_it_compares(seeded: SQLiteStore) -> None:
@@ -90,8 +104,14 @@ def test_a_diff_says_what_it_compares(seeded: SQLiteStore) -> None:
 
     docs = seeded.list_documents()
     records = people(seeded)
-    for start, end in sorted({(a.period, b.period) for a in docs for b in docs
-                              if a.period and b.period and a.period < b.period}):
+    for start, end in sorted(
+        {
+            (a.period, b.period)
+            for a in docs
+            for b in docs
+            if a.period and b.period and a.period < b.period
+        }
+    ):
         diff = year_diff(records, start=start, end=end, documents=docs)
         assert {d.id for d in diff.reports_from} == {d.id for d in docs if d.period == start}
         assert {d.id for d in diff.reports_to} == {d.id for d in docs if d.period == end}

@@ -25,12 +25,22 @@ def test_facts_are_stored_with_their_document(seeded: SQLiteStore) -> None:
 
 def test_one_journalist_across_three_reports_and_three_spellings(seeded: SQLiteStore) -> None:
     [p] = find_person(seeded, "Mukhammedkarim")
-    assert {"Duman Mukhamedkarim", "Duman Mukhammedkarim", "Duman Mukhammadkarim"} <= set(p.cluster.forms)
+    assert {"Duman Mukhamedkarim", "Duman Mukhammedkarim", "Duman Mukhammadkarim"} <= set(
+        p.cluster.forms
+    )
     assert len(p.documents) == 3
-    assert {d.publisher for d, _ in p.events} >= {"Amnesty International", "US Department of State",
-                                                   "Human Rights Watch"}
-    assert any(e.type == "sentenced" and e.sanction and e.sanction.kind == "imprisonment" and e.sanction.years == 7
-               for _, e in p.events)
+    assert {d.publisher for d, _ in p.events} >= {
+        "Amnesty International",
+        "US Department of State",
+        "Human Rights Watch",
+    }
+    assert any(
+        e.type == "sentenced"
+        and e.sanction
+        and e.sanction.kind == "imprisonment"
+        and e.sanction.years == 7
+        for _, e in p.events
+    )
     assert all(link.levels for link in p.cluster.links)  # every link says why
 
 
@@ -45,7 +55,9 @@ def test_replacing_a_document_replaces_its_facts(tmp_path) -> None:
     f.write_bytes(seed_files()[0].read_bytes())
     ingest_paths(s, [f])
     before = s.counts()["events"]
-    f.write_text(f.read_text() + "\n\nOn June 3, police detained activist Aigerim Tleuzhan in Almaty.\n")
+    f.write_text(
+        f.read_text() + "\n\nOn June 3, police detained activist Aigerim Tleuzhan in Almaty.\n"
+    )
     ingest_paths(s, [f])
     after = s.counts()
     assert after["documents"] == 1 and after["events"] == before + 1
@@ -60,8 +72,9 @@ def test_text_only_ingest(tmp_path) -> None:
     s.close()
 
 
-def test_context_stored_at_extraction_gives_what_reading_the_text_gives(seeded: SQLiteStore,
-                                                                        monkeypatch) -> None:
+def test_context_stored_at_extraction_gives_what_reading_the_text_gives(
+    seeded: SQLiteStore, monkeypatch
+) -> None:
     """Issue 8: roles and sides come from the mention context stored at ingest; a database from
     before that (context NULL) reads the text instead, with the same answer."""
     from dataclasses import replace
@@ -69,7 +82,10 @@ def test_context_stored_at_extraction_gives_what_reading_the_text_gives(seeded: 
     import docket.query.people as people_module
 
     stored = [(p.cluster.id, p.role, p.side) for p in people(seeded)]
-    assert sum(r is not None for _, r, _ in stored) >= 10 and {s for _, _, s in stored} >= {"state", "target"}
+    assert sum(r is not None for _, r, _ in stored) >= 10 and {s for _, _, s in stored} >= {
+        "state",
+        "target",
+    }
     mentions, _ = seeded.document_facts(seeded.list_documents()[0].id)
     assert all(m.role is not None and m.foreign is not None for m in mentions)
     real = seeded.document_facts
@@ -102,14 +118,26 @@ def test_incremental_linking_equals_linking_from_scratch(seeded_template, tmp_pa
     assert cache.last_added == 3  # three new reports, linked into what was there
 
     def summary(records):
-        return [(p.cluster.id, sorted((d, m.start) for d, m in p.cluster.mentions), p.role, p.side,
-                 [(d.id, e.start, e.type) for d, e in p.events]) for p in records]
+        return [
+            (
+                p.cluster.id,
+                sorted((d, m.start) for d, m in p.cluster.mentions),
+                p.role,
+                p.side,
+                [(d.id, e.start, e.type) for d, e in p.events],
+            )
+            for p in records
+        ]
 
     assert summary(incremental) == summary(people(store))
     full = shutil.copyfile(seeded_template, tmp_path / "full.db")
     reference = SQLiteStore(full)
     assert [x[0] for x in summary(incremental)] == [x[0] for x in summary(people(reference))]
-    [p] = [p for p in incremental if "Mukhammedkarim" in p.cluster.forms or "Duman Mukhammedkarim" in p.cluster.forms]
+    [p] = [
+        p
+        for p in incremental
+        if "Mukhammedkarim" in p.cluster.forms or "Duman Mukhammedkarim" in p.cluster.forms
+    ]
     assert len(p.documents) == 3  # linked across an old and two new reports
     reference.close()
     store.close()
@@ -130,7 +158,9 @@ def test_person_ids_stay_put_when_reports_are_added(tmp_path) -> None:
     # Each id is the slug of its first full name, not of the most frequent spelling.
     for p in people(store):
         base = slug(p.cluster.anchor)
-        assert p.cluster.id == base or (p.cluster.id.startswith(base + "-") and p.cluster.id[len(base) + 1:].isdigit())
+        assert p.cluster.id == base or (
+            p.cluster.id.startswith(base + "-") and p.cluster.id[len(base) + 1 :].isdigit()
+        )
     store.close()
 
 
@@ -152,7 +182,9 @@ def test_the_cache_calls_its_refresh_hook_once_per_relinking(tmp_path) -> None:
     store = SQLiteStore(tmp_path / "hook.db")
     ingest_paths(store, seed_files()[:1])
     calls: list[int] = []
-    cache = PeopleCache(on_refresh=lambda: calls.append(len(cache.get(store))))  # re-entry sees no change
+    cache = PeopleCache(
+        on_refresh=lambda: calls.append(len(cache.get(store)))
+    )  # re-entry sees no change
     first = cache.get(store)
     cache.get(store)
     cache.by_id(store, "nobody")
@@ -174,7 +206,9 @@ def test_a_lookup_never_guesses(seeded: SQLiteStore) -> None:
         found = lookup_person(records, p.cluster.id)
         assert found.person is p and found.exact
         for form in p.cluster.forms:
-            namesakes = [q for q in records if any(name_key(g) == name_key(form) for g in q.cluster.forms)]
+            namesakes = [
+                q for q in records if any(name_key(g) == name_key(form) for g in q.cluster.forms)
+            ]
             if len(form.split()) >= 2 and namesakes == [p]:
                 assert lookup_person(records, form).person is p, form
     found = lookup_person(records, "Mataev")
@@ -221,9 +255,13 @@ def test_the_persons_are_stored_for_other_tools_and_kept_current(seeded_copy: Pa
         con = sqlite3.connect(seeded_copy)
         try:
             (state,) = con.execute("SELECT state FROM resolution").fetchone()
-            persons = {r[0]: r[1:] for r in con.execute("SELECT id, name, side, documents FROM persons")}
+            persons = {
+                r[0]: r[1:] for r in con.execute("SELECT id, name, side, documents FROM persons")
+            }
             links = {}
-            for pid, a, b, score, levels in con.execute("SELECT person_id, a, b, score, levels FROM person_links"):
+            for pid, a, b, score, levels in con.execute(
+                "SELECT person_id, a, b, score, levels FROM person_links"
+            ):
                 links.setdefault(pid, set()).add((a, b, score, tuple(json.loads(levels))))
             return state, persons, links
         finally:
@@ -233,15 +271,28 @@ def test_the_persons_are_stored_for_other_tools_and_kept_current(seeded_copy: Pa
     state, persons, links = stored()
     records = people(store)
     assert state == store.state()
-    assert persons == {p.cluster.id: (p.cluster.canonical, p.side, len(p.documents)) for p in records}
-    assert links == {p.cluster.id: {(x.a, x.b, x.score, x.levels) for x in p.cluster.links}
-                     for p in records if p.cluster.links}
-    two = [p for p in records if len(p.cluster.forms) == 1 and len(p.cluster.canonical.split()) >= 2][:2]
-    r = runner.invoke(app, ["merge", two[0].cluster.id, two[1].cluster.id, "--db", str(seeded_copy), "--why", "test"])
+    assert persons == {
+        p.cluster.id: (p.cluster.canonical, p.side, len(p.documents)) for p in records
+    }
+    assert links == {
+        p.cluster.id: {(x.a, x.b, x.score, x.levels) for x in p.cluster.links}
+        for p in records
+        if p.cluster.links
+    }
+    two = [
+        p for p in records if len(p.cluster.forms) == 1 and len(p.cluster.canonical.split()) >= 2
+    ][:2]
+    r = runner.invoke(
+        app,
+        ["merge", two[0].cluster.id, two[1].cluster.id, "--db", str(seeded_copy), "--why", "test"],
+    )
     assert r.exit_code == 0, r.output
     after_state, after, _ = stored()
     assert after_state == store.state() != state
-    assert len(after) == len(persons) - 1 and sum(pid in after for pid in (two[0].cluster.id, two[1].cluster.id)) == 1
+    assert (
+        len(after) == len(persons) - 1
+        and sum(pid in after for pid in (two[0].cluster.id, two[1].cluster.id)) == 1
+    )
     store.close()
 
 
@@ -258,12 +309,21 @@ def test_a_curation_write_from_the_api_refreshes_the_stored_persons_too(seeded_c
     store = SQLiteStore(seeded_copy)
     store_resolution(store)
     records = people(store)
-    two = [p for p in records if len(p.cluster.forms) == 1 and len(p.cluster.canonical.split()) >= 2][:2]
+    two = [
+        p for p in records if len(p.cluster.forms) == 1 and len(p.cluster.canonical.split()) >= 2
+    ][:2]
     store.close()
     with TestClient(create_app(Settings(db=str(seeded_copy), token="tok-123456"))) as client:
-        r = client.post("/api/v1/curation", json={"action": "merge", "name_a": two[0].cluster.id,
-                                               "name_b": two[1].cluster.id, "why": "same person"},
-                        headers={"Authorization": "Bearer tok-123456"})
+        r = client.post(
+            "/api/v1/curation",
+            json={
+                "action": "merge",
+                "name_a": two[0].cluster.id,
+                "name_b": two[1].cluster.id,
+                "why": "same person",
+            },
+            headers={"Authorization": "Bearer tok-123456"},
+        )
         assert r.status_code == 201, r.text
     con = sqlite3.connect(seeded_copy)
     try:

@@ -29,8 +29,10 @@ def test_the_queue_puts_status_deciding_and_unsure_facts_first(seeded: SQLiteSto
     assert "decides the status" in top.reasons
     countries = {d.country for it in items for d in it.case.person.documents}
     some = sorted(c for c in countries if c)[0]
-    assert all(any(d.country == some for d in it.case.person.documents)
-               for it in review_queue(people(seeded), country=some))
+    assert all(
+        any(d.country == some for d in it.case.person.documents)
+        for it in review_queue(people(seeded), country=some)
+    )
 
 
 def test_a_verified_fact_leaves_the_queue(seeded_template: Path, tmp_path: Path) -> None:

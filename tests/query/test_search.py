@@ -18,7 +18,9 @@ def test_cited_hits(seeded: SQLiteStore, term: str) -> None:
     assert hits
     for h in hits:
         c = h.citation
-        assert c.publisher and c.title and c.period and c.paragraph_id.startswith(c.document_id + ":p")
+        assert (
+            c.publisher and c.title and c.period and c.paragraph_id.startswith(c.document_id + ":p")
+        )
         doc = seeded.get_document(c.document_id)
         assert doc.text[c.start : c.end] == h.text
         assert term.lower() in h.text.lower()
@@ -50,7 +52,9 @@ def test_query_language() -> None:
         to_fts_query('-- ( ) : "')
 
 
-@pytest.mark.parametrize("q", ['"unbalanced', "a:b", "(x", "NEAR(", "*", "-", "^start", "AND OR NOT", "'; DROP TABLE x"])
+@pytest.mark.parametrize(
+    "q", ['"unbalanced', "a:b", "(x", "NEAR(", "*", "-", "^start", "AND OR NOT", "'; DROP TABLE x"]
+)
 def test_syntax_characters_never_crash(seeded: SQLiteStore, q: str) -> None:
     try:
         search(seeded, q)
@@ -133,9 +137,16 @@ def test_totals_count_every_hit_and_its_documents(seeded_copy, engine: str, monk
     if engine == "fts5":
         monkeypatch.setenv("DOCKET_SEARCH", "fts5")
     store = SQLiteStore(seeded_copy)
-    for q, filters in (("police", SearchFilters()), ("court OR prison", SearchFilters(year=2016)),
-                       ("torture -police", SearchFilters()), ("zzzznothing", SearchFilters())):
+    for q, filters in (
+        ("police", SearchFilters()),
+        ("court OR prison", SearchFilters(year=2016)),
+        ("torture -police", SearchFilters()),
+        ("zzzznothing", SearchFilters()),
+    ):
         hits = search(store, q, filters, limit=1000)
         total = search_total(store, q, filters)
-        assert (total.paragraphs, total.documents) == (len(hits), len({h.citation.document_id for h in hits})), q
+        assert (total.paragraphs, total.documents) == (
+            len(hits),
+            len({h.citation.document_id for h in hits}),
+        ), q
     store.close()

@@ -7,20 +7,29 @@ def attribute_bomb_html(attributes: int = 40_000) -> str:
     """One ``<div>`` with ``attributes`` attributes before a line of real text: HTML parsers
     take time super-linear in the attribute count, in C code where no alarm runs."""
     attrs = " ".join(f'a{i}="1"' for i in range(attributes))
-    return (f"<html><body><div {attrs}>x</div>"
-            "<p>Kazakhstan: police detained a journalist.</p></body></html>")
+    return (
+        f"<html><body><div {attrs}>x</div>"
+        "<p>Kazakhstan: police detained a journalist.</p></body></html>"
+    )
 
 
 def deep_tables_html(depth: int = 20_000) -> str:
     """A line of text inside ``depth`` nested tables (libxml2 stops at 256 levels)."""
-    return ("<html><body>" + "<table><tr><td>" * depth + "Kazakhstan: police detained a journalist."
-            + "</td></tr></table>" * depth + "</body></html>")
+    return (
+        "<html><body>"
+        + "<table><tr><td>" * depth
+        + "Kazakhstan: police detained a journalist."
+        + "</td></tr></table>" * depth
+        + "</body></html>"
+    )
 
 
 def huge_attribute_html(megabytes: int = 15) -> str:
     """A ``title`` attribute of ``megabytes`` MB before a line of text (libxml2 stops at 10 MB)."""
-    return (f'<html><body><div title="{"x" * (megabytes << 20)}">y</div>'
-            "<p>Kazakhstan: police detained a journalist.</p></body></html>")
+    return (
+        f'<html><body><div title="{"x" * (megabytes << 20)}">y</div>'
+        "<p>Kazakhstan: police detained a journalist.</p></body></html>"
+    )
 
 
 def _pdf(objects: list[bytes]) -> bytes:
@@ -32,7 +41,10 @@ def _pdf(objects: list[bytes]) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out)
 
 
@@ -45,20 +57,29 @@ def form_fanout_pdf(levels: int = 7, fanout: int = 10) -> bytes:
     times, and so on for ``levels`` levels: ``fanout ** levels`` drawings of one line of text."""
     # objects: 1 catalog, 2 pages, 3 page, 4 page content, 5 font, 6.. forms
     first_form = 6
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> /XObject << /X1 %d 0 R >> >> >>" % first_form,
-               _stream(b"BT /F1 12 Tf 72 720 Td (Kazakhstan report) Tj ET\n/X1 Do\n"),
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> /XObject << /X1 %d 0 R >> >> >>" % first_form,
+        _stream(b"BT /F1 12 Tf 72 720 Td (Kazakhstan report) Tj ET\n/X1 Do\n"),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     for level in range(1, levels + 1):
         if level < levels:
-            body = b"".join(b"q 1 0 0 1 0 %d cm /X%d Do Q\n" % (i, level + 1) for i in range(fanout))
+            body = b"".join(
+                b"q 1 0 0 1 0 %d cm /X%d Do Q\n" % (i, level + 1) for i in range(fanout)
+            )
             resources = b"/Resources << /Font << /F1 5 0 R >> /XObject << /X%d %d 0 R >> >>" % (
-                level + 1, first_form + level)
+                level + 1,
+                first_form + level,
+            )
         else:
             body = b"BT /F1 10 Tf 72 700 Td (police detained a journalist) Tj ET\n"
             resources = b"/Resources << /Font << /F1 5 0 R >> >>"
-        objects.append(_stream(body, b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] " + resources + b" "))
+        objects.append(
+            _stream(body, b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] " + resources + b" ")
+        )
     return _pdf(objects)
 
 
@@ -66,11 +87,14 @@ def repeated_contents_pdf(times: int = 100_000) -> bytes:
     """A one-page PDF whose ``/Contents`` array names one small text stream ``times`` times
     (~600 KB): a reader that concatenates the streams holds ``times`` copies of the text."""
     refs = b" ".join([b"4 0 R"] * times)
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [" + refs + b"] "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
-               _stream(b"BT /F1 12 Tf 72 720 Td (Kazakhstan: police detained a journalist.) Tj ET\n"),
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [" + refs + b"] "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        _stream(b"BT /F1 12 Tf 72 720 Td (Kazakhstan: police detained a journalist.) Tj ET\n"),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     return _pdf(objects)
 
 
@@ -81,11 +105,35 @@ def many_pages_pdf(pages: int = 120) -> bytes:
     from fpdf import FPDF
 
     rng = random.Random(pages)
-    words = ["court", "police", "journalist", "activist", "detained", "sentenced", "appeal", "prison", "lawyer", "hearing", "protest", "charges", "trial", "released", "fined", "banned", "blogger", "union", "strike", "region", "city"]
+    words = [
+        "court",
+        "police",
+        "journalist",
+        "activist",
+        "detained",
+        "sentenced",
+        "appeal",
+        "prison",
+        "lawyer",
+        "hearing",
+        "protest",
+        "charges",
+        "trial",
+        "released",
+        "fined",
+        "banned",
+        "blogger",
+        "union",
+        "strike",
+        "region",
+        "city",
+    ]
     pdf = FPDF()
     pdf.set_font("Helvetica", size=11)
     for n in range(1, pages + 1):
         pdf.add_page()
         # Distinct words on every line: lines repeated on many pages would be running headers.
-        pdf.multi_cell(0, 6, f"Page marker {n}. " + " ".join(rng.choice(words) for _ in range(90)) + ".")
+        pdf.multi_cell(
+            0, 6, f"Page marker {n}. " + " ".join(rng.choice(words) for _ in range(90)) + "."
+        )
     return bytes(pdf.output())

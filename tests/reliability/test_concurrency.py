@@ -28,8 +28,23 @@ def _folder(tmp: Path, name: str, files: list[Path]) -> Path:
 
 
 def _ingest(db: Path, folder: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "docket.cli", "ingest", str(folder), "--db", str(db), "--json",
-                             "--no-extract"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "docket.cli",
+            "ingest",
+            str(folder),
+            "--db",
+            str(db),
+            "--json",
+            "--no-extract",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
 
 
 def test_two_ingests_and_a_curator_at_once(tmp_path: Path) -> None:
@@ -42,8 +57,16 @@ def test_two_ingests_and_a_curator_at_once(tmp_path: Path) -> None:
     store = SQLiteStore(db)
     decisions = []
     while first.poll() is None or second.poll() is None:
-        decisions.append(record(store, "split", "Aset Mataev", "Seitkazy Mataev", who="curator",
-                                why=f"during ingest {len(decisions)}").id)
+        decisions.append(
+            record(
+                store,
+                "split",
+                "Aset Mataev",
+                "Seitkazy Mataev",
+                who="curator",
+                why=f"during ingest {len(decisions)}",
+            ).id
+        )
         time.sleep(0.2)
     outputs = [json.loads(p.stdout.read()) for p in (first, second)]
     assert first.returncode == 0 and second.returncode == 0
@@ -108,7 +131,9 @@ def test_a_document_stored_meanwhile_is_reported_unchanged(tmp_path: Path, monke
         return None if len(looks) == 1 else real(path)
 
     monkeypatch.setattr(store, "find_by_path", stale_once)
-    monkeypatch.setattr(store, "find_by_id", lambda i: None if len(looks) == 1 else SQLiteStore.find_by_id(store, i))
+    monkeypatch.setattr(
+        store, "find_by_id", lambda i: None if len(looks) == 1 else SQLiteStore.find_by_id(store, i)
+    )
     outcome = write_prepared(store, prepared, options)
     assert outcome.status == "unchanged" and outcome.error_code is None, outcome
     assert len(looks) == 2 and store.counts()["documents"] == 1

@@ -66,7 +66,9 @@ def kill_loop(tmp_path: Path, runs: int, seed: int = 5) -> list[int]:
         extract = run % 3 == 2  # most runs without extraction, so kills land in writes more often
         db = tmp_path / f"crash-{run}.db"
         store = SQLiteStore(db)
-        entry = record(store, "split", "Aset Mataev", "Seitkazy Mataev", who="tester", why=f"run {run}")
+        entry = record(
+            store, "split", "Aset Mataev", "Seitkazy Mataev", who="tester", why=f"run {run}"
+        )
         store.close()
         proc = _ingest(db, folder, extract)
         # Kill once a random number of documents is stored (plus a random few milliseconds, so the
@@ -80,8 +82,9 @@ def kill_loop(tmp_path: Path, runs: int, seed: int = 5) -> list[int]:
         deadline = time.monotonic() + 10
         while any(Path(f"/proc/{w}").exists() for w in workers) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert not [w for w in workers if Path(f"/proc/{w}").exists() and _children_zombie(w) is False], \
-            "worker processes outlived the killed ingest"
+        assert not [
+            w for w in workers if Path(f"/proc/{w}").exists() and _children_zombie(w) is False
+        ], "worker processes outlived the killed ingest"
         store = SQLiteStore(db)
         assert store.integrity_check() == "ok", run
         shape = _shape(store)

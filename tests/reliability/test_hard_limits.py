@@ -35,8 +35,11 @@ HANG_GUARD_S = 240  # far above any limit used here: reached only if a limit did
 
 def _ingest(*args: str | Path) -> tuple[list[dict], str, int]:
     """``docket ingest ARGS --json`` in a fresh process: its outcomes, standard error and exit code."""
-    r = subprocess.run([sys.executable, "-m", "docket", "ingest", *map(str, args), "--json"],
-                       capture_output=True, timeout=HANG_GUARD_S)
+    r = subprocess.run(
+        [sys.executable, "-m", "docket", "ingest", *map(str, args), "--json"],
+        capture_output=True,
+        timeout=HANG_GUARD_S,
+    )
     return json.loads(r.stdout)["files"], r.stderr.decode(errors="replace"), r.returncode
 
 
@@ -46,7 +49,9 @@ def test_an_attribute_bomb_fails_with_e110_within_the_time_limit(tmp_path: Path)
     files, stderr, code = _ingest(bomb, "--db", tmp_path / "x.db", "--timeout", "5")
     assert code == 1 and [f["error_code"] for f in files] == ["E110"], files
     assert "bomb.html" in files[0]["error"] and "took longer than 5 s" in files[0]["error"]
-    assert files[0]["seconds"] < HANG_GUARD_S / 4  # the worker was stopped near the limit, not left to finish
+    assert (
+        files[0]["seconds"] < HANG_GUARD_S / 4
+    )  # the worker was stopped near the limit, not left to finish
     assert "Traceback" not in stderr
 
 
@@ -55,14 +60,21 @@ def test_pdfs_that_exhaust_memory_get_one_clean_error_alone_and_in_a_batch(tmp_p
     runs out, and CPython may abort), and one stream named 100,000 times as the page's contents:
     each file fails alone, with no native stack dump on stderr."""
     good = tmp_path / "good.txt"
-    good.write_text("Kazakhstan\n\nOn 3 May 2024 the police in Almaty detained the journalist Aigul Utepova.\n")
+    good.write_text(
+        "Kazakhstan\n\nOn 3 May 2024 the police in Almaty detained the journalist Aigul Utepova.\n"
+    )
     limits = ("--max-memory-mb", "300", "--timeout", "60", "--no-extract")
     # and a 600 KB PDF whose /Contents names one stream 100,000 times
-    for name, data in (("fanout.pdf", form_fanout_pdf()), ("repeated.pdf", repeated_contents_pdf())):
+    for name, data in (
+        ("fanout.pdf", form_fanout_pdf()),
+        ("repeated.pdf", repeated_contents_pdf()),
+    ):
         bomb = tmp_path / name
         bomb.write_bytes(data)
         for args in ((bomb,), (bomb, good)):
-            files, stderr, code = _ingest(*args, "--db", tmp_path / f"{name}{len(args)}.db", *limits)
+            files, stderr, code = _ingest(
+                *args, "--db", tmp_path / f"{name}{len(args)}.db", *limits
+            )
             by_name = {Path(f["path"]).name: f for f in files}
             assert code == 1 and by_name[name]["error_code"] in {"E998", "E111", "E110"}, files
             assert name in by_name[name]["error"] and "\n" not in by_name[name]["error"]
@@ -76,9 +88,14 @@ def test_a_long_pdf_under_a_tight_limit_is_refused_whole_or_stored_whole(tmp_pat
     without a limit: a different page missing on each run. Now the same outcome every run."""
     book = tmp_path / "pages.pdf"
     book.write_bytes(many_pages_pdf(120))
-    runs = [_ingest(book, "--db", tmp_path / f"r{i}.db", "--timeout", "1", "--no-extract")[0][0] for i in range(2)]
+    runs = [
+        _ingest(book, "--db", tmp_path / f"r{i}.db", "--timeout", "1", "--no-extract")[0][0]
+        for i in range(2)
+    ]
     assert {(r["status"], r["error_code"], r["document_id"]) for r in runs} in (
-        {("failed", "E110", None)}, {("added", None, runs[0]["document_id"])})
+        {("failed", "E110", None)},
+        {("added", None, runs[0]["document_id"])},
+    )
     whole, _, _ = _ingest(book, "--db", tmp_path / "whole.db", "--no-extract")
     assert whole[0]["status"] == "added" and not whole[0]["note"]
     import sqlite3
@@ -89,7 +106,9 @@ def test_a_long_pdf_under_a_tight_limit_is_refused_whole_or_stored_whole(tmp_pat
     assert set(map(int, re.findall(r"Page marker (\d+)", text))) == set(range(1, 121))
 
 
-def test_an_alarm_inside_a_page_fails_the_file_in_process(store, tmp_path: Path, monkeypatch) -> None:
+def test_an_alarm_inside_a_page_fails_the_file_in_process(
+    store, tmp_path: Path, monkeypatch
+) -> None:
     """In-process reading: a page stuck past the limit fails the whole file (E110), though the PDF
     reader files any ``Exception`` from a page as damage and reads on."""
     book = tmp_path / "pages.pdf"
@@ -107,25 +126,38 @@ def test_an_alarm_inside_a_page_fails_the_file_in_process(store, tmp_path: Path,
     assert store.list_documents() == []
 
 
-def test_the_server_answers_while_two_hostile_uploads_are_read(seeded_template: Path, tmp_path: Path) -> None:
+def test_the_server_answers_while_two_hostile_uploads_are_read(
+    seeded_template: Path, tmp_path: Path
+) -> None:
     import shutil
 
     from docket.web.settings import Settings
 
     db = tmp_path / "up.db"
     shutil.copy(seeded_template, db)
-    base, stop = serve_in_thread(Settings(db=str(db), token="t0ken-for-tests", data_dir=tmp_path / "data",
-                                          upload_timeout_s=8))
+    base, stop = serve_in_thread(
+        Settings(
+            db=str(db), token="t0ken-for-tests", data_dir=tmp_path / "data", upload_timeout_s=8
+        )
+    )
     bomb = attribute_bomb_html(60_000).encode()
     results: list[httpx.Response] = []
     try:
+
         def upload(n: int) -> None:
             with httpx.Client(base_url=base, timeout=HANG_GUARD_S) as c:
                 csrf = c.get("/login").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
-                c.post("/login", data={"name": f"curator{n}", "token": "t0ken-for-tests", "csrf": csrf})
+                c.post(
+                    "/login", data={"name": f"curator{n}", "token": "t0ken-for-tests", "csrf": csrf}
+                )
                 csrf = c.get("/ingest").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
-                results.append(c.post("/ingest", files=[("files", (f"bomb{n}.html", bomb, "text/html"))],
-                                      data={"csrf": csrf}))
+                results.append(
+                    c.post(
+                        "/ingest",
+                        files=[("files", (f"bomb{n}.html", bomb, "text/html"))],
+                        data={"csrf": csrf},
+                    )
+                )
 
         uploads = [threading.Thread(target=upload, args=(n,)) for n in range(2)]
         for t in uploads:
@@ -133,8 +165,14 @@ def test_the_server_answers_while_two_hostile_uploads_are_read(seeded_template: 
         time.sleep(3)  # both are being read now
         slowest = 0.0
         with httpx.Client(base_url=base, timeout=30) as c:
-            for _i, path in enumerate(["/static/docket.css", f"/search?q=court{time.time_ns()}",
-                                      "/api/v1/documents", "/static/docket.css"]):
+            for _i, path in enumerate(
+                [
+                    "/static/docket.css",
+                    f"/search?q=court{time.time_ns()}",
+                    "/api/v1/documents",
+                    "/static/docket.css",
+                ]
+            ):
                 t0 = time.perf_counter()
                 assert c.get(path).status_code == 200, path
                 slowest = max(slowest, time.perf_counter() - t0)
@@ -143,7 +181,9 @@ def test_the_server_answers_while_two_hostile_uploads_are_read(seeded_template: 
             t.join(timeout=HANG_GUARD_S)
     finally:
         stop()
-    assert busy, "the uploads finished before the server was asked anything: the probe proved nothing"
+    assert busy, (
+        "the uploads finished before the server was asked anything: the probe proved nothing"
+    )
     assert slowest < 2.0, slowest  # not held behind the uploads (they take the 8 s limit)
     assert len(results) == 2 and all(r.status_code == 200 and "E110" in r.text for r in results)
 
@@ -153,7 +193,10 @@ def test_markup_beyond_the_html_parser_is_read_by_the_fallback(tmp_path: Path) -
     there, lxml just stops. It is kept, with a note saying why the page was read that way."""
     from docket.pipeline import load_document
 
-    for name, markup in (("deep.html", deep_tables_html()), ("attribute.html", huge_attribute_html())):
+    for name, markup in (
+        ("deep.html", deep_tables_html()),
+        ("attribute.html", huge_attribute_html()),
+    ):
         f = tmp_path / name
         f.write_text(markup, "utf-8")
         doc = load_document(f, IngestOptions(extract=False))
@@ -161,7 +204,9 @@ def test_markup_beyond_the_html_parser_is_read_by_the_fallback(tmp_path: Path) -
         assert any("beyond what the HTML parser accepts" in n for n in doc.notes), doc.notes
 
 
-def test_a_page_dropped_as_damaged_is_named_in_the_outcome(store, tmp_path: Path, monkeypatch) -> None:
+def test_a_page_dropped_as_damaged_is_named_in_the_outcome(
+    store, tmp_path: Path, monkeypatch
+) -> None:
     """A book with one unreadable page is still stored, and the outcome (the ingest output and
     --json) names the page, not only the document's notes."""
     book = tmp_path / "pages.pdf"
@@ -175,6 +220,8 @@ def test_a_page_dropped_as_damaged_is_named_in_the_outcome(store, tmp_path: Path
 
     monkeypatch.setattr(pdf_reader, "_page_lines", broken_page_7)
     outcome = ingest_file(store, book, IngestOptions(extract=False))
-    assert outcome.status == "added" and outcome.note and "page 7 could not be read" in outcome.note, outcome
+    assert (
+        outcome.status == "added" and outcome.note and "page 7 could not be read" in outcome.note
+    ), outcome
     [doc] = store.list_documents()
     assert any("page 7" in n for n in store.get_document(doc.id).notes)

@@ -33,8 +33,13 @@ def test_gold_hard_negatives_never_link() -> None:
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("Марат Дүйсенбаев", "Marat Duisenbaev"), ("Yerlan Kaliyev", "Erlan Kaliev"), ("Aigul Dzhaksybekova", "Aigul Zhaksybekova"),
-     ("Nurlan Khasenov", "Nurlan Hasenov"), ("A. Tokhtarov", "Askar Tokhtarov")],
+    [
+        ("Марат Дүйсенбаев", "Marat Duisenbaev"),
+        ("Yerlan Kaliyev", "Erlan Kaliev"),
+        ("Aigul Dzhaksybekova", "Aigul Zhaksybekova"),
+        ("Nurlan Khasenov", "Nurlan Hasenov"),
+        ("A. Tokhtarov", "Askar Tokhtarov"),
+    ],
 )
 def test_unseen_transliteration_variants_link(a: str, b: str) -> None:
     assert compare(name_parts(a), name_parts(b)).link
@@ -42,8 +47,12 @@ def test_unseen_transliteration_variants_link(a: str, b: str) -> None:
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("Yerlan Kaliyev", "Askar Kaliyev"), ("Dana Omarova", "Dana Umarova"), ("Serik Bek", "Serik Bel"),
-     ("Kaliyev", "Yerlan Kaliyev")],
+    [
+        ("Yerlan Kaliyev", "Askar Kaliyev"),
+        ("Dana Omarova", "Dana Umarova"),
+        ("Serik Bek", "Serik Bel"),
+        ("Kaliyev", "Yerlan Kaliyev"),
+    ],
 )
 def test_unseen_different_people_stay_apart(a: str, b: str) -> None:
     assert not compare(name_parts(a), name_parts(b)).link
@@ -77,22 +86,31 @@ def test_graded_surnames_link_with_context_only() -> None:
     from docket.resolve.compare import Context
 
     kz = Context(frozenset({"Kazakhstan"}))
-    for a, b in [("Kanat Akhmetov", "Kanat Akhmedov"), ("Aidos Sadykbayev", "Aidos Sadykbaev"),
-                 ("Nurlan Sembayev", "Nurlan Sembaev"), ("Asel Kunbekova", "Asel Kumbekova")]:
+    for a, b in [
+        ("Kanat Akhmetov", "Kanat Akhmedov"),
+        ("Aidos Sadykbayev", "Aidos Sadykbaev"),
+        ("Nurlan Sembayev", "Nurlan Sembaev"),
+        ("Asel Kunbekova", "Asel Kumbekova"),
+    ]:
         pa, pb = name_parts(a), name_parts(b)
         with_context = compare(pa, pb, kz, kz)
-        assert (with_context.link and any("Jaro-Winkler" in lvl for lvl in with_context.levels)) \
-            or fold_token(pa.surname) == fold_token(pb.surname), (a, b, with_context.levels)
+        assert (
+            with_context.link and any("Jaro-Winkler" in lvl for lvl in with_context.levels)
+        ) or fold_token(pa.surname) == fold_token(pb.surname), (a, b, with_context.levels)
     pa, pb = name_parts("Kanat Akhmetov"), name_parts("Kanat Akhmedov")
     assert not compare(pa, pb).link
     assert not compare(pa, pb, kz, Context(frozenset({"Russia"}))).link
 
 
-@pytest.mark.parametrize("gold_set", ["seeds", "dev-amnesty", "dev-freedomhouse", "dev-usdos", "ovdinfo-crossscript"])
+@pytest.mark.parametrize(
+    "gold_set", ["seeds", "dev-amnesty", "dev-freedomhouse", "dev-usdos", "ovdinfo-crossscript"]
+)
 def test_no_hard_negative_of_any_gold_set_links_even_with_context(gold_set: str) -> None:
     from docket.resolve.compare import Context
 
-    same = Context(frozenset({"Kazakhstan", "Russia", "Belarus", "Tajikistan", "Azerbaijan", "Kyrgyzstan"}))
+    same = Context(
+        frozenset({"Kazakhstan", "Russia", "Belarus", "Tajikistan", "Azerbaijan", "Kyrgyzstan"})
+    )
     for h in json.loads((GOLD.parent / gold_set / "hard_negatives.json").read_text()):
         a, b = h["pair"]
         assert not compare(name_parts(a), name_parts(b), same, same).link, h

@@ -30,7 +30,9 @@ def test_split_and_merge_survive_reingest(tmp_path) -> None:
     assert len(_utambetov(store)) == 1  # linked automatically (one edit in a long surname)
     assert len(_ids(store, "Mataev")) == 2  # father and son apart
 
-    record(store, "split", "Rinat Utambetov", "Rinat Utambekov", who="t", why="court records differ")
+    record(
+        store, "split", "Rinat Utambetov", "Rinat Utambekov", who="t", why="court records differ"
+    )
     record(store, "merge", "Seitkazy Mataev", "Aset Mataev", who="t", why="test only")
     assert len(_utambetov(store)) == 2
     assert len(_ids(store, "Mataev")) == 1
@@ -43,7 +45,9 @@ def test_split_and_merge_survive_reingest(tmp_path) -> None:
     assert len(_ids(store, "Mataev")) == 1
 
     # the latest decision on a pair wins
-    record(store, "merge", "Rinat Utambekov", "Rinat Utambetov", who="t", why="same person after all")
+    record(
+        store, "merge", "Rinat Utambekov", "Rinat Utambetov", who="t", why="same person after all"
+    )
     assert len(_utambetov(store)) == 1
     store.close()
 

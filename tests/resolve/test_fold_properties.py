@@ -12,12 +12,32 @@ from docket.resolve.compare import compare
 from docket.resolve.fold import fold_token, name_parts
 from tests.conftest import GOLD
 
-REAL = sorted({form for p in json.loads((GOLD / "persons.json").read_text()) for form in p["variants"]
-               if len(form.split()) == 2 and "(" not in form})
+REAL = sorted(
+    {
+        form
+        for p in json.loads((GOLD / "persons.json").read_text())
+        for form in p["variants"]
+        if len(form.split()) == 2 and "(" not in form
+    }
+)
 # (pattern, replacement) both ways; an "h" inside zh/kh/sh/ch is part of a digraph, not a romanised х
-SWAPS = [(r"kh", "h"), (r"(?<![zkscZKSC])h", "kh"), (r"zh", "j"), (r"j", "zh"), (r"zh", "dzh"), (r"yev\b", "ev"),
-         (r"ayev\b", "aev"), (r"bay\b", "bai"), (r"bai\b", "bay"), (r"mm", "m"), (r"\bYe", "E"), (r"iy\b", "ii"),
-         (r"ts", "c"), (r"ks", "x"), (r"x", "ks")]
+SWAPS = [
+    (r"kh", "h"),
+    (r"(?<![zkscZKSC])h", "kh"),
+    (r"zh", "j"),
+    (r"j", "zh"),
+    (r"zh", "dzh"),
+    (r"yev\b", "ev"),
+    (r"ayev\b", "aev"),
+    (r"bay\b", "bai"),
+    (r"bai\b", "bay"),
+    (r"mm", "m"),
+    (r"\bYe", "E"),
+    (r"iy\b", "ii"),
+    (r"ts", "c"),
+    (r"ks", "x"),
+    (r"x", "ks"),
+]
 
 
 @st.composite

@@ -29,7 +29,9 @@ def reports(tmp_path: Path) -> Path:
     return seed_folder(tmp_path)
 
 
-def test_ids_survive_a_changed_report_a_namesake_and_an_unrelated_merge(reports: Path, tmp_path: Path) -> None:
+def test_ids_survive_a_changed_report_a_namesake_and_an_unrelated_merge(
+    reports: Path, tmp_path: Path
+) -> None:
     store = SQLiteStore(tmp_path / "i.db")
     ingest_paths(store, [reports])
     before = _ids(store)
@@ -42,13 +44,16 @@ def test_ids_survive_a_changed_report_a_namesake_and_an_unrelated_merge(reports:
     surname = next(f.split()[-1] for f in before)
     (reports / "zz_new.txt").write_text(
         f"Kazakhstan 2026\n\nOn 3 March 2026 police detained the activist Daniyar {surname} in Almaty. "
-        "The journalist Ivan Testov was fined on 5 March 2026.\n")
+        "The journalist Ivan Testov was fined on 5 March 2026.\n"
+    )
     ingest_paths(store, [reports])
     after = _ids(store)
     assert {f: after[f] for f in before} == before
     # a merge of two persons leaves everyone else's id; one of the two keeps its id, the other resolves to it
     records = people(store)
-    a, b = [p for p in records if len(p.cluster.canonical.split()) >= 2 and len(p.documents) == 1][:2]
+    a, b = [p for p in records if len(p.cluster.canonical.split()) >= 2 and len(p.documents) == 1][
+        :2
+    ]
     curate(store, "merge", a.cluster.id, b.cluster.id, who="t", why="test", records=records)
     merged = _ids(store)
     others = {f: pid for f, pid in before.items() if pid not in (a.cluster.id, b.cluster.id)}
@@ -57,18 +62,28 @@ def test_ids_survive_a_changed_report_a_namesake_and_an_unrelated_merge(reports:
     assert survivor in (a.cluster.id, b.cluster.id) and merged[b.cluster.canonical] == survivor
     retired = ({a.cluster.id, b.cluster.id} - {survivor}).pop()
     found = lookup_person(people(store), retired)
-    assert found.person is not None and found.person.cluster.id == survivor and retired in found.person.aliases
+    assert (
+        found.person is not None
+        and found.person.cluster.id == survivor
+        and retired in found.person.aliases
+    )
     store.close()
 
 
-def test_a_retired_id_resolves_on_the_cli_the_api_and_the_web(reports: Path, tmp_path: Path) -> None:
+def test_a_retired_id_resolves_on_the_cli_the_api_and_the_web(
+    reports: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "r.db"
     store = SQLiteStore(db)
     ingest_paths(store, [reports])
     records = people(store)
-    a, b = [p for p in records if len(p.cluster.canonical.split()) >= 2 and len(p.documents) == 1][:2]
+    a, b = [p for p in records if len(p.cluster.canonical.split()) >= 2 and len(p.documents) == 1][
+        :2
+    ]
     curate(store, "merge", a.cluster.id, b.cluster.id, who="t", why="test", records=records)
-    [merged] = [p for p in people(store) if {a.cluster.id, b.cluster.id} & ({p.cluster.id} | set(p.aliases))]
+    [merged] = [
+        p for p in people(store) if {a.cluster.id, b.cluster.id} & ({p.cluster.id} | set(p.aliases))
+    ]
     retired = merged.aliases[0]
     store.close()
     r = CliRunner().invoke(app, ["person", retired, "--db", str(db), "--json"])
@@ -76,7 +91,9 @@ def test_a_retired_id_resolves_on_the_cli_the_api_and_the_web(reports: Path, tmp
     client = TestClient(create_app(Settings(db=str(db), token=None)))
     case = client.get(f"/api/v1/persons/{retired}").json()
     assert case["id"] == merged.cluster.id and retired in case["aliases"]
-    page = client.get(f"/persons/{retired}", follow_redirects=False, headers={"accept": "text/html"})
+    page = client.get(
+        f"/persons/{retired}", follow_redirects=False, headers={"accept": "text/html"}
+    )
     assert page.status_code == 301 and page.headers["location"] == f"/persons/{merged.cluster.id}"
 
 

@@ -12,14 +12,20 @@ from docket.resolve.fold import name_parts
 from docket.resolve.morph import name_words, nominative
 
 
-@pytest.mark.parametrize("form, expected", [
-    ("Ивану Петрову", "Иван Петров"),            # dative, dictionary surname
-    ("Марине Соколовой", "Марина Соколова"),     # a woman's surname stays feminine
-    ("Андреем Кузнечиковым", "Андрей Кузнечиков"),  # -ов surname the dictionary lacks (not "кузнечик")
-    ("Ольгу Белых", "Ольга Белых"),              # -ых does not decline
-    ("Петровым Иваном Сергеевичем", "Петров Иван Сергеевич"),  # surname first, with patronymic
-    ("Петров И.С.", "Петров И.С."),              # initials kept as printed
-])
+@pytest.mark.parametrize(
+    "form, expected",
+    [
+        ("Ивану Петрову", "Иван Петров"),  # dative, dictionary surname
+        ("Марине Соколовой", "Марина Соколова"),  # a woman's surname stays feminine
+        (
+            "Андреем Кузнечиковым",
+            "Андрей Кузнечиков",
+        ),  # -ов surname the dictionary lacks (not "кузнечик")
+        ("Ольгу Белых", "Ольга Белых"),  # -ых does not decline
+        ("Петровым Иваном Сергеевичем", "Петров Иван Сергеевич"),  # surname first, with patronymic
+        ("Петров И.С.", "Петров И.С."),  # initials kept as printed
+    ],
+)
 def test_nominative(form: str, expected: str) -> None:
     assert nominative(form) == expected
 
@@ -36,8 +42,10 @@ def test_a_name_with_its_surname_cut_to_an_initial_has_no_surname() -> None:
 
 
 def test_case_forms_share_one_key() -> None:
-    keys = {(name_parts(f).given, name_parts(f).surname) for f in
-            ("Иван Петров", "Ивана Петрова", "Ивану Петрову", "Иваном Петровым")}
+    keys = {
+        (name_parts(f).given, name_parts(f).surname)
+        for f in ("Иван Петров", "Ивана Петрова", "Ивану Петрову", "Иваном Петровым")
+    }
     assert len(keys) == 1
 
 
@@ -47,16 +55,19 @@ def test_the_sentence_decides_what_the_name_leaves_open() -> None:
     assert nominative("Евгения Смирнова", "nomn", "f") == "Евгения Смирнова"
 
 
-@pytest.mark.parametrize("latin, cyrillic", [
-    ("Sergei Petrov", "Сергея Петрова"),
-    ("Aleksey Shchukin", "Алексей Щукин"),
-    ("Alexei Schukin", "Алексею Щукину"),
-    ("Yuliya Sokolova", "Юлии Соколовой"),
-    ("Pyotr Ponomaryov", "Пётр Пономарёв"),
-    ("Nurlan Kairatuly", "Нурлан Кайратұлы"),   # a Kazakh -uly surname
-    ("SMIRNOV Igor Petrovich", "Смирнов Игорь Петрович"),
-    ("Smirnov, Igor", "Смирнов, Игорь"),
-])
+@pytest.mark.parametrize(
+    "latin, cyrillic",
+    [
+        ("Sergei Petrov", "Сергея Петрова"),
+        ("Aleksey Shchukin", "Алексей Щукин"),
+        ("Alexei Schukin", "Алексею Щукину"),
+        ("Yuliya Sokolova", "Юлии Соколовой"),
+        ("Pyotr Ponomaryov", "Пётр Пономарёв"),
+        ("Nurlan Kairatuly", "Нурлан Кайратұлы"),  # a Kazakh -uly surname
+        ("SMIRNOV Igor Petrovich", "Смирнов Игорь Петрович"),
+        ("Smirnov, Igor", "Смирнов, Игорь"),
+    ],
+)
 def test_cross_script_pairs_link(latin: str, cyrillic: str) -> None:
     assert compare(name_parts(latin), name_parts(cyrillic)).link
 
@@ -81,22 +92,34 @@ def test_latin_homoglyphs_inside_a_cyrillic_word_are_read_as_cyrillic() -> None:
 
 # --- Russian events wording (docket/extract/events_ru.py), on invented sentences ---------------
 
+
 def test_russian_dates_resolve_against_the_period() -> None:
     from docket.extract.events_ru import find_dates_ru
 
-    found = [d for _, d in find_dates_ru("12 апреля его задержали, в марте 2013 года суд, 13.08.2012 и в 2011 году", 2014)]
+    found = [
+        d
+        for _, d in find_dates_ru(
+            "12 апреля его задержали, в марте 2013 года суд, 13.08.2012 и в 2011 году", 2014
+        )
+    ]
     assert found == ["2014-04-12", "2013-03", "2012-08-13", "2011"]
 
 
 def test_russian_sanctions_and_charges() -> None:
     from docket.extract.events_ru import find_charge_ru, find_sanctions_ru
 
-    got = {s.as_dict()["kind"]: s.as_dict() for s in find_sanctions_ru(
-        "Суд назначил ему арест на 15 суток и штраф 10 тысяч рублей, а ранее приговорил к двум годам колонии.")}
+    got = {
+        s.as_dict()["kind"]: s.as_dict()
+        for s in find_sanctions_ru(
+            "Суд назначил ему арест на 15 суток и штраф 10 тысяч рублей, а ранее приговорил к двум годам колонии."
+        )
+    }
     assert got["detention"]["days"] == 15
     assert got["fine"] == {"kind": "fine", "amount": 10000, "currency": "RUB"}
     assert got["imprisonment"]["years"] == 2
-    assert find_charge_ru("дело по ч. 2 ст. 212 УК РФ о массовых беспорядках") == "ч. 2 ст. 212 УК РФ"
+    assert (
+        find_charge_ru("дело по ч. 2 ст. 212 УК РФ о массовых беспорядках") == "ч. 2 ст. 212 УК РФ"
+    )
     assert find_charge_ru("протокол по ст. 20.2 КоАП") == "ст. 20.2 КоАП"
 
 

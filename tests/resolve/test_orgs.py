@@ -11,9 +11,16 @@ def _org(text: str, doc: str = "d1") -> Entity:
 
 
 def test_spellings_and_acronyms_link() -> None:
-    clusters = link_organisations([_org("Radio Azattyk", "a"), _org("Azattyq", "b"), _org("Radio Azzattyk", "c"),
-                                   _org("Democratic Choice of Kazakhstan (DVK)", "a"), _org("DVK", "b"),
-                                   _org("Supreme Court", "a")])
+    clusters = link_organisations(
+        [
+            _org("Radio Azattyk", "a"),
+            _org("Azattyq", "b"),
+            _org("Radio Azzattyk", "c"),
+            _org("Democratic Choice of Kazakhstan (DVK)", "a"),
+            _org("DVK", "b"),
+            _org("Supreme Court", "a"),
+        ]
+    )
     by_form = {f: c for c in clusters for f in c.forms}
     assert by_form["Azattyq"] is by_form["Radio Azattyk"] is by_form["Radio Azzattyk"]
     assert by_form["DVK"] is by_form["Democratic Choice of Kazakhstan (DVK)"]

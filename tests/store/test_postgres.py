@@ -41,7 +41,11 @@ def test_open_store_selects_postgres_and_migrates_once(pg_url: str) -> None:
 def test_unreachable_server_is_a_clear_error() -> None:
     with pytest.raises(StoreError) as info:
         open_store("postgresql://nobody:secret@127.0.0.1:9/none")
-    assert "E200" in str(info.value) and "cannot connect" in str(info.value) and "secret" not in str(info.value)
+    assert (
+        "E200" in str(info.value)
+        and "cannot connect" in str(info.value)
+        and "secret" not in str(info.value)
+    )
 
 
 def test_seeds_store_the_same_facts_as_sqlite(pg: PostgresStore, seeded_template: Path) -> None:
@@ -54,8 +58,9 @@ def test_seeds_store_the_same_facts_as_sqlite(pg: PostgresStore, seeded_template
         assert pg.document_facts(d.id) == lite.document_facts(d.id)
         assert pg.paragraph_topics(d.id) == lite.paragraph_topics(d.id)
         assert pg.paragraph_places(d.id) == lite.paragraph_places(d.id)
-    assert [(p.cluster.id, p.role, p.side, len(p.events)) for p in people(pg)] == \
-        [(p.cluster.id, p.role, p.side, len(p.events)) for p in people(lite)]
+    assert [(p.cluster.id, p.role, p.side, len(p.events)) for p in people(pg)] == [
+        (p.cluster.id, p.role, p.side, len(p.events)) for p in people(lite)
+    ]
     assert pg.integrity_check() == "ok"
     again = ingest_paths(pg, [SEEDS])
     assert [o.status for o in again.outcomes] == ["unchanged"] * 5
@@ -65,17 +70,27 @@ def test_seeds_store_the_same_facts_as_sqlite(pg: PostgresStore, seeded_template
 def test_search_finds_what_sqlite_finds(pg: PostgresStore, seeded_template: Path) -> None:
     ingest_paths(pg, [SEEDS])
     lite = SQLiteStore(seeded_template)
-    cases = [("journalist", SearchFilters()), ('"peaceful assembly"', SearchFilters()), ("detain*", SearchFilters()),
-             ("court -appeal", SearchFilters()), ("Bokaev OR Bokayev", SearchFilters()),
-             ("journalist", SearchFilters(publisher="human rights watch")), ("police", SearchFilters(year=2016)),
-             ("court", SearchFilters(topic="refugees")), ("sentenced", SearchFilters(country="KAZAKHSTAN")),
-             ("police", SearchFilters(section="Torture"))]
+    cases = [
+        ("journalist", SearchFilters()),
+        ('"peaceful assembly"', SearchFilters()),
+        ("detain*", SearchFilters()),
+        ("court -appeal", SearchFilters()),
+        ("Bokaev OR Bokayev", SearchFilters()),
+        ("journalist", SearchFilters(publisher="human rights watch")),
+        ("police", SearchFilters(year=2016)),
+        ("court", SearchFilters(topic="refugees")),
+        ("sentenced", SearchFilters(country="KAZAKHSTAN")),
+        ("police", SearchFilters(section="Torture")),
+    ]
     for q, f in cases:
         a = sorted(h.citation.paragraph_id for h in search(pg, q, f, limit=1000))
         b = sorted(h.citation.paragraph_id for h in search(lite, q, f, limit=1000))
         assert a == b, (q, f)
-        assert search_total(pg, q, f) == search_total(lite, q, f) == SearchTotal(
-            len(a), len({pid.rsplit(":p", 1)[0] for pid in a})), (q, f)
+        assert (
+            search_total(pg, q, f)
+            == search_total(lite, q, f)
+            == SearchTotal(len(a), len({pid.rsplit(":p", 1)[0] for pid in a}))
+        ), (q, f)
     hits = search(pg, "Mukhammedkarim", limit=5)
     assert hits and all(h.snippet[x:y] == "Mukhammedkarim" for h in hits for x, y in h.highlights)
     assert all(h.highlights for h in hits)
@@ -90,15 +105,23 @@ def test_search_finds_what_sqlite_finds(pg: PostgresStore, seeded_template: Path
 
 def test_replace_curation_reviews_and_append_only_logs(pg: PostgresStore, tmp_path: Path) -> None:
     f = tmp_path / "r.txt"
-    f.write_text("Report\n\nThe court sentenced Aidos Zhaksylykov, a blogger, on 3 May 2024.\n", "utf-8")
+    f.write_text(
+        "Report\n\nThe court sentenced Aidos Zhaksylykov, a blogger, on 3 May 2024.\n", "utf-8"
+    )
     first = ingest_paths(pg, [f]).outcomes[0]
-    f.write_text("Report\n\nThe court acquitted Marzhan Tulegenova, a lawyer, on 4 May 2024.\n", "utf-8")
+    f.write_text(
+        "Report\n\nThe court acquitted Marzhan Tulegenova, a lawyer, on 4 May 2024.\n", "utf-8"
+    )
     second = ingest_paths(pg, [f]).outcomes[0]
     assert second.status == "replaced" and second.replaced_id == first.document_id
-    assert pg.counts()["documents"] == 1 and not search(pg, "Zhaksylykov") and search(pg, "Tulegenova")
+    assert (
+        pg.counts()["documents"] == 1 and not search(pg, "Zhaksylykov") and search(pg, "Tulegenova")
+    )
     entry = pg.add_curation("split", "A B", "C D", "a b", "c d", "ana", "test")
     review = pg.add_review("x:1:2:sentenced:1", "verify", None, None, None, "ana", None)
-    assert [e.id for e in pg.curation_log()] == [entry.id] and [r.id for r in pg.reviews()] == [review.id]
+    assert [e.id for e in pg.curation_log()] == [entry.id] and [r.id for r in pg.reviews()] == [
+        review.id
+    ]
     import psycopg
 
     with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
@@ -128,7 +151,9 @@ def test_crash_halfway_leaves_nothing(pg: PostgresStore, monkeypatch: pytest.Mon
     assert pg.counts() == before and pg.integrity_check() == "ok"
 
 
-def test_copy_a_sqlite_database_to_postgres_and_back(pg_url: str, seeded_template: Path, tmp_path: Path) -> None:
+def test_copy_a_sqlite_database_to_postgres_and_back(
+    pg_url: str, seeded_template: Path, tmp_path: Path
+) -> None:
     import shutil
 
     from typer.testing import CliRunner
@@ -138,22 +163,37 @@ def test_copy_a_sqlite_database_to_postgres_and_back(pg_url: str, seeded_templat
     lite_path = tmp_path / "lite.db"
     shutil.copyfile(seeded_template, lite_path)
     lite = SQLiteStore(lite_path)
-    lite.add_curation("split", "Max Bokayev", "Talgat Ayan", "max bokayev", "talgat ayan", "ana", "brothers?",
-                      at="2026-01-02T03:04:05+00:00")
+    lite.add_curation(
+        "split",
+        "Max Bokayev",
+        "Talgat Ayan",
+        "max bokayev",
+        "talgat ayan",
+        "ana",
+        "brothers?",
+        at="2026-01-02T03:04:05+00:00",
+    )
     lite.add_review("k:1:2:sentenced:1", "verify", None, None, None, "ana", "checked")
     lite.set_curator("Ana", "$argon2id$v=19$fakehash")
     lite.close()
     r = CliRunner().invoke(app, ["copy", "--db", str(lite_path), "--to", pg_url])
     assert r.exit_code == 0, r.output
-    assert "copied 5 documents" in r.output and "1 curation" in r.output and "secret" not in r.output
+    assert (
+        "copied 5 documents" in r.output and "1 curation" in r.output and "secret" not in r.output
+    )
     pg, lite = open_store(pg_url), SQLiteStore(lite_path)
     assert pg.counts() == lite.counts()
-    assert [(e.action, e.who, e.at, e.why) for e in pg.curation_log()] == \
-        [(e.action, e.who, e.at, e.why) for e in lite.curation_log()]
+    assert [(e.action, e.who, e.at, e.why) for e in pg.curation_log()] == [
+        (e.action, e.who, e.at, e.why) for e in lite.curation_log()
+    ]
     assert pg.curator_hash("ana") == "$argon2id$v=19$fakehash"
-    assert [(p.cluster.id, len(p.events)) for p in people(pg)] == [(p.cluster.id, len(p.events)) for p in people(lite)]
+    assert [(p.cluster.id, len(p.events)) for p in people(pg)] == [
+        (p.cluster.id, len(p.events)) for p in people(lite)
+    ]
     pg.close()
-    r = CliRunner().invoke(app, ["copy", "--db", str(lite_path), "--to", pg_url])  # again: nothing twice
+    r = CliRunner().invoke(
+        app, ["copy", "--db", str(lite_path), "--to", pg_url]
+    )  # again: nothing twice
     assert "copied 0 documents (5 already there), 0 curation" in r.output
     back = tmp_path / "back.db"
     r = CliRunner().invoke(app, ["copy", "--db", pg_url, "--to", str(back)])

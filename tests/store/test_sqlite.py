@@ -57,7 +57,9 @@ def test_bad_files_leave_the_database_unchanged(store: SQLiteStore, tmp_path: Pa
     assert store.integrity_check() == "ok"
 
 
-def test_crash_halfway_through_a_file_leaves_nothing(store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crash_halfway_through_a_file_leaves_nothing(
+    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ingest_paths(store, [seed_files()[0]])
     before = _snapshot(store)
     real = store.conn
@@ -77,7 +79,11 @@ def test_crash_halfway_through_a_file_leaves_nothing(store: SQLiteStore, monkeyp
     with pytest.raises(StoreError) as info:  # the storage failed, not the file: the batch stops
         ingest_paths(store, [seed_files()[1], seed_files()[2]])
     monkeypatch.undo()
-    assert "simulated" in str(info.value) and store.path in str(info.value) and "rolled back" in str(info.value)
+    assert (
+        "simulated" in str(info.value)
+        and store.path in str(info.value)
+        and "rolled back" in str(info.value)
+    )
     assert _snapshot(store) == before
     assert store.integrity_check() == "ok"
     # and re-running the batch completes it
@@ -121,14 +127,18 @@ def test_state_moves_with_every_commit_of_any_connection(tmp_path: Path) -> None
 
     def generation() -> str:  # documents_state() read straight from the table
         with sqlite3.connect(path) as conn:
-            return "{}:{}".format(*conn.execute("SELECT epoch, n FROM documents_generation").fetchone())
+            return "{}:{}".format(
+                *conn.execute("SELECT epoch, n FROM documents_generation").fetchone()
+            )
 
     try:
         first = reader.state()
         assert reader.documents_state() == generation() == first.partition("|")[0]
         assert reader.state() == first
         ingest_paths(writer, [seed_files()[0]])  # another connection adds a document
-        assert reader.documents_state() == generation() != first.partition("|")[0]  # before state() saw it
+        assert (
+            reader.documents_state() == generation() != first.partition("|")[0]
+        )  # before state() saw it
         second = reader.state()
         assert second != first and reader.state() == second == writer.state()
         writer.set_curator("alice", "$argon2id$fake")  # a commit, but no change a page shows
@@ -141,15 +151,22 @@ def test_state_moves_with_every_commit_of_any_connection(tmp_path: Path) -> None
         fourth = reader.state()
         assert fourth not in (first, second, third)
         reader.add_review("s1", "verify", None, None, None, "alice", None)
-        assert reader.state() not in (first, second, third, fourth) and writer.state() == reader.state()
+        assert (
+            reader.state() not in (first, second, third, fourth)
+            and writer.state() == reader.state()
+        )
         fourth = reader.state()
         writer.add_review("s1b", "verify", None, None, None, "alice", None)  # between two requests
-        with reader.steady():  # one web request: asked once, then that answer holds against other commits
+        with (
+            reader.steady()
+        ):  # one web request: asked once, then that answer holds against other commits
             fifth = reader.state()
             assert fifth != fourth and fifth == writer.state()
             writer.add_review("s2", "verify", None, None, None, "alice", None)
             assert reader.state() == fifth and reader.documents_state() == fifth.partition("|")[0]
-            reader.add_review("s3", "verify", None, None, None, "alice", None)  # but not against its own
+            reader.add_review(
+                "s3", "verify", None, None, None, "alice", None
+            )  # but not against its own
             sixth = reader.state()
             assert sixth not in (fifth, first) and sixth == writer.state()
         writer.add_review("s4", "verify", None, None, None, "alice", None)

@@ -38,8 +38,9 @@ def _ids(store: SQLiteStore, q: str, f: SearchFilters) -> list[str]:
 
 
 @pytest.mark.parametrize(("q", "f"), QUERIES)
-def test_tantivy_finds_the_paragraphs_fts5_finds(seeded: SQLiteStore, q: str, f: SearchFilters,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tantivy_finds_the_paragraphs_fts5_finds(
+    seeded: SQLiteStore, q: str, f: SearchFilters, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fast = _ids(seeded, q, f)
     monkeypatch.setenv("DOCKET_SEARCH", "fts5")
     plain = _ids(seeded, q, f)
@@ -72,11 +73,15 @@ def test_accents_fold_as_in_fts5(tmp_path: Path) -> None:
 
 def test_replaced_report_is_reindexed(tmp_path: Path) -> None:
     f = tmp_path / "r.txt"
-    f.write_text("Report\n\nThe court sentenced Aidos Zhaksylykov, a blogger, on 3 May 2024.\n", "utf-8")
+    f.write_text(
+        "Report\n\nThe court sentenced Aidos Zhaksylykov, a blogger, on 3 May 2024.\n", "utf-8"
+    )
     store = SQLiteStore(tmp_path / "a.db")
     ingest_paths(store, [f])
     assert len(search(store, "Zhaksylykov")) == 1
-    f.write_text("Report\n\nThe court acquitted Marzhan Tulegenova, a lawyer, on 4 May 2024.\n", "utf-8")
+    f.write_text(
+        "Report\n\nThe court acquitted Marzhan Tulegenova, a lawyer, on 4 May 2024.\n", "utf-8"
+    )
     ingest_paths(store, [f])
     assert search(store, "Zhaksylykov") == []
     assert len(search(store, "Tulegenova")) == 1
@@ -88,11 +93,14 @@ def test_damaged_or_stale_index_is_repaired(seeded: SQLiteStore) -> None:
     folder = Path(seeded.path + ".search")
     manifest = json.loads((folder / "synced.json").read_text())
     # a crash after the index commit but before the manifest: the manifest forgets two documents
-    (folder / "synced.json").write_text(json.dumps({**manifest, "state": "stale",
-                                                    "documents": manifest["documents"][2:]}))
+    (folder / "synced.json").write_text(
+        json.dumps({**manifest, "state": "stale", "documents": manifest["documents"][2:]})
+    )
     text_index_for(seeded.path)._synced_state = None
     after = _ids(seeded, "journalist", SearchFilters())
-    assert sorted(after) == sorted(before) and len(after) == len(set(after))  # re-added, not duplicated
+    assert sorted(after) == sorted(before) and len(after) == len(
+        set(after)
+    )  # re-added, not duplicated
 
 
 def test_a_copied_database_gets_its_own_index(seeded: SQLiteStore, tmp_path: Path) -> None:
@@ -100,7 +108,9 @@ def test_a_copied_database_gets_its_own_index(seeded: SQLiteStore, tmp_path: Pat
     copy = tmp_path / "copy.db"
     shutil.copyfile(seeded.path, copy)
     other = SQLiteStore(copy)
-    assert sorted(_ids(other, "journalist", SearchFilters())) == sorted(_ids(seeded, "journalist", SearchFilters()))
+    assert sorted(_ids(other, "journalist", SearchFilters())) == sorted(
+        _ids(seeded, "journalist", SearchFilters())
+    )
     assert (tmp_path / "copy.db.search" / "synced.json").exists()
     other.close()
 

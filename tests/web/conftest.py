@@ -49,8 +49,12 @@ def docket_serve(db: Path, *flags: str, token: str) -> Iterator[str]:
         port = s.getsockname()[1]
     env = {**os.environ, "DOCKET_TOKEN": token, "DOCKET_WARM_UP": "0"}
     env.pop("DOCKET_DATA", None)
-    server = subprocess.Popen([sys.executable, "-m", "docket", "serve", "--db", str(db), "--port", str(port), *flags],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "docket", "serve", "--db", str(db), "--port", str(port), *flags],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -59,7 +63,9 @@ def docket_serve(db: Path, *flags: str, token: str) -> Iterator[str]:
                 httpx.get(f"{base}/static/docket.css", timeout=2)
                 break
             except httpx.HTTPError:
-                assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
+                assert time.monotonic() < deadline and server.poll() is None, (
+                    "the server did not start"
+                )
                 time.sleep(0.3)
         yield base
     finally:

@@ -43,42 +43,77 @@ def test_the_token_is_kept_only_as_an_argon2_hash() -> None:
 
 def test_curator_accounts_store_a_hash_and_log_in(db: Path) -> None:
     runner = CliRunner()
-    r = runner.invoke(cli, ["curator", "add", "Alice", "--db", str(db), "--password-stdin"], input="short\n")
+    r = runner.invoke(
+        cli, ["curator", "add", "Alice", "--db", str(db), "--password-stdin"], input="short\n"
+    )
     assert r.exit_code == 2 and "at least" in r.output
-    r = runner.invoke(cli, ["curator", "add", "Alice", "--db", str(db), "--password-stdin"], input=PASSWORD + "\n")
+    r = runner.invoke(
+        cli, ["curator", "add", "Alice", "--db", str(db), "--password-stdin"], input=PASSWORD + "\n"
+    )
     assert r.exit_code == 0, r.output
     assert "Alice" in runner.invoke(cli, ["curator", "list", "--db", str(db)]).output
     stored = sqlite3.connect(db).execute("SELECT password_hash FROM curators").fetchone()[0]
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
 
-    c = TestClient(create_app(Settings(db=str(db))))  # no server token: the account alone enables curation
+    c = TestClient(
+        create_app(Settings(db=str(db)))
+    )  # no server token: the account alone enables curation
     assert "password or token" in c.get("/login").text
     r = c.post("/login", data={"name": "Alice", "token": "wrong password", "csrf": _csrf(c)})
     assert "wrong token" in r.text
-    r = c.post("/login", data={"name": "alice", "token": PASSWORD, "csrf": _csrf(c)}, follow_redirects=False)
+    r = c.post(
+        "/login",
+        data={"name": "alice", "token": PASSWORD, "csrf": _csrf(c)},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     cookie = r.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie
 
-    body = {"action": "split", "name_a": "Max Bokayev", "name_b": "Talgat Ayan", "why": "basic auth"}
+    body = {
+        "action": "split",
+        "name_a": "Max Bokayev",
+        "name_b": "Talgat Ayan",
+        "why": "basic auth",
+    }
     good = base64.b64encode(f"Alice:{PASSWORD}".encode()).decode()
     bad = base64.b64encode(b"Alice:guess").decode()
-    assert c.post("/api/v1/curation", json=body, headers={"Authorization": f"Basic {bad}"}).status_code == 401
-    assert c.post("/api/v1/curation", json=body, headers={"Authorization": f"Bearer {PASSWORD}"}).status_code == 401
-    assert c.post("/api/v1/curation", json=body, headers={"Authorization": "Basic %%%"}).status_code == 401
+    assert (
+        c.post("/api/v1/curation", json=body, headers={"Authorization": f"Basic {bad}"}).status_code
+        == 401
+    )
+    assert (
+        c.post(
+            "/api/v1/curation", json=body, headers={"Authorization": f"Bearer {PASSWORD}"}
+        ).status_code
+        == 401
+    )
+    assert (
+        c.post("/api/v1/curation", json=body, headers={"Authorization": "Basic %%%"}).status_code
+        == 401
+    )
     r = c.post("/api/v1/curation", json=body, headers={"Authorization": f"Basic {good}"})
     assert r.status_code == 201 and r.json()["who"] == "Alice"
 
     assert runner.invoke(cli, ["curator", "remove", "Alice", "--db", str(db)]).exit_code == 0
     fresh = TestClient(create_app(Settings(db=str(db))))
     assert "Curation is disabled" in fresh.get("/login").text
-    assert fresh.post("/api/v1/curation", json=body,
-                      headers={"Authorization": f"Basic {good}"}).status_code == 403
+    assert (
+        fresh.post(
+            "/api/v1/curation", json=body, headers={"Authorization": f"Basic {good}"}
+        ).status_code
+        == 403
+    )
 
 
 def test_secure_cookie_flag_when_asked(db: Path) -> None:
-    c = TestClient(create_app(Settings(db=str(db), token=TOKEN, secure_cookies=True)), base_url="https://testserver")
-    r = c.post("/login", data={"name": "ana", "token": TOKEN, "csrf": _csrf(c)}, follow_redirects=False)
+    c = TestClient(
+        create_app(Settings(db=str(db), token=TOKEN, secure_cookies=True)),
+        base_url="https://testserver",
+    )
+    r = c.post(
+        "/login", data={"name": "ana", "token": TOKEN, "csrf": _csrf(c)}, follow_redirects=False
+    )
     assert r.status_code == 303 and "secure" in r.headers["set-cookie"].lower()
 
 
@@ -91,9 +126,13 @@ def test_readers_get_no_session_cookie_until_a_form_needs_one(db: Path) -> None:
     r = c.get("/login")  # a form: its CSRF token lives in the session
     token = r.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
     assert len(token) > 20 and "httponly" in r.headers["set-cookie"].lower()
-    r = c.post("/login", data={"name": "ana", "token": TOKEN, "csrf": token}, follow_redirects=False)
+    r = c.post(
+        "/login", data={"name": "ana", "token": TOKEN, "csrf": token}, follow_redirects=False
+    )
     assert r.status_code == 303
-    page = c.get("/search?q=torture").text  # the curator's log-out form, with a token rotated at login
+    page = c.get(
+        "/search?q=torture"
+    ).text  # the curator's log-out form, with a token rotated at login
     assert 'name="csrf" value="' in page and 'name="csrf" value="' + token not in page
 
 
@@ -107,7 +146,11 @@ def test_the_token_cannot_sign_as_a_curator_account(db: Path) -> None:
     store.close()
     c = TestClient(create_app(Settings(db=str(db), token=TOKEN)))
     body = {"action": "merge", "name_a": "Nobody Atall", "name_b": "Max Bokayev"}
-    r = c.post("/api/v1/curation", json=body, headers={"Authorization": f"Bearer {TOKEN}", "X-Docket-User": "Bea"})
+    r = c.post(
+        "/api/v1/curation",
+        json=body,
+        headers={"Authorization": f"Bearer {TOKEN}", "X-Docket-User": "Bea"},
+    )
     assert r.status_code == 403 and "curator account" in r.json()["error"]["message"]
 
 
@@ -118,7 +161,10 @@ def _basic(name: str, password: str) -> dict[str, str]:
 def test_the_login_form_is_throttled(db: Path) -> None:
     c = TestClient(create_app(Settings(db=str(db), token=TOKEN)))
     csrf = _csrf(c)
-    codes = [c.post("/login", data={"name": "x", "token": f"guess{i}", "csrf": csrf}).status_code for i in range(7)]
+    codes = [
+        c.post("/login", data={"name": "x", "token": f"guess{i}", "csrf": csrf}).status_code
+        for i in range(7)
+    ]
     assert codes[:5] == [200] * 5 and codes[5:] == [429, 429]
 
 
@@ -127,32 +173,78 @@ def test_every_login_path_counts_the_same_failures_in_every_process(db: Path) ->
     the form, Basic and Bearer add up, and the right token is then refused until the window ends."""
     one = TestClient(create_app(Settings(db=str(db), token=TOKEN)))
     two = TestClient(create_app(Settings(db=str(db), token=TOKEN)))
-    body = {"action": "split", "name_a": "Max Bokayev", "name_b": "Talgat Ayan", "why": "throttle test"}
+    body = {
+        "action": "split",
+        "name_a": "Max Bokayev",
+        "name_b": "Talgat Ayan",
+        "why": "throttle test",
+    }
     for i in range(2):
-        assert one.post("/login", data={"name": "ana", "token": f"g{i}", "csrf": _csrf(one)}).status_code == 200
-        assert two.post("/api/v1/curation", json=body, headers=_basic("bob", f"g{i}")).status_code == 401
-    assert one.post("/api/v1/curation", json=body, headers={"Authorization": "Bearer guess"}).status_code == 401
+        assert (
+            one.post(
+                "/login", data={"name": "ana", "token": f"g{i}", "csrf": _csrf(one)}
+            ).status_code
+            == 200
+        )
+        assert (
+            two.post("/api/v1/curation", json=body, headers=_basic("bob", f"g{i}")).status_code
+            == 401
+        )
+    assert (
+        one.post(
+            "/api/v1/curation", json=body, headers={"Authorization": "Bearer guess"}
+        ).status_code
+        == 401
+    )
     r = two.post("/api/v1/curation", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status_code == 429 and "Retry-After" in r.headers
-    assert one.post("/login", data={"name": "ana", "token": TOKEN, "csrf": _csrf(one)}).status_code == 429
+    assert (
+        one.post("/login", data={"name": "ana", "token": TOKEN, "csrf": _csrf(one)}).status_code
+        == 429
+    )
     other = TestClient(create_app(Settings(db=str(db), token=TOKEN)), client=("10.0.0.9", 4000))
-    assert other.post("/api/v1/curation", json=body,  # another client is not held back by this one's failures
-                      headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 201
+    assert (
+        other.post(
+            "/api/v1/curation",
+            json=body,  # another client is not held back by this one's failures
+            headers={"Authorization": f"Bearer {TOKEN}"},
+        ).status_code
+        == 201
+    )
 
 
 def test_an_account_is_throttled_from_every_client(db: Path) -> None:
     runner = CliRunner()
-    assert runner.invoke(cli, ["curator", "add", "Alice", "--db", str(db), "--password-stdin"],
-                         input=PASSWORD + "\n").exit_code == 0
-    body = {"action": "split", "name_a": "Max Bokayev", "name_b": "Talgat Ayan", "why": "throttle test"}
+    assert (
+        runner.invoke(
+            cli,
+            ["curator", "add", "Alice", "--db", str(db), "--password-stdin"],
+            input=PASSWORD + "\n",
+        ).exit_code
+        == 0
+    )
+    body = {
+        "action": "split",
+        "name_a": "Max Bokayev",
+        "name_b": "Talgat Ayan",
+        "why": "throttle test",
+    }
 
     def client(n: int) -> TestClient:
         return TestClient(create_app(Settings(db=str(db))), client=(f"10.0.0.{n}", 4000))
 
-    assert [client(n).post("/api/v1/curation", json=body, headers=_basic("alice", "guess")).status_code
-            for n in range(5)] == [401] * 5
-    assert client(7).post("/api/v1/curation", json=body, headers=_basic("Alice", PASSWORD)).status_code == 429
-    assert client(8).post("/api/v1/curation", json=body, headers=_basic("Bob", "guess")).status_code == 401
+    assert [
+        client(n).post("/api/v1/curation", json=body, headers=_basic("alice", "guess")).status_code
+        for n in range(5)
+    ] == [401] * 5
+    assert (
+        client(7).post("/api/v1/curation", json=body, headers=_basic("Alice", PASSWORD)).status_code
+        == 429
+    )
+    assert (
+        client(8).post("/api/v1/curation", json=body, headers=_basic("Bob", "guess")).status_code
+        == 401
+    )
 
 
 def test_x_forwarded_for_is_ignored_unless_the_proxy_is_trusted(db: Path) -> None:
@@ -164,11 +256,23 @@ def test_x_forwarded_for_is_ignored_unless_the_proxy_is_trusted(db: Path) -> Non
 
     def attempts(*flags: str) -> list[int]:
         with docket_serve(db, "--workers", "2", *flags, token=TOKEN) as base:
-            body = {"action": "split", "name_a": "Max Bokayev", "name_b": "Talgat Ayan", "why": "throttle test"}
+            body = {
+                "action": "split",
+                "name_a": "Max Bokayev",
+                "name_b": "Talgat Ayan",
+                "why": "throttle test",
+            }
             codes = []
             for i in range(7):  # a fresh connection each time: the two processes take turns
-                headers = {**_basic(f"user{i}{flags}", "guess"), "X-Forwarded-For": f"203.0.113.{i}"}
-                codes.append(httpx.post(f"{base}/api/v1/curation", json=body, timeout=30, headers=headers).status_code)
+                headers = {
+                    **_basic(f"user{i}{flags}", "guess"),
+                    "X-Forwarded-For": f"203.0.113.{i}",
+                }
+                codes.append(
+                    httpx.post(
+                        f"{base}/api/v1/curation", json=body, timeout=30, headers=headers
+                    ).status_code
+                )
             return codes
 
     assert attempts() == [401] * 5 + [429, 429]
@@ -184,9 +288,19 @@ def test_login_returns_to_the_page_it_came_from_and_only_to_this_site(db: Path) 
     assert 'href="/login?next=%2Fcases%3Fcountry%3DKazakhstan"' in page
     form = c.get("/login", params={"next": "/cases?country=Kazakhstan"}).text
     assert 'name="next" value="/cases?country=Kazakhstan"' in form
-    r = c.post("/login", data={"name": "ana", "token": TOKEN, "csrf": _csrf(c), "next": "/cases?country=Kazakhstan"},
-               follow_redirects=False)
+    r = c.post(
+        "/login",
+        data={"name": "ana", "token": TOKEN, "csrf": _csrf(c), "next": "/cases?country=Kazakhstan"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/cases?country=Kazakhstan"
-    for hostile in ("//evil.example/x", "/\\evil.example", "https://evil.example", "javascript:alert(1)",
-                    "/login", "/a\r\nSet-Cookie: x=1", ""):
+    for hostile in (
+        "//evil.example/x",
+        "/\\evil.example",
+        "https://evil.example",
+        "javascript:alert(1)",
+        "/login",
+        "/a\r\nSet-Cookie: x=1",
+        "",
+    ):
         assert safe_next(hostile) == "/", hostile

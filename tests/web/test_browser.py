@@ -23,16 +23,21 @@ from tests.conftest import ROOT
 from tests.web.conftest import TOKEN
 
 CHROMIUM = os.environ.get("DOCKET_CHROMIUM", "/usr/bin/chromium")
-SHOTS = (ROOT / os.environ["DOCKET_SCREENSHOTS"] if os.environ.get("DOCKET_SCREENSHOTS")
-         else Path(tempfile.gettempdir()) / f"docket-screenshots-{os.getpid()}")
+SHOTS = (
+    ROOT / os.environ["DOCKET_SCREENSHOTS"]
+    if os.environ.get("DOCKET_SCREENSHOTS")
+    else Path(tempfile.gettempdir()) / f"docket-screenshots-{os.getpid()}"
+)
 
 
 def _ensure_chromium() -> str:
     if Path(CHROMIUM).exists():
         return CHROMIUM
     if shutil.which("apt-get") is None or os.geteuid() != 0:
-        pytest.fail(f"Chromium is needed at {CHROMIUM}: run `apt-get install chromium` (as root), "
-                    "or point DOCKET_CHROMIUM at a Chromium binary")
+        pytest.fail(
+            f"Chromium is needed at {CHROMIUM}: run `apt-get install chromium` (as root), "
+            "or point DOCKET_CHROMIUM at a Chromium binary"
+        )
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     cmd = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"]
     if subprocess.run(cmd, env=env, capture_output=True).returncode != 0:
@@ -49,7 +54,9 @@ def browser() -> Iterator[object]:
 
     path = _ensure_chromium()
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=path, headless=True, args=["--no-sandbox", "--headless"])
+        b = pw.chromium.launch(
+            executable_path=path, headless=True, args=["--no-sandbox", "--headless"]
+        )
         yield b
         b.close()
 
@@ -76,7 +83,9 @@ def test_search_person_timeline_and_citation(page) -> None:
     page.press("input[name=q]", "Enter")
     page.wait_for_selector("ol.hits li")
     assert page.locator("mark.hl").count() > 0
-    widened = page.locator("ol.hits li").count()  # the linked spellings (Mukhamedkarim, …) were searched too
+    widened = page.locator(
+        "ol.hits li"
+    ).count()  # the linked spellings (Mukhamedkarim, …) were searched too
     expect(page.locator("p.widened")).to_contain_text("Also searched the linked spellings")
     _shot(page, "search")
     page.click("p.widened a")
@@ -111,7 +120,9 @@ def test_analytics_draws_its_plots(page) -> None:
     images = page.locator("img.chart")
     assert images.count() >= 4
     for i in range(images.count()):
-        assert page.evaluate("img => img.complete && img.naturalWidth > 0", images.nth(i).element_handle())
+        assert page.evaluate(
+            "img => img.complete && img.naturalWidth > 0", images.nth(i).element_handle()
+        )
     assert page.locator("text=Continuing").count() == 1
     _shot(page, "analytics")
 
@@ -119,7 +130,9 @@ def test_analytics_draws_its_plots(page) -> None:
 def test_cases_list_filters_and_downloads(page) -> None:
     page.goto("/cases?status=imprisoned")
     rows = page.locator("table.cases tbody tr")
-    assert rows.count() >= 3 and all("imprisoned" in t for t in rows.locator("td:nth-child(3)").all_inner_texts())
+    assert rows.count() >= 3 and all(
+        "imprisoned" in t for t in rows.locator("td:nth-child(3)").all_inner_texts()
+    )
     _shot(page, "cases")
     with page.expect_download() as info:
         page.click("a.download")
@@ -130,7 +143,10 @@ def test_cases_list_filters_and_downloads(page) -> None:
 def test_curation_refused_without_token_and_recorded_with_it(page) -> None:
     page.goto("/persons/max-bokayev")
     assert page.locator("form.curate").count() == 0
-    r = page.request.post(page.url + "/curate", form={"action": "split", "name_a": "Max Bokayev", "name_b": "Aset Mataev"})
+    r = page.request.post(
+        page.url + "/curate",
+        form={"action": "split", "name_a": "Max Bokayev", "name_b": "Aset Mataev"},
+    )
     assert r.status == 401
     page.goto("/login")
     page.fill("input[name=name]", "browser-curator")
@@ -157,7 +173,9 @@ def test_curation_refused_without_token_and_recorded_with_it(page) -> None:
     # back at the statement just reviewed, not the top of the page
     expect(page).to_have_url(re.compile(r"#s-[0-9a-f]{12}$"))
     expect(page.locator("#" + page.url.rsplit("#", 1)[1])).to_be_in_viewport()
-    expect(page.locator("table.reviews tr", has_text="checked against the original")).to_have_count(1)
+    expect(page.locator("table.reviews tr", has_text="checked against the original")).to_have_count(
+        1
+    )
 
 
 def test_uploaded_html_with_script_shows_as_text(page, tmp_path: Path) -> None:
@@ -168,7 +186,9 @@ def test_uploaded_html_with_script_shows_as_text(page, tmp_path: Path) -> None:
         "<p>On 3 March 2024 police detained activist Ivan Testov in Almaty. His post read "
         "&lt;script&gt;alert('xss')&lt;/script&gt; and the court fined him.</p>"
         "<p>Another paragraph <img src=x onerror=\"alert('img')\"> about freedom of expression in the country.</p>"
-        "<script>alert('body')</script></body></html>", "utf-8")
+        "<script>alert('body')</script></body></html>",
+        "utf-8",
+    )
     page.goto("/login")
     page.fill("input[name=name]", "uploader")
     page.fill("input[name=token]", TOKEN)
@@ -181,7 +201,10 @@ def test_uploaded_html_with_script_shows_as_text(page, tmp_path: Path) -> None:
     page.wait_for_selector("article.reader")
     body = page.locator("article.reader").inner_text()
     assert "<script>alert('xss')</script>" in body  # shown as text
-    assert page.locator("article.reader script").count() == 0 and page.locator("article.reader img").count() == 0
+    assert (
+        page.locator("article.reader script").count() == 0
+        and page.locator("article.reader img").count() == 0
+    )
     page.wait_for_timeout(300)
     assert page.dialogs == []
 
@@ -190,14 +213,21 @@ def test_api_docs_render_their_operations_from_this_server_only(page) -> None:
     """/api/docs was blank: it loaded Swagger UI from a CDN that the site's own CSP blocks. The
     assets now come from the package; nothing is asked of another host."""
     elsewhere, errors = [], []
-    page.on("request", lambda r: elsewhere.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:"))
-            else None)
+    page.on(
+        "request",
+        lambda r: (
+            elsewhere.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:")) else None
+        ),
+    )
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto("/api/docs")
     expect(page.locator(".opblock").first).to_be_visible(timeout=20_000)
     assert page.locator(".opblock").count() >= 10
     assert page.locator("html").get_attribute("lang") == "en"
-    assert elsewhere == [] and not [e for e in errors if "Content Security Policy" in e], (elsewhere, errors)
+    assert elsewhere == [] and not [e for e in errors if "Content Security Policy" in e], (
+        elsewhere,
+        errors,
+    )
 
 
 def test_no_page_scrolls_sideways_on_a_phone(browser, live_server: str) -> None:
@@ -213,15 +243,27 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, live_server: str) -> None:
     context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844})
     p = context.new_page()
     widths = {}
-    for path in ("/", "/search?q=police", f"/documents/{doc}", f"/persons/{person}", "/cases", "/analytics",
-                 "/documents", "/ingest", "/login", "/review"):
+    for path in (
+        "/",
+        "/search?q=police",
+        f"/documents/{doc}",
+        f"/persons/{person}",
+        "/cases",
+        "/analytics",
+        "/documents",
+        "/ingest",
+        "/login",
+        "/review",
+    ):
         p.goto(path)
         widths[path] = p.evaluate("document.documentElement.scrollWidth")
         if path in ("/search?q=police", f"/persons/{person}", "/cases"):
             _shot(p, "phone-" + path.strip("/").split("/")[0].split("?")[0])
-        header = p.evaluate("(() => { const h = document.querySelector('header.top').getBoundingClientRect();"
-                            " return [...document.querySelectorAll('header.top a')].every(a => {"
-                            " const r = a.getBoundingClientRect(); return r.bottom <= h.bottom + 1 && r.right <= 391; }); })()")
+        header = p.evaluate(
+            "(() => { const h = document.querySelector('header.top').getBoundingClientRect();"
+            " return [...document.querySelectorAll('header.top a')].every(a => {"
+            " const r = a.getBoundingClientRect(); return r.bottom <= h.bottom + 1 && r.right <= 391; }); })()"
+        )
         assert header, f"{path}: a header link falls outside the dark bar"
     context.close()
     print("scrollWidth at 390 px:", widths)
@@ -240,14 +282,29 @@ def axe_source() -> str:
         if shutil.which("npm") is None:
             pytest.fail("axe-core is installed with npm, which is missing: apt-get install npm")
         folder.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(folder),
-                               f"axe-core@{AXE_VERSION}"], capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [
+                "npm",
+                "install",
+                "--silent",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                str(folder),
+                f"axe-core@{AXE_VERSION}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if done.returncode != 0 or not script.exists():
             pytest.fail("could not install axe-core with npm: " + done.stderr[-500:])
     return script.read_text("utf-8")
 
 
-def test_axe_finds_no_serious_problem_on_any_page(browser, live_server: str, axe_source: str) -> None:
+def test_axe_finds_no_serious_problem_on_any_page(
+    browser, live_server: str, axe_source: str
+) -> None:
     """WCAG 2.1 A/AA and axe's best practices on every main page, logged out and logged in, at
     1280 and 390 px: no critical, serious or moderate violation."""
     import json
@@ -257,13 +314,25 @@ def test_axe_finds_no_serious_problem_on_any_page(browser, live_server: str, axe
         doc = json.load(r)[0]["id"]
     with urllib.request.urlopen(f"{live_server}/api/v1/cases?limit=1") as r:
         person = json.load(r)["cases"][0]["id"]
-    pages = ("/", "/search?q=police", f"/documents/{doc}", f"/persons/{person}", "/cases", "/analytics",
-             "/documents", "/ingest", "/login", "/review")
+    pages = (
+        "/",
+        "/search?q=police",
+        f"/documents/{doc}",
+        f"/persons/{person}",
+        "/cases",
+        "/analytics",
+        "/documents",
+        "/ingest",
+        "/login",
+        "/review",
+    )
     found = {}
     for logged_in in (False, True):
         for width in (1280, 390):
             # bypass_csp: axe is injected as an inline script, which the site's CSP (rightly) refuses
-            context = browser.new_context(base_url=live_server, bypass_csp=True, viewport={"width": width, "height": 900})
+            context = browser.new_context(
+                base_url=live_server, bypass_csp=True, viewport={"width": width, "height": 900}
+            )
             p = context.new_page()
             if logged_in:
                 p.goto("/login")
@@ -274,10 +343,15 @@ def test_axe_finds_no_serious_problem_on_any_page(browser, live_server: str, axe
             for path in pages:
                 p.goto(path)
                 p.add_script_tag(content=axe_source)
-                result = p.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', "
-                                    "'best-practice']})")
-                bad = [f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:120]}" for v in result["violations"]
-                       if v["impact"] in ("critical", "serious", "moderate")]
+                result = p.evaluate(
+                    "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', "
+                    "'best-practice']})"
+                )
+                bad = [
+                    f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:120]}"
+                    for v in result["violations"]
+                    if v["impact"] in ("critical", "serious", "moderate")
+                ]
                 if bad:
                     found[(logged_in, width, path)] = bad
             context.close()

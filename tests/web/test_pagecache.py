@@ -16,7 +16,9 @@ from docket.web.settings import Settings
 from tests.web.conftest import TOKEN
 
 
-def test_cached_until_the_database_changes_and_never_for_curators(seeded_db: Path, tmp_path: Path) -> None:
+def test_cached_until_the_database_changes_and_never_for_curators(
+    seeded_db: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "cache.db"
     shutil.copyfile(seeded_db, db)
     c = TestClient(create_app(Settings(db=str(db), token=TOKEN)))
@@ -25,10 +27,15 @@ def test_cached_until_the_database_changes_and_never_for_curators(seeded_db: Pat
     key_count = len(page_cache._pages)
     again = c.get("/search", params={"q": "Zhaksylykov"})
     assert again.text == first.text and len(page_cache._pages) == key_count
-    assert again.headers["content-type"].startswith("text/html") and "content-security-policy" in again.headers
+    assert (
+        again.headers["content-type"].startswith("text/html")
+        and "content-security-policy" in again.headers
+    )
 
     f = tmp_path / "new.txt"
-    f.write_text("Report\n\nThe court sentenced Aidos Zhaksylykov, a blogger, on 3 May 2024.\n", "utf-8")
+    f.write_text(
+        "Report\n\nThe court sentenced Aidos Zhaksylykov, a blogger, on 3 May 2024.\n", "utf-8"
+    )
     store = SQLiteStore(db)
     ingest_paths(store, [f])
     store.close()

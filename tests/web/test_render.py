@@ -8,16 +8,22 @@ from docket.web.render import page_environment
 
 
 def test_dot_lookups_on_dicts_objects_and_missing_keys(tmp_path: Path) -> None:
-    (tmp_path / "t.html").write_text("{{ d.quote }}|{{ d.missing }}|{{ o.real }}|{{ d.items | length }}", "utf-8")
+    (tmp_path / "t.html").write_text(
+        "{{ d.quote }}|{{ d.missing }}|{{ o.real }}|{{ d.items | length }}", "utf-8"
+    )
     env = page_environment(tmp_path)
 
     class Obj:
         real = "attribute"
 
-    html = env.get_template("t.html").render(d={"quote": "<script>alert(1)</script>", "items": [1, 2]}, o=Obj())
+    html = env.get_template("t.html").render(
+        d={"quote": "<script>alert(1)</script>", "items": [1, 2]}, o=Obj()
+    )
     assert html == "&lt;script&gt;alert(1)&lt;/script&gt;||attribute|2"  # escaped; missing is empty
     (tmp_path / "t.html").write_text("changed", "utf-8")
-    assert env.get_template("t.html").render(d={"items": []}, o=Obj()) == "||attribute|0"  # read once, not again
+    assert (
+        env.get_template("t.html").render(d={"items": []}, o=Obj()) == "||attribute|0"
+    )  # read once, not again
 
 
 def test_the_style_sheet_is_linked_by_content_hash_and_kept_by_browsers(settings) -> None:
@@ -35,7 +41,10 @@ def test_the_style_sheet_is_linked_by_content_hash_and_kept_by_browsers(settings
     assert url == "/static/docket.css?v=" + hashlib.sha256(css).hexdigest()[:16]
     r = c.get(url)
     assert r.status_code == 200 and r.content == css and "immutable" in r.headers["cache-control"]
-    for other in ("/static/docket.css", "/static/docket.css?v=0123456789abcdef"):  # unversioned, or an old hash
+    for other in (
+        "/static/docket.css",
+        "/static/docket.css?v=0123456789abcdef",
+    ):  # unversioned, or an old hash
         r = c.get(other)
         assert r.status_code == 200 and "cache-control" not in r.headers and r.headers["etag"]
     assert c.get("/static/nothing.css?v=x").status_code == 404
@@ -83,5 +92,7 @@ def test_russian_text_is_shown_as_printed_with_a_transliteration_on_hover(tmp_pa
         assert snippets and any("Pogosov" in html.unescape(t) for t in snippets), page[:2000]
         person = client.get("/persons/grachya-pogosov")
         assert person.status_code == 200
-        assert "Grachya Pogosov" in person.text and "Грачья Погосов" in person.text  # both scripts, one person
+        assert (
+            "Grachya Pogosov" in person.text and "Грачья Погосов" in person.text
+        )  # both scripts, one person
         assert re.search(r'<blockquote title="[^"]*Pogosov', person.text)

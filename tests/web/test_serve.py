@@ -41,9 +41,23 @@ def test_serve_answers_pages_and_stops_on_sigterm(seeded_db: Path, tmp_path: Pat
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "docket", "serve", "--db", str(db), "--port", str(port),
-                             "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={k: v for k, v in os.environ.items() if not k.startswith("DOCKET_")})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "docket",
+            "serve",
+            "--db",
+            str(db),
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={k: v for k, v in os.environ.items() if not k.startswith("DOCKET_")},
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -72,16 +86,24 @@ def test_serve_answers_pages_and_stops_on_sigterm(seeded_db: Path, tmp_path: Pat
             raise
     assert code in (0, -signal.SIGTERM), proc.stderr.read().decode()  # type: ignore[union-attr]
     time.sleep(0.5)
-    left = {p for p in workers if Path(f"/proc/{p}").exists() and "Z" not in Path(f"/proc/{p}/stat").read_text()
-            .rsplit(")", 1)[1].split()[0]}
+    left = {
+        p
+        for p in workers
+        if Path(f"/proc/{p}").exists()
+        and "Z" not in Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    }
     assert not left, f"processes left behind: {left}"
 
 
-def test_serve_runs_a_process_per_core_and_one_more_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_runs_a_process_per_core_and_one_more_by_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from docket.cli.web import default_workers
 
     for cores, expected in ((1, 2), (2, 3), (4, 5), (16, 8)):
-        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)), raising=False)
+        monkeypatch.setattr(
+            os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)), raising=False
+        )
         assert default_workers() == expected
 
 
@@ -94,13 +116,19 @@ def test_serve_keeps_uploads_in_the_data_dir_it_is_given(seeded_db: Path, tmp_pa
     shutil.copy(seeded_db, db)
     data = tmp_path / "kept-uploads"
     token = "t0ken-for-the-data-dir"
-    with docket_serve(db, "--workers", "1", "--data-dir", str(data), token=token) as base, \
-            httpx.Client(base_url=base, timeout=120) as c:
+    with (
+        docket_serve(db, "--workers", "1", "--data-dir", str(data), token=token) as base,
+        httpx.Client(base_url=base, timeout=120) as c,
+    ):
         csrf = c.get("/login").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
         c.post("/login", data={"name": "ana", "token": token, "csrf": csrf})
         csrf = c.get("/ingest").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
-        note = b"A note\n\nOn 3 May 2024 the police in Almaty detained the journalist Aigul Utepova.\n"
-        r = c.post("/ingest", files=[("files", ("note.txt", note, "text/plain"))], data={"csrf": csrf})
+        note = (
+            b"A note\n\nOn 3 May 2024 the police in Almaty detained the journalist Aigul Utepova.\n"
+        )
+        r = c.post(
+            "/ingest", files=[("files", ("note.txt", note, "text/plain"))], data={"csrf": csrf}
+        )
         assert r.status_code == 200 and "added" in r.text
     assert [p.name for p in data.rglob("*") if p.is_file()] == ["note.txt"]
     assert not (db.parent / "docket-data").exists()
