@@ -31,30 +31,44 @@ class InputError(DocketError):
 
 
 class EmptyFile(InputError):
+    """The file is empty (or only whitespace)."""
+
     code = "E101"
 
 
 class TooLarge(InputError):
+    """The file is over the size limit (``--max-mb``; a PDF may be ten times it)."""
+
     code = "E102"
 
 
 class BinaryFile(InputError):
+    """The file is binary data, not a report."""
+
     code = "E103"
 
 
 class Undecodable(InputError):
+    """The text's encoding was not recognised."""
+
     code = "E104"
 
 
 class UnsupportedFormat(InputError):
+    """The file is in a format docket does not read (text, HTML and PDF are read)."""
+
     code = "E105"
 
 
 class CorruptPDF(InputError):
+    """The PDF is damaged beyond reading."""
+
     code = "E106"
 
 
 class EncryptedPDF(InputError):
+    """The PDF is encrypted."""
+
     code = "E107"
 
 
@@ -71,6 +85,8 @@ class BadMetadata(InputError):
 
 
 class ReaderTimeout(InputError):
+    """Reading or extracting the file took longer than ``--timeout``."""
+
     code = "E110"
 
 
@@ -84,6 +100,18 @@ class DecompressionBomb(CorruptPDF):
     """A compressed stream inside the file expands past the cap (a "zip bomb")."""
 
     code = "E112"
+
+
+class MemoryLimit(InputError):
+    """Reading or extracting the file needed more memory than ``--max-memory-mb``."""
+
+    code = "E998"
+
+
+class ModelMissing(DocketError):
+    """The spaCy model docket uses is not installed (the message says how to install it)."""
+
+    code = "E400"
 
 
 class ComponentError(DocketError):
@@ -111,18 +139,26 @@ class StoreError(DocketError):
 
 
 class SchemaTooNew(StoreError):
+    """The database was written by a newer docket than this one."""
+
     code = "E201"
 
 
 class DiskFull(StoreError):
+    """The disk holding the database is full: the batch stops and what was stored is kept."""
+
     code = "E202"
 
 
 class ReadOnlyDatabase(StoreError):
+    """The database is read-only: reading works, writing is refused."""
+
     code = "E203"
 
 
 class DatabaseBusy(StoreError):
+    """The database stayed locked by another writer for over 30 s."""
+
     code = "E204"
 
 
@@ -145,7 +181,47 @@ class CaseQueryError(DocketError):
     code = "E301"
 
 
+class NumberError(DocketError):
+    """A number that is not one: only ASCII digits within bounds ("²" or 10²⁰ are refused)."""
+
+    code = "E302"
+
+
+class CurationError(DocketError):
+    """A merge, split or not-a-person refused (nobody or several persons under a name, a
+    surname-only person, a missing reason)."""
+
+    code = "E500"
+
+
+class ReviewError(DocketError):
+    """A review that cannot be recorded as asked (no such statement, a correction without a
+    value or a reason, a bad date)."""
+
+    code = "E501"
+
+
 class ExportError(DocketError):
     """An export that cannot be written as asked."""
 
     code = "E600"
+
+
+class InternalError(DocketError):
+    """A bug in docket: please report it with the file that caused it."""
+
+    code = "E999"
+
+
+def catalogue() -> list[tuple[str, str, str]]:
+    """Every error code with its class name and meaning, in code order: the one list the docs'
+    error table is generated from."""
+    out: dict[str, tuple[str, str, str]] = {}
+    todo: list[type[DocketError]] = [DocketError]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls.__module__ == __name__ and cls is not DocketError:
+            meaning = " ".join((cls.__doc__ or "").split())
+            out.setdefault(cls.code, (cls.code, cls.__name__, meaning))
+    return [out[c] for c in sorted(out)]

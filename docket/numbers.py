@@ -9,16 +9,10 @@ from __future__ import annotations
 
 import re
 
-from docket.errors import DocketError
+from docket.errors import NumberError
 
 _DIGITS = re.compile(r"[0-9]{1,18}")
 LIMIT = 10**12  # far above any year, page, offset or paragraph number, far below SQLite's 2**63
-
-
-class NumberError(DocketError):
-    """A number that is not one (or is out of range)."""
-
-    code = "E302"
 
 
 def parse_int(value: str | None, *, name: str = "number", maximum: int = LIMIT) -> int | None:

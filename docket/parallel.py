@@ -26,7 +26,7 @@ from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from docket.errors import ClusterError, DocketError, ReaderTimeout, WorkerDied
+from docket.errors import ClusterError, DocketError, MemoryLimit, ReaderTimeout, WorkerDied
 from docket.models import FileOutcome
 from docket.pipeline import IngestOptions, Prepared, prepare_file, proc_status_bytes
 
@@ -295,13 +295,12 @@ class _Supervisor:
                 if self.options.read_memory_mb
                 else ""
             )
-            outcome = FileOutcome(
-                str(path),
-                "failed",
-                error_code="E998",
-                error=f"[E998] {path}: out of memory while {w.stage}{cap}; raise --max-memory-mb "
-                "if it is a genuine report",
+            err = MemoryLimit(
+                f"out of memory while {w.stage}{cap}; raise --max-memory-mb if it is a genuine "
+                "report",
+                path=str(path),
             )
+            outcome = FileOutcome(str(path), "failed", error_code=err.code, error=str(err))
         else:
             err = WorkerDied(
                 f"the worker process {w.stage} this file died ({_how(exitcode, tail)})",

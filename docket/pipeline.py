@@ -16,7 +16,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from docket.errors import DocketError, DocumentConflict, ReaderTimeout, StoreError
+from docket.errors import (
+    DocketError,
+    DocumentConflict,
+    InternalError,
+    MemoryLimit,
+    ReaderTimeout,
+    StoreError,
+)
 from docket.extract.link import slug
 from docket.extract.topics import paragraph_topics
 from docket.ingest.books import Book, split_book
@@ -326,20 +333,17 @@ def prepare_file(
             if options.read_memory_mb
             else ""
         )
-        failure = FileOutcome(
-            str(p),
-            "failed",
-            error_code="E998",
-            error=f"[E998] {p}: out of memory while reading or extracting{cap}; raise "
-            "--max-memory-mb if it is a genuine report",
+        err: DocketError = MemoryLimit(
+            f"out of memory while reading or extracting{cap}; raise --max-memory-mb if it is a "
+            "genuine report",
+            path=str(p),
         )
+        failure = FileOutcome(str(p), "failed", error_code=err.code, error=str(err))
     except Exception as exc:
-        failure = FileOutcome(
-            str(p),
-            "failed",
-            error_code="E999",
-            error=f"[E999] {p}: internal error {type(exc).__name__}: {exc} (please report this)",
+        err = InternalError(
+            f"internal error {type(exc).__name__}: {exc} (please report this)", path=str(p)
         )
+        failure = FileOutcome(str(p), "failed", error_code=err.code, error=str(err))
     return Prepared(
         str(p),
         failure=replace(failure, seconds=time.perf_counter() - t0),
@@ -429,12 +433,15 @@ def _write_once(store: Store, prepared: Prepared, options: IngestOptions) -> Fil
             seconds=prepared.seconds + time.perf_counter() - t0,
         )
     except Exception as exc:
+        err = InternalError(
+            f"internal error while storing {type(exc).__name__}: {exc} (please report this)",
+            path=prepared.path,
+        )
         return FileOutcome(
             prepared.path,
             "failed",
-            error_code="E999",
-            error=f"[E999] {prepared.path}: internal error while storing {type(exc).__name__}: {exc}"
-            " (please report this)",
+            error_code=err.code,
+            error=str(err),
             seconds=prepared.seconds + time.perf_counter() - t0,
         )
 

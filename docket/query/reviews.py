@@ -11,18 +11,12 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from docket.errors import DocketError
+from docket.errors import DocketError, ReviewError
 from docket.models import DocumentSummary, Event, Review, statement_key
 from docket.store.base import Store
 
 FIELDS = ("date", "charge", "place", "person")
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
-
-
-class ReviewError(DocketError):
-    """A review that cannot be recorded as asked."""
-
-    code = "E501"
 
 
 def find_statement(store: Store, key: str) -> Event | None:

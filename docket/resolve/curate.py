@@ -12,15 +12,11 @@ from __future__ import annotations
 import getpass
 import os
 
-from docket.errors import DocketError
+from docket.errors import CurationError
 from docket.models import CurationEntry
 from docket.resolve.cluster import Constraints, folded_key
 from docket.resolve.fold import name_parts
 from docket.store.base import Store
-
-
-class CurationError(DocketError):
-    code = "E500"
 
 
 def curator() -> str:

@@ -238,7 +238,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(sqlite3.DatabaseError)
     async def damaged_database(request: Request, exc: sqlite3.DatabaseError) -> Response:
         # the server's storage failed, not the request: 503, as for any other store error
-        return error(request, 503, f"the database cannot be read: {exc}", "E200")
+        return error(request, 503, f"the database cannot be read: {exc}", StoreError.code)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -16,6 +16,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from docket.errors import TooLarge, UnsupportedFormat
 from docket.models import FileOutcome
 from docket.numbers import parse_int
 from docket.pipeline import IngestOptions, iter_ingest
@@ -109,7 +110,7 @@ async def ingest_upload(
                     name,
                     "failed",
                     error=f"{name}: not a report file (allowed: {', '.join(sorted(ALLOWED))})",
-                    error_code="E105",
+                    error_code=UnsupportedFormat.code,
                 )
             )
             continue
@@ -121,7 +122,7 @@ async def ingest_upload(
                     "failed",
                     error=f"{name}: larger than the upload limit of "
                     f"{settings.max_upload_bytes // (1024 * 1024)} MB",
-                    error_code="E102",
+                    error_code=TooLarge.code,
                 )
             )
             continue

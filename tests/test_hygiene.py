@@ -1,0 +1,26 @@
+"""Code hygiene that CI enforces: ruff's lint rules and its formatter (configured in
+pyproject.toml) pass on the whole tree."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _ruff(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True, text=True
+    )
+
+
+def test_ruff_lint_passes() -> None:
+    r = _ruff("check", "--no-cache", ".")
+    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
+
+
+def test_ruff_format_leaves_the_tree_as_it_is() -> None:
+    r = _ruff("format", "--check", "--no-cache", ".")
+    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
