@@ -93,7 +93,7 @@ def load_gold(gold_dir: str | Path) -> dict[str, Any]:
     }
 
 
-def _items(persons: list[dict], files: set[str]) -> dict[tuple[str, str], str]:
+def _items(persons: list[dict[str, Any]], files: set[str]) -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
     for p in persons:
         for f, forms in (p.get("mentions") or {}).items():
@@ -104,7 +104,9 @@ def _items(persons: list[dict], files: set[str]) -> dict[tuple[str, str], str]:
     return out
 
 
-def _linking(gold_of: dict, pred_of: dict) -> dict[str, Any]:
+def _linking(
+    gold_of: dict[tuple[str, str], str], pred_of: dict[tuple[str, str], str]
+) -> dict[str, Any]:
     keys = sorted(set(gold_of) & set(pred_of))
     tp = fp = fn = 0
     for i in range(len(keys)):
@@ -115,8 +117,8 @@ def _linking(gold_of: dict, pred_of: dict) -> dict[str, Any]:
             fp += p and not g
             fn += g and not p
     res: dict[str, Any] = prf(tp, tp + fp, tp + fn)
-    gcl: dict[str, set] = defaultdict(set)
-    pcl: dict[str, set] = defaultdict(set)
+    gcl: dict[str, set[Any]] = defaultdict(set)
+    pcl: dict[str, set[Any]] = defaultdict(set)
     for k in keys:
         gcl[gold_of[k]].add(k)
         pcl[pred_of[k]].add(k)
@@ -184,7 +186,7 @@ def score(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, Any]:
     total = sum(len(p["mentions"]) for p in gold["persons"])
     out["person_file_recall"] = round(found / total, 4) if total else 0.0
     out["resolution"] = _linking(gold_of, pred_of)
-    by_form: dict[str, set] = defaultdict(set)
+    by_form: dict[str, set[Any]] = defaultdict(set)
     for (_, form), pid in pred_of.items():
         by_form[form].add(pid)
     merged = [
@@ -198,23 +200,29 @@ def score(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _person_map(gold_of: dict, pred_of: dict) -> dict[str, str]:
+def _person_map(
+    gold_of: dict[tuple[str, str], str], pred_of: dict[tuple[str, str], str]
+) -> dict[str, str]:
     """Each predicted person -> the gold person it shares the most (file, form) items with."""
     votes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for k, pid in pred_of.items():
         if k in gold_of:
             votes[pid][gold_of[k]] += 1
-    return {pid: max(v, key=v.get) for pid, v in votes.items()}
+    return {pid: max(v, key=lambda g: v[g]) for pid, v in votes.items()}
 
 
 def _events(
-    gold: dict, pred: dict, files: set[str], gold_of: dict, pred_of: dict
+    gold: dict[str, Any],
+    pred: dict[str, Any],
+    files: set[str],
+    gold_of: dict[tuple[str, str], str],
+    pred_of: dict[tuple[str, str], str],
 ) -> dict[str, Any]:
     pmap = _person_map(gold_of, pred_of)
-    gold_ev: dict[tuple, list] = defaultdict(list)
+    gold_ev: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
     for e in gold["events"]:
         gold_ev[(e["file"], e["person"], e["type"])].append(e)
-    pred_ev: dict[tuple, list] = defaultdict(list)
+    pred_ev: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
     npred = 0
     for e in pred.get("events", []):
         f = Path(e.get("file", "")).name
@@ -269,7 +277,7 @@ def side_accuracy(gold: dict[str, Any], pred: dict[str, Any]) -> float:
                     votes[gid] += 1
         if votes:
             total += 1
-            hits += sides[max(votes, key=votes.get)] == p.get("side")
+            hits += sides[max(votes, key=lambda s: votes[s])] == p.get("side")
     return round(hits / total, 4) if total else 0.0
 
 
@@ -280,7 +288,7 @@ def place_accuracy(gold: dict[str, Any], pred: dict[str, Any]) -> float:
     """
     files = {d["file"] for d in gold["documents"]}
     pmap = _person_map(_items(gold["persons"], files), _items(pred.get("persons", []), files))
-    places: dict[tuple, list] = defaultdict(list)
+    places: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
     for e in gold["events"]:
         places[(e["file"], e["person"], e["type"])].append(e.get("place"))
     hits = total = 0
@@ -292,7 +300,7 @@ def place_accuracy(gold: dict[str, Any], pred: dict[str, Any]) -> float:
     return round(hits / total, 4) if total else 0.0
 
 
-def spacy_baseline(docs: list) -> dict[str, Any]:
+def spacy_baseline(docs: list[Any]) -> dict[str, Any]:
     """The yardstick: bare spaCy PERSON entities, exact-string linking, no events."""
     from docket.extract.nlp import load_nlp
 

@@ -182,7 +182,8 @@ class _Supervisor:
         # The worker keeps the in-process memory cap (a clean MemoryError is the better failure)
         # but not the alarm: time is kept from here, and an alarm a parser swallows once drops a page.
         self.inner = replace(options, read_timeout_s=None)
-        self.known = frozenset(known_ids) if not isinstance(known_ids, frozenset) else known_ids
+        # Callers pass a set or frozenset of ids; a frozenset crosses to the workers cheaply.
+        self.known = known_ids if isinstance(known_ids, frozenset) else frozenset(known_ids)  # type: ignore[call-overload]
         self.prepare = prepare
         self.size = workers
         self.ctx = multiprocessing.get_context("spawn")
@@ -235,7 +236,7 @@ class _Supervisor:
                     done,
                     ReaderTimeout(
                         f"{w.stage} took longer than {seconds:g} s",
-                        path=str(w.job[1]),
+                        path=str(w.job[1]) if w.job else None,
                         hint="the file may be hostile or pathological; raise --timeout to allow more",
                     ),
                 )
@@ -302,7 +303,7 @@ class _Supervisor:
             )
             outcome = FileOutcome(str(path), "failed", error_code=err.code, error=str(err))
         else:
-            err = WorkerDied(
+            err = WorkerDied(  # type: ignore[assignment]
                 f"the worker process {w.stage} this file died ({_how(exitcode, tail)})",
                 path=str(path),
                 hint="the file is probably hostile or broken",
@@ -335,9 +336,9 @@ def _how(exitcode: int | None, tail: str) -> str:
     return f"{how}: {fatal.group(1).strip()}" if fatal else how
 
 
-def _rss(pid: int) -> int | None:
-    """A process's resident memory in bytes; None where it cannot be read."""
-    return proc_status_bytes("VmRSS", pid)
+def _rss(pid: int | None) -> int | None:
+    """A process's resident memory in bytes; None where it cannot be read (or not started)."""
+    return proc_status_bytes("VmRSS", pid) if pid is not None else None
 
 
 def _serve(

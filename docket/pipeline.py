@@ -15,6 +15,7 @@ from collections.abc import Callable, Container, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 from docket.errors import (
     DocketError,
@@ -136,7 +137,7 @@ def memory_limit(extra_mb: int | None) -> Iterator[None]:
         if extra_mb and threading.current_thread() is threading.main_thread()
         else None
     )
-    if used is None:
+    if used is None or extra_mb is None:
         yield
         return
     import resource
@@ -250,11 +251,11 @@ def load_documents(
         )
         period = options.metadata.get("period") or book.period
         language = options.metadata.get("language") or detect_language(ch.result.text)[0]
-        metadata = Metadata(
-            publisher,
+        metadata = Metadata(  # options.metadata holds values already coerced per field
+            publisher,  # type: ignore[arg-type]
             ch.country,
-            period,
-            title,  # type: ignore[arg-type]
+            period,  # type: ignore[arg-type]
+            title,
             (
                 ("publisher", "flag" if "publisher" in options.metadata else "inferred"),
                 ("country", "book chapter"),
@@ -263,8 +264,8 @@ def load_documents(
                 ("language", "flag" if "language" in options.metadata else "detected"),
             ),
             tuple(ch.facts.items()),
-            language=language,
-        )  # type: ignore[arg-type]
+            language=language,  # type: ignore[arg-type]
+        )
         where = type(raw)(
             path=f"{p.resolve()}#{slug(ch.country)}", size=raw.size, sha256=raw.sha256
         )
@@ -481,7 +482,9 @@ def _write_book(store: Store, prepared: Prepared, options: IngestOptions, t0: fl
         record = _with_facts(record, extracted) if options.extract else record
         records.append(replace(record, replaces=previous.id if previous else None))
     store.save_documents(records)
-    status = "unchanged" if not records else "replaced" if replaced_any else "added"
+    status: Literal["unchanged", "replaced", "added"] = (
+        "unchanged" if not records else "replaced" if replaced_any else "added"
+    )
     read_notes = list(dict.fromkeys(n for r in records for n in r.doc.notes))
     return FileOutcome(
         prepared.path,

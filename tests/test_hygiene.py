@@ -1,5 +1,5 @@
-"""Code hygiene that CI enforces: ruff's lint rules and its formatter (configured in
-pyproject.toml) pass on the whole tree."""
+"""Code hygiene that CI enforces (configured in pyproject.toml): ruff's lint rules and its
+formatter pass on the whole tree, and mypy passes in strict mode on the library."""
 
 from __future__ import annotations
 
@@ -23,4 +23,15 @@ def test_ruff_lint_passes() -> None:
 
 def test_ruff_format_leaves_the_tree_as_it_is() -> None:
     r = _ruff("format", "--check", "--no-cache", ".")
+    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
+
+
+def test_mypy_strict_passes_on_the_library() -> None:
+    """``[tool.mypy]`` in pyproject.toml: strict on every package of ``docket``."""
+    r = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]

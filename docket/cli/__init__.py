@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,6 +16,10 @@ from rich.markup import escape
 
 from docket import __version__
 from docket.errors import DocketError
+
+if TYPE_CHECKING:
+    from docket.query.people import PersonRecord
+    from docket.store import Store
 
 app = typer.Typer(
     help="docket: turn human-rights reports into a cross-referenced, cited case database.",
@@ -63,7 +67,7 @@ def _fail(exc: DocketError) -> None:
     raise typer.Exit(2)
 
 
-def find_or_exit(db: str | None, name: str):
+def find_or_exit(db: str | None, name: str) -> tuple[Store, list[PersonRecord]]:
     """The store and the one person ``name`` names (an id or a name, see
     :func:`docket.query.people.lookup_person`). When nobody or several persons match, says so
     (listing the candidates with their ids) and exits 2: a name is never guessed."""

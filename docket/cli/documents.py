@@ -23,7 +23,7 @@ from docket.numbers import parse_int
 from docket.parallel import default_workers
 from docket.pipeline import IngestOptions, expand_paths, iter_ingest
 from docket.query.search import search as run_search
-from docket.store import open_store
+from docket.store import Store, open_store
 
 
 @app.command()
@@ -101,7 +101,7 @@ def ingest(
     as_json: JsonOption = False,
 ) -> None:
     """Ingest reports (text, HTML, PDF): each file whole or not at all; bad files are reported, not fatal."""
-    explicit = {
+    explicit: dict[str, object] = {
         k: v
         for k, v in {
             "publisher": publisher,
@@ -250,7 +250,7 @@ def _print_outcomes(outcomes: list[FileOutcome]) -> None:
     out.print(", ".join(f"{v} {k}" for k, v in c.items()))
 
 
-def _print_summary(store) -> None:
+def _print_summary(store: Store) -> None:
     docs = store.list_documents()
     table = Table(title=f"docket: {len(docs)} documents")
     for col in (
@@ -577,8 +577,14 @@ def eval_(
         )
         for col in ("pair", "F1", "precision", "recall", "gold pairs"):
             table.add_column(col, no_wrap=True)
-        for kind, r in report.pair_kinds:
-            table.add_row(kind, f"{r['f1']:.3f}", f"{r['p']:.3f}", f"{r['r']:.3f}", str(r["gold"]))
+        for kind, scores in report.pair_kinds:
+            table.add_row(
+                kind,
+                f"{scores['f1']:.3f}",
+                f"{scores['p']:.3f}",
+                f"{scores['r']:.3f}",
+                str(scores["gold"]),
+            )
         out.print(table)
 
 
@@ -601,7 +607,7 @@ def split_book_(
     """Split a multi-country report book into one text file per country chapter, with a MANIFEST.tsv."""
     from docket.pipeline import split_book_file
 
-    explicit = {
+    explicit: dict[str, object] = {
         k: v for k, v in {"publisher": publisher, "period": period}.items() if v is not None
     }
     try:

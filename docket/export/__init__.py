@@ -81,14 +81,15 @@ def collect(
     return ExportData(docs, [case_file(p) for p in records], store)
 
 
-def schema() -> dict:
+def schema() -> dict[str, Any]:
     """The published JSON Schema of the JSON export (and of the API's case files)."""
-    return json.loads(
+    published: dict[str, Any] = json.loads(
         resources.files("docket.data").joinpath("export.schema.json").read_text("utf-8")
     )
+    return published
 
 
-def to_json(data: ExportData) -> dict:
+def to_json(data: ExportData) -> dict[str, Any]:
     """Everything as one JSON-ready object, valid against :func:`schema`."""
     return {
         "schema": SCHEMA_VERSION,

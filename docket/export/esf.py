@@ -298,7 +298,7 @@ def uwazi_tables(
         who = (
             person_title.get(inv["perpetrator"]) if inv["perpetrator"] else inv["perpetrator_unit"]
         )
-        perps_of.setdefault(act_event[inv["act"]], []).append(who)
+        perps_of.setdefault(act_event[inv["act"]], []).append(who or "")
 
     def join(values: list[Any]) -> str:
         return "|".join(dict.fromkeys(str(v).replace("|", "/") for v in values if v))

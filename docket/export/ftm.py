@@ -27,6 +27,7 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from docket.models import DocumentSummary
 from docket.query.cases import CaseFile, Fact, sanction_text
 
 if TYPE_CHECKING:
@@ -81,10 +82,10 @@ class _Builder:
         entity.add(prop, str(value), cleaned=False, quiet=True)
         if said_by is not None:
             for v in set(entity.get(prop)) - before or set(entity.get(prop)) & {str(value)}:
-                self.origins.append((entity.id, prop, v, said_by))
+                self.origins.append((str(entity.id), prop, v, said_by))
 
 
-def _document(b: _Builder, d) -> str:
+def _document(b: _Builder, d: DocumentSummary) -> str:
     doc = b.make("Document", _id("doc", d.id))
     b.add(doc, "fileName", d.file_name or d.id)
     b.add(doc, "title", d.title or d.file_name)
@@ -100,7 +101,7 @@ def _document(b: _Builder, d) -> str:
         "notes",
         f"docket document {d.id}" + (f"; covers events of {d.period}" if d.period else ""),
     )
-    return doc.id
+    return str(doc.id)
 
 
 def _fact(b: _Builder, c: CaseFile, person_id: str, fact: Fact, docs: dict[str, str]) -> None:
@@ -115,7 +116,7 @@ def _fact(b: _Builder, c: CaseFile, person_id: str, fact: Fact, docs: dict[str, 
         b.add(party, "case", case.id)
         b.add(party, "party", person_id)
         b.add(party, "role", "defendant")
-        entities = (case, party)
+        entities: tuple[EntityProxy, ...] = (case, party)
         dated = [(case, "fileDate"), (party, "date")]
     else:
         event = b.make("Event", _id("event", c.person.cluster.id, fact.id))
@@ -168,21 +169,20 @@ def ftm_entities(data: ExportData) -> tuple[list[EntityProxy], list[Statement]]:
         b.add(person, "notes", f"docket person {p.cluster.id}; side: {p.side}; status: {c.status}")
         for d in p.documents:
             b.add(person, "proof", docs.get(d.id), said_by=docs.get(d.id))
-        for d, forms in _spellings_by_document(c).items():
-            if d not in docs:
+        for doc_id, forms in _spellings_by_document(c).items():
+            if doc_id not in docs:
                 continue
             for form in forms:
                 # which report printed which spelling: the name's provenance
-                b.origins.append(
-                    (person.id, "name" if form == p.cluster.canonical else "alias", form, docs[d])
-                )
-                mention = b.make("Mention", _id("mention", d, form))
+                prop = "name" if form == p.cluster.canonical else "alias"
+                b.origins.append((str(person.id), prop, form, docs[doc_id]))
+                mention = b.make("Mention", _id("mention", doc_id, form))
                 b.add(mention, "name", form)
-                b.add(mention, "document", docs[d])
+                b.add(mention, "document", docs[doc_id])
                 b.add(mention, "resolved", person.id)
                 b.add(mention, "detectedSchema", "Person")
         for fact in c.facts:
-            _fact(b, c, person.id, fact, docs)
+            _fact(b, c, str(person.id), fact, docs)
     statements = [
         Statement(
             entity_id=eid,

@@ -10,7 +10,7 @@ import re
 from urllib.parse import quote
 
 from docket.export.serialize import Citer
-from docket.models import DocumentSummary
+from docket.models import DocumentSummary, Event
 from docket.query.cases import CaseFile, sanction_text
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~!&$])")
@@ -41,7 +41,7 @@ def dossier(case: CaseFile, citer: Citer | None = None) -> str:
     notes: list[str] = []
     index: dict[tuple[str, int, int], int] = {}
 
-    def cite(d, e) -> str:
+    def cite(d: DocumentSummary, e: Event) -> str:
         key = (d.id, e.start, e.end)
         if key not in index:
             section, page = citer.place(d.id, e.paragraph) if citer else (None, None)

@@ -11,11 +11,15 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from docket.models import DocumentSummary, Event, statement_key
 from docket.query.cases import CaseFile, Conflict, Fact
 from docket.query.people import PersonRecord
 from docket.store.base import Store
+
+if TYPE_CHECKING:
+    from docket.query.queue import QueueItem
 
 SCHEMA_VERSION = "docket-export/1"
 
@@ -73,7 +77,7 @@ class Citer:
         return self._places(document_id).get(paragraph, (None, None))
 
 
-def document_dict(d: DocumentSummary) -> dict:
+def document_dict(d: DocumentSummary) -> dict[str, Any]:
     """A document's metadata."""
     return {
         "id": d.id,
@@ -93,7 +97,7 @@ def document_dict(d: DocumentSummary) -> dict:
     }
 
 
-def statement_dict(d: DocumentSummary, e: Event, citer: Citer | None = None) -> dict:
+def statement_dict(d: DocumentSummary, e: Event, citer: Citer | None = None) -> dict[str, Any]:
     """One source's statement of an event, with its full citation."""
     section, page = citer.place(d.id, e.paragraph) if citer else (None, None)
     return {
@@ -123,7 +127,7 @@ def statement_dict(d: DocumentSummary, e: Event, citer: Citer | None = None) -> 
     }
 
 
-def fact_dict(f: Fact, citer: Citer | None = None) -> dict:
+def fact_dict(f: Fact, citer: Citer | None = None) -> dict[str, Any]:
     """A fact with its corroboration and every supporting statement."""
     return {
         "id": f.id,
@@ -141,7 +145,7 @@ def fact_dict(f: Fact, citer: Citer | None = None) -> dict:
     }
 
 
-def conflict_dict(x: Conflict, citer: Citer | None = None) -> dict:
+def conflict_dict(x: Conflict, citer: Citer | None = None) -> dict[str, Any]:
     """A disagreement between sources, with both citations."""
     return {
         "kind": x.kind,
@@ -150,7 +154,7 @@ def conflict_dict(x: Conflict, citer: Citer | None = None) -> dict:
     }
 
 
-def person_dict(p: PersonRecord) -> dict:
+def person_dict(p: PersonRecord) -> dict[str, Any]:
     """A person: names, role, side, documents and why the names were linked."""
     return {
         "id": p.cluster.id,
@@ -167,7 +171,7 @@ def person_dict(p: PersonRecord) -> dict:
     }
 
 
-def case_dict(c: CaseFile, citer: Citer | None = None) -> dict:
+def case_dict(c: CaseFile, citer: Citer | None = None) -> dict[str, Any]:
     """A whole case file: the person, status (and the facts it rests on), timeline and conflicts."""
     out = person_dict(c.person)
     out["status"] = c.status
@@ -178,7 +182,7 @@ def case_dict(c: CaseFile, citer: Citer | None = None) -> dict:
     return out
 
 
-def case_summary(c: CaseFile) -> dict:
+def case_summary(c: CaseFile) -> dict[str, Any]:
     """One row of a cases list: who, status, how many facts and sources, the latest report year."""
     pubs = sorted({p for f in c.facts for p in f.publishers})
     periods = [d.period for d in c.person.documents if d.period]
@@ -197,7 +201,7 @@ def case_summary(c: CaseFile) -> dict:
     }
 
 
-def queue_item_dict(it) -> dict:
+def queue_item_dict(it: QueueItem) -> dict[str, Any]:
     """One entry of the review queue: whose fact, which, how sure, from how many publishers, why check it."""
     return {
         "person": it.case.person.cluster.id,

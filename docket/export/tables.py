@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from docket.export.serialize import Citer
 from docket.models import DocumentSummary, Event
@@ -20,7 +21,7 @@ class Table:
 
     name: str
     columns: tuple[str, ...]
-    rows: list[tuple]
+    rows: list[tuple[Any, ...]]
 
 
 def case_tables(
@@ -196,7 +197,9 @@ def case_tables(
     return [docs, persons, facts, statements, conflicts]
 
 
-def _statement_row(fid: str, pid: str, d: DocumentSummary, e: Event, citer: Citer | None) -> tuple:
+def _statement_row(
+    fid: str, pid: str, d: DocumentSummary, e: Event, citer: Citer | None
+) -> tuple[Any, ...]:
     section, page = citer.place(d.id, e.paragraph) if citer else (None, None)
     sanction = json.dumps(e.sanction.as_dict(), ensure_ascii=False) if e.sanction else None
     return (
@@ -221,7 +224,7 @@ def _statement_row(fid: str, pid: str, d: DocumentSummary, e: Event, citer: Cite
     )
 
 
-def _side(side: tuple[DocumentSummary, Event] | None) -> tuple:
+def _side(side: tuple[DocumentSummary, Event] | None) -> tuple[Any, ...]:
     if side is None:
         return (None, None, None)
     d, e = side

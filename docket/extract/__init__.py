@@ -46,7 +46,7 @@ _CASE_TYPES = {
 
 def _share_charges(events: list[dict[str, Any]]) -> None:
     """Within a paragraph, one person's case events share the charge one of them states."""
-    by_case: dict[tuple, list[dict[str, Any]]] = {}
+    by_case: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for e in events:
         if e["type"] in _CASE_TYPES:
             by_case.setdefault((e["paragraph_id"], e["person"]), []).append(e)
@@ -105,7 +105,7 @@ def extract_documents(
     ids = {doc.file_name: doc.id for doc in docs}
     person_of = {(f, m): c.id for c in clusters for f, m in c.mentions}
     events: list[dict[str, Any]] = []
-    same_case: dict[tuple, list[dict[str, Any]]] = {}
+    same_case: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for fact in facts:
         doc, file_name = fact.document, fact.document.file_name
         for e in fact.events:

@@ -7,6 +7,7 @@ possessive are not part of the name ("the Almaty City Court’s" -> "Almaty City
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from docket.extract.persons import cues
 from docket.models import Document, Entity, Mention
@@ -16,7 +17,7 @@ _LEADING = re.compile(r"^(the|a|an)\s+", re.I)
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 
-def find_entities(doc: Document, parsed: list, mentions: list[Mention]) -> list[Entity]:
+def find_entities(doc: Document, parsed: list[Any], mentions: list[Mention]) -> list[Entity]:
     """Organisations and places in ``doc`` (``parsed``: its paragraphs' spaCy docs), not overlapping persons."""
     taken = sorted((m.start, m.end) for m in mentions)
     out: list[Entity] = []

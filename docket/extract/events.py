@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from docket.extract.dates import DateMention, find_dates
 from docket.extract.persons import cues
@@ -436,6 +437,7 @@ def _syntactic_filter(
     person who is not an agent, modifier or relative, else the previous sentence's people, keep it.
     """
     from docket.extract.syntax import (
+        Relation,
         cue_modality,
         parse_sentence,
         pronoun_argument,
@@ -458,9 +460,9 @@ def _syntactic_filter(
     spans = {m: (m.start - s_abs, m.end - s_abs) for m in people}
     allowed: dict[str, set[Mention]] = {}
     route: dict[tuple[str, str], float] = {}
-    known: dict[tuple[int, Mention], object] = {}
+    known: dict[tuple[int, Mention], Relation] = {}
 
-    def relation_at(at: int, m: Mention):
+    def relation_at(at: int, m: Mention) -> Relation:
         if (at, m) not in known:
             known[(at, m)] = relation(
                 sdoc, at, spans[m], [x for k, x in spans.items() if k is not m]
@@ -585,7 +587,7 @@ def _events_for(
     sentence: str,
     subjects: list[Mention],
     types: list[tuple[str, int]],
-    dates: list,
+    dates: list[Any],
     inherited: str | None = None,
     syntax: _Syntax | None = None,
 ) -> list[Event]:
@@ -684,10 +686,10 @@ def _events_for(
                 date = respective[subjects.index(person)]
             if kind == "sentenced":
                 custodial = [s for s in sanctions if s.kind != "fine"]
-                mine = (
+                mine: list[Sanction | None] = (
                     [sanctions[i]]
                     if respectively
-                    else _own_sanctions(person, subjects, custodial, s_abs) or [None]
+                    else [*_own_sanctions(person, subjects, custodial, s_abs)] or [None]
                 )
                 for s in mine:
                     out.append(
@@ -744,15 +746,15 @@ def _respective_months(sentence: str, period: int | None) -> list[str]:
 
 
 def _parenthetical_dates(
-    sentence: str, person: Mention, subjects: list[Mention], dates: list, s_abs: int
-) -> tuple[list, set]:
+    sentence: str, person: Mention, subjects: list[Mention], dates: list[Any], s_abs: int
+) -> tuple[list[Any], set[Any]]:
     """(this person's dates, every person's dates) inside a parenthesis that opens right after a name.
 
     Names joined only by "and" or a comma before the parenthesis share it ("A and B (executed in
     March 2010)").
     """
-    mine: list = []
-    everyone: set = set()
+    mine: list[Any] = []
+    everyone: set[Any] = set()
     ordered = sorted(subjects, key=lambda m: m.start)
     group: list[Mention] = []
     for k, m in enumerate(ordered):
@@ -846,7 +848,7 @@ _BEFORE_DATE = re.compile(
 )
 
 
-def _prepositional(sentence: str, d) -> bool:
+def _prepositional(sentence: str, d: DateMention) -> bool:
     """A date attached to the act: after a preposition, relative ("the day before"), or a full
     date set off by a comma ("at his trial in Almaty, April 9, 2025")."""
     return bool(
@@ -860,11 +862,13 @@ def _prepositional(sentence: str, d) -> bool:
     )
 
 
-def _date_after(sentence: str, dates: list, cue_at: int) -> str | None:
+def _date_after(sentence: str, dates: list[DateMention], cue_at: int) -> str | None:
     return next((d.value for d in dates if d.start > cue_at and _prepositional(sentence, d)), None)
 
 
-def _date_for(sentence: str, dates: list, cue_at: int | None, inherited: str | None) -> str | None:
+def _date_for(
+    sentence: str, dates: list[DateMention], cue_at: int | None, inherited: str | None
+) -> str | None:
     """The framing date: the first stated before the cue; else one after it that a preposition
     attaches to the act ("detained her in August", not "any March 8 events"); else the date
     carried over from the previous sentence when this one continues it."""

@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from anyascii import anyascii
 
@@ -87,6 +88,12 @@ def slug(text: str) -> str:
     )
 
 
+def _full_parts(g: _Group) -> NameParts:
+    """The parts of a full name's group (every full name has them; short forms have none)."""
+    assert g.parts is not None
+    return g.parts
+
+
 @dataclass
 class _Group:
     file: str
@@ -104,7 +111,7 @@ def link_documents(
     docs: list[tuple[str, list[Mention]]],
     constraints: Constraints | None = None,
     countries: dict[str, str | None] | None = None,
-    within_cache: dict | None = None,
+    within_cache: dict[Any, Any] | None = None,
 ) -> list[PersonCluster]:
     """Cluster mentions of several documents: (file name, mentions) pairs in, persons out.
 
@@ -123,7 +130,7 @@ class Linker:
     compared only inside the blocks they fall in (issue 8: incremental linking)."""
 
     def __init__(
-        self, constraints: Constraints | None = None, within_cache: dict | None = None
+        self, constraints: Constraints | None = None, within_cache: dict[Any, Any] | None = None
     ) -> None:
         self.constraints = constraints or Constraints()
         self._clusterer = Clusterer(self.constraints)
@@ -152,7 +159,7 @@ class Linker:
         added in ``order`` (default: the order they were added); ids are slugs of each person's
         first full name in that order."""
         result = self._clusterer.result()
-        indices = range(len(self._groups))
+        indices: list[int] = list(range(len(self._groups)))
         if order is not None:
             rank = {key: i for i, key in enumerate(order)}
             indices = sorted(indices, key=lambda i: (rank.get(self._groups[i].file, len(rank)), i))
@@ -186,13 +193,14 @@ class Linker:
         return out
 
 
-def _within(file_name: str, mentions: list[Mention], cache: dict | None) -> list[_Group]:
+def _within(file_name: str, mentions: list[Mention], cache: dict[Any, Any] | None) -> list[_Group]:
     if cache is None:
         return _link_within(file_name, mentions)
     key = (file_name, len(mentions), mentions[0].start if mentions else -1)
     if key not in cache:
         cache[key] = _link_within(file_name, mentions)
-    return cache[key]
+    groups: list[_Group] = cache[key]
+    return groups
 
 
 def _contexts(groups: list[_Group], countries: dict[str, str | None]) -> list[Context | None]:
@@ -245,10 +253,10 @@ def _link_within(file_name: str, mentions: list[Mention]) -> list[_Group]:
         set
     )  # declension stems of Cyrillic surnames ("стецур")
     for key, g in full.items():
-        for part in (*g.parts.given[:1], g.parts.surname, *g.parts.aliases):  # type: ignore[union-attr]
+        for part in (*_full_parts(g).given[:1], _full_parts(g).surname, *_full_parts(g).aliases):
             owners[part].add(key)
-        if g.parts.cyrillic and len(g.parts.surname) >= 5:  # type: ignore[union-attr]
-            stems[declension_stem(g.parts.surname)].add(key)  # type: ignore[union-attr]
+        if _full_parts(g).cyrillic and len(_full_parts(g).surname) >= 5:
+            stems[declension_stem(_full_parts(g).surname)].add(key)
     short: dict[str, _Group] = {}
     swapped: dict[str | None, set[str]] | None = (
         None  # full names by misspelling key, built when first needed
@@ -260,10 +268,12 @@ def _link_within(file_name: str, mentions: list[Mention]) -> list[_Group]:
         parts = m.parts()
         folded = parts.surname or (parts.given[0] if parts.given else "")
         candidates = {
-            k for k in owners.get(folded, set()) if _gender_fits(full[k].parts.gender, parts.gender)
-        }  # type: ignore[union-attr]
+            k
+            for k in owners.get(folded, set())
+            if _gender_fits(_full_parts(full[k]).gender, parts.gender)
+        }
         if len(candidates) > 1 and parts.lean:  # "Попова": his genitive before her nominative
-            leaning = {k for k in candidates if full[k].parts.gender == parts.lean}  # type: ignore[union-attr]
+            leaning = {k for k in candidates if _full_parts(full[k]).gender == parts.lean}
             candidates = leaning if len(leaning) == 1 else candidates
         declined = not candidates and parts.cyrillic and len(parts.surname) >= 5
         if (
@@ -272,14 +282,14 @@ def _link_within(file_name: str, mentions: list[Mention]) -> list[_Group]:
             candidates = {
                 k
                 for k in stems.get(declension_stem(parts.surname), set())
-                if _gender_fits(full[k].parts.gender, parts.gender)
-            }  # type: ignore[union-attr]
+                if _gender_fits(_full_parts(full[k]).gender, parts.gender)
+            }
         typo = not candidates and misspelling_key(m.text) is not None
         if typo:  # "Gurtabi" after "Abdullo Gurbati": letters swapped in typing
             if swapped is None:
                 swapped = defaultdict(set)
                 for k, g in full.items():
-                    swapped[misspelling_key(g.parts.surname)].add(k)  # type: ignore[union-attr]
+                    swapped[misspelling_key(_full_parts(g).surname)].add(k)
             candidates = swapped.get(misspelling_key(m.text), set())
         if len(candidates) == 1:
             target = full[next(iter(candidates))]
@@ -300,7 +310,8 @@ def _link_within(file_name: str, mentions: list[Mention]) -> list[_Group]:
             and folded == parts.surname
             and len(m.text.split()) == 1
             and not any(
-                full[k].parts.given and full[k].parts.given[0] == folded for k in candidates
+                _full_parts(full[k]).given and _full_parts(full[k]).given[0] == folded
+                for k in candidates
             )
         ):
             # A surname two people of the report share ("A Surname" and later his wife "B Surname"):

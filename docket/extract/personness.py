@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from docket.extract.persons import cues
 
@@ -143,7 +144,7 @@ _ORG_AFTER = re.compile(
 
 
 @lru_cache(maxsize=1)
-def _detector():
+def _detector() -> Any:
     import gender_guesser.detector as gg
 
     return gg.Detector(case_sensitive=False)
@@ -157,7 +158,7 @@ def is_given_name(word: str) -> bool:
         return False
     if w.casefold() in lexicons().given:
         return True
-    return _detector().get_gender(w) != "unknown"
+    return bool(_detector().get_gender(w) != "unknown")
 
 
 def has_surname_ending(word: str) -> bool:

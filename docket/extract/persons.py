@@ -23,9 +23,13 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING, Any
 
 from docket.extract.nlp import load_nlp
 from docket.models import Document, Mention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*$")
@@ -98,7 +102,7 @@ def clean_name(raw: str) -> tuple[int, int] | None:
     return words[0][0], words[-1][1]
 
 
-def parse(doc: Document) -> list:
+def parse(doc: Document) -> list[Any]:
     """The spaCy analysis of every paragraph of ``doc`` (run once, shared by the extractors).
 
     Paragraphs go to the model in batches of at most 64 paragraphs and ~100,000 characters: the
@@ -106,7 +110,7 @@ def parse(doc: Document) -> list:
     pathological file (30,000 characters each) would take gigabytes.
     """
     nlp = load_nlp()
-    out: list = []
+    out: list[Any] = []
     batch: list[str] = []
     size = 0
     for p in doc.paragraphs:
@@ -125,7 +129,7 @@ _BATCH_CHARS = 100_000
 
 def find_mentions(
     doc: Document,
-    parsed: list | None = None,
+    parsed: list[Any] | None = None,
     evidence: bool = True,
     refused_out: list[tuple[int, int]] | None = None,
 ) -> list[Mention]:
@@ -292,7 +296,7 @@ def _add(
     spans.setdefault((base + s, base + e), source)
 
 
-def _introduced_by_role(sdoc, i: int) -> bool:
+def _introduced_by_role(sdoc: Doc, i: int) -> bool:
     """Whether a role word or title stands right before token ``i`` (allowing one comma/adjective)."""
     for j in range(max(0, i - 2), i):
         if sdoc[j].lower_ in cues().roles or sdoc[j].text in cues().title_heads:
@@ -300,7 +304,7 @@ def _introduced_by_role(sdoc, i: int) -> bool:
     return False
 
 
-def _name_runs(sdoc) -> list[tuple[int, int]]:
+def _name_runs(sdoc: Doc) -> list[tuple[int, int]]:
     """Maximal runs (token index ranges) of 2-4 capitalised name-shaped tokens."""
     runs, i, n = [], 0, len(sdoc)
     while i < n:
@@ -315,7 +319,7 @@ def _name_runs(sdoc) -> list[tuple[int, int]]:
     return runs
 
 
-def _cue_before(sdoc, i: int) -> bool:
+def _cue_before(sdoc: Doc, i: int) -> bool:
     if i == 0:
         return False
     prev = sdoc[i - 1]
@@ -326,7 +330,7 @@ def _cue_before(sdoc, i: int) -> bool:
     return prev.like_num and i >= 2 and sdoc[i - 2].text == "©"
 
 
-def _cue_after(sdoc, j: int) -> bool:
+def _cue_after(sdoc: Doc, j: int) -> bool:
     """An apposition follows: "X Y, a Russian activist", "X Y, head of …"."""
     if j + 1 >= len(sdoc) or sdoc[j].text != ",":
         return False
@@ -334,7 +338,7 @@ def _cue_after(sdoc, j: int) -> bool:
     return nxt in cues().apposition or nxt in cues().roles
 
 
-def _cued_runs(sdoc) -> list[tuple[int, int]]:
+def _cued_runs(sdoc: Doc) -> list[tuple[int, int]]:
     """Character spans of name runs introduced by a cue, with list distribution ("A B, C D and E F")."""
     runs = _name_runs(sdoc)
     people = [(e.start, e.end) for e in sdoc.ents if e.label_ == "PERSON"]
@@ -361,7 +365,9 @@ def _cued_runs(sdoc) -> list[tuple[int, int]]:
     ]
 
 
-def _listed_with_org(text: str, span: tuple[int, int], verdicts: dict) -> bool:
+def _listed_with_org(
+    text: str, span: tuple[int, int], verdicts: dict[tuple[int, int], Any]
+) -> bool:
     """A candidate with no name evidence listed right beside a rejected organisation is one too
     ("organizations, including Golos Svobody, Bir Duino, and …")."""
     from docket.extract.personness import name_evidence
@@ -417,7 +423,7 @@ _STRONG_SURNAME = re.compile(
 )
 
 
-def _lexicon_runs(sdoc) -> list[tuple[int, int]]:
+def _lexicon_runs(sdoc: Doc) -> list[tuple[int, int]]:
     """Character spans of name runs the lexicons vouch for: a known given name followed by words
     with a surname or patronymic ending ("Tolib Ayombekov"), whatever the model labelled them."""
     from docket.extract.personness import has_surname_ending, is_given_name
@@ -530,14 +536,14 @@ def _back_references(doc: Document, mentions: list[Mention]) -> list[Mention]:
         + "|".join(sorted(map(re.escape, parts), key=len, reverse=True))
         + r")(?=(?:['’]s?)?(?![\w-]))"
     )
-    out = []
+    out: list[Mention] = []
     for para in doc.paragraphs:
-        for m in pattern.finditer(para.text):
-            s, e = para.start + m.start(), para.start + m.end()
+        for hit in pattern.finditer(para.text):
+            s, e = para.start + hit.start(), para.start + hit.end()
             if any(s < te and ts < e for ts, te in taken):
                 continue
             # "Aset Mataev" would be a different full name: leave runs of capitals to NER.
-            after = para.text[m.end() :].lstrip(" ")
+            after = para.text[hit.end() :].lstrip(" ")
             if (
                 after[:1].isupper()
                 and after.split(" ", 1)[0].rstrip(".,;:") not in cues().not_names
@@ -545,7 +551,9 @@ def _back_references(doc: Document, mentions: list[Mention]) -> list[Mention]:
             ):
                 continue
             # "… Zhanbolat Mamay": a given name right before the part makes the pair one full name
-            before = re.search(r"([A-Z][^\W\d_]+) $", para.text[max(0, m.start() - 30) : m.start()])
+            before = re.search(
+                r"([A-Z][^\W\d_]+) $", para.text[max(0, hit.start() - 30) : hit.start()]
+            )
             if (
                 before
                 and _is_name_token(before.group(1))

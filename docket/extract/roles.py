@@ -81,7 +81,7 @@ def _role_span(text: str, m: Mention) -> tuple[str, int] | None:
 
 def _role_before(text: str, m: Mention, span: tuple[str, int] | bool | None = False) -> str | None:
     span = _role_span(text, m) if span is False else span
-    if not span:
+    if not isinstance(span, tuple):
         return None
     phrase = span[0]
     # "activists A, B and C": each of them is an activist

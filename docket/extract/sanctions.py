@@ -8,6 +8,7 @@ an amount with currency ("73,840 Kazakhstani tenge ($150)" -> 73840 KZT).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from docket.extract.dates import NUMBER_WORDS
 from docket.models import Sanction
@@ -140,19 +141,14 @@ def find_sanctions(text: str) -> list[Sanction]:
     ):
         n = _number(m.group(1))
         if n and not any(s.kind == "ban" for s in out):
-            out.append(
-                Sanction(kind="ban", start=m.start(), **{m.group(2).lower().rstrip("s") + "s": n})
-            )
+            unit = m.group(2).lower().rstrip("s")
+            ban = Sanction(kind="ban", start=m.start())
+            out.append(replace(ban, years=n) if unit == "year" else replace(ban, months=int(n)))
     if re.search(r"\bfined\b|\bfine of\b|\bimposed a fine\b", text, re.I):
         amount, currency = _fine_amount(text)
-        out.append(
-            Sanction(
-                kind="fine",
-                amount=amount,
-                currency=currency,
-                start=re.search(r"\bfine", text, re.I).start(),
-            )
-        )  # type: ignore[union-attr]
+        cue = re.search(r"\bfine", text, re.I)
+        start = cue.start() if cue else 0  # every alternative of the test above contains "fine"
+        out.append(Sanction(kind="fine", amount=amount, currency=currency, start=start))
     # A death sentence is a sanction of its own kind (the vocabulary's "other"); a life term is
     # imprisonment without a length.
     for m in re.finditer(
@@ -255,7 +251,7 @@ def find_charge(text: str) -> str | None:
         art = _ARTICLE_CHARGE.match(rest)
         if art and art.group(1).lower().startswith(("part", "article")):
             return art.group(1) + (f", {art.group(2).strip()}" if art.group(2) else "")
-        quotes = []
+        quotes: list[str] = []
         pos = 0
         # a run of quoted charges: “A,” “B,” and “C”
         while True:

@@ -25,9 +25,12 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docket.extract.nlp import MODEL
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 # Dependency labels (ClearNLP, as the English model uses them) that open a clause of their own.
 _CLAUSE = frozenset(
@@ -90,7 +93,7 @@ def words() -> _Words:
 
 
 @lru_cache(maxsize=1)
-def load_parser():
+def load_parser() -> Language:
     """The model package's tagger and parser, without NER (sentences are parsed one at a time)."""
     import spacy
 

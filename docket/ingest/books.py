@@ -86,8 +86,8 @@ def edition_of(result: ReadResult, file_name: str) -> int | None:
         year = int(next(g for g in m.groups() if g))
         if 1960 < year < 2100:
             return year
-    m = re.search(r"(19|20)\d{2}", file_name)
-    return int(m[0]) if m else None
+    found = re.search(r"(19|20)\d{2}", file_name)
+    return int(found[0]) if found else None
 
 
 def parse_fact_box(text: str) -> dict[str, str]:
@@ -136,14 +136,16 @@ def split_book(
     if first > 0:
         skipped.append(("front matter", result.blocks[0].page, result.blocks[first - 1].page))
     for n, (i, country, heading) in enumerate(starts):
-        nxt = starts[n + 1][0] if n + 1 < len(starts) else len(result.blocks)
-        stop = min([e for e in ends if i < e < nxt] or [nxt])
+        following = starts[n + 1][0] if n + 1 < len(starts) else len(result.blocks)
+        stop = min([e for e in ends if i < e < following] or [following])
         chapters.append(_chapter(result, result.blocks[i:stop], country, heading))
-        if stop < nxt:
+        if stop < following:
             label = " ".join(
                 result.text[result.blocks[stop].start : result.blocks[stop].end].split()
             )
-            skipped.append((label[:80], result.blocks[stop].page, result.blocks[nxt - 1].page))
+            skipped.append(
+                (label[:80], result.blocks[stop].page, result.blocks[following - 1].page)
+            )
     return Book(edition_of(result, file_name), chapters, skipped)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 SAMPLE_CHARS = 40_000  # enough text for a sure answer; the rest of a book adds nothing
 PARAGRAPH_MIN_CHARS = (
@@ -21,7 +22,7 @@ MAX_PARAGRAPHS = 400  # judged per document, spread over it
 
 
 @lru_cache(maxsize=1)
-def _identifier():
+def _identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

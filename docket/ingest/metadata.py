@@ -216,7 +216,7 @@ def language_code(value: str, where: str) -> str:
         raise BadMetadata(
             f"language must be a language code or name (ru, en, Kazakh), got {value!r}", path=where
         )
-    return code
+    return str(code)
 
 
 _SCAN = 500_000  # characters of the body read for counts (countries, years): a long report says it earlier
@@ -472,7 +472,7 @@ def resolve_metadata(
         ),
     ):
         if values:
-            meta = replace(meta, **values)
+            meta = replace(meta, **values)  # type: ignore[arg-type]  # values coerced per field by _coerce
             sources.update({k: origin for k in values})
     if meta.publisher:
         meta = replace(meta, publisher=canonical_publisher(meta.publisher))

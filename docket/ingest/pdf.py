@@ -15,9 +15,10 @@ import re
 import zlib
 from dataclasses import dataclass
 from statistics import median
+from typing import Any
 
 from docket.errors import CorruptPDF, DecompressionBomb, DocketError, EncryptedPDF, NoText
-from docket.models import Block, ReadResult
+from docket.models import Block, BlockKind, ReadResult
 
 _PAGE_NO = re.compile(r"^(page\s+)?\d{1,4}(\s+of\s+\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$", re.I)
 _TERMINAL = tuple('.!?:;"”’)')
@@ -83,8 +84,9 @@ def _guard_pdfminer() -> None:
     """Install the capped Flate decoder into pdfminer (idempotent)."""
     from pdfminer import pdftypes
 
-    if not isinstance(pdftypes.zlib, _BoundedZlib):
-        pdftypes.zlib = _BoundedZlib()
+    # pdfminer reads zlib through this module attribute; the stand-in offers decompressobj only.
+    if not isinstance(pdftypes.zlib, _BoundedZlib):  # type: ignore[attr-defined]
+        pdftypes.zlib = _BoundedZlib()  # type: ignore[attr-defined,assignment]
 
 
 @dataclass
@@ -204,7 +206,7 @@ def _encrypted(exc: BaseException) -> bool:
     return any(isinstance(x, (PDFPasswordIncorrect, PDFEncryptionError)) for x in _causes(exc))
 
 
-def _open(path: str, pages: list[int] | None, notes: list[str]):
+def _open(path: str, pages: list[int] | None, notes: list[str]) -> Any:
     """Open with pdfplumber; when pdfminer finds no page tree (a broken cross-reference table, as in
     some linearized files), let pypdf rebuild the file in memory and open that instead."""
     import io
@@ -236,7 +238,7 @@ def _open(path: str, pages: list[int] | None, notes: list[str]):
     return pdfplumber.open(buf, pages=pages)
 
 
-def _page_lines(page, number: int) -> list[_Line]:
+def _page_lines(page: Any, number: int) -> list[_Line]:
     # Word gaps are judged relative to the font size: tightly set books (Amnesty's annual report)
     # leave ~0.25 em between words and no space character, which a fixed 3 pt tolerance glues together.
     words = page.extract_words(
@@ -262,7 +264,7 @@ def _page_lines(page, number: int) -> list[_Line]:
     return out
 
 
-def _thumb_tab(word: dict, width: float, words: list[dict]) -> bool:
+def _thumb_tab(word: dict[str, Any], width: float, words: list[dict[str, Any]]) -> bool:
     """A book's thumb index: a letter or country code ("K", "AFG") alone on its line in the outer margin."""
     if not (word["x1"] < width * 0.15 or word["x0"] > width * 0.85) or not re.fullmatch(
         r"[A-Z]{1,3}", word["text"]
@@ -273,7 +275,7 @@ def _thumb_tab(word: dict, width: float, words: list[dict]) -> bool:
     return not any(w is not word and abs(w["top"] - word["top"]) < 3 for w in words)
 
 
-def _gutter(words: list[dict], width: float) -> float | None:
+def _gutter(words: list[dict[str, Any]], width: float) -> float | None:
     """x position of a column gutter near the middle that no word crosses, if any."""
     if len(words) < 40:
         return None
@@ -292,9 +294,11 @@ def _gutter(words: list[dict], width: float) -> float | None:
     return None
 
 
-def _words_to_lines(words: list[dict], page: int, col_width: float, height: float) -> list[_Line]:
+def _words_to_lines(
+    words: list[dict[str, Any]], page: int, col_width: float, height: float
+) -> list[_Line]:
     words = sorted(words, key=lambda w: (round(w["top"]), w["x0"]))
-    rows: list[list[dict]] = []
+    rows: list[list[dict[str, Any]]] = []
     for w in words:
         if rows and abs(rows[-1][0]["top"] - w["top"]) <= max(2.0, w["size"] * 0.4):
             rows[-1].append(w)
@@ -360,7 +364,7 @@ def _assemble(lines: list[_Line]) -> tuple[str, list[Block]]:
     blocks: list[Block] = []
     pos = 0
     cur: list[str] = []
-    cur_kind = "paragraph"
+    cur_kind: BlockKind = "paragraph"
     cur_level = 0
     cur_page = None
     prev: _Line | None = None
@@ -382,7 +386,7 @@ def _assemble(lines: list[_Line]) -> tuple[str, list[Block]]:
         heading = ln.size >= body_size * 1.15 or (
             ln.bold and len(ln.text) < 90 and not ln.text.endswith(_TERMINAL)
         )
-        kind = "heading" if heading else "paragraph"
+        kind: BlockKind = "heading" if heading else "paragraph"
         new_block = (
             prev is None
             or kind != cur_kind

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from docket.errors import CaseQueryError
 from docket.evaluate import norm
@@ -73,7 +74,7 @@ class Fact:
         return sorted({d.id for d, _ in self.statements})
 
     @property
-    def sanction(self) -> dict | None:
+    def sanction(self) -> dict[str, Any] | None:
         """The sanction as stated first (conflicting statements are reported separately)."""
         return next((e.sanction.as_dict() for _, e in self.statements if e.sanction), None)
 
@@ -255,7 +256,7 @@ def find_conflicts(person: PersonRecord, facts: list[Fact]) -> list[Conflict]:
 _UNITS = ("years", "months", "days", "hours")
 
 
-def duration_text(s: dict | None) -> str:
+def duration_text(s: dict[str, Any] | None) -> str:
     """A sanction's length in words: "7 years", "27 months", "3 years and 6 months", "4.5 years",
     "1 day" ("" when it states none)."""
     if not s:
@@ -269,7 +270,7 @@ def duration_text(s: dict | None) -> str:
     return " and ".join(parts)
 
 
-def sanction_text(s: dict | None) -> str:
+def sanction_text(s: dict[str, Any] | None) -> str:
     """A sanction in words: "imprisonment, 7 years", "fine of 73,840 KZT", "3-year ban",
     "restricted freedom, 27 months", "administrative detention, 15 days"."""
     if not s:
@@ -291,7 +292,7 @@ def sanction_text(s: dict | None) -> str:
     return f"{kind}, {length}" if length else kind
 
 
-def _differ(a: dict, b: dict) -> bool:
+def _differ(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Sanctions disagree when a field both state has different values (a missing amount is not a conflict)."""
     return any(a[k] != b[k] for k in a.keys() & b.keys())
 
@@ -352,7 +353,11 @@ def derive_status(facts: list[Fact]) -> tuple[str, list[Fact]]:
             f"imprisoned since {prison.date or 'an unknown date'}, sentence {term}{end}{reported}",
             [prison, *later],
         )
-    if last_release and (latest is last_release or latest.sort_key <= last_release.sort_key):
+    if (
+        last_release
+        and latest
+        and (latest is last_release or latest.sort_key <= last_release.sort_key)
+    ):
         how = " on parole" if any("parole" in e.quote for _, e in last_release.statements) else ""
         return f"released{how} {last_release.date or ''}{reported}".replace("  ", " "), [
             last_release

@@ -6,12 +6,12 @@ nothing; the store is only written after every check has passed.
 
 from __future__ import annotations
 
-from docket.errors import DocketError
+from docket.errors import CurationError, DocketError
 from docket.extract.link import name_key
 from docket.models import CurationEntry, Review, statement_key
 from docket.query.people import PersonRecord, lookup_person, people
 from docket.resolve.cluster import folded_key
-from docket.resolve.curate import CurationError, mark_names, name_key_of, record
+from docket.resolve.curate import mark_names, name_key_of, record
 from docket.resolve.fold import name_parts
 from docket.store.base import Store
 
@@ -182,8 +182,8 @@ def reject_claim(
     review per statement in the append-only log, with the same reason), and the claim itself (its
     type, sanction and date), which rejects the same statement in any report ingested later or
     corrected. Needs a reason."""
+    from docket.errors import ReviewError
     from docket.query.cases import case_file
-    from docket.query.reviews import ReviewError
 
     if not (why or "").strip():
         raise ReviewError(

@@ -6,6 +6,7 @@ import contextlib
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from docket.errors import DocketError
 from docket.extract.link import Linker, PersonCluster, name_key, slug
@@ -177,9 +178,9 @@ def _people(store: Store, previous: Linking | None) -> tuple[list[PersonRecord],
 
 def _statements_by_person(
     clusters: list[PersonCluster],
-    events_of: dict,
-    by_id: dict,
-    reviews: list,
+    events_of: dict[tuple[str, Any], list[Event]],
+    by_id: dict[str, DocumentSummary],
+    reviews: list[Any],
     aliases_of: dict[str, list[str]],
 ) -> dict[str, list[tuple[DocumentSummary, Event]]]:
     """Each person's statements: those of their mentions, less those a curator said are about
@@ -248,14 +249,15 @@ def _key_or_none(form: str) -> str | None:
 # Document ids are hashes of their text, and a stored document's mentions never change, so the
 # within-document grouping of a document is computed once per process: after an ingest, only
 # the new documents are grouped again.
-_WITHIN: dict = {}
+_WITHIN: dict[str, Any] = {}
 
 
 class _LazyTexts(Mapping[str, str]):
     """Document texts by id, read from the store on first use."""
 
     def __init__(self, store: Store) -> None:
-        self._store, self._texts = store, {}
+        self._store = store
+        self._texts: dict[str, str] = {}
 
     def __getitem__(self, document_id: str) -> str:
         if document_id not in self._texts:

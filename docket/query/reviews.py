@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Any
 
 from docket.errors import DocketError, ReviewError
 from docket.models import DocumentSummary, Event, Review, statement_key
@@ -105,7 +106,7 @@ class Applied:
 CLAIM = "claim:"  # a review's ``statement`` naming a claim of a person, not one statement (see claim_key)
 
 
-def claim_key(person_id: str, kind: str, sanction: dict | None, date: str | None) -> str:
+def claim_key(person_id: str, kind: str, sanction: dict[str, Any] | None, date: str | None) -> str:
     """The review key of one claim about a person: every statement of that type, sanction and a
     compatible date, in any report, now or ingested later ("reject this claim everywhere")."""
     import json
@@ -164,7 +165,8 @@ def apply_reviews(
         if status.get(key) == "reject" or (status.get(key) != "verify" and _in_claim(e, claims)):
             rejected.append((d, e))
             continue
-        kept.append((d, dataclasses.replace(e, **fixes[key]) if key in fixes else e))
+        # ``fixes`` holds only the reviewable fields (FIELDS), each as the Event stores it.
+        kept.append((d, dataclasses.replace(e, **fixes[key]) if key in fixes else e))  # type: ignore[arg-type]
     return Applied(kept, rejected, frozenset(k for k, a in status.items() if a == "verify"))
 
 

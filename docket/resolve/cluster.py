@@ -173,12 +173,15 @@ class Clusterer:
                     if self._find(i) == self._find(j):
                         continue
                     self.comparisons += 1
-                    a, b = (j, i)  # earlier item first, as a batch would compare them
+                    x, y = (j, i)  # earlier item first, as a batch would compare them
                     decision = compare(
-                        self.items[a], self.items[b], self.contexts[a], self.contexts[b]
-                    )  # type: ignore[arg-type]
-                    if decision.link and self._union(a, b):
-                        self.links.append((a, b, decision))
+                        self.items[x],  # type: ignore[arg-type]
+                        self.items[y],  # type: ignore[arg-type]
+                        self.contexts[x],
+                        self.contexts[y],
+                    )
+                    if decision.link and self._union(x, y):
+                        self.links.append((x, y, decision))
                 members.append(i)
 
     def result(self) -> Clustering:

@@ -82,7 +82,7 @@ def _fits(p: Any, case: str, gender: str) -> bool:
 
 
 def _lemma(p: Any) -> str:
-    return p.normal_form.replace("ё", "е")
+    return str(p.normal_form).replace("ё", "е")
 
 
 @lru_cache(maxsize=65536)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import Any, Protocol
 
 from docket.models import (
     CurationEntry,
@@ -159,9 +159,9 @@ class Store(Protocol):
     def save_resolution(
         self,
         state: str,
-        persons: Sequence[tuple],
-        spellings: Sequence[tuple],
-        links: Sequence[tuple],
+        persons: Sequence[tuple[Any, ...]],
+        spellings: Sequence[tuple[Any, ...]],
+        links: Sequence[tuple[Any, ...]],
     ) -> None:
         """Replace the stored persons: rows of ``persons`` (id, name, role, side, documents,
         events), ``person_spellings`` (person id, form, document id, mentions) and

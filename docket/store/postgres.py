@@ -106,6 +106,13 @@ def tsquery_text(query: SearchQuery) -> str | None:
     return " & ".join(groups + [f"!{x}" for x in excluded])
 
 
+def _first(row: Any) -> Any:
+    """The first column of a row a statement always returns (an aggregate, ``RETURNING``)."""
+    if row is None:
+        raise StoreError("PostgreSQL returned no row where one is always returned")
+    return row[0]
+
+
 class PostgresStore(SQLStore):
     """PostgreSQL implementation of :class:`docket.store.base.Store`."""
 
@@ -154,7 +161,7 @@ class PostgresStore(SQLStore):
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
             self.conn.execute("CREATE TABLE IF NOT EXISTS docket_schema (version INTEGER NOT NULL)")
             row = self.conn.execute("SELECT max(version) FROM docket_schema").fetchone()
-            current = row[0] or 0
+            current = _first(row) or 0
             migrations = _migrations()
             latest = migrations[-1][0]
             if current > latest:
@@ -178,7 +185,7 @@ class PostgresStore(SQLStore):
                 cur.executemany(_pg(sql), rows)
 
     def _insert_id(self, sql: str, params: Sequence[Any]) -> int:
-        return self.conn.execute(_pg(sql) + " RETURNING id", params).fetchone()[0]
+        return int(_first(self.conn.execute(_pg(sql) + " RETURNING id", params).fetchone()))
 
     @contextmanager
     def _write(self) -> Iterator[None]:
@@ -223,9 +230,8 @@ class PostgresStore(SQLStore):
                  + (SELECT count(*) FROM events e JOIN documents d ON d.id = e.document_id
                      WHERE substr(d.text, e.start + 1, e."end" - e.start) <> e.quote)
                  + (SELECT count(*) FROM mentions m JOIN documents d ON d.id = m.document_id
-                     WHERE substr(d.text, m.start + 1, m."end" - m.start) <> m.text)""").fetchone()[
-            0
-        ]
+                     WHERE substr(d.text, m.start + 1, m."end" - m.start) <> m.text)""").fetchone()
+        bad = _first(bad)
         return "ok" if bad == 0 else f"{bad} stored passages differ from their document's text"
 
     # -- search ----------------------------------------------------------------------------------

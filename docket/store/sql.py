@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -415,7 +415,7 @@ class SQLStore:
                 "INSERT INTO curation (action, name_a, name_b, key_a, key_b, who, at, why) VALUES (?,?,?,?,?,?,?,?)",
                 (action, name_a, name_b, key_a, key_b, who, at, why),
             )
-        return CurationEntry(new_id, action, name_a, name_b, key_a, key_b, who, at, why)  # type: ignore[arg-type]
+        return CurationEntry(new_id, action, name_a, name_b, key_a, key_b, who, at, why)
 
     def set_curator(self, name: str, password_hash: str | None) -> None:
         """Create or change a curator account (``password_hash``: an Argon2 hash), or remove it (``None``)."""
@@ -467,9 +467,9 @@ class SQLStore:
     def save_resolution(
         self,
         state: str,
-        persons: Sequence[tuple],
-        spellings: Sequence[tuple],
-        links: Sequence[tuple],
+        persons: Sequence[tuple[Any, ...]],
+        spellings: Sequence[tuple[Any, ...]],
+        links: Sequence[tuple[Any, ...]],
     ) -> None:
         at = datetime.now(UTC).isoformat(timespec="seconds")
         with self._write():
@@ -552,7 +552,7 @@ class SQLStore:
                 "INSERT INTO reviews (statement, action, field, before, after, who, at, why) VALUES (?,?,?,?,?,?,?,?)",
                 (statement, action, field, before, after, who, at, why),
             )
-        return Review(new_id, statement, action, field, before, after, who, at, why)  # type: ignore[arg-type]
+        return Review(new_id, statement, action, field, before, after, who, at, why)
 
     def person_ids(self) -> tuple[dict[str, str], dict[str, str]]:
         names = {
@@ -611,11 +611,13 @@ class SQLStore:
 _MARKERS = re.compile("([\x02\x03])")
 
 
-def _hit(r: Row, rank: float, marked_snippet: str) -> SearchHit:
+def _hit(r: Row | Mapping[str, Any], rank: float, marked_snippet: str) -> SearchHit:
     """A search hit from a paragraph row and its snippet marked with ``\\x02`` … ``\\x03``."""
+    snippet, highlights = _highlighted(marked_snippet)
     return SearchHit(
         rank=rank,
-        **_highlighted(marked_snippet),
+        snippet=snippet,
+        highlights=highlights,
         text=r["text"],
         topics=tuple(r["topics"].split(",")) if r["topics"] else (),
         citation=Citation(
@@ -631,7 +633,7 @@ def _hit(r: Row, rank: float, marked_snippet: str) -> SearchHit:
     )
 
 
-def _highlighted(marked: str) -> dict[str, object]:
+def _highlighted(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Turn an FTS5 snippet with \\x02/\\x03 markers into plain text plus highlight spans."""
     plain: list[str] = []
     spans: list[tuple[int, int]] = []
@@ -644,4 +646,4 @@ def _highlighted(marked: str) -> dict[str, object]:
         else:
             plain.append(piece)
             pos += len(piece)
-    return {"snippet": "".join(plain), "highlights": tuple(spans)}
+    return "".join(plain), tuple(spans)

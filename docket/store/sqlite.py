@@ -186,7 +186,7 @@ class SQLiteStore(SQLStore):
             self.conn.execute(
                 "INSERT INTO paragraphs_fts(paragraphs_fts, rank) VALUES ('integrity-check', 1)"
             )
-        return result
+        return str(result)
 
     def state(self) -> str:
         """As :meth:`Store.state`, read again only when the database changed: ``PRAGMA data_version``
@@ -333,7 +333,7 @@ class SQLiteStore(SQLStore):
             )
         }
 
-    def _index_rows(self, document_ids: list[str]) -> Iterator[tuple]:
+    def _index_rows(self, document_ids: list[str]) -> Iterator[tuple[Any, ...]]:
         for i in range(0, len(document_ids), 500):
             chunk = document_ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
@@ -498,7 +498,8 @@ def fts5_expression(query: SearchQuery) -> str:
 
 def _split_sql(sql: str) -> list[str]:
     """Split a migration into statements, keeping trigger bodies (BEGIN … END;) whole."""
-    statements, buf = [], []
+    statements: list[str] = []
+    buf: list[str] = []
     for line in sql.splitlines():
         if line.strip().startswith("--") and not buf:
             continue
@@ -512,7 +513,7 @@ def _split_sql(sql: str) -> list[str]:
     return statements
 
 
-def write_tables(path: str | Path, tables: list) -> None:
+def write_tables(path: str | Path, tables: list[Any]) -> None:
     """Write plain tables (``docket.export.tables.Table``) to a new SQLite file, replacing it whole.
 
     The file is built under a temporary name and renamed, so a crash never leaves half an export.

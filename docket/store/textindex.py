@@ -21,6 +21,7 @@ import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from docket.models import SearchFilters, SearchQuery, SearchTerm
 
@@ -52,7 +53,7 @@ class TextIndex:
         except (OSError, ValueError) as exc:
             raise IndexUnavailable(f"cannot open the search index at {self.path}: {exc}") from exc
 
-    def _schema(self):
+    def _schema(self) -> Any:
         sb = self._t.SchemaBuilder()
         sb.add_unsigned_field("pid", stored=True, indexed=True, fast=True)
         sb.add_text_field("doc", tokenizer_name="raw", index_option="basic", fast=True)
@@ -92,13 +93,14 @@ class TextIndex:
         self._write_manifest({"schema": SCHEMA_VERSION, "state": None, "documents": []})
 
     # -- the manifest: what the index holds ------------------------------------------------------
-    def _manifest(self) -> dict:
+    def _manifest(self) -> dict[str, Any]:
         try:
-            return json.loads((self.path / "synced.json").read_text("utf-8"))
+            manifest: dict[str, Any] = json.loads((self.path / "synced.json").read_text("utf-8"))
+            return manifest
         except (OSError, ValueError):
             return {}
 
-    def _write_manifest(self, manifest: dict) -> None:
+    def _write_manifest(self, manifest: dict[str, Any]) -> None:
         tmp = self.path / "synced.json.tmp"
         tmp.write_text(json.dumps(manifest), "utf-8")
         os.replace(tmp, self.path / "synced.json")
@@ -114,7 +116,10 @@ class TextIndex:
         return False
 
     def sync(
-        self, state: str, stored: set[str], paragraphs: Callable[[list[str]], Iterator[tuple]]
+        self,
+        state: str,
+        stored: set[str],
+        paragraphs: Callable[[list[str]], Iterator[tuple[Any, ...]]],
     ) -> int:
         """Make the index hold exactly the ``stored`` paragraph blocks, each ``"<document id>@<first
         paragraph rowid>+<count>"`` (so a database rebuilt with other rowids is re-indexed);
@@ -164,7 +169,7 @@ class TextIndex:
         country: str | None,
         period: int | None,
         topics: str | None,
-    ):
+    ) -> Any:
         d = self._t.Document()
         d.add_unsigned("pid", pid)
         d.add_text("doc", doc_id)
@@ -202,10 +207,12 @@ class TextIndex:
         aggregation: exact for the sizes a search shows, an estimate past tens of thousands)."""
         searcher = self.index.searcher()
         q = self._query(query, filters, publishers)
-        paragraphs = searcher.search(q, 1, count=True).count
+        paragraphs = searcher.search(q, 1, count=True).count  # type: ignore[attr-defined]  # not in tantivy's stubs
         return paragraphs, round(searcher.cardinality(q, "doc")) if paragraphs else 0
 
-    def _query(self, query: SearchQuery, filters: SearchFilters, publishers: Iterable[str] | None):
+    def _query(
+        self, query: SearchQuery, filters: SearchFilters, publishers: Iterable[str] | None
+    ) -> Any:
         t, s = self._t, self.schema
         must = [self._group(g) for g in query.groups]
         if publishers is not None:
@@ -221,7 +228,7 @@ class TextIndex:
         ]
         return t.Query.boolean_query(clauses)
 
-    def _group(self, group: tuple[SearchTerm, ...]):
+    def _group(self, group: tuple[SearchTerm, ...]) -> Any:
         if len(group) == 1:
             return self._term(group[0])
         return self._t.Query.boolean_query([(self._t.Occur.Should, self._term(x)) for x in group])
@@ -273,7 +280,7 @@ class TextIndex:
         out.append(text[pos:end])
         return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(text) else "")
 
-    def _term(self, term: SearchTerm):
+    def _term(self, term: SearchTerm) -> Any:
         t, s = self._t, self.schema
         words = [w for word in term.words for w in self.analyzer.analyze(word)]
         if not words:

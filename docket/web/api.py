@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi import Path as PathParam
@@ -43,14 +43,16 @@ OptionalBody = Annotated[str | None, AfterValidator(_no_surrogates)]
 
 
 @router.get("/documents", summary="Every document with its metadata")
-def documents(store: StoreDep) -> list[dict]:
+def documents(store: StoreDep) -> list[dict[str, Any]]:
     return [document_dict(d) for d in store.list_documents()]
 
 
 @router.get(
     "/documents/{document_id}", summary="A document: metadata, sections, paragraphs with topics"
 )
-def document(document_id: Annotated[str, PathParam(max_length=64)], store: StoreDep) -> dict:
+def document(
+    document_id: Annotated[str, PathParam(max_length=64)], store: StoreDep
+) -> dict[str, Any]:
     doc = store.get_document(document_id)
     summary = store.find_by_id(document_id)
     if doc is None or summary is None:
@@ -80,7 +82,9 @@ def document(document_id: Annotated[str, PathParam(max_length=64)], store: Store
 
 
 @router.get("/paragraphs/{paragraph_id}", summary="One paragraph with its citation")
-def paragraph(paragraph_id: Annotated[str, PathParam(max_length=80)], store: StoreDep) -> dict:
+def paragraph(
+    paragraph_id: Annotated[str, PathParam(max_length=80)], store: StoreDep
+) -> dict[str, Any]:
     doc_id, _, ordinal = paragraph_id.partition(":p")
     number = parse_int(ordinal, name="the paragraph number") if ordinal else None
     doc = store.get_document(doc_id) if number is not None else None
@@ -95,7 +99,7 @@ def paragraph(paragraph_id: Annotated[str, PathParam(max_length=80)], store: Sto
         "end": para.end,
         "section": section,
         "page": page,
-        "document": document_dict(store.find_by_id(doc_id)),
+        "document": document_dict(summary) if (summary := store.find_by_id(doc_id)) else None,
     }
 
 
@@ -112,7 +116,7 @@ def search(
     limit: Limit = 20,
     offset: Offset = 0,
     exact: bool = False,
-) -> dict:
+) -> dict[str, Any]:
     from docket.query.search import Expansion, expand_names, may_be_name, search_total
 
     filters = SearchFilters(
@@ -168,7 +172,7 @@ def cases(
     desc: bool | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> dict:
+) -> dict[str, Any]:
     where = CaseFilter(
         country=country,
         year=year,
@@ -205,7 +209,7 @@ def cases(
 )
 def person(
     person_id: Annotated[str, PathParam(max_length=200)], store: StoreDep, settings: SettingsDep
-) -> dict:
+) -> dict[str, Any]:
     case = person_case(store, settings, person_id)
     out = case_dict(case, citer_for(store, settings))
     out["curation"] = [
@@ -219,7 +223,7 @@ def person(
 
 
 @router.get("/stats", summary="Counts by topic × year × publisher, event type, charge, status")
-def stats(store: StoreDep, settings: SettingsDep) -> dict:
+def stats(store: StoreDep, settings: SettingsDep) -> dict[str, Any]:
     st = statistics(store)
     from docket.query.cases import case_files
 
@@ -247,7 +251,7 @@ def diff(
     start: Annotated[int, Query(alias="from", ge=1900, le=2100)],
     end: Annotated[int, Query(alias="to", ge=1900, le=2100)],
     country: Text = None,
-) -> dict:
+) -> dict[str, Any]:
     d = year_diff(
         persons(store, settings),
         start=start,
@@ -284,7 +288,7 @@ class CurationIn(BaseModel):
 
 
 @router.get("/curation", summary="The curation (audit) log, oldest first")
-def curation_log(store: StoreDep) -> list[dict]:
+def curation_log(store: StoreDep) -> list[dict[str, Any]]:
     return [vars(e) for e in store.curation_log()]
 
 
@@ -298,7 +302,7 @@ def curate(
     store: StoreDep,
     settings: SettingsDep,
     who: Annotated[str, Depends(require_bearer)],
-) -> dict:
+) -> dict[str, Any]:
     entries = curate_write(
         store,
         body.action,
@@ -327,7 +331,7 @@ class ReviewIn(BaseModel):
     "/reviews",
     summary="The review log of event statements (verify / reject / correct), oldest first",
 )
-def review_log(store: StoreDep) -> list[dict]:
+def review_log(store: StoreDep) -> list[dict[str, Any]]:
     return [vars(r) for r in store.reviews()]
 
 
@@ -338,7 +342,7 @@ def review_log(store: StoreDep) -> list[dict]:
 )
 def add_review(
     body: ReviewIn, store: StoreDep, who: Annotated[str, Depends(require_bearer)]
-) -> dict:
+) -> dict[str, Any]:
     return vars(
         review(
             store,
@@ -370,7 +374,7 @@ def reject_fact(
     store: StoreDep,
     settings: SettingsDep,
     who: Annotated[str, Depends(require_bearer)],
-) -> dict:
+) -> dict[str, Any]:
     reviews = reject_claim(
         store, body.person, body.fact, who=who, why=body.why, records=persons(store, settings)
     )
@@ -388,7 +392,7 @@ def review_queue_api(
     side: Annotated[Literal["target", "state", "other", "any"], Query()] = "target",
     limit: Limit = 50,
     offset: Offset = 0,
-) -> dict:
+) -> dict[str, Any]:
     from docket.query.queue import review_queue
 
     items = review_queue(

@@ -6,7 +6,7 @@ import csv
 import io
 import secrets
 from collections import Counter
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
@@ -16,11 +16,12 @@ from docket.auth import verify_secret
 from docket.export import csv_cell
 from docket.export.serialize import case_summary
 from docket.extract.topics import taxonomy
-from docket.models import SearchFilters, statement_anchor, statement_key
+from docket.models import DocumentSummary, Event, SearchFilters, statement_anchor, statement_key
 from docket.numbers import parse_int
 from docket.query.cases import (
     EVENT_TYPES,
     STATUS_MIN_CONFIDENCE,
+    CaseFile,
     CaseFilter,
     case_file,
     case_files,
@@ -30,9 +31,11 @@ from docket.query.cases import (
     year_diff,
 )
 from docket.query.curation import curate, reject_claim
+from docket.query.people import PersonRecord
 from docket.query.reviews import review
 from docket.query.search import search as run_search
-from docket.query.stats import persons_by_status, statistics
+from docket.query.stats import Stats, persons_by_status, statistics
+from docket.store.base import Store
 from docket.web import charts
 from docket.web.deps import (
     AmbiguousPerson,
@@ -52,6 +55,7 @@ from docket.web.deps import (
 )
 from docket.web.pagecache import cached_page
 from docket.web.render import Span, cite_href, segments
+from docket.web.settings import Settings
 
 router = APIRouter(include_in_schema=False)
 PAGE = 20
@@ -79,11 +83,11 @@ class LazyToken:
     __str__ = __html__
 
 
-def _facets(store, settings) -> dict[str, list]:
+def _facets(store: Store, settings: Settings) -> dict[str, list[Any]]:
     return cache.get(store, settings, "facets", lambda: _compute_facets(store))
 
 
-def _compute_facets(store) -> dict[str, list]:
+def _compute_facets(store: Store) -> dict[str, list[Any]]:
     docs = store.list_documents()
     return {
         "publisher": sorted({d.publisher for d in docs if d.publisher}),
@@ -196,11 +200,11 @@ def search_page(
     )
 
 
-def _name_index(store, settings) -> tuple[list, list[tuple[str, int]]]:
+def _name_index(store: Store, settings: Settings) -> tuple[list[Any], list[tuple[str, int]]]:
     """Persons, and the sorted (name token, person index) pairs of every spelling, once per database state."""
     from docket.extract.link import name_key
 
-    def build() -> tuple[list, list[tuple[str, int]]]:
+    def build() -> tuple[list[Any], list[tuple[str, int]]]:
         records = persons(store, settings)
         tokens = sorted(
             {
@@ -216,12 +220,12 @@ def _name_index(store, settings) -> tuple[list, list[tuple[str, int]]]:
 
 
 def _persons_named(
-    index: tuple[list, list[tuple[str, int]]],
+    index: tuple[list[Any], list[tuple[str, int]]],
     q: str,
     filters: SearchFilters,
     widened: tuple[str, ...] = (),
     limit: int = 6,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Persons with a name word starting with every word of the query (transliteration-folded), or
     whose spellings the search was widened to (a Cyrillic query), named in a report the search's
     filters keep, with status."""
@@ -233,7 +237,7 @@ def _persons_named(
 
     records, tokens = index
 
-    def kept(p) -> bool:
+    def kept(p: PersonRecord) -> bool:
         return any(
             (not filters.country or same_country(d.country, filters.country))
             and (not filters.publisher or filters.publisher.lower() in (d.publisher or "").lower())
@@ -254,7 +258,7 @@ def _persons_named(
         hi = bisect.bisect_left(tokens, (w + "\uffff", -1))
         found = {i for _, i in tokens[lo:hi]}
         hits = found if hits is None else hits & found
-    out = []
+    out: list[dict[str, Any]] = []
     for i in [*first, *(i for i in sorted(hits or ()) if i not in first)]:
         p = records[i]
         if not kept(p):
@@ -422,7 +426,7 @@ def person_page(
                 "c": x,
                 "sides": [
                     {"doc": d, "event": e, "href": cite_href(d.id, e.paragraph, e.start, e.end)}
-                    for d, e in (x.a, x.b)
+                    for d, e in (s for s in (x.a, x.b) if s)
                     if d
                 ],
             }
@@ -485,7 +489,7 @@ def person_statements_csv(
     )
 
 
-def citation_text(d, e, section: str | None) -> str:
+def citation_text(d: DocumentSummary, e: Event, section: str | None) -> str:
     """A statement's citation as plain text, to paste into a brief: publisher, title, year
     covered, section, paragraph id, source URL and access date, then the quote."""
     parts = [d.publisher or "unknown publisher", d.title or d.file_name]
@@ -501,13 +505,14 @@ def citation_text(d, e, section: str | None) -> str:
     return ", ".join(parts) + f". “{e.quote}”"
 
 
-def _timeline(case) -> dict:
+def _timeline(case: CaseFile) -> dict[str, Any]:
     """Positions of the dated facts on a horizontal SVG axis (years from the first to the last fact)."""
     dated = [f for f in case.facts if f.date]
     if not dated:
         return {"points": [], "years": []}
 
-    def x(date: str) -> float:
+    def x(date: str | None) -> float:
+        date = date or "0"  # only dated facts are placed
         y, m, d = (
             (int(p) for p in (date + "-07-15")[:10].split("-"))
             if len(date) == 4
@@ -520,7 +525,10 @@ def _timeline(case) -> dict:
     lo, hi = min(x(f.date) for f in dated), max(x(f.date) for f in dated)
     lo, hi = int(lo), int(hi) + 1
     width = 900
-    scale = lambda v: 40 + (v - lo) / (hi - lo) * (width - 170)  # noqa: E731 - room for the last label
+
+    def scale(v: float) -> float:
+        return 40 + (v - lo) / (hi - lo) * (width - 170)  # room for the last label
+
     points = [
         {
             "x": round(scale(x(f.date)), 1),
@@ -656,7 +664,9 @@ _CASE_ARGS = (
 )
 
 
-def _case_rows(store, settings, request: Request) -> tuple[list, dict]:
+def _case_rows(
+    store: Store, settings: Settings, request: Request
+) -> tuple[list[Any], dict[str, Any]]:
     """Every case the page's filters select, sorted (the page shows a slice; the CSV has them all)."""
     qp = request.query_params
     args = {k: qp[k][:200] for k in _CASE_ARGS if qp.get(k)}
@@ -749,11 +759,11 @@ def cases_csv(request: Request, store: StoreDep, settings: SettingsDep) -> Respo
     )
 
 
-def _stats(store, settings):
+def _stats(store: Store, settings: Settings) -> Stats:
     return cache.get(store, settings, "stats", lambda: statistics(store))
 
 
-def _by_status(store, settings):
+def _by_status(store: Store, settings: Settings) -> Counter[str]:
     return cache.get(
         store,
         settings,
@@ -808,7 +818,7 @@ def analytics_page(
     )
 
 
-def _reports_per_year(store, settings) -> Counter:
+def _reports_per_year(store: Store, settings: Settings) -> Counter[int]:
     """How many reports cover each year (the divisor of the per-report view)."""
 
     return cache.get(

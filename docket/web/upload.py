@@ -145,7 +145,7 @@ async def ingest_upload(
         )
         ingested = iter([_as_uploaded(o, path) for o, path in zip(done, paths)])
         outcomes = [o if o is not None else next(ingested) for o in outcomes]
-    if any(o.status in ("added", "replaced") for o in outcomes):
+    if any(o is not None and o.status in ("added", "replaced") for o in outcomes):
         await run_in_threadpool(store.refresh_search_index)
     return _page(
         request,
