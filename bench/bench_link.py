@@ -87,7 +87,7 @@ def make_mentions(names: list[tuple[str, str]], n: int, seed: int = 7) -> list[t
 def _run(kind: str, docs, queue) -> None:
     start = time.perf_counter()
     if kind == "docket":
-        from docket.extract.link import link_documents
+        from docket.resolve.link import link_documents
 
         clusters = len(link_documents(docs))
     else:

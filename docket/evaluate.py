@@ -13,21 +13,11 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-
-def norm(s: str | None) -> str:
-    """Normalise a name (or any field) the way the gold is compared."""
-    s = unicodedata.normalize("NFKC", s or "").replace("’", "'").replace("‘", "'")
-    s = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in s)
-    s = re.sub(r"\s*\([^)]*\)?", " ", s)
-    s = re.sub(r"'s$", "", s.strip())
-    s = re.sub(r"\s+", " ", s).strip(" .,;:\"'()")
-    return s.casefold()
+from docket.resolve.fold import plain as norm
 
 
 def prf(tp: int, npred: int, ngold: int) -> dict[str, float]:

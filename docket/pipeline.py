@@ -25,7 +25,6 @@ from docket.errors import (
     ReaderTimeout,
     StoreError,
 )
-from docket.extract.link import slug
 from docket.extract.topics import paragraph_topics
 from docket.ingest.books import Book, split_book
 from docket.ingest.language import detect_language, mixed_note
@@ -42,6 +41,7 @@ from docket.models import (
     Mention,
     Metadata,
 )
+from docket.resolve.fold import slug
 from docket.store.base import Store
 
 _SKIP_NAMES = {"manifest.csv", "manifest.tsv", "readme.md", "readme.txt", "readme"}

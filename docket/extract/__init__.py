@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from docket.extract.components import run_components
-from docket.extract.link import link_documents
 from docket.extract.persons import find_mentions
 from docket.extract.roles import role_of, side_of
 from docket.models import Document, Entity, Event, Mention
+from docket.resolve.link import link_documents
 
 __all__ = [
     "DocumentFacts",

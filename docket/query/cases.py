@@ -14,10 +14,10 @@ from datetime import date
 from typing import Any
 
 from docket.errors import CaseQueryError
-from docket.evaluate import norm
 from docket.ingest.metadata import same_country
 from docket.models import DocumentSummary, Event, statement_key
 from docket.query.people import PersonRecord
+from docket.resolve.fold import plain as norm
 
 Statement = tuple[DocumentSummary, Event]
 
@@ -655,7 +655,7 @@ def select_cases(
     topics: Callable[[str], dict[int, tuple[str, ...]]] | None = None,
 ) -> list[CaseFile]:
     """Case files of the persons matching ``where``; ``topics(document_id)`` gives paragraph topics."""
-    from docket.extract.link import name_key
+    from docket.resolve.fold import name_key
 
     key = name_key(where.name) if where.name else None
     out = []

@@ -7,12 +7,11 @@ nothing; the store is only written after every check has passed.
 from __future__ import annotations
 
 from docket.errors import CurationError, DocketError
-from docket.extract.link import name_key
 from docket.models import CurationEntry, Review, statement_key
 from docket.query.people import PersonRecord, lookup_person, people
 from docket.resolve.cluster import folded_key
 from docket.resolve.curate import mark_names, name_key_of, record
-from docket.resolve.fold import name_parts
+from docket.resolve.fold import name_key, name_parts
 from docket.store.base import Store
 
 

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docket.errors import DocketError
-from docket.extract.link import Linker, PersonCluster, name_key, slug
 from docket.extract.roles import role_of, side_of
 from docket.models import DocumentSummary, Event, Mention, statement_key
 from docket.query.reviews import apply_reviews
 from docket.resolve.cluster import Constraints
 from docket.resolve.curate import constraints, dismissed, name_key_of
+from docket.resolve.fold import name_key, slug
+from docket.resolve.link import Linker, PersonCluster
 from docket.resolve.orgs import named_only_as_organisation, organisation_names
 from docket.store.base import Store
 

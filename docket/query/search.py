@@ -142,8 +142,8 @@ def expand_names(records: list[PersonRecord], query: str) -> Expansion:
     :func:`~docket.query.people.lookup_person`: folded transliterations, whole words). A query
     with operators (OR, -word, prefix*) is run as typed.
     """
-    from docket.extract.link import name_key
     from docket.query.people import lookup_person
+    from docket.resolve.fold import name_key
 
     typed = query.strip()
     bare = typed[1:-1].strip() if len(typed) > 1 and typed[0] == typed[-1] == '"' else typed

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -206,3 +207,32 @@ def misspelling_key(surname: str) -> str | None:
     if len(s) < 6:
         return None
     return s[:2] + ":" + "".join(sorted(s))
+
+
+def plain(s: str | None) -> str:
+    """A name (or a charge, any short field) in the form texts are compared in: NFKC, straight
+    apostrophes, no control characters, no parenthesised alias, no possessive, collapsed
+    whitespace, no surrounding punctuation, case-folded (the gold's rule, ``docket eval``)."""
+    s = unicodedata.normalize("NFKC", s or "").replace("’", "'").replace("‘", "'")
+    s = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in s)
+    s = re.sub(r"\s*\([^)]*\)?", " ", s)
+    s = re.sub(r"'s$", "", s.strip())
+    s = re.sub(r"\s+", " ", s).strip(" .,;:\"'()")
+    return s.casefold()
+
+
+def name_key(form: str) -> str:
+    """Case- and accent-folded name without an alias in parentheses."""
+    form = re.sub(r"\s*\([^)]*\)", " ", form)
+    form = unicodedata.normalize("NFKD", form)
+    form = "".join(c for c in form if not unicodedata.combining(c))
+    return " ".join(form.replace("’", "'").split()).casefold()
+
+
+@lru_cache(maxsize=131072)
+def slug(text: str) -> str:
+    """An id-friendly form of a name, romanised ("Сергей Удальцов" -> "sergei-udaltsov")."""
+    return (
+        re.sub(r"[^a-z0-9]+", "-", anyascii(name_key(text)).lower().replace("'", "")).strip("-")
+        or "person"
+    )

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from docket.errors import DocketError
-from docket.extract.link import PersonCluster, slug
 from docket.resolve.cluster import folded_key
 from docket.resolve.curate import name_key_of
-from docket.resolve.fold import name_parts
+from docket.resolve.fold import name_parts, slug
+from docket.resolve.link import PersonCluster
 
 
 @dataclass(frozen=True)

@@ -197,6 +197,11 @@ class Store(Protocol):
         without asking the database again; this store's own writes still move it."""
         ...
 
+    def reusable(self) -> bool:
+        """Whether this connection may serve another request as it is (no transaction left open;
+        a backend that does not pool its connections answers False)."""
+        ...
+
     def integrity_check(self) -> str:
         """The backend's own consistency check; ``"ok"`` when healthy."""
         ...

@@ -208,6 +208,10 @@ class SQLStore:
         """As :meth:`Store.steady`; here :meth:`state` always asks the database."""
         yield
 
+    def reusable(self) -> bool:
+        """As :meth:`Store.reusable`: server backends get a fresh connection per request."""
+        return False
+
     def documents_state(self) -> str:
         """A token that changes whenever a document is added, replaced or removed."""
         return self._documents_generation()

@@ -212,12 +212,15 @@ class SQLiteStore(SQLStore):
             return memo[1].partition("|")[0]
         return super().documents_state()
 
+    def reusable(self) -> bool:
+        """As :meth:`Store.reusable`: pooled unless an error left a transaction open."""
+        return not self.conn.in_transaction
+
     @contextmanager
     def steady(self) -> Iterator[None]:
-        """As :meth:`Store.steady`: a web request asked for the state four or five times (the page
+        """As :meth:`Store.steady`: a web request asks for the state several times (the page
         cache, facets, name index, persons, text index), and each statement lets the worker
-        thread lose Python's lock to the event loop: py-spy put a seventh of a fresh search
-        page's route in those calls, against 10 µs for the statement itself."""
+        thread lose Python's lock to the event loop, which costs far more than the statement."""
         self._steady, self._asked = True, False
         try:
             yield

@@ -116,10 +116,8 @@ class StorePool:
         """Keep ``store`` for the next request; the connections to close instead (``store`` when it
         is not SQLite, was left mid-transaction by an error, or more are idle than needed; and
         those of databases dropped from the pool). Closing is left to the caller."""
-        from docket.store.sqlite import SQLiteStore
-
         to_close: list[Store] = [store]
-        if isinstance(store, SQLiteStore) and not store.conn.in_transaction:
+        if store.reusable():
             with self._lock:
                 idle = self._idle.setdefault(db, [])
                 self._idle.move_to_end(db)

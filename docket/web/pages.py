@@ -202,7 +202,7 @@ def search_page(
 
 def _name_index(store: Store, settings: Settings) -> tuple[list[Any], list[tuple[str, int]]]:
     """Persons, and the sorted (name token, person index) pairs of every spelling, once per database state."""
-    from docket.extract.link import name_key
+    from docket.resolve.fold import name_key
 
     def build() -> tuple[list[Any], list[tuple[str, int]]]:
         records = persons(store, settings)
@@ -231,9 +231,9 @@ def _persons_named(
     filters keep, with status."""
     import bisect
 
-    from docket.extract.link import name_key
     from docket.ingest.metadata import same_country
     from docket.query.cases import case_file
+    from docket.resolve.fold import name_key
 
     records, tokens = index
 

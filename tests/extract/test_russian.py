@@ -76,7 +76,7 @@ def test_linking_across_scripts_and_case_forms(gold, prediction) -> None:
 def test_a_russian_and_an_english_spelling_are_one_person_with_the_link_explained(
     prediction,
 ) -> None:
-    from docket.extract.link import link_documents
+    from docket.resolve.link import link_documents
 
     facts = {}
     from docket.extract import analyse_document

@@ -189,11 +189,11 @@ def test_a_whole_real_book_splits_into_its_country_chapters() -> None:
 
 def test_fact_box_heads_of_state_are_state_persons() -> None:
     from docket.extract import analyse_document
-    from docket.extract.link import link_documents
     from docket.extract.roles import role_of, side_of
     from docket.ingest.readers import RawFile
     from docket.ingest.structure import build_document
     from docket.models import Metadata
+    from docket.resolve.link import link_documents
 
     result = read_pdf(str(BOOKS / "amnesty-report-2013.pdf"), pages=[155, 156, 157, 158])
     chapter = next(

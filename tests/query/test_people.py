@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docket.extract.link import slug
 from docket.pipeline import IngestOptions, ingest_paths
 from docket.query.people import find_person, people, store_resolution
+from docket.resolve.fold import slug
 from docket.store import SQLiteStore
 from tests.conftest import seed_files
 
@@ -198,8 +198,8 @@ def test_the_cache_calls_its_refresh_hook_once_per_relinking(tmp_path) -> None:
 def test_a_lookup_never_guesses(seeded: SQLiteStore) -> None:
     """Ids and full names find their person outright; a shared surname lists every carrier; a word
     inside a longer surname finds nobody by substring; spellings fold."""
-    from docket.extract.link import name_key
     from docket.query.people import lookup_person
+    from docket.resolve.fold import name_key
 
     records = people(seeded)
     for p in records:
@@ -230,7 +230,7 @@ def test_every_spelling_joined_across_reports_has_its_link(seeded: SQLiteStore) 
         if len(forms) < 2:
             continue
         reached = {p.cluster.anchor} | {x for link in p.cluster.links for x in (link.a, link.b)}
-        from docket.extract.link import name_key
+        from docket.resolve.fold import name_key
 
         keys = {name_key(x) for x in reached}
         assert all(name_key(f) in keys for f in forms), (p.cluster.id, forms, p.cluster.links)

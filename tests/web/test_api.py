@@ -470,7 +470,7 @@ def test_refused_curation_says_why_and_writes_nothing(client: TestClient) -> Non
 def test_another_spellings_address_redirects_to_the_person(client: TestClient) -> None:
     row = client.get("/api/v1/cases", params={"name": "Bokayev"}).json()["cases"][0]
     other = next(v for v in row["variants"] if len(v.split()) == 2 and v != row["canonical"])
-    from docket.extract.link import slug
+    from docket.resolve.fold import slug
 
     r = client.get(
         f"/persons/{slug(other)}", follow_redirects=False, headers={"accept": "text/html"}

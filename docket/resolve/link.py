@@ -10,19 +10,14 @@ that fired, so ``explain`` can say why two names were joined.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
-
-from anyascii import anyascii
 
 from docket.models import Mention
 from docket.resolve.cluster import Clusterer, Constraints, folded_key
 from docket.resolve.compare import Context
-from docket.resolve.fold import NameParts, declension_stem, misspelling_key
+from docket.resolve.fold import NameParts, declension_stem, misspelling_key, name_key, slug
 from docket.resolve.morph import is_cyrillic
 
 
@@ -68,24 +63,6 @@ class PersonCluster:
         full = [n for n in pool if len(n.split()) >= 2] or pool
         counts = Counter(full)
         return max(counts, key=lambda f: (counts[f], len(f)))
-
-
-@lru_cache(maxsize=131072)
-def name_key(form: str) -> str:
-    """Case- and accent-folded name without an alias in parentheses."""
-    form = re.sub(r"\s*\([^)]*\)", " ", form)
-    form = unicodedata.normalize("NFKD", form)
-    form = "".join(c for c in form if not unicodedata.combining(c))
-    return " ".join(form.replace("’", "'").split()).casefold()
-
-
-@lru_cache(maxsize=131072)
-def slug(text: str) -> str:
-    """An id-friendly form of a name, romanised ("Сергей Удальцов" -> "sergei-udaltsov")."""
-    return (
-        re.sub(r"[^a-z0-9]+", "-", anyascii(name_key(text)).lower().replace("'", "")).strip("-")
-        or "person"
-    )
 
 
 def _full_parts(g: _Group) -> NameParts:
