@@ -1,6 +1,6 @@
 """Where the pure half of an ingest runs: inline, in local worker processes, or on a Dask cluster.
 
-Reading and extracting a file is a pure function (path -> :class:`~docket.pipeline.Prepared`),
+Reading and extracting a file is a pure function (path -> :class:`~docket.prepare.Prepared`),
 so it can run anywhere the package is installed; the store is written by the calling process
 only. Results come back in input order through a bounded window of files in flight, so memory
 stays bounded however long the batch. Local workers are supervised: a file that runs past its
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from docket.errors import ClusterError, DocketError, MemoryLimit, ReaderTimeout, WorkerDied
 from docket.models import FileOutcome
-from docket.pipeline import IngestOptions, Prepared, prepare_file, proc_status_bytes
+from docket.prepare import IngestOptions, Prepared, prepare_file, proc_status_bytes
 
 IN_FLIGHT_PER_WORKER = 2  # enough to keep workers busy while the writer stores a result
 
@@ -78,7 +78,7 @@ def prepared_in_order(
     With ``workers`` > 1 or ``isolate`` (the CLI and the web server's uploads), every file is read
     in a supervised worker process whose time and memory limits are enforced from outside (see
     :class:`_Supervisor`); otherwise in this process, under the in-process limits of
-    :func:`~docket.pipeline.file_limits` only.
+    :func:`~docket.prepare.file_limits` only.
     """
     if cluster:
         with _dask_executor(cluster) as (executor, slots):
@@ -354,9 +354,9 @@ def _serve(
     os.dup2(fd, 2)  # a native crash's stack dump goes to the log, not the user's terminal
     os.close(fd)
     die_with_parent(parent)
-    from docket import pipeline
+    from docket import prepare as pure_half
 
-    pipeline.STAGE_HOOK = lambda doing: conn.send(("stage", time.monotonic(), doing))
+    pure_half.STAGE_HOOK = lambda doing: conn.send(("stage", time.monotonic(), doing))
     while (job := conn.recv()) is not None:
         _, path = job
         conn.send(("stage", time.monotonic(), "reading"))
