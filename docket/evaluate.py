@@ -271,25 +271,6 @@ def side_accuracy(gold: dict[str, Any], pred: dict[str, Any]) -> float:
     return round(hits / total, 4) if total else 0.0
 
 
-def place_accuracy(gold: dict[str, Any], pred: dict[str, Any]) -> float:
-    """On events matched by (file, person, type), the share whose place equals one the gold gives.
-
-    Not part of the reference scorer.
-    """
-    files = {d["file"] for d in gold["documents"]}
-    pmap = _person_map(_items(gold["persons"], files), _items(pred.get("persons", []), files))
-    places: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
-    for e in gold["events"]:
-        places[(e["file"], e["person"], e["type"])].append(e.get("place"))
-    hits = total = 0
-    for e in pred.get("events", []):
-        key = (Path(e.get("file", "")).name, pmap.get(e.get("person")), e.get("type"))
-        if key in places:
-            total += 1
-            hits += e.get("place") in places[key]
-    return round(hits / total, 4) if total else 0.0
-
-
 def spacy_baseline(docs: list[Any]) -> dict[str, Any]:
     """The yardstick: bare spaCy PERSON entities, exact-string linking, no events."""
     from docket.extract.nlp import load_nlp

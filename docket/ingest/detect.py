@@ -15,7 +15,6 @@ from charset_normalizer import from_bytes
 
 from docket.errors import BinaryFile, CorruptPDF, EmptyFile, Undecodable
 
-TEXT_EXTENSIONS = {".txt", ".text", ".md", ""}
 HTML_EXTENSIONS = {".html", ".htm", ".xhtml"}
 PDF_EXTENSIONS = {".pdf"}
 

@@ -69,22 +69,9 @@ def _blocking_keys(parts: NameParts) -> set[Hashable]:
     return keys
 
 
-def cluster_names(
-    items: Sequence[NameParts | None],
-    constraints: Constraints | None = None,
-    contexts: Sequence[Context | None] | None = None,
-) -> Clustering:
-    """Cluster ``items`` (full names' parts; ``None`` for items that stay alone).
-
-    ``contexts`` (one per item) back uncertain matches; see :func:`docket.resolve.compare.compare`.
-    """
-    clusterer = Clusterer(constraints)
-    clusterer.add(items, contexts)
-    return clusterer.result()
-
-
 class Clusterer:
-    """:func:`cluster_names` that can take more items later (issue 8: incremental linking).
+    """Clusters full names' parts (``None`` for items that stay alone) and can take more items
+    later (issue 8: incremental linking).
 
     A new item is compared only with the names in the blocks it falls in, so adding a
     document's names costs what its blocks hold, not the whole database. Adding items in

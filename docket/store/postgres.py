@@ -142,7 +142,6 @@ class PostgresStore(SQLStore):
                 dbname=info.get("dbname", ""),
             )
         )
-        self.read_only = False
         try:
             self.conn = psycopg.connect(
                 url, autocommit=True, row_factory=_row_factory, connect_timeout=10

@@ -51,7 +51,6 @@ class SQLiteStore(SQLStore):
                 path=None,
                 hint=f"ingest reports first (docket ingest PATH --db {self.path}), or give --db",
             )
-        self.read_only = False
         self._state_memo: tuple[int, str] | None = None  # (PRAGMA data_version, state)
         self._steady = False  # inside steady()
         self._asked = False  # inside steady(), and the memo was checked: it answers without asking
@@ -113,7 +112,6 @@ class SQLiteStore(SQLStore):
 
     def _open_read_only(self) -> None:
         """Open a database on read-only media for reading (``immutable``: SQLite needs no -shm file)."""
-        self.read_only = True
         uri = Path(self.path).resolve().as_uri() + "?mode=ro&immutable=1"
         try:
             self.conn = sqlite3.connect(

@@ -219,12 +219,6 @@ def token_ok(settings: Settings, given: str | None) -> bool:
     return bool(settings.token_hash) and verify_secret(settings.token_hash, given)
 
 
-def credentials_ok(settings: Settings, store: Store, name: str, secret: str) -> bool:
-    """Whether ``secret`` is curator ``name``'s password, or the server's curation token."""
-    account = store.curator_hash(name.strip())
-    return (account is not None and verify_secret(account, secret)) or token_ok(settings, secret)
-
-
 def curation_enabled(settings: Settings, store: Store) -> bool:
     """Whether anyone can log in to curate: a server token is set or a curator account exists."""
     return bool(settings.token_hash) or bool(store.curators())
