@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from docket.models import DocumentSummary, Event, statement_key
 from docket.query.cases import CaseFile, Conflict, Fact
 from docket.query.people import PersonRecord
-from docket.store.base import Store
+from docket.store.base import DocumentStore
 
 if TYPE_CHECKING:
     from docket.query.queue import QueueItem
@@ -59,7 +59,7 @@ class Citer:
     ``shared`` too when given, so that a web server loads a document's places once, not once per
     page that cites it)."""
 
-    def __init__(self, store: Store | None, shared: SharedPlaces | None = None):
+    def __init__(self, store: DocumentStore | None, shared: SharedPlaces | None = None):
         self._store = store
         self._shared = shared
         self._places = lru_cache(maxsize=256)(self._load)

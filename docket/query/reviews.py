@@ -14,13 +14,13 @@ from typing import Any
 
 from docket.errors import DocketError, ReviewError
 from docket.models import DocumentSummary, Event, Review, statement_key
-from docket.store.base import Store
+from docket.store.base import DocumentStore, Store
 
 FIELDS = ("date", "charge", "place", "person")
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
-def find_statement(store: Store, key: str) -> Event | None:
+def find_statement(store: DocumentStore, key: str) -> Event | None:
     """The stored event statement with this key (``document_id:start:end:type:mention_start``)."""
     document_id = key.split(":", 1)[0]
     _, events = store.document_facts(document_id)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from docket.errors import QueryError
 from docket.models import SearchFilters, SearchHit, SearchQuery, SearchTerm
-from docket.store.base import Store
+from docket.store.base import SearchStore, Store
 
 if TYPE_CHECKING:
     from docket.query.people import PersonRecord
@@ -61,13 +61,6 @@ def parse_query(query: str) -> SearchQuery:
     return SearchQuery(tuple(tuple(g) for g in groups), tuple(excluded))
 
 
-def to_fts_query(query: str) -> str:
-    """The FTS5 MATCH expression for a user query; raise :class:`QueryError` if nothing is left."""
-    from docket.store.sqlite import fts5_expression
-
-    return fts5_expression(parse_query(query))
-
-
 def search(
     store: Store,
     query: str,
@@ -92,7 +85,9 @@ class SearchTotal:
     documents: int
 
 
-def search_total(store: Store, query: str, filters: SearchFilters | None = None) -> SearchTotal:
+def search_total(
+    store: SearchStore, query: str, filters: SearchFilters | None = None
+) -> SearchTotal:
     """How many paragraphs ``query`` matches under ``filters``, and in how many documents."""
     return SearchTotal(*store.search_count(parse_query(query), _checked(filters)))
 

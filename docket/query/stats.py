@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from docket.store.base import Store
+from docket.store.base import DocumentStore
 
 if TYPE_CHECKING:
     from docket.query.cases import CaseFile
@@ -24,7 +24,7 @@ class Stats:
     charges: Counter[str]
 
 
-def statistics(store: Store) -> Stats:
+def statistics(store: DocumentStore) -> Stats:
     """Count topics (per paragraph), event statements and charges across every stored document."""
     topics: Counter[tuple[str, int | None, str | None]] = Counter()
     types: Counter[str] = Counter()

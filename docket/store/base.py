@@ -1,4 +1,5 @@
-"""The narrow Store interface every backend implements. Only ``docket.store`` holds SQL."""
+"""The Store interface every backend implements, as narrow protocols by concern (documents,
+search, curation, resolution, accounts, the connection). Only ``docket.store`` holds SQL."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from docket.models import (
 )
 
 
-class Store(Protocol):
-    """Persistence for documents, their structure and full-text search."""
+class DocumentStore(Protocol):
+    """Documents with their structure, metadata and extracted facts."""
 
     def find_by_path(self, source_path: str) -> DocumentSummary | None:
         """The document last ingested from ``source_path``, if any."""
@@ -45,24 +46,8 @@ class Store(Protocol):
         """Store ``doc`` and its facts whole in one transaction, removing document ``replaces`` in it too."""
         ...
 
-    def paragraph_places(self, document_id: str) -> dict[int, tuple[str | None, int | None]]:
-        """Per paragraph ordinal: the heading of its section and its page (for citations)."""
-        ...
-
     def save_documents(self, records: list[DocumentRecord]) -> None:
         """Store several documents (a book's chapters) whole, all in one transaction or none."""
-        ...
-
-    def document_entities(self, document_id: str) -> list[Entity]:
-        """Organisations and places named in a document."""
-        ...
-
-    def paragraph_topics(self, document_id: str) -> dict[int, tuple[str, ...]]:
-        """Topic ids per paragraph ordinal of a document."""
-        ...
-
-    def document_facts(self, document_id: str) -> tuple[list[Mention], list[Event]]:
-        """The person mentions and event statements stored with a document."""
         ...
 
     def get_document(self, document_id: str) -> Document | None:
@@ -72,6 +57,30 @@ class Store(Protocol):
     def list_documents(self) -> list[DocumentSummary]:
         """All documents, ordered by publisher, period and file name."""
         ...
+
+    def paragraph_places(self, document_id: str) -> dict[int, tuple[str | None, int | None]]:
+        """Per paragraph ordinal: the heading of its section and its page (for citations)."""
+        ...
+
+    def paragraph_topics(self, document_id: str) -> dict[int, tuple[str, ...]]:
+        """Topic ids per paragraph ordinal of a document."""
+        ...
+
+    def document_entities(self, document_id: str) -> list[Entity]:
+        """Organisations and places named in a document."""
+        ...
+
+    def document_facts(self, document_id: str) -> tuple[list[Mention], list[Event]]:
+        """The person mentions and event statements stored with a document."""
+        ...
+
+    def counts(self) -> dict[str, int]:
+        """Row counts: documents, sections, paragraphs, mentions, events, entities."""
+        ...
+
+
+class SearchStore(Protocol):
+    """Full-text search over paragraphs."""
 
     def search(
         self, query: SearchQuery, filters: SearchFilters, *, limit: int, offset: int
@@ -87,6 +96,10 @@ class Store(Protocol):
         """Bring any derived search index up to date now (after an ingest); documents changed."""
         ...
 
+
+class CurationStore(Protocol):
+    """The append-only logs of curated decisions and statement reviews."""
+
     def add_curation(
         self,
         action: str,
@@ -100,6 +113,10 @@ class Store(Protocol):
         at: str | None = None,
     ) -> CurationEntry:
         """Append a curated linking decision to the (append-only) curation log (``at``: when, default now)."""
+        ...
+
+    def curation_log(self) -> list[CurationEntry]:
+        """Every curated decision, oldest first."""
         ...
 
     def add_review(
@@ -121,6 +138,10 @@ class Store(Protocol):
         """Every review, oldest first."""
         ...
 
+
+class ResolutionStore(Protocol):
+    """What linking found, kept for other tools: stable person ids and the stored persons."""
+
     def person_ids(self) -> tuple[dict[str, str], dict[str, str]]:
         """The stored person ids: (name key -> person id, retired id -> the id it resolves to)."""
         ...
@@ -130,26 +151,6 @@ class Store(Protocol):
     ) -> None:
         """Store (key, person id, spelling) rows (a key moves to the id given) and (alias, person id,
         why) rows, in one transaction."""
-        ...
-
-    def set_curator(self, name: str, password_hash: str | None) -> None:
-        """Create or change a curator account (``password_hash``: an Argon2 hash), or remove it (``None``)."""
-        ...
-
-    def curator_hash(self, name: str) -> str | None:
-        """The password hash of a curator account, if it exists."""
-        ...
-
-    def open_session(self, curator: str, via: str) -> str:
-        """Start a curator's session (``via``: "account" or "token"); its random id."""
-        ...
-
-    def session_curator(self, session_id: str) -> str | None:
-        """The curator of a session still open (None: unknown, logged out, or its account changed)."""
-        ...
-
-    def end_session(self, session_id: str) -> None:
-        """End a session (logout)."""
         ...
 
     def resolution_state(self) -> str | None:
@@ -168,6 +169,34 @@ class Store(Protocol):
         ``person_links`` (person id, a, b, score, levels JSON), computed from ``state``."""
         ...
 
+
+class AccountStore(Protocol):
+    """Curator accounts, login sessions and failed-login counts."""
+
+    def set_curator(self, name: str, password_hash: str | None) -> None:
+        """Create or change a curator account (``password_hash``: an Argon2 hash), or remove it (``None``)."""
+        ...
+
+    def curator_hash(self, name: str) -> str | None:
+        """The password hash of a curator account, if it exists."""
+        ...
+
+    def curators(self) -> list[str]:
+        """The names of all curator accounts."""
+        ...
+
+    def open_session(self, curator: str, via: str) -> str:
+        """Start a curator's session (``via``: "account" or "token"); its random id."""
+        ...
+
+    def session_curator(self, session_id: str) -> str | None:
+        """The curator of a session still open (None: unknown, logged out, or its account changed)."""
+        ...
+
+    def end_session(self, session_id: str) -> None:
+        """End a session (logout)."""
+        ...
+
     def auth_failures(self, keys: Sequence[str], since: float) -> int:
         """The most failed logins recorded under any one of ``keys`` since ``since`` (epoch seconds)."""
         ...
@@ -176,17 +205,9 @@ class Store(Protocol):
         """Record one failed login under each of ``keys``; forget failures older than ``keep_s``."""
         ...
 
-    def curators(self) -> list[str]:
-        """The names of all curator accounts."""
-        ...
 
-    def curation_log(self) -> list[CurationEntry]:
-        """Every curated decision, oldest first."""
-        ...
-
-    def counts(self) -> dict[str, int]:
-        """Row counts: documents, sections, paragraphs, mentions, events, entities."""
-        ...
+class Connection(Protocol):
+    """The connection itself: its state token, request scope, pooling and health."""
 
     def state(self) -> str:
         """A token that changes whenever documents or curated decisions change (for caches)."""
@@ -209,3 +230,11 @@ class Store(Protocol):
     def close(self) -> None:
         """Release the connection."""
         ...
+
+
+class Store(
+    DocumentStore, SearchStore, CurationStore, ResolutionStore, AccountStore, Connection, Protocol
+):
+    """Everything a backend implements (SQLite, PostgreSQL). Code that needs only a part types
+    against the narrow protocol: search against :class:`SearchStore`, logins against
+    :class:`AccountStore`, and so on."""

@@ -23,7 +23,7 @@ from docket.export.serialize import Citer, SharedPlaces
 from docket.query.cases import CaseFile, case_file
 from docket.query.people import PeopleCache, PersonRecord
 from docket.store import open_store
-from docket.store.base import Store
+from docket.store.base import AccountStore, Store
 from docket.web.settings import Settings
 
 T = TypeVar("T")
@@ -219,7 +219,7 @@ def token_ok(settings: Settings, given: str | None) -> bool:
     return bool(settings.token_hash) and verify_secret(settings.token_hash, given)
 
 
-def curation_enabled(settings: Settings, store: Store) -> bool:
+def curation_enabled(settings: Settings, store: AccountStore) -> bool:
     """Whether anyone can log in to curate: a server token is set or a curator account exists."""
     return bool(settings.token_hash) or bool(store.curators())
 
@@ -328,7 +328,7 @@ class AuthThrottle:
             *([f"account:{account.strip().lower()[:80]}"] if account else []),
         ]
 
-    def blocked(self, store: Store, client: str, account: str | None) -> bool:
+    def blocked(self, store: AccountStore, client: str, account: str | None) -> bool:
         """Whether this client, or this account, has failed too often recently."""
         keys, now = self.keys(client, account), time.time()
         try:
@@ -342,7 +342,7 @@ class AuthThrottle:
             )
         return max(shared, local) >= self.attempts
 
-    def failed(self, store: Store, client: str, account: str | None) -> None:
+    def failed(self, store: AccountStore, client: str, account: str | None) -> None:
         """Record a failed attempt."""
         keys, now = self.keys(client, account), time.time()
         try:

@@ -8,8 +8,14 @@ from hypothesis import strategies as st
 
 from docket.errors import QueryError
 from docket.models import SearchFilters
-from docket.query.search import search, to_fts_query
+from docket.query.search import parse_query, search
 from docket.store import SQLiteStore
+from docket.store.sqlite import fts5_expression
+
+
+def to_fts_query(query: str) -> str:
+    """What the SQLite backend sends to FTS5 for a user query (parsed once, rendered there)."""
+    return fts5_expression(parse_query(query))
 
 
 @pytest.mark.parametrize("term", ["Mukhammedkarim", "Azattyq"])
