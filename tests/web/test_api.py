@@ -317,7 +317,7 @@ def test_kept_connections_read_what_another_process_writes(settings: Settings, t
 def test_the_store_pool_reuses_closes_and_bounds_connections(settings: Settings, tmp_path) -> None:
     import shutil
 
-    from docket.web.deps import StorePool
+    from docket.store.pool import StorePool
 
     pool = StorePool(idle_per_db=2, databases=2)
 
