@@ -171,6 +171,7 @@ class SearchHit:
     text: str
     citation: Citation
     topics: tuple[str, ...] = ()
+    also: tuple[Citation, ...] = ()  # the same text elsewhere (duplicates folded into this hit)
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,13 @@ class SearchFilters:
     year: int | None = None
     section: str | None = None
     topic: str | None = None  # a topic id from docket/data/topics.json
+    year_from: int | None = None  # reports covering this year or later
+    year_to: int | None = None  # reports covering this year or earlier
+
+
+SearchSort = Literal["relevance", "newest", "oldest"]
+SEARCH_SORTS: tuple[SearchSort, ...] = ("relevance", "newest", "oldest")
+SearchField = Literal["document", "topic"]  # what search hits can be counted by
 
 
 IngestStatus = Literal["added", "replaced", "unchanged", "failed"]

@@ -351,6 +351,36 @@ def test_search_names_the_linked_spellings_it_added(seeded_db: str) -> None:
     assert json.loads(r.stdout)["hits"] == [] and json.loads(r.stdout)["linked_spellings"] == []
 
 
+def test_search_sorts_ranges_counts_and_agrees_with_the_library(seeded_db: str) -> None:
+    from docket.export.serialize import search_page_dict
+    from docket.models import SearchFilters
+    from docket.query.search import find
+    from docket.store import open_store
+
+    args = ["search", "police", "--db", seeded_db, "--sort", "oldest", "--year-from", "2016"]
+    r = runner.invoke(app, [*args, "--year-to", "2024", "--facets", "--json", "--limit", "50"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    store = open_store(seeded_db)
+    page = find(
+        store,
+        "police",
+        SearchFilters(year_from=2016, year_to=2024),
+        limit=50,
+        sort="oldest",
+        facets=True,
+    )
+    assert out == json.loads(json.dumps(search_page_dict(page)))  # the CLI adds nothing of its own
+    store.close()
+    periods = [h["citation"]["period"] for h in out["hits"]]
+    assert periods == sorted(periods) and periods[0] >= 2016 and periods[-1] <= 2024
+    text = runner.invoke(app, [*args, "--facets", "--full"]).output
+    assert "year:" in text and "publisher:" in text
+    assert out["hits"][0]["citation"]["paragraph_id"] in text
+    bad = runner.invoke(app, [*args, "--year-to", "2010"])
+    assert bad.exit_code != 0 and "empty" in bad.output
+
+
 def test_stats_text_has_the_breakdowns_of_the_json(seeded_db: str) -> None:
     text = runner.invoke(app, ["stats", "--db", seeded_db]).output
     data = json.loads(runner.invoke(app, ["stats", "--db", seeded_db, "--json"]).stdout)

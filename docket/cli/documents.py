@@ -22,7 +22,6 @@ from docket.models import FileOutcome, IngestReport, SearchFilters
 from docket.numbers import parse_int
 from docket.parallel import default_workers
 from docket.pipeline import IngestOptions, expand_paths, iter_ingest
-from docket.query.search import search as run_search
 from docket.store import Store, open_store
 
 
@@ -314,12 +313,21 @@ def search(
     publisher: Annotated[str | None, typer.Option(help="Only this publisher (substring).")] = None,
     country: Annotated[str | None, typer.Option(help="Only this country.")] = None,
     year: Annotated[int | None, typer.Option(help="Only reports covering this year.")] = None,
+    year_from: Annotated[
+        int | None, typer.Option(help="Only reports covering this year or later.")
+    ] = None,
+    year_to: Annotated[
+        int | None, typer.Option(help="Only reports covering this year or earlier.")
+    ] = None,
     section: Annotated[
         str | None, typer.Option(help="Only sections whose heading path contains this.")
     ] = None,
     topic: Annotated[
         str | None, typer.Option(help="Only paragraphs tagged with this topic id (see docs).")
     ] = None,
+    sort: Annotated[
+        str, typer.Option(help="relevance (BM25), newest or oldest (the year a report covers).")
+    ] = "relevance",
     limit: Annotated[int, typer.Option(help="Number of hits.", min=1, max=1000)] = 10,
     offset: Annotated[
         int, typer.Option(help="Skip this many hits (paging).", min=0, max=1_000_000)
@@ -330,44 +338,55 @@ def search(
             "--exact", help="Search only the spelling typed, not a person's linked spellings."
         ),
     ] = False,
+    every_copy: Annotated[
+        bool,
+        typer.Option(
+            "--every-copy",
+            help="Show each paragraph with the same text as its own hit (by default they are "
+            "folded into the first).",
+        ),
+    ] = False,
+    facets: Annotated[
+        bool,
+        typer.Option("--facets", help="Also count the hits per publisher, country, year, topic."),
+    ] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Print whole paragraphs, not snippets.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Full-text search over paragraphs, ranked by BM25, each hit with its citation; a person's name
-    also finds the person's other spellings (--exact: only what was typed)."""
-    from docket.query.search import Expansion, expand_names, may_be_name, search_total
+    """Full-text search over paragraphs, ranked by BM25 (or by date), each hit with its citation;
+    a person's name also finds the person's other spellings (--exact: only what was typed), and
+    the same passage printed in several reports is one hit that names the others."""
+    from docket.export.serialize import search_page_dict
+    from docket.query.search import find
 
     try:
         store = open_store(db, create=False)
-        widened = Expansion(query)
-        if not exact and may_be_name(query):
-            from docket.query.people import people
-
-            widened = expand_names(people(store), query)
-        filters = SearchFilters(publisher, country, year, section, topic)
-        hits = run_search(store, widened.query, filters, limit=limit, offset=offset)
-        total = search_total(store, widened.query, filters)
+        filters = SearchFilters(
+            publisher, country, year, section, topic, year_from=year_from, year_to=year_to
+        )
+        page = find(
+            store,
+            query,
+            filters,
+            limit=limit,
+            offset=offset,
+            sort=sort,  # type: ignore[arg-type]  # checked by find
+            exact=exact,
+            fold=not every_copy,
+            facets=facets,
+        )
     except DocketError as exc:
         _fail(exc)
     if as_json:
-        print(
-            json.dumps(
-                {
-                    "query": query,
-                    "searched": widened.query,
-                    "linked_spellings": list(widened.spellings),
-                    "persons": list(widened.persons),
-                    "total": asdict(total),
-                    "hits": [asdict(h) for h in hits],
-                },
-                ensure_ascii=False,
-                indent=1,
-            )
-        )
+        print(json.dumps(search_page_dict(page), ensure_ascii=False, indent=1))
         return
-    if widened.spellings:
+    total, hits = page.total, page.hits
+    if page.spellings:
         err.print(
-            f"also searched the linked spellings {escape(', '.join(widened.spellings))} "
-            f"({', '.join(widened.persons)}; --exact for only {escape(query)!r})"
+            f"also searched the linked spellings {escape(', '.join(page.spellings))} "
+            f"({', '.join(page.persons)}; --exact for only {escape(query)!r})"
         )
     if not hits:
         out.print(
@@ -378,20 +397,40 @@ def search(
             f"[bold]{total.paragraphs}[/bold] paragraph{'s' if total.paragraphs != 1 else ''} in "
             f"[bold]{total.documents}[/bold] document{'s' if total.documents != 1 else ''}; "
             f"showing {offset + 1}–{offset + len(hits)}"
-            + ("" if offset + len(hits) < total.paragraphs else " (the last)")
+            + ("" if page.more else " (the last)")
+            + (
+                f"; {page.folded} repeated passage{'s' if page.folded != 1 else ''} folded"
+                if page.folded
+                else ""
+            )
         )
     for i, h in enumerate(hits, start=offset + 1):
         c = h.citation
         line = Text(f"{i}. ", style="bold")
-        snippet = Text(h.snippet)
-        for a, b in h.highlights:
-            snippet.stylize("bold yellow", a, b)
-        out.print(line + snippet)
+        if full:
+            out.print(line + Text(h.text))
+        else:
+            snippet = Text(h.snippet)
+            for a, b in h.highlights:
+                snippet.stylize("bold yellow", a, b)
+            out.print(line + snippet)
         out.print(
             f"   [dim]{escape(c.publisher or '?')}, {escape(c.title or '?')} ({c.period or '?'})"
             f" — {escape(c.section or '(no section)')} — {c.paragraph_id} [{c.start}:{c.end}]"
             f"{' — ' + ', '.join(h.topics) if h.topics else ''}[/dim]"
         )
+        if h.also:
+            shown = ", ".join(f"{x.paragraph_id} ({x.period or '?'})" for x in h.also[:5])
+            more = f" and {len(h.also) - 5} more" if len(h.also) > 5 else ""
+            out.print(f"   [dim]same text also at {escape(shown)}{more}[/dim]")
+    if page.facets:
+        for name, values in page.facets.items():
+            counted = [v for v in values if v.paragraphs]
+            if counted:
+                out.print(
+                    f"[bold]{name}[/bold]: "
+                    + escape(", ".join(f"{v.label} {v.paragraphs}" for v in counted))
+                )
 
 
 @app.command()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from docket.models import DocumentSummary, Event, statement_key
 from docket.query.cases import CaseFile, Conflict, Fact
 from docket.query.people import PersonRecord
+from docket.query.search import SearchPage
 from docket.store.base import DocumentStore
 
 if TYPE_CHECKING:
@@ -75,6 +76,46 @@ class Citer:
     def place(self, document_id: str, paragraph: int) -> tuple[str | None, int | None]:
         """(section heading, page) of a paragraph; ``(None, None)`` when unknown."""
         return self._places(document_id).get(paragraph, (None, None))
+
+
+def search_page_dict(page: SearchPage) -> dict[str, Any]:
+    """A page of search results as the API and ``docket search --json`` give it."""
+    return {
+        "query": page.query,
+        "searched": page.searched,
+        "linked_spellings": list(page.spellings),
+        "persons": list(page.persons),
+        "sort": page.sort,
+        "total": {"paragraphs": page.total.paragraphs, "documents": page.total.documents},
+        "limit": page.limit,
+        "offset": page.offset,
+        "more": page.more,
+        "folded": page.folded,
+        "hits": [
+            {
+                "rank": h.rank,
+                "snippet": h.snippet,
+                "highlights": [list(x) for x in h.highlights],
+                "topics": list(h.topics),
+                "citation": vars(h.citation),
+                "also": [vars(c) for c in h.also],
+            }
+            for h in page.hits
+        ],
+        **(
+            {
+                "facets": {
+                    name: [
+                        {"value": v.value, "label": v.label, "paragraphs": v.paragraphs}
+                        for v in values
+                    ]
+                    for name, values in page.facets.items()
+                }
+            }
+            if page.facets is not None
+            else {}
+        ),
+    }
 
 
 def document_dict(d: DocumentSummary) -> dict[str, Any]:

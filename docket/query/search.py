@@ -10,11 +10,20 @@ dropped, so no query can crash the search.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from docket.errors import QueryError
-from docket.models import SearchFilters, SearchHit, SearchQuery, SearchTerm
+from docket.models import (
+    SEARCH_SORTS,
+    DocumentSummary,
+    SearchFilters,
+    SearchHit,
+    SearchQuery,
+    SearchSort,
+    SearchTerm,
+)
 from docket.store.base import SearchStore, Store
 
 if TYPE_CHECKING:
@@ -62,19 +71,29 @@ def parse_query(query: str) -> SearchQuery:
 
 
 def search(
-    store: Store,
+    store: SearchStore,
     query: str,
     filters: SearchFilters | None = None,
     *,
     limit: int = 10,
     offset: int = 0,
+    sort: SearchSort = "relevance",
 ) -> list[SearchHit]:
-    """Ranked paragraphs (BM25) for ``query`` with snippets and citations."""
+    """Ranked paragraphs (BM25, or by date) for ``query`` with snippets and citations, every
+    paragraph on its own (:func:`find` folds duplicates and says what it found)."""
+    _check_page(limit, offset, sort)
+    return store.search(
+        parse_query(query), _checked(filters), limit=limit, offset=offset, sort=sort
+    )
+
+
+def _check_page(limit: int, offset: int, sort: str) -> None:
     if limit < 1 or limit > 1000:
         raise QueryError(f"limit must be between 1 and 1000, got {limit}")
     if offset < 0:
         raise QueryError(f"offset must not be negative, got {offset}")
-    return store.search(parse_query(query), _checked(filters), limit=limit, offset=offset)
+    if sort not in SEARCH_SORTS:
+        raise QueryError(f"unknown sort {sort!r}", hint="one of " + ", ".join(SEARCH_SORTS))
 
 
 @dataclass(frozen=True)
@@ -92,6 +111,197 @@ def search_total(
     return SearchTotal(*store.search_count(parse_query(query), _checked(filters)))
 
 
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a filter, and how many matching paragraphs choosing it would keep."""
+
+    value: str  # what the filter takes
+    label: str
+    paragraphs: int
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of search results, with what was searched and how much was found."""
+
+    query: str  # as typed
+    searched: str  # as run: widened to linked spellings unless ``exact``
+    spellings: tuple[str, ...]  # spellings added to what was typed
+    persons: tuple[str, ...]  # ids of the persons whose spellings were added
+    sort: SearchSort
+    offset: int  # hits (after folding duplicates) before this page
+    limit: int
+    total: SearchTotal  # matching paragraphs (duplicates counted) and documents
+    hits: tuple[SearchHit, ...]  # duplicates of a hit are in its ``also``
+    more: bool  # whether hits follow this page
+    # per filter (publisher, country, year, topic): every value with the paragraphs it would keep
+    # under the other filters; None unless asked for
+    facets: dict[str, tuple[FacetValue, ...]] | None = None
+
+    @property
+    def folded(self) -> int:
+        """Duplicates folded into this page's hits."""
+        return sum(len(h.also) for h in self.hits)
+
+
+MAX_WINDOW = 100_000  # ranked ids read to fold duplicates before a page; past it, pages may repeat
+
+
+def find(
+    store: Store,
+    query: str,
+    filters: SearchFilters | None = None,
+    *,
+    limit: int = 10,
+    offset: int = 0,
+    sort: SearchSort = "relevance",
+    exact: bool = False,
+    persons: Callable[[], list[PersonRecord]] | None = None,
+    fold: bool = True,
+    facets: bool = False,
+    documents: Callable[[], Sequence[DocumentSummary]] | None = None,
+) -> SearchPage:
+    """The search every surface runs (CLI, API, web): ``query`` widened to the linked spellings of
+    the person it names (unless ``exact``; ``persons`` gives the persons, by default all of
+    them), ranked in ``sort`` order, paragraphs with the same text folded into the first one's
+    ``also`` (unless not ``fold``), the page ``offset``/``limit`` of what is left, the totals, and
+    with ``facets`` the counts per filter value (``documents``: the document list, if cached).
+
+    Folding reads the ranking from the first hit to the end of the page (ids and text keys only,
+    not the texts), so page 3 never repeats a passage page 1 showed.
+    """
+    _check_page(limit, offset, sort)
+    widened = Expansion(query)
+    if not exact and may_be_name(query):
+        if persons is None:
+            from docket.query.people import people
+
+            widened = expand_names(people(store), query)
+        else:
+            widened = expand_names(persons(), query)
+    parsed, checked = parse_query(widened.query), _checked(filters)
+    need = offset + limit + 1  # one more than the page: is there a next page?
+    window = max(2 * need, 50) if fold else need
+    while True:
+        ranked = store.search_keys(parsed, checked, limit=window, sort=sort)
+        kept = _first_of_each_text(ranked) if fold else ranked
+        if len(kept) >= need or len(ranked) < window or window >= MAX_WINDOW:
+            break
+        window = min(window * 4, MAX_WINDOW)
+    page = kept[offset : offset + limit]
+    hits = store.search_hits(parsed, [(pid, score) for pid, score, _ in page])
+    if fold and hits:
+        hits = _with_duplicates(store, [pid for pid, _, _ in page], hits, checked)
+    return SearchPage(
+        query=query,
+        searched=widened.query,
+        spellings=widened.spellings,
+        persons=widened.persons,
+        sort=sort,
+        offset=offset,
+        limit=limit,
+        total=SearchTotal(*store.search_count(parsed, checked)),
+        hits=tuple(hits),
+        more=len(kept) > offset + limit,
+        facets=_facets(store, parsed, checked, documents) if facets else None,
+    )
+
+
+def _first_of_each_text(ranked: list[tuple[int, float, int]]) -> list[tuple[int, float, int]]:
+    """The ranking with every paragraph whose text came earlier left out."""
+    seen: set[int] = set()
+    out = []
+    for row in ranked:
+        if row[2] not in seen:
+            seen.add(row[2])
+            out.append(row)
+    return out
+
+
+def _with_duplicates(
+    store: Store, ids: list[int], hits: list[SearchHit], filters: SearchFilters
+) -> list[SearchHit]:
+    """``hits`` (of paragraph row ids ``ids``) with the citations of every other paragraph under
+    ``filters`` that has the same text."""
+    same = store.search_same_text(ids, filters)
+    if not same:
+        return hits
+    citations = store.paragraph_citations([*ids, *(d for ds in same.values() for d in ds)])
+    row_of = {citations[i].paragraph_id: i for i in ids if i in citations}
+    out = []
+    for h in hits:
+        dups = same.get(row_of.get(h.citation.paragraph_id, -1), [])
+        out.append(replace(h, also=tuple(citations[d] for d in dups if d in citations)))
+    return out
+
+
+def _keeps(d: DocumentSummary, f: SearchFilters, but: str = "") -> bool:
+    """Whether document ``d`` passes the document-level filters of ``f`` (but the one named
+    ``but``), as the stores apply them: publisher a case-insensitive substring, country exact."""
+    if (
+        but != "publisher"
+        and f.publisher
+        and f.publisher.lower() not in (d.publisher or "").lower()
+    ):
+        return False
+    if but != "country" and f.country and (d.country or "").lower() != f.country.lower():
+        return False
+    if but != "year":
+        if f.year is not None and d.period != f.year:
+            return False
+        if f.year_from is not None and (d.period is None or d.period < f.year_from):
+            return False
+        if f.year_to is not None and (d.period is None or d.period > f.year_to):
+            return False
+    return True
+
+
+def _facets(
+    store: Store,
+    query: SearchQuery,
+    f: SearchFilters,
+    documents: Callable[[], Sequence[DocumentSummary]] | None,
+) -> dict[str, tuple[FacetValue, ...]]:
+    """Per filter, every value with the matching paragraphs it would keep under the other
+    filters (so a chosen publisher still shows what the other publishers hold)."""
+    from docket.extract.topics import taxonomy
+
+    # one count per document under the paragraph-level filters; document-level ones are applied
+    # here, once per facet leaving its own out
+    per_doc = store.search_count_by(
+        query, SearchFilters(section=f.section, topic=f.topic), "document"
+    )
+    docs = [d for d in (documents() if documents else store.list_documents()) if d.id in per_doc]
+
+    def tally(but: str, value: Callable[[DocumentSummary], object]) -> dict[object, int]:
+        out: dict[object, int] = {}
+        for d in docs:
+            if _keeps(d, f, but):
+                out[value(d)] = out.get(value(d), 0) + per_doc[d.id]
+        return out
+
+    publishers = tally("publisher", lambda d: d.publisher)
+    countries = tally("country", lambda d: d.country)
+    years = tally("year", lambda d: d.period)
+    topics = store.search_count_by(query, replace(f, topic=None), "topic")
+    every = documents() if documents else store.list_documents()
+    return {
+        "publisher": tuple(
+            FacetValue(p, p, publishers.get(p, 0))
+            for p in sorted({d.publisher for d in every if d.publisher})
+        ),
+        "country": tuple(
+            FacetValue(c, c, countries.get(c, 0))
+            for c in sorted({d.country for d in every if d.country})
+        ),
+        "year": tuple(
+            FacetValue(str(y), str(y), years.get(y, 0))
+            for y in sorted({d.period for d in every if d.period}, reverse=True)
+        ),
+        "topic": tuple(FacetValue(t.id, t.label, topics.get(t.id, 0)) for t in taxonomy()),
+    }
+
+
 def _checked(filters: SearchFilters | None) -> SearchFilters:
     """``filters`` checked (a known topic) and normalised (a canonical country)."""
     if filters and filters.topic:
@@ -102,11 +312,12 @@ def _checked(filters: SearchFilters | None) -> SearchFilters:
             raise QueryError(f"unknown topic {filters.topic!r}", hint="one of " + ", ".join(ids))
     filters = filters or SearchFilters()
     if filters.country:  # stored countries are canonical: "Kyrgyz Republic" asks for Kyrgyzstan
-        from dataclasses import replace
-
         from docket.ingest.metadata import canonical_country
 
         filters = replace(filters, country=canonical_country(filters.country))
+    lo, hi = filters.year_from, filters.year_to
+    if lo is not None and hi is not None and lo > hi:
+        raise QueryError(f"the year range {lo}–{hi} is empty", hint="give the earlier year first")
     return filters
 
 

@@ -8,6 +8,7 @@ from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from docket.models import (
+    Citation,
     CurationEntry,
     Document,
     DocumentRecord,
@@ -16,9 +17,11 @@ from docket.models import (
     Event,
     Mention,
     Review,
+    SearchField,
     SearchFilters,
     SearchHit,
     SearchQuery,
+    SearchSort,
 )
 
 
@@ -83,13 +86,53 @@ class SearchStore(Protocol):
     """Full-text search over paragraphs."""
 
     def search(
-        self, query: SearchQuery, filters: SearchFilters, *, limit: int, offset: int
+        self,
+        query: SearchQuery,
+        filters: SearchFilters,
+        *,
+        limit: int,
+        offset: int,
+        sort: SearchSort = "relevance",
     ) -> list[SearchHit]:
-        """Paragraphs matching a parsed query, best first (BM25), with marked snippets and citations."""
+        """Paragraphs matching a parsed query in ``sort`` order (relevance: BM25), with marked
+        snippets and citations."""
+        ...
+
+    def search_keys(
+        self,
+        query: SearchQuery,
+        filters: SearchFilters,
+        *,
+        limit: int,
+        offset: int = 0,
+        sort: SearchSort = "relevance",
+    ) -> list[tuple[int, float, int]]:
+        """The ranking alone: ``(paragraph row id, score, text key)`` in ``sort`` order (score:
+        lower is better, 0 by date; text key: equal for paragraphs with the same text)."""
+        ...
+
+    def search_hits(
+        self, query: SearchQuery, ranked: Sequence[tuple[int, float]]
+    ) -> list[SearchHit]:
+        """The hits of ranked ``(paragraph row id, score)`` pairs, in that order, with snippets."""
+        ...
+
+    def search_same_text(self, ids: Sequence[int], filters: SearchFilters) -> dict[int, list[int]]:
+        """For each paragraph of ``ids``, the other paragraphs under ``filters`` with its exact text."""
+        ...
+
+    def paragraph_citations(self, ids: Sequence[int]) -> dict[int, Citation]:
+        """The citations of paragraphs ``ids`` (row ids), by id."""
         ...
 
     def search_count(self, query: SearchQuery, filters: SearchFilters) -> tuple[int, int]:
         """How many paragraphs match ``query`` under ``filters``, and in how many documents."""
+        ...
+
+    def search_count_by(
+        self, query: SearchQuery, filters: SearchFilters, field: SearchField
+    ) -> dict[str, int]:
+        """Matching paragraphs per document id or per topic id (only those with a match)."""
         ...
 
     def refresh_search_index(self) -> int:

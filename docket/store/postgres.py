@@ -27,8 +27,9 @@ from docket.errors import (
     SchemaTooNew,
     StoreError,
 )
-from docket.models import SearchFilters, SearchHit, SearchQuery, SearchTerm
+from docket.models import SearchField, SearchFilters, SearchHit, SearchQuery, SearchSort, SearchTerm
 from docket.store.sql import SQLStore, _hit
+from docket.store.textindex import text_key
 
 _WRITE_LOCK = 0x646F636B  # "dock": the advisory lock every docket writer takes
 
@@ -241,56 +242,126 @@ class PostgresStore(SQLStore):
         return 0
 
     def search(
-        self, query: SearchQuery, filters: SearchFilters, *, limit: int, offset: int
+        self,
+        query: SearchQuery,
+        filters: SearchFilters,
+        *,
+        limit: int,
+        offset: int,
+        sort: SearchSort = "relevance",
     ) -> list[SearchHit]:
+        ranked = self.search_keys(query, filters, limit=limit, offset=offset, sort=sort)
+        return self.search_hits(query, [(pid, score) for pid, score, _ in ranked])
+
+    def search_keys(
+        self,
+        query: SearchQuery,
+        filters: SearchFilters,
+        *,
+        limit: int,
+        offset: int = 0,
+        sort: SearchSort = "relevance",
+    ) -> list[tuple[int, float, int]]:
         text = tsquery_text(query)
         if text is None:
             return []
-        where, args = self._filter_clauses(filters)
-        where.insert(0, "p.tsv @@ q.q")
-        # rank and cut to the page first; the headline (costly) is made for the page's rows only
+        # ranked and cut first; the headline (costly) is made for a page's rows only (search_hits)
+        rows = self._matching(
+            text,
+            filters,
+            "p.id, -ts_rank_cd(p.tsv, q.q) AS rank, p.text",
+            f"ORDER BY {self._sort_sql(sort)} LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [
+            (int(r["id"]), float(r["rank"]) if sort == "relevance" else 0.0, text_key(r["text"]))
+            for r in rows
+        ]
+
+    def search_hits(
+        self, query: SearchQuery, ranked: Sequence[tuple[int, float]]
+    ) -> list[SearchHit]:
+        text = tsquery_text(query)
+        if text is None or not ranked:
+            return []
+        marks = ",".join("?" * len(ranked))
         sql = f"""
-            WITH q AS (SELECT to_tsquery('simple', ?) AS q),
-            page AS (
-                SELECT p.id, -ts_rank_cd(p.tsv, q.q) AS rank
-                FROM paragraphs p CROSS JOIN q
-                JOIN documents d ON d.id = p.document_id
-                LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
-                WHERE {" AND ".join(where)}
-                ORDER BY rank, p.id LIMIT ? OFFSET ?)
-            SELECT page.rank, ts_headline('simple', p.text, q.q, ?) AS snip,
+            WITH q AS (SELECT to_tsquery('simple', ?) AS q)
+            SELECT p.id, ts_headline('simple', p.text, q.q, ?) AS snip,
                    p.text, p.ordinal, p.start, p."end", p.document_id,
                    d.publisher, d.title, d.period, s.heading AS section,
                    (SELECT string_agg(t.topic, ',' ORDER BY t.id) FROM paragraph_topics t
                      WHERE t.document_id = p.document_id AND t.paragraph = p.ordinal) AS topics
-            FROM page JOIN paragraphs p ON p.id = page.id CROSS JOIN q
+            FROM paragraphs p CROSS JOIN q
             JOIN documents d ON d.id = p.document_id
             LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
-            ORDER BY page.rank, p.id
+            WHERE p.id IN ({marks})
         """
         headline = "StartSel=\x02, StopSel=\x03, MaxWords=35, MinWords=15, MaxFragments=1, FragmentDelimiter=…"
         try:
-            rows = self._sql(sql, (text, *args, limit, offset, headline)).fetchall()
+            rows = self._sql(sql, (text, headline, *(pid for pid, _ in ranked))).fetchall()
         except self._psycopg.Error as exc:
             raise QueryError(f"the search query could not be run: {str(exc).strip()}") from exc
-        return [_hit(r, r["rank"], _with_ellipses(r["snip"], r["text"])) for r in rows]
+        by_id = {int(r["id"]): r for r in rows}
+        return [
+            _hit(by_id[pid], score, _with_ellipses(by_id[pid]["snip"], by_id[pid]["text"]))
+            for pid, score in ranked
+            if pid in by_id
+        ]
 
     def search_count(self, query: SearchQuery, filters: SearchFilters) -> tuple[int, int]:
         text = tsquery_text(query)
         if text is None:
             return 0, 0
+        (row,) = self._matching(
+            text, filters, "count(*) AS n, count(DISTINCT p.document_id) AS docs", ""
+        )
+        return int(row["n"]), int(row["docs"])
+
+    def search_count_by(
+        self, query: SearchQuery, filters: SearchFilters, field: SearchField
+    ) -> dict[str, int]:
+        text = tsquery_text(query)
+        if text is None:
+            return {}
+        if field == "document":
+            rows = self._matching(text, filters, "p.document_id AS k, count(*) AS n", "GROUP BY 1")
+        else:
+            rows = self._matching(
+                text,
+                filters,
+                "t.topic AS k, count(*) AS n",
+                "GROUP BY 1",
+                join="JOIN paragraph_topics t ON t.document_id = p.document_id"
+                " AND t.paragraph = p.ordinal",
+            )
+        return {str(r["k"]): int(r["n"]) for r in rows}
+
+    def _matching(
+        self,
+        text: str,
+        filters: SearchFilters,
+        columns: str,
+        tail: str,
+        extra: tuple[Any, ...] = (),
+        join: str = "",
+    ) -> list[Any]:
+        """``SELECT columns`` over the paragraphs the tsquery ``text`` matches under ``filters``
+        (aliases ``p``, ``d``, ``s``, ``q``), then ``tail`` with its values ``extra``."""
         where, args = self._filter_clauses(filters)
-        where.insert(0, "p.tsv @@ to_tsquery('simple', ?)")
+        where.insert(0, "p.tsv @@ q.q")
         sql = f"""
-            SELECT count(*) AS n, count(DISTINCT p.document_id) AS docs
-            FROM paragraphs p JOIN documents d ON d.id = p.document_id
+            WITH q AS (SELECT to_tsquery('simple', ?) AS q)
+            SELECT {columns}
+            FROM paragraphs p CROSS JOIN q
+            JOIN documents d ON d.id = p.document_id
             LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
-            WHERE {" AND ".join(where)}"""
+            {join}
+            WHERE {" AND ".join(where)} {tail}"""
         try:
-            row = self._sql(sql, (text, *args)).fetchone()
+            return list(self._sql(sql, (text, *args, *extra)).fetchall())
         except self._psycopg.Error as exc:
             raise QueryError(f"the search query could not be run: {str(exc).strip()}") from exc
-        return int(row["n"]), int(row["docs"])
 
     def close(self) -> None:
         self.conn.close()

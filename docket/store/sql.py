@@ -30,6 +30,7 @@ from docket.models import (
     Sanction,
     SearchFilters,
     SearchHit,
+    SearchSort,
     Section,
 )
 
@@ -74,6 +75,12 @@ class SQLStore:
         if filters.year is not None:
             where.append("d.period = ?")
             args.append(filters.year)
+        if filters.year_from is not None:
+            where.append("d.period >= ?")
+            args.append(filters.year_from)
+        if filters.year_to is not None:
+            where.append("d.period <= ?")
+            args.append(filters.year_to)
         if filters.section:
             where.append(f"s.path {self._ILIKE} ?")
             args.append(f"%{filters.section}%")
@@ -84,6 +91,59 @@ class SQLStore:
             )
             args.append(filters.topic)
         return where, args
+
+    @staticmethod
+    def _sort_sql(sort: SearchSort) -> str:
+        """The ORDER BY of a search in ``sort`` order over the aliases ``rank`` (a score, lower
+        is better), ``p`` and ``d``: by date, the year covered then the paragraph's place in the
+        database (the order of the text index's sort keys), an unknown year last."""
+        if sort == "newest":
+            return "(d.period IS NULL), d.period DESC, p.id"
+        if sort == "oldest":
+            return "(d.period IS NULL), d.period, p.id"
+        return "rank, p.id"
+
+    def search_same_text(self, ids: Sequence[int], filters: SearchFilters) -> dict[int, list[int]]:
+        """For each paragraph of ``ids``, the other paragraphs under ``filters`` with exactly its
+        text (the same text matches the same query, so no query is needed), in database order."""
+        if not ids:
+            return {}
+        where, args = self._filter_clauses(filters)
+        marks = ",".join("?" * len(ids))
+        # substr(): the indexed prefix (migration 23) finds the candidates, equality decides
+        rows = self._sql(
+            f"""
+            SELECT src.id AS src, p.id AS dup
+            FROM paragraphs src
+            JOIN paragraphs p ON substr(p.text, 1, 40) = substr(src.text, 1, 40)
+                 AND p.text = src.text AND p.id <> src.id
+            JOIN documents d ON d.id = p.document_id
+            LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
+            WHERE src.id IN ({marks}){"".join(" AND " + w for w in where)}
+            ORDER BY src.id, p.id""",
+            (*ids, *args),
+        ).fetchall()
+        out: dict[int, list[int]] = {}
+        for r in rows:
+            out.setdefault(int(r["src"]), []).append(int(r["dup"]))
+        return out
+
+    def paragraph_citations(self, ids: Sequence[int]) -> dict[int, Citation]:
+        """The citations of paragraphs ``ids`` (database row ids), by id."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._sql(
+            f"""
+            SELECT p.id, p.ordinal, p.start, p."end", p.document_id,
+                   d.publisher, d.title, d.period, s.heading AS section
+            FROM paragraphs p
+            JOIN documents d ON d.id = p.document_id
+            LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
+            WHERE p.id IN ({marks})""",
+            tuple(ids),
+        ).fetchall()
+        return {int(r["id"]): _citation(r) for r in rows}
 
     def _write(self) -> AbstractContextManager[None]:
         """One write transaction, serialised with other writers; storage errors translated."""
@@ -624,16 +684,21 @@ def _hit(r: Row | Mapping[str, Any], rank: float, marked_snippet: str) -> Search
         highlights=highlights,
         text=r["text"],
         topics=tuple(r["topics"].split(",")) if r["topics"] else (),
-        citation=Citation(
-            document_id=r["document_id"],
-            paragraph_id=f"{r['document_id']}:p{r['ordinal']}",
-            publisher=r["publisher"],
-            title=r["title"],
-            period=r["period"],
-            section=r["section"],
-            start=r["start"],
-            end=r["end"],
-        ),
+        citation=_citation(r),
+    )
+
+
+def _citation(r: Row | Mapping[str, Any]) -> Citation:
+    """The citation of a paragraph row (its document's metadata and section heading joined)."""
+    return Citation(
+        document_id=r["document_id"],
+        paragraph_id=f"{r['document_id']}:p{r['ordinal']}",
+        publisher=r["publisher"],
+        title=r["title"],
+        period=r["period"],
+        section=r["section"],
+        start=r["start"],
+        end=r["end"],
     )
 
 

@@ -22,13 +22,15 @@ from docket.errors import (
     StoreError,
 )
 from docket.models import (
+    SearchField,
     SearchFilters,
     SearchHit,
     SearchQuery,
+    SearchSort,
     SearchTerm,
 )
 from docket.store.sql import SQLStore, _hit
-from docket.store.textindex import IndexUnavailable, TextIndex, text_index_for
+from docket.store.textindex import IndexUnavailable, TextIndex, text_index_for, text_key
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -347,63 +349,123 @@ class SQLiteStore(SQLStore):
                 chunk,
             )
 
+    def _ranking_index(self, filters: SearchFilters) -> tuple[TextIndex | None, list[str] | None]:
+        """The text index to rank with (``None``: FTS5) and the exact publisher values the
+        publisher filter stands for (``[]``: none, so nothing matches)."""
+        index = None if filters.section else self._text_index()  # section: FTS5's substring filter
+        if index is None or not filters.publisher:
+            return index, None
+        wanted = filters.publisher.lower()  # LIKE '%x%' over the few distinct publishers
+        return index, [p for p in self._publishers() if wanted in p.lower()]
+
     def search(
-        self, query: SearchQuery, filters: SearchFilters, *, limit: int, offset: int
+        self,
+        query: SearchQuery,
+        filters: SearchFilters,
+        *,
+        limit: int,
+        offset: int,
+        sort: SearchSort = "relevance",
     ) -> list[SearchHit]:
-        index = (
-            None if filters.section else self._text_index()
-        )  # section paths: a substring filter, FTS5's job
+        ranked = self.search_keys(query, filters, limit=limit, offset=offset, sort=sort)
+        return self.search_hits(query, [(pid, score) for pid, score, _ in ranked])
+
+    def search_keys(
+        self,
+        query: SearchQuery,
+        filters: SearchFilters,
+        *,
+        limit: int,
+        offset: int = 0,
+        sort: SearchSort = "relevance",
+    ) -> list[tuple[int, float, int]]:
+        index, publishers = self._ranking_index(filters)
+        if publishers == []:
+            return []
         if index is None:
-            return self._search_fts5(query, filters, limit=limit, offset=offset)
-        publishers = None
-        if (
-            filters.publisher
-        ):  # LIKE '%x%' (ASCII case-insensitive) over the few distinct publishers
-            wanted = filters.publisher.lower()
-            publishers = [p for p in self._publishers() if wanted in p.lower()]
-            if not publishers:
-                return []
+            return self._keys_fts5(query, filters, limit=limit, offset=offset, sort=sort)
         try:
-            ranked = index.search(query, filters, publishers, limit=limit, offset=offset)
+            ranked = index.search(query, filters, publishers, limit=limit, offset=offset, sort=sort)
         except ValueError as exc:
             raise QueryError(f"the search query could not be run: {exc}") from exc
+        return [(pid, -score, key) for pid, score, key in ranked]
+
+    def search_hits(
+        self, query: SearchQuery, ranked: Sequence[tuple[int, float]]
+    ) -> list[SearchHit]:
         if not ranked:
             return []
         rows = self._hit_rows([pid for pid, _ in ranked])
+        index = self._text_index()
+        if index is None:  # FTS5 marks the matches itself
+            snippets = self._snippets_fts5(query, [pid for pid, _ in ranked])
+        else:
+            snippets = {
+                pid: index.snippet(rows[pid]["text"], query) for pid, _ in ranked if pid in rows
+            }
         return [
-            _hit(rows[pid], -score, index.snippet(rows[pid]["text"], query))
+            _hit(rows[pid], score, snippets.get(pid, rows[pid]["text"]))
             for pid, score in ranked
             if pid in rows
         ]  # a paragraph removed since the index was synced is skipped
 
     def search_count(self, query: SearchQuery, filters: SearchFilters) -> tuple[int, int]:
-        index = None if filters.section else self._text_index()
+        index, publishers = self._ranking_index(filters)
+        if publishers == []:
+            return 0, 0
         if index is not None:
-            publishers = None
-            if filters.publisher:
-                wanted = filters.publisher.lower()
-                publishers = [p for p in self._publishers() if wanted in p.lower()]
-                if not publishers:
-                    return 0, 0
             try:
                 return index.count(query, filters, publishers)
             except ValueError as exc:
                 raise QueryError(f"the search query could not be run: {exc}") from exc
+        (row,) = self._fts5_rows(query, filters, "count(*), count(DISTINCT p.document_id)", "")
+        return int(row[0]), int(row[1])
+
+    def search_count_by(
+        self, query: SearchQuery, filters: SearchFilters, field: SearchField
+    ) -> dict[str, int]:
+        index, publishers = self._ranking_index(filters)
+        if publishers == []:
+            return {}
+        if index is not None:
+            try:
+                return index.count_by(
+                    query, filters, publishers, "doc" if field == "document" else "topic"
+                )
+            except ValueError as exc:
+                raise QueryError(f"the search query could not be run: {exc}") from exc
+        if field == "document":
+            rows = self._fts5_rows(query, filters, "p.document_id, count(*)", "GROUP BY 1")
+        else:
+            rows = self._fts5_rows(
+                query,
+                filters,
+                "t.topic, count(*)",
+                "GROUP BY 1",
+                join="JOIN paragraph_topics t ON t.document_id = p.document_id"
+                " AND t.paragraph = p.ordinal",
+            )
+        return {str(r[0]): int(r[1]) for r in rows}
+
+    def _fts5_rows(
+        self, query: SearchQuery, filters: SearchFilters, columns: str, tail: str, join: str = ""
+    ) -> list[sqlite3.Row]:
+        """``SELECT columns`` over the paragraphs FTS5 matches under ``filters``, then ``tail``."""
         where, args = self._filter_clauses(filters)
         where.insert(0, "paragraphs_fts MATCH ?")
         args.insert(0, fts5_expression(query))
         sql = f"""
-            SELECT count(*), count(DISTINCT p.document_id)
+            SELECT {columns}
             FROM paragraphs_fts
             JOIN paragraphs p ON p.id = paragraphs_fts.rowid
             JOIN documents d ON d.id = p.document_id
             LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
-            WHERE {" AND ".join(where)}"""
+            {join}
+            WHERE {" AND ".join(where)} {tail}"""
         try:
-            n, docs = self.conn.execute(sql, args).fetchone()
+            return self.conn.execute(sql, args).fetchall()
         except sqlite3.OperationalError as exc:
             raise QueryError(f"the search query could not be run: {exc}") from exc
-        return int(n), int(docs)
 
     def _hit_rows(self, ids: list[int]) -> dict[int, dict[str, Any]]:
         """The rows of paragraphs ``ids`` with their document's metadata, section and topics, by id.
@@ -430,30 +492,57 @@ class SQLiteStore(SQLStore):
         ).fetchone()
         return {r[0]: dict(zip(_HIT_COLUMNS, r)) for r in json.loads(rows)}
 
-    def _search_fts5(
-        self, query: SearchQuery, filters: SearchFilters, *, limit: int, offset: int
-    ) -> list[SearchHit]:
+    def _keys_fts5(
+        self,
+        query: SearchQuery,
+        filters: SearchFilters,
+        *,
+        limit: int,
+        offset: int,
+        sort: SearchSort,
+    ) -> list[tuple[int, float, int]]:
+        rows = self._fts5_page(query, filters, limit=limit, offset=offset, sort=sort)
+        return [
+            (int(r[0]), float(r[1]) if sort == "relevance" else 0.0, text_key(r[2])) for r in rows
+        ]
+
+    def _fts5_page(
+        self,
+        query: SearchQuery,
+        filters: SearchFilters,
+        *,
+        limit: int,
+        offset: int,
+        sort: SearchSort,
+    ) -> list[sqlite3.Row]:
         where, args = self._filter_clauses(filters)
         where.insert(0, "paragraphs_fts MATCH ?")
         args.insert(0, fts5_expression(query))
         sql = f"""
-            SELECT bm25(paragraphs_fts) AS rank,
-                   snippet(paragraphs_fts, 0, char(2), char(3), '…', 24) AS snip,
-                   p.text, p.ordinal, p.start, p."end", p.document_id,
-                   d.publisher, d.title, d.period, s.heading AS section,
-                   {_TOPICS} AS topics
+            SELECT p.id, bm25(paragraphs_fts) AS rank, p.text
             FROM paragraphs_fts
             JOIN paragraphs p ON p.id = paragraphs_fts.rowid
             JOIN documents d ON d.id = p.document_id
             LEFT JOIN sections s ON s.document_id = p.document_id AND s.ordinal = p.section
             WHERE {" AND ".join(where)}
-            ORDER BY rank LIMIT ? OFFSET ?
-        """
+            ORDER BY {self._sort_sql(sort)} LIMIT ? OFFSET ?"""
         try:
-            rows = self.conn.execute(sql, (*args, limit, offset)).fetchall()
+            return self.conn.execute(sql, (*args, limit, offset)).fetchall()
         except sqlite3.OperationalError as exc:
             raise QueryError(f"the search query could not be run: {exc}") from exc
-        return [_hit(r, r["rank"], r["snip"]) for r in rows]
+
+    def _snippets_fts5(self, query: SearchQuery, ids: list[int]) -> dict[int, str]:
+        """FTS5's marked snippets of paragraphs ``ids`` for ``query``."""
+        marks = ",".join("?" * len(ids))
+        try:
+            rows = self.conn.execute(
+                f"""SELECT rowid, snippet(paragraphs_fts, 0, char(2), char(3), '…', 24)
+                    FROM paragraphs_fts WHERE paragraphs_fts MATCH ? AND rowid IN ({marks})""",
+                (fts5_expression(query), *ids),
+            ).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise QueryError(f"the search query could not be run: {exc}") from exc
+        return {int(r[0]): str(r[1]) for r in rows}
 
     def close(self) -> None:
         self.conn.close()

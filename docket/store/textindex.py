@@ -14,6 +14,7 @@ the writer lock) the store falls back to FTS5, which gives the same hits in a di
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -23,9 +24,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from docket.models import SearchFilters, SearchQuery, SearchTerm
+from docket.models import SearchFilters, SearchQuery, SearchSort, SearchTerm
 
-SCHEMA_VERSION = 2  # 2: the document field is a fast field (document counts)
+SCHEMA_VERSION = 3  # 2: the document field is a fast field (document counts); 3: sort keys,
+# text keys (duplicates) and fast topics (facet counts)
 _WRITER_HEAP = 128_000_000
 
 
@@ -61,7 +63,10 @@ class TextIndex:
         sb.add_text_field("publisher", tokenizer_name="raw", index_option="basic")
         sb.add_text_field("country", tokenizer_name="raw", index_option="basic")
         sb.add_integer_field("year", indexed=True, fast=True)
-        sb.add_text_field("topic", tokenizer_name="raw", index_option="basic")
+        sb.add_text_field("topic", tokenizer_name="raw", index_option="basic", fast=True)
+        sb.add_unsigned_field("key", indexed=True, fast=True)  # the text's key: duplicates share it
+        sb.add_unsigned_field("newest", fast=True)  # sort keys (see chronological_keys)
+        sb.add_unsigned_field("oldest", fast=True)
         return sb.build()
 
     def _open(self) -> None:
@@ -177,6 +182,10 @@ class TextIndex:
         d.add_text("publisher", publisher or "")
         d.add_text("country", (country or "").lower())
         d.add_integer("year", period if period is not None else -1)
+        d.add_unsigned("key", text_key(text))
+        newest, oldest = chronological_keys(period, pid)
+        d.add_unsigned("newest", newest)
+        d.add_unsigned("oldest", oldest)
         for topic in (topics or "").split(","):
             if topic:
                 d.add_text("topic", topic)
@@ -191,14 +200,42 @@ class TextIndex:
         *,
         limit: int,
         offset: int,
-    ) -> list[tuple[int, float]]:
-        """``(paragraph id, score)`` of the best matches, best first. ``publishers``: the exact
-        publisher values the publisher filter stands for (``None``: no publisher filter)."""
+        sort: SearchSort = "relevance",
+    ) -> list[tuple[int, float, int]]:
+        """``(paragraph id, score, text key)`` of the best matches in ``sort`` order. ``publishers``:
+        the exact publisher values the publisher filter stands for (``None``: no publisher filter).
+        Sorted by date, the score is 0. Ids and keys are read from fast fields, not stored
+        documents, so a long window (collapsing duplicates from the first hit on) stays cheap."""
         searcher = self.index.searcher()
-        result = searcher.search(
-            self._query(query, filters, publishers), limit, count=False, offset=offset
+        q = self._query(query, filters, publishers)
+        if sort == "relevance":
+            result = searcher.search(q, limit, count=False, offset=offset)
+        else:
+            result = searcher.search(
+                q, limit, count=False, offset=offset, order_by_field=sort, order=self._t.Order.Asc
+            )
+        addresses = [address for _, address in result.hits]
+        pids = searcher.fast_field_values("pid", addresses)
+        keys = searcher.fast_field_values("key", addresses)
+        scores = [float(score) if sort == "relevance" else 0.0 for score, _ in result.hits]
+        # every document has both fields (the schema version guarantees it)
+        return [(int(p or 0), s, int(k or 0)) for p, s, k in zip(pids, scores, keys)]
+
+    def count_by(
+        self,
+        query: SearchQuery,
+        filters: SearchFilters,
+        publishers: Iterable[str] | None,
+        field: str,
+    ) -> dict[str, int]:
+        """Matching paragraphs per value of ``field`` ("doc" or "topic"): Tantivy's terms
+        aggregation over the fast field, exact (every bucket is kept)."""
+        searcher = self.index.searcher()
+        result = searcher.aggregate(
+            self._query(query, filters, publishers),
+            {"by": {"terms": {"field": field, "size": _MAX_BUCKETS}}},
         )
-        return [(searcher.doc(address)["pid"][0], score) for score, address in result.hits]
+        return {b["key"]: int(b["doc_count"]) for b in result["by"]["buckets"]}
 
     def count(
         self, query: SearchQuery, filters: SearchFilters, publishers: Iterable[str] | None
@@ -221,6 +258,14 @@ class TextIndex:
             must.append(t.Query.term_query(s, "country", filters.country.lower()))
         if filters.year is not None:
             must.append(t.Query.term_query(s, "year", int(filters.year)))
+        if filters.year_from is not None or filters.year_to is not None:
+            must.append(
+                t.Query.range_query(
+                    s, "year", t.FieldType.Integer, filters.year_from, filters.year_to
+                )
+            )
+            if filters.year_from is None:  # an unknown year is stored as -1: not "before" any year
+                must.append(t.Query.range_query(s, "year", t.FieldType.Integer, 0, None))
         if filters.topic:
             must.append(t.Query.term_query(s, "topic", filters.topic))
         clauses = [(t.Occur.Must, q) for q in must] + [
@@ -292,6 +337,25 @@ class TextIndex:
         if len(words) == 1:
             return t.Query.term_query(s, "text", words[0])
         return t.Query.phrase_query(s, "text", words)
+
+
+def text_key(text: str) -> int:
+    """A 63-bit key of a paragraph's exact text: paragraphs that share it are the same passage
+    printed again (a report added twice, boilerplate repeated across editions)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()) >> 1
+
+
+_MAX_BUCKETS = 65_000  # Tantivy's default bucket limit for one aggregation
+
+
+def chronological_keys(period: int | None, pid: int) -> tuple[int, int]:
+    """The ``newest`` and ``oldest`` sort keys of a paragraph (both sorted ascending): the year
+    covered, newest or oldest first, then the paragraph's place in the database (reports in the
+    order they were added, paragraphs in reading order); an unknown year sorts last either way."""
+    unknown = 1 << 20
+    newest = (9999 - period) if period is not None and period >= 0 else unknown
+    oldest = period if period is not None and period >= 0 else unknown
+    return (newest << 32) | pid, (oldest << 32) | pid
 
 
 _INDEXES: dict[str, TextIndex] = {}

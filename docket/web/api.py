@@ -8,16 +8,31 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi import Path as PathParam
 from pydantic import AfterValidator, BaseModel, Field
 
-from docket.export.serialize import Citer, case_dict, case_summary, document_dict, queue_item_dict
-from docket.models import SearchFilters, statement_key
+from docket.export.serialize import (
+    Citer,
+    case_dict,
+    case_summary,
+    document_dict,
+    queue_item_dict,
+    search_page_dict,
+)
+from docket.models import SearchFilters, SearchSort, statement_key
 from docket.numbers import parse_int
 from docket.query.cases import CaseFilter, select_cases, sort_cases, year_diff
 from docket.query.curation import curate as curate_write
 from docket.query.curation import reject_claim
 from docket.query.reviews import review
-from docket.query.search import search as run_search
+from docket.query.search import find
 from docket.query.stats import persons_by_status, statistics
-from docket.web.deps import SettingsDep, StoreDep, citer_for, person_case, persons, require_bearer
+from docket.web.deps import (
+    SettingsDep,
+    StoreDep,
+    citer_for,
+    document_list,
+    person_case,
+    persons,
+    require_bearer,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -103,7 +118,11 @@ def paragraph(
     }
 
 
-@router.get("/search", summary="Full-text search (BM25) with filters; hits carry citations")
+@router.get(
+    "/search",
+    summary="Full-text search (BM25 or by date) with filters and facet counts; hits carry "
+    "citations, duplicates are folded into the first hit's `also`",
+)
 def search(
     store: StoreDep,
     settings: SettingsDep,
@@ -111,41 +130,42 @@ def search(
     publisher: Text = None,
     country: Text = None,
     year: Year = None,
+    year_from: Year = None,
+    year_to: Year = None,
     section: Text = None,
     topic: Text = None,
+    sort: SearchSort = "relevance",
     limit: Limit = 20,
     offset: Offset = 0,
     exact: bool = False,
+    fold: Annotated[
+        bool, Query(description="Fold paragraphs with the same text into one hit.")
+    ] = True,
+    facets: Annotated[bool, Query(description="Count the hits per filter value.")] = True,
 ) -> dict[str, Any]:
-    from docket.query.search import Expansion, expand_names, may_be_name, search_total
-
     filters = SearchFilters(
-        publisher=publisher, country=country, year=year, section=section, topic=topic
+        publisher=publisher,
+        country=country,
+        year=year,
+        section=section,
+        topic=topic,
+        year_from=year_from,
+        year_to=year_to,
     )
-    widened = (
-        expand_names(persons(store, settings), q) if not exact and may_be_name(q) else Expansion(q)
+    page = find(
+        store,
+        q,
+        filters,
+        limit=limit,
+        offset=offset,
+        sort=sort,
+        exact=exact,
+        persons=lambda: persons(store, settings),
+        fold=fold,
+        facets=facets,
+        documents=lambda: document_list(store, settings),
     )
-    hits = run_search(store, widened.query, filters, limit=limit, offset=offset)
-    total = search_total(store, widened.query, filters)
-    return {
-        "query": q,
-        "searched": widened.query,
-        "linked_spellings": list(widened.spellings),
-        "persons": list(widened.persons),
-        "total": {"paragraphs": total.paragraphs, "documents": total.documents},
-        "limit": limit,
-        "offset": offset,
-        "hits": [
-            {
-                "rank": h.rank,
-                "snippet": h.snippet,
-                "highlights": [list(x) for x in h.highlights],
-                "topics": list(h.topics),
-                "citation": vars(h.citation),
-            }
-            for h in hits
-        ],
-    }
+    return search_page_dict(page)
 
 
 @router.get("/persons", summary="Persons with status and sources (filters as for /cases)")

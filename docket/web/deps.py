@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from docket.auth import verify_secret
 from docket.errors import DocketError
 from docket.export.serialize import Citer, SharedPlaces
+from docket.models import DocumentSummary
 from docket.query.cases import CaseFile, case_file
 from docket.query.people import PeopleCache, PersonRecord
 from docket.store import open_store
@@ -124,6 +125,11 @@ def warm_up(settings: Settings) -> None:
 def persons(store: Store, settings: Settings) -> list[PersonRecord]:
     """Every person in the database, linked once per database state."""
     return _people.get(store, settings.db)
+
+
+def document_list(store: Store, settings: Settings) -> list[DocumentSummary]:
+    """Every document's summary, read once per database state (search facets count by them)."""
+    return cache.get(store, settings, "documents", store.list_documents)
 
 
 def citer_for(store: Store, settings: Settings) -> Citer:

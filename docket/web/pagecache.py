@@ -89,7 +89,19 @@ page_cache = PageCache(
 # The query parameters each cached page reads: any other one cannot change the page, so it is left
 # out of the key (junk parameters would otherwise make every request a new entry).
 _KNOWN = {
-    "/search": ("q", "publisher", "country", "year", "section", "topic", "page", "exact"),
+    "/search": (
+        "q",
+        "publisher",
+        "country",
+        "year",
+        "year_from",
+        "year_to",
+        "section",
+        "topic",
+        "sort",
+        "page",
+        "exact",
+    ),
     "/": (),
     "/documents/": ("mark",),
     "/persons/": (),

@@ -16,7 +16,14 @@ from docket.auth import verify_secret
 from docket.export import csv_cell
 from docket.export.serialize import case_summary
 from docket.extract.topics import taxonomy
-from docket.models import DocumentSummary, Event, SearchFilters, statement_anchor, statement_key
+from docket.models import (
+    Citation,
+    DocumentSummary,
+    Event,
+    SearchFilters,
+    statement_anchor,
+    statement_key,
+)
 from docket.numbers import parse_int
 from docket.query.cases import (
     EVENT_TYPES,
@@ -33,7 +40,6 @@ from docket.query.cases import (
 from docket.query.curation import curate, reject_claim
 from docket.query.people import PersonRecord
 from docket.query.reviews import review
-from docket.query.search import search as run_search
 from docket.query.stats import Stats, persons_by_status, statistics
 from docket.store.base import Store
 from docket.web import charts
@@ -47,6 +53,7 @@ from docket.web.deps import (
     csrf_token,
     curation_enabled,
     curator_of,
+    document_list,
     failed_login,
     person_record,
     persons,
@@ -113,12 +120,16 @@ def search_page(
     publisher: Text = None,
     country: Text = None,
     year: Text = None,
+    year_from: Text = None,
+    year_to: Text = None,
     section: Text = None,
     topic: Text = None,
+    sort: Annotated[str, Query(max_length=10)] = "",
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
     exact: Annotated[str, Query(max_length=1)] = "",
 ) -> HTMLResponse:
-    from docket.query.search import Expansion, SearchTotal, expand_names, may_be_name, search_total
+    from docket.errors import DocketError
+    from docket.query.search import SearchPage, SearchTotal, find
 
     filters = SearchFilters(
         publisher=publisher or None,
@@ -126,21 +137,25 @@ def search_page(
         year=_int(year),
         section=section or None,
         topic=topic or None,
+        year_from=_int(year_from),
+        year_to=_int(year_to),
     )
-    hits, error, widened, found, total = [], None, Expansion(q), Expansion(q), SearchTotal(0, 0)
+    found: SearchPage | None = None
+    error = None
     if q.strip():
-        from docket.errors import DocketError
-
         try:
-            if may_be_name(
-                q
-            ):  # a person's name finds the person's other spellings too (unless exact)
-                found = expand_names(persons(store, settings), q)
-                widened = Expansion(q) if exact else found
-            hits = run_search(
-                store, widened.query, filters, limit=PAGE + 1, offset=(page - 1) * PAGE
+            found = find(
+                store,
+                q,
+                filters,
+                limit=PAGE,
+                offset=(page - 1) * PAGE,
+                sort=sort or "relevance",  # type: ignore[arg-type]  # checked by find
+                exact=bool(exact),
+                persons=lambda: persons(store, settings),
+                facets=True,
+                documents=lambda: document_list(store, settings),
             )
-            total = search_total(store, widened.query, filters)
         except DocketError as exc:
             error = exc.message + (f" ({exc.hint})" if exc.hint else "")
     args = {
@@ -150,37 +165,50 @@ def search_page(
             "publisher": publisher,
             "country": country,
             "year": year,
+            "year_from": year_from,
+            "year_to": year_to,
             "section": section,
             "topic": topic,
+            "sort": sort,
             "exact": exact,
         }.items()
         if v
     }
     toggle = None
-    if found.spellings and not error:  # say what was searched, and offer the other way
+    spellings = found.spellings if found else ()
+    if exact and q.strip() and not error:  # what the toggle offers back: the linked spellings
+        from docket.query.search import expand_names, may_be_name
+
+        spellings = expand_names(persons(store, settings), q).spellings if may_be_name(q) else ()
+    if spellings and not error:  # say what was searched, and offer the other way
         others = {k: v for k, v in args.items() if k not in ("exact", "page")}
         toggle = {
-            "spellings": found.spellings,
+            "spellings": spellings,
             "exact": bool(exact),
             "href": f"/search?{urlencode({**others, 'exact': '1'})}"
             if not exact
             else f"/search?{urlencode(others)}",
         }
+    hits = found.hits if found else ()
     results = [
         {
             "hit": h,
             "segments": segments(h.snippet, [Span(a, b, "hl") for a, b in h.highlights]),
-            "href": cite_href(
-                h.citation.document_id, int(h.citation.paragraph_id.rsplit(":p", 1)[1])
+            "href": _paragraph_href(h.citation),
+            "also": [{"citation": c, "href": _paragraph_href(c)} for c in h.also],
+            "also_reports": len(
+                {c.document_id for c in h.also if c.document_id != h.citation.document_id}
             ),
+            "also_here": sum(c.document_id == h.citation.document_id for c in h.also),
         }
-        for h in hits[:PAGE]
+        for h in hits
     ]
     named = (
-        _persons_named(_name_index(store, settings), q, filters, found.persons)
+        _persons_named(_name_index(store, settings), q, filters, found.persons if found else ())
         if q.strip() and not error
         else []
     )
+    more = bool(found and found.more)
     return _page(
         request,
         "search.html",
@@ -188,16 +216,37 @@ def search_page(
         args=args,
         results=results,
         error=error,
-        facets=_facets(store, settings),
+        facets=_facet_options(store, settings, found),
         named=named,
         toggle=toggle,
-        total=total,
+        total=found.total if found else SearchTotal(0, 0),
+        folded=found.folded if found else 0,
         page=page,
-        more=len(hits) > PAGE,
+        more=more,
+        sorts=[
+            ("relevance", "most relevant"),
+            ("newest", "newest first"),
+            ("oldest", "oldest first"),
+        ],
         counts=cache.get(store, settings, "counts", store.counts),
         prev_url=f"/search?{urlencode({**args, 'page': page - 1})}" if page > 1 else None,
-        next_url=f"/search?{urlencode({**args, 'page': page + 1})}" if len(hits) > PAGE else None,
+        next_url=f"/search?{urlencode({**args, 'page': page + 1})}" if more else None,
     )
+
+
+def _paragraph_href(c: Citation) -> str:
+    return cite_href(c.document_id, int(c.paragraph_id.rsplit(":p", 1)[1]))
+
+
+def _facet_options(store: Store, settings: Settings, found: Any) -> dict[str, list[Any]]:
+    """The filter menus: each value, with the hits it would keep when a search has run."""
+    plain = _facets(store, settings)
+    if found is None or found.facets is None:
+        return plain
+    return {
+        name: [(v.value, f"{v.label} ({v.paragraphs})") for v in values]
+        for name, values in found.facets.items()
+    }
 
 
 def _name_index(store: Store, settings: Settings) -> tuple[list[Any], list[tuple[str, int]]]:
@@ -309,6 +358,7 @@ def reader_page(
     entities = store.document_entities(document_id)
     sections = {s.ordinal: s for s in doc.sections}
     blocks, seen_sections = [], set()
+    last_level = 1  # the page title
     for p in doc.paragraphs:
         spans = [
             Span(
@@ -335,7 +385,12 @@ def reader_page(
             seen_sections.add(p.section)
             s = sections.get(p.section)
             if s:
-                blocks.append({"heading": s.heading, "level": min(s.level + 1, 4)})
+                # a heading goes at most one level below the one before it (the page title is
+                # h1): a section without paragraphs of its own draws no heading, and its
+                # subsections must not skip a level for screen readers
+                level = min(s.level + 1, last_level + 1, 4)
+                last_level = level
+                blocks.append({"heading": s.heading, "level": level})
         blocks.append(
             {
                 "paragraph": p,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import jsonschema
@@ -750,6 +751,88 @@ def test_the_search_page_shows_the_same_totals_as_the_api(client: TestClient) ->
         f"<strong>{total['paragraphs']}</strong> paragraphs in <strong>{total['documents']}</strong>"
         in page
     )
+
+
+def test_search_sorts_by_date_within_a_year_range_and_counts_each_filter_value(
+    client: TestClient,
+) -> None:
+    years = sorted(y for y in {d["period"] for d in client.get("/api/v1/documents").json()} if y)
+    params = {"q": "police", "year_from": years[1], "sort": "newest", "limit": 200}
+    r = client.get("/api/v1/search", params=params).json()
+    periods = [h["citation"]["period"] for h in r["hits"]]
+    assert periods and periods == sorted(periods, reverse=True) and min(periods) >= years[1]
+    assert r["sort"] == "newest" and not r["more"]
+    assert r["total"]["paragraphs"] == len(r["hits"])  # the seeds repeat no passage
+    counts = {v["value"]: v["paragraphs"] for v in r["facets"]["year"]}
+    assert sum(n for y, n in counts.items() if int(y) >= years[1]) == r["total"]["paragraphs"]
+    assert counts[str(years[0])] > 0  # a year outside the range still says what it holds
+    page = client.get("/search", params={**params, "limit": None}).text
+    assert f'<option value="{years[0]}">{years[0]} ({counts[str(years[0])]})</option>' in page
+    assert f'name="year_from" value="{years[1]}"' in page
+    assert '<option value="newest" selected>' in page
+    last = client.get("/search", params={"q": "Mukhammedkarim"}).text
+    assert "End of results." in last and "next →" not in last
+    assert (
+        client.get("/api/v1/search", params={"q": "x", "year_from": 2020, "year_to": 2010})
+    ).status_code == 400
+    assert client.get("/api/v1/search", params={"q": "x", "sort": "abc"}).status_code == 422
+
+
+def test_a_reprinted_passage_is_one_hit_that_names_the_other_reports(seeded_db, tmp_path) -> None:
+    import shutil
+
+    from docket.pipeline import ingest_paths
+    from docket.store import SQLiteStore
+    from tests.conftest import SEEDS
+
+    db = tmp_path / "reprint.db"
+    shutil.copy(seeded_db, db)
+    source = sorted(SEEDS.glob("*.txt"))[-1]
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "reprint.txt").write_text(
+        source.read_text("utf-8") + "\n\nA reprint.\n", "utf-8"
+    )
+    store = SQLiteStore(db)
+    ingest_paths(store, [tmp_path / "in"])
+    store.close()
+    c = TestClient(create_app(Settings(db=str(db), token=TOKEN, data_dir=tmp_path / "data")))
+    word = re.findall(r"[A-Z][a-z]{5,}", source.read_text("utf-8"))[0]
+    r = c.get("/api/v1/search", params={"q": word, "limit": 200}).json()
+    folded = [h for h in r["hits"] if h["also"]]
+    assert folded and r["folded"] == sum(len(h["also"]) for h in r["hits"])
+    assert len(r["hits"]) + r["folded"] == r["total"]["paragraphs"]
+    every = c.get("/api/v1/search", params={"q": word, "limit": 200, "fold": False}).json()
+    assert len(every["hits"]) == r["total"]["paragraphs"] and not any(
+        h["also"] for h in every["hits"]
+    )
+    page = c.get("/search", params={"q": word}).text
+    assert "The same text is also in 1 other report" in page and "repeated passage" in page
+    assert f'href="/documents/{folded[0]["also"][0]["document_id"]}' in page
+
+
+def test_reader_headings_never_skip_a_level(seeded_db, tmp_path) -> None:
+    """A report whose title section has no paragraph of its own once gave h1 then h3 (axe's
+    heading-order); every reader page now steps down one level at a time."""
+    import shutil
+
+    from docket.pipeline import ingest_paths
+    from docket.store import SQLiteStore
+
+    db = tmp_path / "headings.db"
+    shutil.copy(seeded_db, db)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "nested.html").write_text(
+        "<html><body><h1>Kazakhstan: a report</h1><h2>Detentions</h2>"
+        "<p>Police detained an activist in Almaty in March 2024.</p></body></html>",
+        "utf-8",
+    )
+    store = SQLiteStore(db)
+    ingest_paths(store, [tmp_path / "in"])
+    store.close()
+    c = TestClient(create_app(Settings(db=str(db), token=TOKEN, data_dir=tmp_path / "data")))
+    for d in c.get("/api/v1/documents").json():
+        levels = [int(x) for x in re.findall(r"<h([1-6])", c.get(f"/documents/{d['id']}").text)]
+        assert levels[0] == 1 and all(b - a <= 1 for a, b in itertools.pairwise(levels)), d
 
 
 def test_an_upload_can_say_what_the_reports_are(seeded_db, tmp_path) -> None:
