@@ -235,23 +235,24 @@ def _with_duplicates(
     return out
 
 
-def _keeps(d: DocumentSummary, f: SearchFilters, but: str = "") -> bool:
-    """Whether document ``d`` passes the document-level filters of ``f`` (but the one named
-    ``but``), as the stores apply them: publisher a case-insensitive substring, country exact."""
-    if (
-        but != "publisher"
-        and f.publisher
-        and f.publisher.lower() not in (d.publisher or "").lower()
-    ):
+_Kind = tuple[str | None, str | None, int | None]  # a document's publisher, country, year
+
+
+def _keeps(kind: _Kind, f: SearchFilters, but: str = "") -> bool:
+    """Whether a document of ``kind`` passes the document-level filters of ``f`` (but the one
+    named ``but``), as the stores apply them: publisher a case-insensitive substring, country
+    exact."""
+    publisher, country, period = kind
+    if but != "publisher" and f.publisher and f.publisher.lower() not in (publisher or "").lower():
         return False
-    if but != "country" and f.country and (d.country or "").lower() != f.country.lower():
+    if but != "country" and f.country and (country or "").lower() != f.country.lower():
         return False
     if but != "year":
-        if f.year is not None and d.period != f.year:
+        if f.year is not None and period != f.year:
             return False
-        if f.year_from is not None and (d.period is None or d.period < f.year_from):
+        if f.year_from is not None and (period is None or period < f.year_from):
             return False
-        if f.year_to is not None and (d.period is None or d.period > f.year_to):
+        if f.year_to is not None and (period is None or period > f.year_to):
             return False
     return True
 
@@ -267,24 +268,28 @@ def _facets(
     from docket.extract.topics import taxonomy
 
     # one count per document under the paragraph-level filters; document-level ones are applied
-    # here, once per facet leaving its own out
+    # here, once per facet leaving its own out, over the few kinds of document there are
     per_doc = store.search_count_by(
         query, SearchFilters(section=f.section, topic=f.topic), "document"
     )
-    docs = [d for d in (documents() if documents else store.list_documents()) if d.id in per_doc]
+    every = documents() if documents else store.list_documents()
+    kinds: dict[_Kind, int] = {}
+    for d in every:
+        if d.id in per_doc:
+            kind = (d.publisher, d.country, d.period)
+            kinds[kind] = kinds.get(kind, 0) + per_doc[d.id]
 
-    def tally(but: str, value: Callable[[DocumentSummary], object]) -> dict[object, int]:
+    def tally(but: str, position: int) -> dict[object, int]:
         out: dict[object, int] = {}
-        for d in docs:
-            if _keeps(d, f, but):
-                out[value(d)] = out.get(value(d), 0) + per_doc[d.id]
+        for kind, n in kinds.items():
+            if _keeps(kind, f, but):
+                out[kind[position]] = out.get(kind[position], 0) + n
         return out
 
-    publishers = tally("publisher", lambda d: d.publisher)
-    countries = tally("country", lambda d: d.country)
-    years = tally("year", lambda d: d.period)
+    publishers = tally("publisher", 0)
+    countries = tally("country", 1)
+    years = tally("year", 2)
     topics = store.search_count_by(query, replace(f, topic=None), "topic")
-    every = documents() if documents else store.list_documents()
     return {
         "publisher": tuple(
             FacetValue(p, p, publishers.get(p, 0))
