@@ -24,13 +24,18 @@ class Stats:
     charges: Counter[str]
 
 
-def statistics(store: DocumentStore) -> Stats:
-    """Count topics (per paragraph), event statements and charges across every stored document."""
+def statistics(store: DocumentStore, country: str | None = None) -> Stats:
+    """Count topics (per paragraph), event statements and charges across every stored document,
+    or the documents about ``country`` (any of its names)."""
+    from docket.ingest.metadata import same_country
+
     topics: Counter[tuple[str, int | None, str | None]] = Counter()
     types: Counter[str] = Counter()
     type_year: Counter[tuple[str, int | None]] = Counter()
     charges: Counter[str] = Counter()
     for d in store.list_documents():
+        if country and not same_country(d.country, country):
+            continue
         for ts in store.paragraph_topics(d.id).values():
             for t in ts:
                 topics[(t, d.period, d.publisher)] += 1

@@ -291,6 +291,8 @@ def _persons_named(
             (not filters.country or same_country(d.country, filters.country))
             and (not filters.publisher or filters.publisher.lower() in (d.publisher or "").lower())
             and (filters.year is None or d.period == filters.year)
+            and (filters.year_from is None or (d.period or 0) >= filters.year_from)
+            and (filters.year_to is None or (d.period is not None and d.period <= filters.year_to))
             for d in p.documents
         )
 
@@ -560,44 +562,141 @@ def citation_text(d: DocumentSummary, e: Event, section: str | None) -> str:
     return ", ".join(parts) + f". “{e.quote}”"
 
 
+_LABEL_CHAR = 6.6  # px per character of an 11 px label (a generous mean for the sans-serif face)
+_LABEL_GAP = 8  # px kept free between labels, and between a label and a stem
+_ROW = 22  # px between label rows
+_AXIS_MARGIN = 40  # px left of the first year, right of the last
+
+
+def _fact_x(date: str) -> float:
+    """A fact's date as a fractional year (a year alone sits mid-year, a month mid-month)."""
+    y, m, d = (
+        (int(p) for p in (date + "-07-15")[:10].split("-"))
+        if len(date) == 4
+        else (int(p) for p in (date + "-15")[:10].split("-"))
+        if len(date) == 7
+        else (int(p) for p in date.split("-"))
+    )
+    return y + (m - 1) / 12 + (d - 1) / 365
+
+
+def layout_labels(xs: list[float], widths: list[float], max_rows: int) -> list[int] | None:
+    """Label rows for points at ``xs`` (sorted) whose labels, ``widths`` wide, start at the
+    point and run right; each point has a stem from the axis up to its label's row. Greedy, in
+    x order, lowest row first: a label may not overlap another label of its row, nor cross the
+    stem of a point whose label is higher, and the point's own stem may not cross a label below
+    its row. ``None`` when ``max_rows`` rows are not enough.
+
+    In x order only the last label of a row can reach the next point, and only points closer
+    than the gap can put a stem under a new label: each point costs a look at every row's end.
+    """
+    rows: list[int] = []
+    ends = [float("-inf")] * max_rows  # where each row's last label (and its gap) ends
+    for j, (x, w) in enumerate(zip(xs, widths)):
+        near = []  # rows of the earlier points whose stems stand under where this label starts
+        for i in range(j - 1, -1, -1):
+            if xs[i] < x - _LABEL_GAP / 2:
+                break
+            near.append(rows[i])
+        for r in range(max_rows):
+            if (
+                ends[r] <= x - _LABEL_GAP / 2  # the row is free here
+                and all(ri <= r for ri in near)  # no higher label's stem under this one
+                and all(ends[k] < x for k in range(r))  # this stem passes no lower label
+            ):
+                rows.append(r)
+                ends[r] = x + w + _LABEL_GAP
+                break
+        else:
+            return None
+    return rows
+
+
+_SAME_PLACE = 12  # px: facts this close on the axis share one dot, stem and label
+
+
 def _timeline(case: CaseFile) -> dict[str, Any]:
-    """Positions of the dated facts on a horizontal SVG axis (years from the first to the last fact)."""
-    dated = [f for f in case.facts if f.date]
+    """The dated facts on a horizontal SVG axis (years from the first to the last fact), and the
+    same facts by year for the vertical timeline that narrow screens show instead.
+
+    Facts that fall on one spot (the same day, or days apart) share a dot and a label that names
+    each of them, each its own link. Labels are laid out by :func:`layout_labels` so that none
+    overlaps another, a stem or a dot: the axis is widened (its box scrolls) until they fit in
+    six rows, and where even a wide axis is too crowded, labels shrink to the facts' numbers.
+    """
+    dated = sorted((f for f in case.facts if f.date), key=lambda f: _fact_x(f.date or ""))
     if not dated:
-        return {"points": [], "years": []}
+        return {"groups": [], "years": [], "by_year": []}
+    lo = int(_fact_x(dated[0].date or ""))
+    hi = int(_fact_x(dated[-1].date or "")) + 1
+    number = {id(f): case.facts.index(f) + 1 for f in dated}
 
-    def x(date: str | None) -> float:
-        date = date or "0"  # only dated facts are placed
-        y, m, d = (
-            (int(p) for p in (date + "-07-15")[:10].split("-"))
-            if len(date) == 4
-            else (int(p) for p in (date + "-15")[:10].split("-"))
-            if len(date) == 7
-            else (int(p) for p in date.split("-"))
+    def place(width: float, short: bool) -> tuple[list[dict[str, Any]], list[int] | None, Any]:
+        def texts(g: list[Any]) -> list[str]:
+            if short:
+                return [str(number[id(f)]) for f in g]
+            return [f"{number[id(f)]}. {f.type.replace('_', ' ')}" for f in g]
+
+        def label_width(g: list[Any]) -> float:
+            return (len(" · ".join(texts(g))) + 1) * _LABEL_CHAR
+
+        # positions depend on the widest label, which depends on the grouping: twice is enough
+        groups: list[list[Any]] = [[f] for f in dated]
+        for _ in range(2):
+            span = width - 2 * _AXIS_MARGIN - max(label_width(g) for g in groups)
+            span = max(span, 100.0)
+
+            def scale(v: float, span: float = span) -> float:
+                return _AXIS_MARGIN + (v - lo) / (hi - lo) * span
+
+            merged: list[list[Any]] = []
+            for f in dated:
+                if (
+                    merged
+                    and scale(_fact_x(f.date or "")) - scale(_fact_x(merged[-1][0].date or ""))
+                    < _SAME_PLACE
+                ):
+                    merged[-1].append(f)
+                else:
+                    merged.append([f])
+            groups = merged
+        xs = [scale(_fact_x(g[0].date or "")) for g in groups]
+        out = [
+            {
+                "x": round(x, 1),
+                "facts": g,
+                "parts": [{"fact": f, "text": t} for f, t in zip(g, texts(g))],
+                "title": "; ".join(f"{f.date} {f.type.replace('_', ' ')}" for f in g),
+            }
+            for x, g in zip(xs, groups)
+        ]
+        return out, layout_labels(xs, [label_width(g) for g in groups], 6), scale
+
+    width, rows, short = 900.0, None, False
+    for step in range(40):  # widen; past 2,700 px use numbers; past 40 steps give up on rows
+        short = step >= 5
+        groups, rows, scale = place(width, short)
+        if rows is not None:
+            break
+        width *= 1.25
+    if rows is None:
+        rows = [i % 6 for i in range(len(groups))]  # unreachable in practice; never loop forever
+    axis_y = 30 + (max(rows) + 1) * _ROW + 12
+    for g, r in zip(groups, rows):
+        g["label_y"] = axis_y - 18 - r * _ROW
+    by_year: dict[str, list[dict[str, Any]]] = {}
+    for f in dated:
+        by_year.setdefault((f.date or "")[:4], []).append(
+            {"fact": f, "text": f"{number[id(f)]}. {f.type.replace('_', ' ')}"}
         )
-        return y + (m - 1) / 12 + (d - 1) / 365
-
-    lo, hi = min(x(f.date) for f in dated), max(x(f.date) for f in dated)
-    lo, hi = int(lo), int(hi) + 1
-    width = 900
-
-    def scale(v: float) -> float:
-        return 40 + (v - lo) / (hi - lo) * (width - 170)  # room for the last label
-
-    points = [
-        {
-            "x": round(scale(x(f.date)), 1),
-            "row": i % 4,
-            "fact": f,
-            "label": f.type.replace("_", " "),
-            "n": case.facts.index(f) + 1,
-        }
-        for i, f in enumerate(dated)
-    ]
     return {
-        "points": points,
+        "groups": groups,
         "years": [{"x": round(scale(y), 1), "year": y} for y in range(lo, hi + 1)],
-        "width": width,
+        "width": round(width),
+        "height": axis_y + 30,
+        "axis_y": axis_y,
+        "short": short,
+        "by_year": list(by_year.items()),
     }
 
 
@@ -814,17 +913,35 @@ def cases_csv(request: Request, store: StoreDep, settings: SettingsDep) -> Respo
     )
 
 
-def _stats(store: Store, settings: Settings) -> Stats:
-    return cache.get(store, settings, "stats", lambda: statistics(store))
+def _stats(store: Store, settings: Settings, country: str | None = None) -> Stats:
+    return cache.get(store, settings, f"stats:{country or ''}", lambda: statistics(store, country))
 
 
-def _by_status(store: Store, settings: Settings) -> Counter[str]:
+def _by_status(store: Store, settings: Settings, country: str | None = None) -> Counter[str]:
     return cache.get(
         store,
         settings,
-        "by-status",
-        lambda: persons_by_status(case_files(persons(store, settings))),
+        f"by-status:{country or ''}",
+        lambda: persons_by_status(
+            select_cases(persons(store, settings), CaseFilter(country=country))
+            if country
+            else case_files(persons(store, settings))
+        ),
     )
+
+
+def _cases_link(country: str | None) -> charts.Link:
+    """The cases view behind one plotted value, in the plot's country."""
+
+    def link(**where: object) -> str:
+        args = {k: str(v) for k, v in where.items() if v is not None}
+        if "topic" in args:
+            args["facts"] = "any"  # a topic tags paragraphs, not facts: any named person
+        if country:
+            args["country"] = country
+        return "/cases?" + urlencode(args)
+
+    return link
 
 
 @router.get("/analytics", response_class=HTMLResponse)
@@ -838,26 +955,37 @@ def analytics_page(
     per: Annotated[str, Query(max_length=10)] = "",
 ) -> HTMLResponse:
     per_report = per == "report"
-    st = _stats(store, settings)
-    by_status = _by_status(store, settings)
+    place = country or None
+    st = _stats(store, settings, place)
+    by_status = _by_status(store, settings, place)
     diff = (
         year_diff(
             persons(store, settings),
             start=start,
             end=end,
-            country=country or None,
+            country=place,
             documents=store.list_documents(),
         )
         if start and end
         else None
     )
     span, rows = charts.topic_year_table(
-        st, _reports_per_year(store, settings) if per_report else None
+        st, _reports_per_year(store, settings, place) if per_report else None
     )
+    link = _cases_link(place)
+    publishers, topic_publisher = charts.topic_publisher_table(st)
+    event_years, event_rows = charts.event_year_table(st)
+    chart_query = urlencode({k: v for k, v in {"per": per, "country": country}.items() if v})
     return _page(
         request,
         "analytics.html",
         charts=list(charts.CHARTS),
+        chart_query=("?" + chart_query) if chart_query else "",
+        link=link,
+        publishers=publishers,
+        topic_publisher=topic_publisher,
+        event_years=event_years,
+        event_rows=event_rows,
         by_status=by_status.most_common(),
         per_report=per_report,
         topic_years=span,
@@ -873,14 +1001,19 @@ def analytics_page(
     )
 
 
-def _reports_per_year(store: Store, settings: Settings) -> Counter[int]:
-    """How many reports cover each year (the divisor of the per-report view)."""
+def _reports_per_year(store: Store, settings: Settings, country: str | None = None) -> Counter[int]:
+    """How many reports cover each year (the divisor of the per-report view), in ``country``."""
+    from docket.ingest.metadata import same_country
 
     return cache.get(
         store,
         settings,
-        "reports-per-year",
-        lambda: Counter(d.period for d in store.list_documents() if d.period),
+        f"reports-per-year:{country or ''}",
+        lambda: Counter(
+            d.period
+            for d in store.list_documents()
+            if d.period and (not country or same_country(d.country, country))
+        ),
     )
 
 
@@ -890,34 +1023,33 @@ def chart(
     store: StoreDep,
     settings: SettingsDep,
     per: Annotated[str, Query(max_length=10)] = "",
+    country: Text = None,
 ) -> Response:
-    if name == "topics-by-year" and per == "report":
-        svg = cache.get(
-            store,
-            settings,
-            "chart-topics-by-year-per-report",
-            lambda: charts.topics_by_year(
-                _stats(store, settings), _reports_per_year(store, settings)
-            ),
-        )
-    elif name == "persons-by-status":
-        svg = cache.get(
-            store,
-            settings,
-            f"chart-{name}",
-            lambda: charts.persons_by_status(_by_status(store, settings)),
-        )
-    elif name in charts.CHARTS:
-        svg = cache.get(
-            store, settings, f"chart-{name}", lambda: charts.CHARTS[name](_stats(store, settings))
-        )
-    else:
+    place = country or None
+    link = _cases_link(place)
+    if name not in charts.CHARTS and name != "persons-by-status":
         raise HTTPException(404, f"no chart {name!r}")
-    # The SVG carries its own <style>: allow that, and nothing else, for this response.
+
+    def draw() -> str:
+        if name == "persons-by-status":
+            return charts.persons_by_status(_by_status(store, settings, place), link)
+        st = _stats(store, settings, place)
+        if name == "topics-by-year":
+            reports = _reports_per_year(store, settings, place) if per == "report" else None
+            return charts.topics_by_year(st, reports, link)
+        return charts.CHARTS[name](st, link=link)
+
+    svg = cache.get(store, settings, f"chart-{name}:{per == 'report'}:{place or ''}", draw)
+    # The SVG carries its own <style>: allow that, and nothing else, for this response. The
+    # analytics page frames it (so that each bar links to its cases): framing by this site only.
     return Response(
         svg,
         media_type="image/svg+xml",
-        headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"},
+        headers={
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+            "frame-ancestors 'self'",
+            "X-Frame-Options": "SAMEORIGIN",
+        },
     )
 
 

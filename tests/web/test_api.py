@@ -927,6 +927,14 @@ def test_the_people_box_obeys_the_filters_and_knows_cyrillic(client: TestClient)
         "/search", params={"q": "Mukhammedkarim", "country": "Republic of Kazakhstan"}
     ).text
     assert '<section class="named">' in here
+    years = [
+        h["citation"]["period"]
+        for h in client.get("/api/v1/search", params={"q": "Mukhammedkarim"}).json()["hits"]
+    ]
+    named = client.get("/search", params={"q": "Mukhammedkarim", "year_from": min(years)}).text
+    assert '<section class="named">' in named
+    later = client.get("/search", params={"q": "Mukhammedkarim", "year_from": 2090}).text
+    assert '<section class="named">' not in later and 'class="hit"' not in later
 
 
 def test_analytics_has_a_true_time_axis_a_per_report_view_and_its_numbers() -> None:
@@ -959,6 +967,40 @@ def test_the_analytics_page_shows_the_numbers_under_the_plot(client: TestClient)
         "topics-by-year.svg?per=report" in per
         and client.get("/analytics/topics-by-year.svg", params={"per": "report"}).status_code == 200
     )
+
+
+def test_every_plot_links_each_value_to_its_cases_and_has_its_numbers(client: TestClient) -> None:
+    """Each bar or point of each plot opens the cases behind it, and each plot's numbers are in
+    a table under it with the same links; a country filter narrows plots and tables alike."""
+    from urllib.parse import parse_qs, urlsplit
+
+    page = client.get("/analytics").text
+    frames = re.findall(r'<iframe class="chart" src="([^"]+)"', page)
+    assert len(frames) == 4 and page.count("<summary>the numbers</summary>") == 4
+    for src in frames:
+        r = client.get(src)
+        assert r.headers["x-frame-options"] == "SAMEORIGIN"
+        assert "frame-ancestors 'self'" in r.headers["content-security-policy"]
+        links = re.findall(r'<a target="_top" xlink:href="([^"]+)"', r.text)
+        assert links, src
+        for href in links[:6]:
+            href = href.replace("&amp;", "&")
+            where = parse_qs(urlsplit(href).query)
+            assert urlsplit(href).path == "/cases" and where, href
+            cases = client.get(href)
+            assert cases.status_code == 200, href
+            for key, (value,) in where.items():  # the cases view keeps the value clicked
+                assert f'name="{key}"' in cases.text and f'value="{value}"' in cases.text, href
+            if "topic" not in where:  # an event or a status counted is a person's fact
+                assert 'href="/persons/' in cases.text, href
+    everywhere = client.get("/analytics/events-by-type.svg").text
+    chad = client.get("/analytics", params={"country": "Chad"}).text
+    assert 'src="/analytics/events-by-type.svg?country=Chad"' in chad
+    assert (
+        client.get("/analytics/events-by-type.svg", params={"country": "Chad"}).text != everywhere
+    )
+    kz = client.get("/analytics", params={"country": "Kazakhstan"}).text
+    assert "country=Kazakhstan" in re.search(r'<td><a href="([^"]+)">', kz)[1]
 
 
 def test_live_api_responses_validate_against_the_published_schema(seeded_copy) -> None:

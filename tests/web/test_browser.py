@@ -114,17 +114,79 @@ def test_search_person_timeline_and_citation(page) -> None:
     _shot(page, "reader")
 
 
+_GEOMETRY = """() => {
+  const box = e => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
+  const svg = document.querySelector('svg.timeline');
+  return {
+    labels: [...svg.querySelectorAll('text.label')].map(box),
+    dots: [...svg.querySelectorAll('circle.dot')].map(box),
+    stems: [...svg.querySelectorAll('line.stem')].map(box),
+  };
+}"""
+
+
+def _cross(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_timeline_labels_never_overlap_and_phones_get_a_vertical_timeline(
+    browser, live_server: str
+) -> None:
+    """Measured in the browser, on the drawn text: no label overlaps another label, a dot or
+    another point's stem, on every case file with a timeline; at 390 px the vertical list
+    replaces the sideways axis and links to the same facts."""
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{live_server}/api/v1/cases?limit=200") as r:
+        ids = [c["id"] for c in json.load(r)["cases"]]
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+    p = context.new_page()
+    checked = most = 0
+    for pid in ids:
+        p.goto(f"/persons/{pid}")
+        if p.locator("svg.timeline").count() == 0:
+            continue
+        g = p.evaluate(_GEOMETRY)
+        labels, dots, stems = g["labels"], g["dots"], g["stems"]
+        for i, a in enumerate(labels):
+            assert not any(_cross(a, b) for b in labels[i + 1 :]), (pid, i)
+            assert not any(_cross(a, d) for d in dots), (pid, i)
+            # a stem reaches up to its own label: only the others' stems count
+            assert not any(_cross(a, st) for j, st in enumerate(stems) if j != i), (pid, i)
+        checked += 1
+        most = max(most, p.locator("svg.timeline text.label a").count())
+    assert checked >= 10 and most >= 6, (checked, most)  # crowded timelines were among them
+    context.close()
+    phone = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844})
+    p = phone.new_page()
+    p.goto(f"/persons/{ids[0]}")
+    assert p.locator("ol.timeline-narrow").is_visible()
+    assert not p.locator("svg.timeline").is_visible()
+    links = p.locator("ol.timeline-narrow a")
+    assert links.count() == p.locator("svg.timeline text.label a").count() > 0
+    target = links.first.get_attribute("href")
+    assert p.locator(f"li.fact{target}, {target}").count() >= 1
+    phone.close()
+
+
 def test_analytics_draws_its_plots(page) -> None:
     page.goto("/analytics?from=2024&to=2025&country=Kazakhstan")
     page.wait_for_load_state("networkidle")
-    images = page.locator("img.chart")
-    assert images.count() >= 4
-    for i in range(images.count()):
-        assert page.evaluate(
-            "img => img.complete && img.naturalWidth > 0", images.nth(i).element_handle()
-        )
+    frames = page.locator("iframe.chart")
+    assert frames.count() == 4
+    for i in range(frames.count()):  # each plot drawn, with linked bars or points
+        frames.nth(i).scroll_into_view_if_needed()  # the frames load lazily
+        frame = frames.nth(i).content_frame
+        frame.locator("svg").first.wait_for()
+        assert frame.locator("a[target=_top]").count() > 0
     assert page.locator("text=Continuing").count() == 1
     _shot(page, "analytics")
+    bars = page.locator("iframe.chart").nth(2).content_frame  # events by type
+    bars.locator("a[target=_top]").first.click(force=True)  # the tooltip layer may cover it
+    page.wait_for_url("**/cases?**")
+    assert "event=" in page.url and "country=Kazakhstan" in page.url
+    assert page.locator("main a[href^='/persons/']").count() > 0
 
 
 def test_cases_list_filters_and_downloads(page) -> None:

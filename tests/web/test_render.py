@@ -1,9 +1,15 @@
-"""The templates' environment: dict keys read with a dot, everything escaped."""
+"""The templates' environment (dict keys read with a dot, everything escaped), and the case-file
+timeline's layout."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from docket.web import pages
 from docket.web.render import page_environment
 
 
@@ -96,3 +102,54 @@ def test_russian_text_is_shown_as_printed_with_a_transliteration_on_hover(tmp_pa
             "Grachya Pogosov" in person.text and "Грачья Погосов" in person.text
         )  # both scripts, one person
         assert re.search(r'<blockquote title="[^"]*Pogosov', person.text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(0, 900, allow_nan=False), st.integers(3, 30)), min_size=1, max_size=40
+    )
+)
+def test_timeline_labels_keep_clear_of_each_other_and_of_stems(points) -> None:
+    """Whatever the positions, laid-out labels overlap no label of their row, and no stem rises
+    through a label below the stem's own (the geometry, checked pairwise)."""
+    from docket.web.pages import _LABEL_GAP, layout_labels
+
+    points.sort()
+    xs = [x for x, _ in points]
+    widths = [n * 6.6 for _, n in points]
+    rows = layout_labels(xs, widths, 6)
+    if rows is None:  # the caller widens the axis
+        return
+    for i, (xi, wi, ri) in enumerate(zip(xs, widths, rows)):
+        for j, (xj, _, rj) in enumerate(zip(xs, widths, rows)):
+            if j > i and ri == rj:
+                assert xi + wi + _LABEL_GAP <= xj - _LABEL_GAP / 2
+            if rj > ri:  # j's stem passes row ri: never through label i
+                assert not (xi - _LABEL_GAP / 2 <= xj <= xi + wi + _LABEL_GAP)
+    if all(b - a > max(widths) + 2 * _LABEL_GAP for a, b in itertools.pairwise(xs)):
+        assert set(rows) == {0}  # room enough: one row
+
+
+def test_every_dated_fact_is_on_the_timeline_once(seeded) -> None:
+    """Facts on one day share a dot; each still has its own linked label part, and the vertical
+    timeline lists each once."""
+    from docket.query.cases import case_files
+    from docket.query.people import people
+    from docket.web.pages import _timeline
+
+    shared = 0
+    for case in case_files(people(seeded)):
+        t = _timeline(case)
+        dated = [f for f in case.facts if f.date]
+        parts = [part["fact"] for g in t["groups"] for part in g["parts"]]
+        assert [id(f) for f in parts] == [
+            id(f) for f in sorted(dated, key=lambda f: pages._fact_x(f.date))
+        ]
+        assert sum(len(items) for _, items in t["by_year"]) == len(dated)
+        shared += sum(len(g["facts"]) > 1 for g in t["groups"])
+        xs = [g["x"] for g in t["groups"]]
+        assert xs == sorted(xs) and all(
+            b - a >= pages._SAME_PLACE - 0.2 for a, b in itertools.pairwise(xs)
+        )
+    assert shared  # facts on one day were among them: the test is not vacuous
