@@ -624,12 +624,13 @@ def _timeline(case: CaseFile) -> dict[str, Any]:
     overlaps another, a stem or a dot: the axis is widened (its box scrolls) until they fit in
     six rows, and where even a wide axis is too crowded, labels shrink to the facts' numbers.
     """
-    dated = sorted((f for f in case.facts if f.date), key=lambda f: _fact_x(f.date or ""))
+    at = {id(f): _fact_x(f.date) for f in case.facts if f.date}  # each date read once
+    dated = sorted((f for f in case.facts if f.date), key=lambda f: at[id(f)])
     if not dated:
         return {"groups": [], "years": [], "by_year": []}
-    lo = int(_fact_x(dated[0].date or ""))
-    hi = int(_fact_x(dated[-1].date or "")) + 1
-    number = {id(f): case.facts.index(f) + 1 for f in dated}
+    lo = int(at[id(dated[0])])
+    hi = int(at[id(dated[-1])]) + 1
+    number = {id(f): n for n, f in enumerate(case.facts, 1)}
 
     def place(width: float, short: bool) -> tuple[list[dict[str, Any]], list[int] | None, Any]:
         def texts(g: list[Any]) -> list[str]:
@@ -651,16 +652,12 @@ def _timeline(case: CaseFile) -> dict[str, Any]:
 
             merged: list[list[Any]] = []
             for f in dated:
-                if (
-                    merged
-                    and scale(_fact_x(f.date or "")) - scale(_fact_x(merged[-1][0].date or ""))
-                    < _SAME_PLACE
-                ):
+                if merged and scale(at[id(f)]) - scale(at[id(merged[-1][0])]) < _SAME_PLACE:
                     merged[-1].append(f)
                 else:
                     merged.append([f])
             groups = merged
-        xs = [scale(_fact_x(g[0].date or "")) for g in groups]
+        xs = [scale(at[id(g[0])]) for g in groups]
         out = [
             {
                 "x": round(x, 1),
