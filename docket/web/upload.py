@@ -54,6 +54,7 @@ def ingest_page(request: Request, store: StoreDep, settings: SettingsDep) -> HTM
         outcomes=None,
         allowed=sorted(ALLOWED),
         max_mb=settings.max_upload_bytes // (1024 * 1024),
+        limit_s=round(settings.upload_timeout_s),
     )
 
 
@@ -153,6 +154,7 @@ async def ingest_upload(
         outcomes=outcomes,
         allowed=sorted(ALLOWED),
         max_mb=settings.max_upload_bytes // (1024 * 1024),
+        limit_s=round(settings.upload_timeout_s),
     )
 
 

@@ -241,6 +241,8 @@ def test_curation_refused_without_token_and_recorded_with_it(page) -> None:
 
 
 def test_uploaded_html_with_script_shows_as_text(page, tmp_path: Path) -> None:
+    """An upload shows its progress (bytes sent, then reading), its results replace the form in
+    place, and the report's own markup and scripts show as text, never run."""
     hostile = tmp_path / "hostile-report.html"
     hostile.write_text(
         "<html><head><title>Kazakhstan: test report</title><script>alert('head')</script></head><body>"
@@ -257,8 +259,19 @@ def test_uploaded_html_with_script_shows_as_text(page, tmp_path: Path) -> None:
     page.click("form.login button")
     page.goto("/ingest")
     page.set_input_files("input[type=file]", str(hostile))
+    # everything the progress line says, in order (it may change faster than a poll would see)
+    page.evaluate(
+        """() => { window.said = []; const t = document.querySelector('#upload-status .upload-text');
+        new MutationObserver(() => window.said.push(t.textContent)).observe(t, {childList: true}); }"""
+    )
     page.click("form.upload button")
     page.wait_for_selector("tr.added")
+    said = page.evaluate("window.said")
+    assert any(s.startswith("Sent. Reading and analysing 1 file (") for s in said), said
+    assert all(not s.startswith("Sending") or s.endswith("%") for s in said), said
+    assert page.url.endswith("/ingest")  # the results replaced the form's page in place
+    assert page.evaluate("document.activeElement.tagName") == "TABLE"  # focus on the results
+    assert page.locator("#upload-status").is_hidden()  # a fresh form, ready for the next files
     page.click("tr.added a")
     page.wait_for_selector("article.reader")
     body = page.locator("article.reader").inner_text()
