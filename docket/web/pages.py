@@ -582,33 +582,27 @@ def _fact_x(date: str) -> float:
 
 def layout_labels(xs: list[float], widths: list[float], max_rows: int) -> list[int] | None:
     """Label rows for points at ``xs`` (sorted) whose labels, ``widths`` wide, start at the
-    point and run right; each point has a stem from the axis up to its label's row. Greedy, in
-    x order, lowest row first: a label may not overlap another label of its row, nor cross the
-    stem of a point whose label is higher, and the point's own stem may not cross a label below
-    its row. ``None`` when ``max_rows`` rows are not enough.
+    point and run right; each point has a stem from the axis up to its label's row. A label may
+    not overlap another label of its row, and no stem may rise through a label: so a label that
+    reaches over later points sits above all of their rows (a staircase down to the right).
+    ``None`` when ``max_rows`` rows are not enough, or two points are too close to tell apart.
 
-    In x order only the last label of a row can reach the next point, and only points closer
-    than the gap can put a stem under a new label: each point costs a look at every row's end.
+    From the right, each point takes the lowest row above every later point its label (and the
+    gap after it) reaches: the lowest rows any layout could give, in one look per reached point.
     """
-    rows: list[int] = []
-    ends = [float("-inf")] * max_rows  # where each row's last label (and its gap) ends
-    for j, (x, w) in enumerate(zip(xs, widths)):
-        near = []  # rows of the earlier points whose stems stand under where this label starts
-        for i in range(j - 1, -1, -1):
-            if xs[i] < x - _LABEL_GAP / 2:
+    rows = [0] * len(xs)
+    for j in range(len(xs) - 1, -1, -1):
+        reach = xs[j] + widths[j] + _LABEL_GAP  # where this label and its gap end
+        row = 0
+        for i in range(j + 1, len(xs)):
+            if xs[i] - _LABEL_GAP / 2 >= reach:
                 break
-            near.append(rows[i])
-        for r in range(max_rows):
-            if (
-                ends[r] <= x - _LABEL_GAP / 2  # the row is free here
-                and all(ri <= r for ri in near)  # no higher label's stem under this one
-                and all(ends[k] < x for k in range(r))  # this stem passes no lower label
-            ):
-                rows.append(r)
-                ends[r] = x + w + _LABEL_GAP
-                break
-        else:
+            if xs[i] - _LABEL_GAP / 2 <= xs[j]:
+                return None  # a stem against this label's start: widen the axis
+            row = max(row, rows[i] + 1)
+        if row >= max_rows:
             return None
+        rows[j] = row
     return rows
 
 

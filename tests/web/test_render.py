@@ -131,6 +131,16 @@ def test_timeline_labels_keep_clear_of_each_other_and_of_stems(points) -> None:
         assert set(rows) == {0}  # room enough: one row
 
 
+def test_timeline_labels_reaching_over_later_points_step_down() -> None:
+    """Points closer than their labels are wide fit as a staircase: the earliest label highest,
+    so no later stem rises through it; a seventh is one row too many for six."""
+    from docket.web.pages import layout_labels
+
+    assert layout_labels([0, 30, 60], [200, 200, 200], 6) == [2, 1, 0]
+    assert layout_labels([0, 30, 300, 330], [200, 20, 20, 20], 6) == [1, 0, 1, 0]
+    assert layout_labels([30.0 * i for i in range(7)], [200] * 7, 6) is None
+
+
 def test_every_dated_fact_is_on_the_timeline_once(seeded) -> None:
     """Facts on one day share a dot; each still has its own linked label part, and the vertical
     timeline lists each once."""
