@@ -404,6 +404,8 @@ def test_axe_finds_no_serious_problem_on_any_page(
         "/review",
     )
     found = {}
+    counts: dict[tuple[str, bool, int], dict[str, int]] = {}
+    version = "?"
     for logged_in in (False, True):
         for width in (1280, 390):
             # bypass_csp: axe is injected as an inline script, which the site's CSP (rightly) refuses
@@ -431,7 +433,17 @@ def test_axe_finds_no_serious_problem_on_any_page(
                 ]
                 if bad:
                     found[(logged_in, width, path)] = bad
+                counts[(path, logged_in, width)] = {
+                    impact: sum(v["impact"] == impact for v in result["violations"])
+                    for impact in ("critical", "serious", "moderate", "minor")
+                }
+                version = result["testEngine"]["version"]
             context.close()
+    # the per-page report a closing note quotes (pytest -s): violations by impact
+    print(f"axe-core {version}: critical/serious/moderate/minor violations per page")
+    for (path, logged_in, width), n in sorted(counts.items()):
+        state = "logged in " if logged_in else "logged out"
+        print(f"  {path[:40]:40} {state} {width:>4} px: " + "/".join(str(v) for v in n.values()))
     assert not found, found
 
 
