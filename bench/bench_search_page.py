@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -56,30 +57,16 @@ def main() -> None:
     def baseline(q: str, f: SearchFilters, offset: int) -> object:
         return search(store, q, f, limit=PAGE + 1, offset=offset), search_total(store, q, f)
 
+    def page(**how: Any) -> Callable[[str, SearchFilters, int], object]:
+        return lambda q, f, o: find(
+            store, q, f, limit=PAGE, offset=o, exact=True, documents=lambda: documents, **how
+        )
+
     variants: dict[str, Callable[[str, SearchFilters, int], object]] = {
         "before: search + total": baseline,
-        "find, folded": lambda q, f, o: find(store, q, f, limit=PAGE, offset=o, exact=True),
-        "find, folded + facets": lambda q, f, o: find(
-            store,
-            q,
-            f,
-            limit=PAGE,
-            offset=o,
-            exact=True,
-            facets=True,
-            documents=lambda: documents,
-        ),
-        "find, newest first + facets": lambda q, f, o: find(
-            store,
-            q,
-            f,
-            limit=PAGE,
-            offset=o,
-            exact=True,
-            facets=True,
-            sort="newest",
-            documents=lambda: documents,
-        ),
+        "find, folded": page(),
+        "find, folded + facets": page(facets=True),
+        "find, newest first + facets": page(facets=True, sort="newest"),
     }
     rows = []
     for offset in (0, 9 * PAGE):  # the first page, and page 10
