@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from docket.errors import DocketError
@@ -106,6 +106,24 @@ class Linking:
     facts: dict[str, tuple[list[Mention], list[Event]]]
     added: int = 0  # documents added incrementally by the last call (0: linked from scratch)
     orgs: dict[str, frozenset[str]] = field(default_factory=dict)  # organisation names per document
+    # The last call's records by person id, with what each was built from (see ``_Built``), and
+    # the reviews they were built under: an extension rebuilds only the persons that changed.
+    built: dict[str, _Built] = field(default_factory=dict)
+    reviews: tuple[Any, ...] = ()
+    organisations: frozenset[str] = frozenset()
+    rebuilt: int = 0  # records the last call built (the others were kept as they were)
+
+
+@dataclass(frozen=True)
+class _Built:
+    """One person's record (None: left out as an organisation's name) and what it depends on
+    beyond the reviews: the mentions (the same objects, held by ``Linking.facts``) and the
+    retired ids that resolve to the person."""
+
+    mentions: tuple[tuple[str, int], ...]
+    aliases: tuple[str, ...]
+    record: PersonRecord | None
+    order: tuple[int, int, str] = (0, 0, "")  # the record's place in the list (see ``_people``)
 
 
 def _people(store: Store, previous: Linking | None) -> tuple[list[PersonRecord], Linking]:
@@ -149,32 +167,76 @@ def _people(store: Store, previous: Linking | None) -> tuple[list[PersonRecord],
     reviews = store.reviews()
     not_persons = dismissed(store)
     statements_of = _statements_by_person(clusters, events_of, by_id, reviews, aliases_of)
-    out = []
+    # What an extension may keep: a person whose mentions and retired ids are what they were,
+    # under the same reviews, none of whose names a new report calls an organisation, keeps its
+    # record (its events come from its mentions and the reviews; its role and side from its
+    # mentions and events). Everyone else is built again.
+    same_reviews = linking.added and tuple(reviews) == linking.reviews
+    before = linking.built if same_reviews else {}
+    new_orgs = organisations - linking.organisations
+    built: dict[str, _Built] = {}
+    out: list[tuple[tuple[int, int, str], PersonRecord]] = []
     for c in clusters:
-        if named_only_as_organisation(c.forms, [m.source for _, m in c.mentions], organisations):
+        mentions = tuple((d, id(m)) for d, m in c.mentions)
+        als = tuple(aliases_of.get(c.id, ()))
+        old = before.get(c.id)
+        if (
+            old is not None
+            and old.mentions == mentions
+            and old.aliases == als
+            and not (new_orgs and new_orgs.intersection(c.forms))
+            and (old.record is None or all(by_id.get(d.id) == d for d in old.record.documents))
+        ):
+            done = old
+            if old.record is not None and old.record.cluster.links != c.links:
+                # the same mentions, put together through other pairs: explain what linked them now
+                done = _Built(mentions, als, replace(old.record, cluster=c), old.order)
+        else:
+            done = _Built(mentions, als, None)
+            if not named_only_as_organisation(
+                c.forms, [m.source for _, m in c.mentions], organisations
+            ):
+                record = _record(c, statements_of[c.id], reviews, als, by_id, texts)
+                key = (-len(record.documents), -len(record.events), c.canonical)
+                done = _Built(mentions, als, record, key)
+        built[c.id] = done
+        if done.record is None:
             continue
         if not_persons and any(_key_or_none(f) in not_persons for f in c.forms):
             continue  # a curator said this name is not a person (kept in the curation log)
-        applied = apply_reviews(statements_of[c.id], reviews, {c.id, *aliases_of.get(c.id, ())})
-        evs = applied.kept
-        evs.sort(key=lambda x: (x[1].date or str(x[0].period or ""), x[0].id, x[1].start))
-        doc_ids = list(dict.fromkeys(d for d, _ in c.mentions))
-        role = role_of(texts, c.mentions)
-        side = side_of(texts, c.mentions, [e for _, e in evs], role)
-        out.append(
-            PersonRecord(
-                c,
-                tuple(evs),
-                tuple(by_id[d] for d in doc_ids),
-                role,
-                side,
-                tuple(applied.rejected),
-                applied.verified,
-                tuple(aliases_of.get(c.id, ())),
-            )
-        )
-    out.sort(key=lambda p: (-len(p.documents), -len(p.events), p.cluster.canonical))
-    return out, linking
+        out.append((done.order, done.record))
+    linking.rebuilt = sum(b is not before.get(pid) for pid, b in built.items())
+    linking.built, linking.reviews, linking.organisations = built, tuple(reviews), organisations
+    out.sort(key=lambda pair: pair[0])
+    return [record for _, record in out], linking
+
+
+def _record(
+    c: PersonCluster,
+    statements: list[tuple[DocumentSummary, Event]],
+    reviews: list[Any],
+    aliases: tuple[str, ...],
+    by_id: dict[str, DocumentSummary],
+    texts: Mapping[str, str],
+) -> PersonRecord:
+    """One person's record: the statements of their mentions as the reviews leave them (by date),
+    their documents, role and side."""
+    applied = apply_reviews(statements, reviews, {c.id, *aliases})
+    evs = applied.kept
+    evs.sort(key=lambda x: (x[1].date or str(x[0].period or ""), x[0].id, x[1].start))
+    doc_ids = list(dict.fromkeys(d for d, _ in c.mentions))
+    role = role_of(texts, c.mentions)
+    side = side_of(texts, c.mentions, [e for _, e in evs], role)
+    return PersonRecord(
+        c,
+        tuple(evs),
+        tuple(by_id[d] for d in doc_ids),
+        role,
+        side,
+        tuple(applied.rejected),
+        applied.verified,
+        aliases,
+    )
 
 
 def _statements_by_person(
@@ -392,6 +454,11 @@ class PeopleCache:
         if refreshed and self.on_refresh is not None:
             self.on_refresh()
         return records
+
+    @property
+    def last_rebuilt(self) -> int:
+        """Person records the last refresh built (the others were kept from the one before)."""
+        return self._linking.rebuilt if self._linking else 0
 
     @property
     def last_added(self) -> int:

@@ -143,6 +143,59 @@ def test_incremental_linking_equals_linking_from_scratch(seeded_template, tmp_pa
     store.close()
 
 
+def test_an_extension_rebuilds_only_the_persons_a_new_report_touches(tmp_path) -> None:
+    """Issue 17: adding a report rebuilds the records of the persons it names (or whose ids it
+    moves) and keeps every other record as it was; the result is what linking everything again
+    gives, also after a review (which rebuilds) and a further report under that review."""
+    from docket.models import statement_key
+    from docket.query.people import PeopleCache
+    from docket.query.reviews import review
+
+    def same(a, b) -> None:
+        def fields(p):
+            return (
+                p.cluster.id,
+                p.cluster.mentions,
+                p.events,
+                p.documents,
+                p.role,
+                p.side,
+                p.rejected,
+                p.verified,
+                p.aliases,
+            )
+
+        assert [fields(p) for p in a] == [fields(p) for p in b]
+
+    store = SQLiteStore(tmp_path / "ext.db")
+    files = seed_files()
+    ingest_paths(store, files[:3])
+    cache = PeopleCache()
+    before = {p.cluster.id: p for p in cache.get(store)}
+    ingest_paths(store, files[3:4])
+    after = cache.get(store)
+    named = {d.id for d in store.list_documents()} - {
+        d.id for p in before.values() for d in p.documents
+    }
+    same(after, people(store))
+    kept = [p for p in after if before.get(p.cluster.id) is p]
+    touched = [p for p in after if any(d in named for d, _ in p.cluster.mentions)]
+    assert kept and touched and cache.last_rebuilt < len(after)
+    assert all(p not in kept for p in touched)  # every person the report names was rebuilt
+    assert len(kept) + cache.last_rebuilt >= len(after)
+    # a review rebuilds (its person's record changes) and stays applied through the next report
+    target = next(p for p in after if p.events)
+    review(store, statement_key(target.events[0][1]), "verify", who="ana")
+    reviewed = cache.get(store)
+    same(reviewed, people(store))
+    assert any(statement_key(target.events[0][1]) in p.verified for p in reviewed)
+    ingest_paths(store, files[4:])
+    extended = cache.get(store)
+    assert cache.last_added == 1 and 0 < cache.last_rebuilt < len(extended)
+    same(extended, people(store))
+    store.close()
+
+
 def test_person_ids_stay_put_when_reports_are_added(tmp_path) -> None:
     """A person's id is the slug of the first full name it was seen under, and namesakes are
     numbered by who was seen first: a report added later changes no id already given, even when
