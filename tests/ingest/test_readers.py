@@ -239,6 +239,25 @@ def test_a_pdf_decompression_bomb_is_refused_without_filling_memory(tmp_path: Pa
     assert "Kazakhstan report" in read_file(small)[1].text
 
 
+@pytest.mark.parametrize(
+    "place", ["content", "content array", "ToUnicode map", "Form XObject", "object stream"]
+)
+def test_a_bomb_anywhere_pdfminer_inflates_is_named_as_one(tmp_path: Path, place: str) -> None:
+    """Issue 18: wherever the bomb sits (beside real text, in a font's map, a form, an object
+    stream read by pdfminer's fallback), the file fails with E112, never as a "scanned PDF?"."""
+    from docket.errors import DecompressionBomb
+    from tests.reliability.generators import bomb_in_pdf
+
+    f = tmp_path / "bomb.pdf"
+    f.write_bytes(bomb_in_pdf(place))
+    assert f.stat().st_size < 1 << 20
+    with pytest.raises(DecompressionBomb, match="bomb.pdf.*expands past 64 MB"):
+        read_file(f)
+    small = tmp_path / "small.pdf"  # the same file with a small stream there reads normally
+    small.write_bytes(bomb_in_pdf(place, megabytes=1))
+    assert "police detained a journalist" in read_file(small)[1].text
+
+
 def test_reading_past_the_memory_cap_fails_that_file_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 
 def attribute_bomb_html(attributes: int = 40_000) -> str:
     """One ``<div>`` with ``attributes`` attributes before a line of real text: HTML parsers
@@ -30,6 +32,20 @@ def huge_attribute_html(megabytes: int = 15) -> str:
         f'<html><body><div title="{"x" * (megabytes << 20)}">y</div>'
         "<p>Kazakhstan: police detained a journalist.</p></body></html>"
     )
+
+
+def deflated_spaces(prefix: bytes, megabytes: int) -> bytes:
+    """A zlib stream of ``prefix`` and ``megabytes`` MB of spaces, built in well under a second:
+    after a full flush deflate starts afresh, so one compressed megabyte repeats verbatim."""
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    mb = b" " * (1 << 20)
+    head = c.compress(prefix) + c.flush(zlib.Z_FULL_FLUSH)
+    block = c.compress(mb) + c.flush(zlib.Z_FULL_FLUSH)
+    tail = c.flush()
+    check = zlib.adler32(prefix)
+    for _ in range(megabytes):
+        check = zlib.adler32(mb, check)
+    return b"\x78\xda" + head + block * megabytes + tail + check.to_bytes(4, "big")
 
 
 def _pdf(objects: list[bytes]) -> bytes:
@@ -137,3 +153,47 @@ def many_pages_pdf(pages: int = 120) -> bytes:
             0, 6, f"Page marker {n}. " + " ".join(rng.choice(words) for _ in range(90)) + "."
         )
     return bytes(pdf.output())
+
+
+_BOMB_PLACES = ("content", "content array", "ToUnicode map", "Form XObject", "object stream")
+
+
+def bomb_in_pdf(place: str, megabytes: int = 200) -> bytes:
+    """A one-page PDF with a line of real text and, at ``place`` (one of :data:`_BOMB_PLACES`), a
+    Flate stream of a few hundred KB that inflates to ``megabytes`` MB of spaces."""
+    text = b"BT /F1 12 Tf 72 712 Td (Kazakhstan: police detained a journalist.) Tj ET\n"
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %s /Resources << /Font << /F1 5 0 R >>%s >> >>"
+    head = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"]
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica%s >>"
+    if (
+        place == "object stream"
+    ):  # the page object itself inside a bomb; pdfminer's fallback reads it
+        inner = b"3 0 " + page % (b"4 0 R", b"")
+        packed = deflated_spaces(inner, megabytes)
+        objs = [
+            *head,
+            b"null",
+            _stream(text),
+            font % b"",
+            _stream(packed, b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode "),
+        ]
+        return _pdf(objs).replace(b"startxref\n", b"startxref\n999999\n%%", 1)  # broken xref
+    bomb = deflated_spaces(b"BT ET\n", megabytes)
+    flate = b"/Filter /FlateDecode "
+    contents, resources, font_extra, content = b"4 0 R", b"", b"", text
+    bomb_obj = _stream(bomb, flate)
+    if place == "content":
+        contents = b"[4 0 R 6 0 R]"  # the text, then the bomb: reading must not stop quietly
+    elif place == "content array":
+        contents = b"[6 0 R 4 0 R]"
+    elif place == "ToUnicode map":
+        font_extra = b" /ToUnicode 6 0 R"
+    elif place == "Form XObject":
+        resources = b" /XObject << /X1 6 0 R >>"
+        content = b"/X1 Do\n" + text
+        bomb_obj = _stream(bomb, flate + b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] ")
+    else:
+        raise ValueError(place)
+    return _pdf(
+        [*head, page % (contents, resources), _stream(content), font % font_extra, bomb_obj]
+    )

@@ -19,7 +19,6 @@ import subprocess
 import sys
 import time
 import zipfile
-import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -29,7 +28,12 @@ from docket.ingest import readers
 from docket.pipeline import IngestOptions, ingest_file
 from docket.store import SQLiteStore
 from tests.conftest import SEEDS, seed_files
-from tests.reliability.generators import attribute_bomb_html, deep_tables_html, form_fanout_pdf
+from tests.reliability.generators import (
+    attribute_bomb_html,
+    deep_tables_html,
+    deflated_spaces,
+    form_fanout_pdf,
+)
 
 OPTIONS = IngestOptions(
     extract=False,
@@ -41,24 +45,10 @@ OPTIONS = IngestOptions(
 BATCH = 250  # files per folder, one `docket ingest` batch each
 
 
-def _deflated_spaces(prefix: bytes, megabytes: int) -> bytes:
-    """A zlib stream of ``prefix`` and ``megabytes`` MB of spaces, built in well under a second:
-    after a full flush deflate starts afresh, so one compressed megabyte repeats verbatim."""
-    c = zlib.compressobj(9, zlib.DEFLATED, -15)
-    mb = b" " * (1 << 20)
-    head = c.compress(prefix) + c.flush(zlib.Z_FULL_FLUSH)
-    block = c.compress(mb) + c.flush(zlib.Z_FULL_FLUSH)
-    tail = c.flush()
-    check = zlib.adler32(prefix)
-    for _ in range(megabytes):
-        check = zlib.adler32(mb, check)
-    return b"\x78\xda" + head + block * megabytes + tail + check.to_bytes(4, "big")
-
-
 @functools.cache
 def flate_bomb_pdf(expanded_mb: int) -> bytes:
     """A valid one-page PDF whose content stream is ~1 KB per MB compressed and ``expanded_mb`` MB inflated."""
-    stream = _deflated_spaces(b"BT /F1 12 Tf 72 712 Td (Kazakhstan report) Tj ET\n", expanded_mb)
+    stream = deflated_spaces(b"BT /F1 12 Tf 72 712 Td (Kazakhstan report) Tj ET\n", expanded_mb)
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
