@@ -90,6 +90,13 @@ class ReaderTimeout(InputError):
     code = "E110"
 
 
+class Interrupted(InputError):
+    """Reading stopped before the file was done because the server is shutting down; nothing of
+    the file was stored (upload it again)."""
+
+    code = "E113"
+
+
 class WorkerDied(InputError):
     """The process reading a file died (killed for memory, or a crash inside a parser library)."""
 

@@ -26,7 +26,14 @@ from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from docket.errors import ClusterError, DocketError, MemoryLimit, ReaderTimeout, WorkerDied
+from docket.errors import (
+    ClusterError,
+    DocketError,
+    Interrupted,
+    MemoryLimit,
+    ReaderTimeout,
+    WorkerDied,
+)
 from docket.models import FileOutcome
 from docket.prepare import IngestOptions, Prepared, prepare_file, proc_status_bytes
 
@@ -72,8 +79,12 @@ def prepared_in_order(
     cluster: str | None = None,
     isolate: bool = False,
     prepare: Prepare = prepare_file,
+    stop: threading.Event | None = None,
 ) -> Iterator[Prepared]:
     """Each file prepared (by ``prepare``, a picklable function), yielded in input order.
+
+    ``stop`` (supervised workers only): once set, the files still being read and those not yet
+    begun fail with E113 and the workers are killed, within :data:`WATCH_EVERY_S`.
 
     With ``workers`` > 1 or ``isolate`` (the CLI and the web server's uploads), every file is read
     in a supervised worker process whose time and memory limits are enforced from outside (see
@@ -89,7 +100,7 @@ def prepared_in_order(
         for f in files:
             yield prepare(str(f), options, known_ids)
         return
-    supervisor = _Supervisor(options, known_ids, prepare, workers)
+    supervisor = _Supervisor(options, known_ids, prepare, workers, stop)
     try:
         yield from supervisor.run(files)
     finally:
@@ -176,9 +187,15 @@ class _Supervisor:
     """
 
     def __init__(
-        self, options: IngestOptions, known_ids: Container[str], prepare: Prepare, workers: int
+        self,
+        options: IngestOptions,
+        known_ids: Container[str],
+        prepare: Prepare,
+        workers: int,
+        stop: threading.Event | None = None,
     ) -> None:
         self.options = options
+        self.stop = stop
         # The worker keeps the in-process memory cap (a clean MemoryError is the better failure)
         # but not the alarm: time is kept from here, and an alarm a parser swallows once drops a page.
         self.inner = replace(options, read_timeout_s=None)
@@ -200,6 +217,10 @@ class _Supervisor:
                 taken += 1
             if taken >= len(files):
                 break
+            if self.stop is not None and self.stop.is_set():
+                self._interrupt(files, given, done)
+                given = len(files)
+                continue
             while (
                 given < len(files) and given - taken < window and (idle := self._idle()) is not None
             ):
@@ -316,11 +337,29 @@ class _Supervisor:
         w.stop(kill=True)
         self.workers.remove(w)
 
+    def _interrupt(self, files: Sequence[Path], given: int, done: dict[int, Prepared]) -> None:
+        """Fail the files being read and those not yet begun (E113): the caller is stopping."""
+        for w in [w for w in self.workers if w.job is not None]:
+            self._fail(w, done, _interrupted(w.job[1]) if w.job else None)
+        for index in range(given, len(files)):
+            err = _interrupted(files[index])
+            outcome = FileOutcome(str(files[index]), "failed", error=str(err), error_code=err.code)
+            done[index] = Prepared(str(files[index]), failure=outcome)
+
     def close(self) -> None:
         """Stop every worker (the caller may stop iterating early)."""
         for w in self.workers:
             w.stop(kill=False)
         self.workers.clear()
+
+
+def _interrupted(path: Path) -> DocketError:
+    return Interrupted(
+        "reading was stopped before the file was done (the server is shutting down); nothing of "
+        "it was stored",
+        path=str(path),
+        hint="upload it again",
+    )
 
 
 def _how(exitcode: int | None, tail: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import os
+import threading
 import time
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import replace
@@ -244,12 +245,14 @@ def iter_ingest(
     workers: int = 1,
     cluster: str | None = None,
     isolate: bool = False,
+    stop: threading.Event | None = None,
 ) -> Iterator[FileOutcome]:
     """Ingest ``files``, yielding each outcome in input order as it is written.
 
     Reading and extraction run in ``workers`` local processes (``isolate``: a separate process
     even for one worker), or on the Dask cluster at ``cluster`` (a scheduler address); writing
-    stays here, one transaction per file.
+    stays here, one transaction per file. Setting ``stop`` (local processes) fails the files not
+    yet read with E113, each whole: what was written stays, nothing half-read is.
     """
     from docket.parallel import prepared_in_order
 
@@ -258,7 +261,7 @@ def iter_ingest(
     if workers > 1 or cluster or isolate:  # worker processes cannot ask the store
         known = frozenset(d.id for d in store.list_documents()) if options.extract else frozenset()
     for prepared in prepared_in_order(
-        files, options, known, workers=workers, cluster=cluster, isolate=isolate
+        files, options, known, workers=workers, cluster=cluster, isolate=isolate, stop=stop
     ):
         yield write_prepared(store, prepared, options)
 

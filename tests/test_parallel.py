@@ -135,3 +135,25 @@ def test_unreachable_cluster_is_a_clear_error(tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert "E700" in result.output and "tcp://127.0.0.1:9" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_stop_fails_the_files_not_yet_read_and_keeps_those_read(tmp_path: Path) -> None:
+    """Issue 18 (SIGTERM during uploads): once ``stop`` is set, the files being read and those
+    not begun fail with E113, each naming its file; the files already read are kept as read."""
+    import threading
+
+    files = _reports(tmp_path, 6, poison_at=-1)  # none poisoned
+    stop = threading.Event()
+    results = prepared_in_order(
+        files, IngestOptions(extract=False), frozenset(), workers=1, isolate=True, stop=stop
+    )
+    first = next(results)
+    stop.set()
+    out = [first, *results]
+    assert [Path(p.path).name for p in out] == [f.name for f in files]
+    assert first.failure is None and first.records
+    stopped = [p for p in out if p.failure is not None]
+    assert len(stopped) >= len(files) - 2  # at most one more file was done before the stop
+    assert all(
+        p.failure.error_code == "E113" and Path(p.path).name in p.failure.error for p in stopped
+    )

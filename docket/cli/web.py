@@ -106,7 +106,12 @@ def serve(
         loop=event_loop(loop),
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
+        # on SIGTERM, requests get this long to finish; uploads still being read are then stopped
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
     )
+
+
+SHUTDOWN_GRACE_S = 5
 
 
 def default_workers() -> int:

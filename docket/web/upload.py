@@ -8,6 +8,7 @@ import contextlib
 import hashlib
 import os
 import re
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +17,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from docket.errors import TooLarge, UnsupportedFormat
+from docket.errors import Interrupted, TooLarge, UnsupportedFormat
 from docket.models import FileOutcome
 from docket.numbers import parse_int
 from docket.pipeline import IngestOptions, iter_ingest
@@ -133,6 +134,7 @@ async def ingest_upload(
         path.write_bytes(data)
         paths.append(path)
         outcomes.append(None)
+    status = 200
     if paths:  # read and extracted in a worker process, under the per-file time and memory limits
         options = IngestOptions(
             metadata=source,
@@ -140,10 +142,31 @@ async def ingest_upload(
             max_pdf_bytes=settings.max_upload_bytes,
             read_timeout_s=settings.upload_timeout_s,
         )
-        done = await anyio.to_thread.run_sync(
-            lambda: list(iter_ingest(store, paths, options, isolate=True)),
-            limiter=upload_limiter(request),
-        )
+        stop, finished = threading.Event(), threading.Event()
+        done: list[FileOutcome] = []
+
+        def work() -> None:
+            try:
+                done.extend(iter_ingest(store, paths, options, isolate=True, stop=stop))
+            finally:
+                finished.set()
+
+        try:
+            await anyio.to_thread.run_sync(
+                work, limiter=upload_limiter(request), abandon_on_cancel=True
+            )
+        except anyio.get_cancelled_exc_class():
+            # The server is shutting down (SIGTERM, past its grace period): stop reading now so
+            # that the process ends in seconds, and wait for the reading thread, so that the files
+            # it finished are written (each whole) and the rest fail with E113. The answer (503)
+            # reaches the curator only if the connection is still open.
+            stop.set()
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(finished.wait, 30.0)
+            status = 503
+        for path in paths[len(done) :]:  # not reached in the time shutting down allows
+            err = Interrupted("reading was stopped by the server shutting down", path=str(path))
+            done.append(FileOutcome(str(path), "failed", error=str(err), error_code=err.code))
         ingested = iter([_as_uploaded(o, path) for o, path in zip(done, paths)])
         outcomes = [o if o is not None else next(ingested) for o in outcomes]
     if any(o is not None and o.status in ("added", "replaced") for o in outcomes):
@@ -155,6 +178,7 @@ async def ingest_upload(
         allowed=sorted(ALLOWED),
         max_mb=settings.max_upload_bytes // (1024 * 1024),
         limit_s=round(settings.upload_timeout_s),
+        status_code=status,
     )
 
 

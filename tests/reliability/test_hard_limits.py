@@ -188,6 +188,93 @@ def test_the_server_answers_while_two_hostile_uploads_are_read(
     assert len(results) == 2 and all(r.status_code == 200 and "E110" in r.text for r in results)
 
 
+def test_sigterm_stops_the_server_in_seconds_while_an_upload_is_read(
+    seeded_template: Path, tmp_path: Path
+) -> None:
+    """Issue 18: ``docket serve`` asked to stop (SIGTERM) while a hostile upload is being read
+    under a long time limit: it exits within its grace period and a little more, its worker
+    processes go with it, and nothing of the file is stored."""
+    import os
+    import shutil
+    import signal
+    import socket
+
+    import psutil
+
+    from docket.cli.web import SHUTDOWN_GRACE_S
+    from docket.store import SQLiteStore
+
+    db = tmp_path / "term.db"
+    shutil.copy(seeded_template, db)
+    before = len(SQLiteStore(db).list_documents())
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DOCKET_TOKEN": "t0ken-for-tests", "DOCKET_WARM_UP": "0"}
+    env["DOCKET_UPLOAD_TIMEOUT"] = "300"
+    command = [sys.executable, "-m", "docket", "serve", "--db", str(db), "--port", str(port)]
+    server = subprocess.Popen(
+        [*command, "--data-dir", str(tmp_path / "data"), "--workers", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    answers: list[object] = []
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/static/docket.css", timeout=2)
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline and server.poll() is None, "no server"
+                time.sleep(0.3)
+
+        def upload() -> None:
+            with httpx.Client(base_url=base, timeout=HANG_GUARD_S) as c:
+                csrf = c.get("/login").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+                c.post("/login", data={"name": "ana", "token": "t0ken-for-tests", "csrf": csrf})
+                csrf = c.get("/ingest").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+                try:
+                    answers.append(
+                        c.post(
+                            "/ingest",
+                            files=[
+                                ("files", ("bomb.html", attribute_bomb_html(60_000), "text/html"))
+                            ],
+                            data={"csrf": csrf},
+                        ).status_code
+                    )
+                except httpx.HTTPError as exc:  # the server went away mid-request: expected
+                    answers.append(type(exc).__name__)
+
+        sender = threading.Thread(target=upload)
+        sender.start()
+        deadline = time.monotonic() + 30  # until a worker process is reading the file
+        while len(psutil.Process(server.pid).children(recursive=True)) < 2:
+            assert time.monotonic() < deadline, "the upload never started being read"
+            time.sleep(0.2)
+        time.sleep(1)
+        family = psutil.Process(server.pid).children(recursive=True)
+        t0 = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=SHUTDOWN_GRACE_S + 20)
+        took = time.monotonic() - t0
+        sender.join(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert took < SHUTDOWN_GRACE_S + 10, took
+    assert answers and answers[0] != 200, answers  # the upload was still being read
+    psutil.wait_procs(family, timeout=5)
+    assert not [p for p in family if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    store = SQLiteStore(db)
+    assert len(store.list_documents()) == before
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    store.close()
+
+
 def test_markup_beyond_the_html_parser_is_read_by_the_fallback(tmp_path: Path) -> None:
     """Tables 20,000 deep and a 15 MB attribute were refused as "no visible text": the text is
     there, lxml just stops. It is kept, with a note saying why the page was read that way."""
