@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -36,7 +37,22 @@ class PersonRecord:
 
 def people(store: Store) -> list[PersonRecord]:
     """All persons, linked across every stored document (most-documented first)."""
-    return _people(store, None)[0]
+    with _no_collection():
+        return _people(store, None)[0]
+
+
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """Linking allocates a few objects per mention and frees almost none: the cycle collector's
+    passes over the growing heap then cost more than the linking itself, so it waits until the
+    end (nothing here makes reference cycles worth collecting early)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def store_resolution(store: Store, records: list[PersonRecord] | None = None) -> bool:
@@ -440,7 +456,10 @@ class PeopleCache:
             refreshed = state != self._state
             if refreshed:
                 same_db = self._state is not None and self._state[0] == key
-                self._records, self._linking = _people(store, self._linking if same_db else None)
+                with _no_collection():
+                    self._records, self._linking = _people(
+                        store, self._linking if same_db else None
+                    )
                 self._by_id = {a: p for p in self._records for a in p.aliases}
                 self._by_id.update({p.cluster.id: p for p in self._records})
                 self._by_form = {}

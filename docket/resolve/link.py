@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from docket.models import Mention
@@ -42,7 +43,13 @@ class PersonCluster:
     @property
     def forms(self) -> list[str]:
         """Distinct surface forms, in first-seen order."""
-        return list(dict.fromkeys(m.text for _, m in self.mentions))
+        # Mentions are only ever added to a cluster: the forms of as many mentions as before
+        # are the forms seen before (persons are listed, and their forms read, on every request).
+        cached = self.__dict__.get("_forms")
+        if cached is None or cached[0] != len(self.mentions):
+            cached = (len(self.mentions), list(dict.fromkeys(m.text for _, m in self.mentions)))
+            self.__dict__["_forms"] = cached
+        return list(cached[1])
 
     @property
     def anchor(self) -> str:
@@ -82,6 +89,19 @@ class _Group:
     def display(self) -> str:
         full = [m.text for m in self.mentions if len(m.text.split()) >= 2]
         return Counter(full).most_common(1)[0][0] if full else self.mentions[0].text
+
+    # A group is complete once its document is grouped (and is kept for later linkings, see
+    # ``within_cache``): what every listing of the persons reads from it is worked out once.
+    @cached_property
+    def pairs(self) -> list[tuple[str, Mention]]:
+        """The group's mentions as a person lists them: (document, mention)."""
+        return [(self.file, m) for m in self.mentions]
+
+    @cached_property
+    def display_key(self) -> tuple[str, str]:
+        """:attr:`display`, and its folded key."""
+        shown = self.display
+        return shown, name_key(shown)
 
 
 def link_documents(
@@ -147,11 +167,11 @@ class Linker:
             if root not in clusters:
                 clusters[root] = PersonCluster(id="")
                 out.append(clusters[root])
-            clusters[root].mentions.extend((g.file, m) for m in g.mentions)
+            clusters[root].mentions.extend(g.pairs)
             clusters[root].links.extend(g.links)
         for i, j, decision in result.links:
-            a, b = self._groups[i].display, self._groups[j].display
-            if name_key(a) == name_key(b):
+            (a, key_a), (b, key_b) = self._groups[i].display_key, self._groups[j].display_key
+            if key_a == key_b:
                 continue  # the same spelling in two reports: nothing to explain
             levels = (
                 decision.levels
