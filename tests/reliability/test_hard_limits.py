@@ -194,42 +194,29 @@ def test_sigterm_stops_the_server_in_seconds_while_an_upload_is_read(
     """Issue 18: ``docket serve`` asked to stop (SIGTERM) while a hostile upload is being read
     under a long time limit: it exits within its grace period and a little more, its worker
     processes go with it, and nothing of the file is stored."""
-    import os
     import shutil
     import signal
-    import socket
 
     import psutil
 
     from docket.cli.web import SHUTDOWN_GRACE_S
     from docket.store import SQLiteStore
+    from tests.web.conftest import start_docket_serve
 
     db = tmp_path / "term.db"
     shutil.copy(seeded_template, db)
     before = len(SQLiteStore(db).list_documents())
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "DOCKET_TOKEN": "t0ken-for-tests", "DOCKET_WARM_UP": "0"}
-    env["DOCKET_UPLOAD_TIMEOUT"] = "300"
-    command = [sys.executable, "-m", "docket", "serve", "--db", str(db), "--port", str(port)]
-    server = subprocess.Popen(
-        [*command, "--data-dir", str(tmp_path / "data"), "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    base, server = start_docket_serve(
+        db,
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--workers",
+        "1",
+        token="t0ken-for-tests",
+        env={"DOCKET_UPLOAD_TIMEOUT": "300"},
     )
-    base = f"http://127.0.0.1:{port}"
     answers: list[object] = []
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/static/docket.css", timeout=2)
-                break
-            except httpx.HTTPError:
-                assert time.monotonic() < deadline and server.poll() is None, "no server"
-                time.sleep(0.3)
 
         def upload() -> None:
             with httpx.Client(base_url=base, timeout=HANG_GUARD_S) as c:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,13 +33,14 @@ def live_server(settings: Settings) -> Iterator[str]:
     stop()
 
 
-@contextlib.contextmanager
-def docket_serve(db: Path, *flags: str, token: str) -> Iterator[str]:
-    """``docket serve`` on the database ``db`` as a user starts it (a separate process, on a free
-    loopback port, with ``flags``, curation by ``token``): its base URL once it answers."""
+def start_docket_serve(
+    db: Path, *flags: str, token: str, env: dict[str, str] | None = None
+) -> tuple[str, subprocess.Popen[bytes]]:
+    """Start ``docket serve`` on ``db`` as a user does (a separate process, on a free loopback
+    port, with ``flags``, curation by ``token``, and ``env`` added to the environment): its base
+    URL once it answers, and the process (the caller stops it)."""
     import os
     import socket
-    import subprocess
     import sys
     import time
 
@@ -47,26 +49,33 @@ def docket_serve(db: Path, *flags: str, token: str) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "DOCKET_TOKEN": token, "DOCKET_WARM_UP": "0"}
-    env.pop("DOCKET_DATA", None)
+    environment = {**os.environ, "DOCKET_TOKEN": token, "DOCKET_WARM_UP": "0", **(env or {})}
+    environment.pop("DOCKET_DATA", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "docket", "serve", "--db", str(db), "--port", str(port), *flags],
-        env=env,
+        env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(f"{base}/static/docket.css", timeout=2)
+            return base, server
+        except httpx.HTTPError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise AssertionError("the server did not start") from None
+            time.sleep(0.3)
+
+
+@contextlib.contextmanager
+def docket_serve(db: Path, *flags: str, token: str) -> Iterator[str]:
+    """``docket serve`` on the database ``db`` (see :func:`start_docket_serve`): its base URL,
+    stopped afterwards."""
+    base, server = start_docket_serve(db, *flags, token=token)
     try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/static/docket.css", timeout=2)
-                break
-            except httpx.HTTPError:
-                assert time.monotonic() < deadline and server.poll() is None, (
-                    "the server did not start"
-                )
-                time.sleep(0.3)
         yield base
     finally:
         server.terminate()
