@@ -340,9 +340,10 @@ class _Supervisor:
     def _interrupt(self, files: Sequence[Path], given: int, done: dict[int, Prepared]) -> None:
         """Fail the files being read and those not yet begun (E113): the caller is stopping."""
         for w in [w for w in self.workers if w.job is not None]:
-            self._fail(w, done, _interrupted(w.job[1]) if w.job else None)
+            assert w.job is not None
+            self._fail(w, done, interrupted(w.job[1]))
         for index in range(given, len(files)):
-            err = _interrupted(files[index])
+            err = interrupted(files[index])
             outcome = FileOutcome(str(files[index]), "failed", error=str(err), error_code=err.code)
             done[index] = Prepared(str(files[index]), failure=outcome)
 
@@ -353,7 +354,8 @@ class _Supervisor:
         self.workers.clear()
 
 
-def _interrupted(path: Path) -> DocketError:
+def interrupted(path: str | Path) -> DocketError:
+    """The E113 error of a file whose reading was stopped (see ``stop`` above)."""
     return Interrupted(
         "reading was stopped before the file was done (the server is shutting down); nothing of "
         "it was stored",

@@ -17,12 +17,14 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from docket.errors import Interrupted, TooLarge, UnsupportedFormat
+from docket.errors import TooLarge, UnsupportedFormat
 from docket.models import FileOutcome
 from docket.numbers import parse_int
+from docket.parallel import interrupted
 from docket.pipeline import IngestOptions, iter_ingest
 from docket.web.deps import SettingsDep, StoreDep, check_csrf, curator_of
 from docket.web.pages import _page
+from docket.web.settings import Settings
 
 router = APIRouter(include_in_schema=False)
 ALLOWED = {".txt", ".text", ".md", ".html", ".htm", ".pdf"}
@@ -49,10 +51,21 @@ def safe_name(name: str) -> str:
 
 @router.get("/ingest", response_class=HTMLResponse)
 def ingest_page(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
+    return _ingest_page(request, settings, None)
+
+
+def _ingest_page(
+    request: Request,
+    settings: Settings,
+    outcomes: list[FileOutcome | None] | None,
+    status: int = 200,
+) -> HTMLResponse:
+    """The ingest form, with the outcomes of an upload when there was one."""
     return _page(
         request,
         "ingest.html",
-        outcomes=None,
+        status_code=status,
+        outcomes=outcomes,
         allowed=sorted(ALLOWED),
         max_mb=settings.max_upload_bytes // (1024 * 1024),
         limit_s=round(settings.upload_timeout_s),
@@ -164,22 +177,15 @@ async def ingest_upload(
             with anyio.CancelScope(shield=True):
                 await anyio.to_thread.run_sync(finished.wait, 30.0)
             status = 503
-        for path in paths[len(done) :]:  # not reached in the time shutting down allows
-            err = Interrupted("reading was stopped by the server shutting down", path=str(path))
-            done.append(FileOutcome(str(path), "failed", error=str(err), error_code=err.code))
-        ingested = iter([_as_uploaded(o, path) for o, path in zip(done, paths)])
+        outcome_of = list(done)  # the reading thread may still be ending: a copy of what it wrote
+        for path in paths[len(outcome_of) :]:  # not reached in the time shutting down allows
+            err = interrupted(path)
+            outcome_of.append(FileOutcome(str(path), "failed", error=str(err), error_code=err.code))
+        ingested = iter([_as_uploaded(o, path) for o, path in zip(outcome_of, paths)])
         outcomes = [o if o is not None else next(ingested) for o in outcomes]
     if any(o is not None and o.status in ("added", "replaced") for o in outcomes):
         await run_in_threadpool(store.refresh_search_index)
-    return _page(
-        request,
-        "ingest.html",
-        outcomes=outcomes,
-        allowed=sorted(ALLOWED),
-        max_mb=settings.max_upload_bytes // (1024 * 1024),
-        limit_s=round(settings.upload_timeout_s),
-        status_code=status,
-    )
+    return _ingest_page(request, settings, outcomes, status)
 
 
 def _as_uploaded(outcome: FileOutcome, path: Path) -> FileOutcome:
